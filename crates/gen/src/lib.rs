@@ -1,0 +1,1 @@
+//! Generator of news-like articles. (Skeleton: being written.)

@@ -1,0 +1,18 @@
+//! The newsflow stages wired together, with no broker in sight.
+//!
+//! Layout:
+//! - [`config`]: settings of every stage (`PipelineConfig`), as read from the TOML file.
+//! - [`stages`]: the three service stages (`lang`, which runs the clean step first,
+//!   `dedup` and `tag`), each with a typed method the in-process chain calls and a
+//!   bytes-in, outputs-out [`ServiceStage`] form the Kafka runtime drives.
+//! - [`chain`]: the all-in-one [`Pipeline`]: one raw record in, one [`Outcome`] out.
+#![deny(missing_docs)]
+
+pub mod chain;
+pub mod config;
+pub mod stages;
+
+pub use chain::{Pipeline, StageTimes, STAGES};
+pub use config::PipelineConfig;
+pub use newsflow_record::Outcome;
+pub use stages::{DedupStage, Emit, Input, LangStage, ServiceStage, TagStage};

@@ -1,0 +1,281 @@
+//! The three service stages. Each has a typed method for the in-process chain and
+//! implements [`ServiceStage`] (bytes in, outputs out) for the Kafka runtime, which
+//! knows no stage.
+
+use newsflow_clean::Cleaner;
+use newsflow_dedup::{Deduplicator, IndexEntry};
+use newsflow_lang::Detector;
+use newsflow_record::{
+    Article, DedupStatus, DuplicateRecord, ErrorCode, Outcome, RecordError, Rejection,
+};
+use newsflow_tag::Tagger;
+
+use crate::config::PipelineConfig;
+
+/// One input record as a service stage sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The record's value.
+    pub payload: &'a [u8],
+    /// The broker timestamp (milliseconds since the epoch), when there is one.
+    pub timestamp_ms: Option<i64>,
+}
+
+/// One output of a service stage. The runtime maps each variant to a topic.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Emit {
+    /// A record for the stage's main output topic.
+    Next {
+        /// Record key (the article id).
+        key: String,
+        /// Language code, for routing by language.
+        language: Option<String>,
+        /// Record value (JSON).
+        payload: Vec<u8>,
+    },
+    /// A duplicate record (dedup stage only).
+    Duplicate {
+        /// Record key (the article id).
+        key: String,
+        /// Record value (JSON of the duplicate outcome).
+        payload: Vec<u8>,
+    },
+    /// Bad input for the dead-letter topic; the runtime adds the original bytes and
+    /// where they came from.
+    Reject(Rejection),
+    /// A state-changelog record (dedup stage only): an admitted index entry.
+    State {
+        /// Record key.
+        key: String,
+        /// Language code, for routing like the input topic.
+        language: String,
+        /// Record value (JSON of the index entry).
+        payload: Vec<u8>,
+    },
+}
+
+/// A stage the Kafka runtime can drive: synchronous, broker-agnostic.
+pub trait ServiceStage: Send {
+    /// Stage name for logs, headers and metric labels (`lang`, `dedup`, `tag`).
+    fn name(&self) -> &'static str;
+    /// Processes one record, pushing its outputs to `out` (at least one per input).
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>);
+    /// Puts back state read from the changelog (stages without state ignore it).
+    fn restore(&mut self, _payload: &[u8]) {}
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("record types always serialise")
+}
+
+/// A record from an upstream newsflow stage that does not parse: a schema mismatch
+/// between stage versions, sent to the dead-letter topic like any bad input.
+fn upstream_rejection(error: serde_json::Error) -> Rejection {
+    Rejection {
+        input_line: None,
+        id: None,
+        error: RecordError::new(ErrorCode::InvalidJson, error.to_string()),
+    }
+}
+
+/// The first service: the clean step, then language detection.
+pub struct LangStage {
+    cleaner: Cleaner,
+    detector: Detector,
+}
+
+impl LangStage {
+    /// Builds the stage from the config, loading its rules.
+    pub fn new(cleaner: Cleaner, detector: Detector) -> Self {
+        LangStage { cleaner, detector }
+    }
+
+    /// Cleans a raw record and detects its language.
+    pub fn run(&self, raw: &[u8]) -> Result<Article, Rejection> {
+        let mut article = self.clean(raw)?;
+        self.detect(&mut article);
+        Ok(article)
+    }
+
+    /// The clean step alone.
+    pub fn clean(&self, raw: &[u8]) -> Result<Article, Rejection> {
+        self.cleaner.clean(raw)
+    }
+
+    /// Language detection alone, on a cleaned article.
+    pub fn detect(&self, article: &mut Article) {
+        article.language = Some(self.detector.detect(&article.title, &article.body));
+    }
+}
+
+impl ServiceStage for LangStage {
+    fn name(&self) -> &'static str {
+        "lang"
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
+        out.push(match self.run(input.payload) {
+            Ok(article) => Emit::Next {
+                key: article.id.clone(),
+                language: article.language.as_ref().map(|l| l.code.clone()),
+                payload: to_json(&article),
+            },
+            Err(rejection) => Emit::Reject(rejection),
+        });
+    }
+}
+
+/// The dedup service.
+pub struct DedupStage {
+    index: Deduplicator,
+}
+
+impl DedupStage {
+    /// A stage over an empty index.
+    pub fn new(index: Deduplicator) -> Self {
+        DedupStage { index }
+    }
+
+    /// The index, for metrics.
+    pub fn index(&self) -> &Deduplicator {
+        &self.index
+    }
+
+    /// Decides on one article: `Ok` with the admitted index entry when it is unique,
+    /// `Err` with the duplicate record otherwise.
+    pub fn run(
+        &mut self,
+        mut article: Article,
+        now_unix: i64,
+    ) -> Result<(Article, Option<IndexEntry>), DuplicateRecord> {
+        let decision = self.index.check(&article, now_unix);
+        if decision.dedup.status == DedupStatus::Unique {
+            article.dedup = Some(decision.dedup);
+            Ok((article, decision.admitted))
+        } else {
+            Err(DuplicateRecord {
+                id: article.id,
+                url: article.url,
+                source: article.source,
+                language: article.language,
+                dedup: decision.dedup,
+            })
+        }
+    }
+}
+
+impl ServiceStage for DedupStage {
+    fn name(&self) -> &'static str {
+        "dedup"
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
+        let article: Article = match serde_json::from_slice(input.payload) {
+            Ok(article) => article,
+            Err(error) => return out.push(Emit::Reject(upstream_rejection(error))),
+        };
+        let now = input
+            .timestamp_ms
+            .map(|ms| ms / 1000)
+            .unwrap_or_else(|| chrono::Utc::now().timestamp());
+        match self.run(article, now) {
+            Ok((article, admitted)) => {
+                let language = article.language.as_ref().map(|l| l.code.clone());
+                if let Some(entry) = admitted {
+                    out.push(Emit::State {
+                        key: entry.id.clone(),
+                        language: entry.language.clone(),
+                        payload: to_json(&entry),
+                    });
+                }
+                out.push(Emit::Next {
+                    key: article.id.clone(),
+                    language,
+                    payload: to_json(&article),
+                });
+            }
+            Err(duplicate) => out.push(Emit::Duplicate {
+                key: duplicate.id.clone(),
+                payload: to_json(&Outcome::Duplicate(duplicate)),
+            }),
+        }
+    }
+
+    fn restore(&mut self, payload: &[u8]) {
+        if let Ok(entry) = serde_json::from_slice::<IndexEntry>(payload) {
+            self.index.restore(entry);
+        }
+    }
+}
+
+/// The tag service.
+pub struct TagStage {
+    tagger: Tagger,
+}
+
+impl TagStage {
+    /// A stage over loaded rules.
+    pub fn new(tagger: Tagger) -> Self {
+        TagStage { tagger }
+    }
+
+    /// Tags a unique article.
+    pub fn run(&self, mut article: Article) -> Article {
+        let tagging = self.tagger.tag(&article);
+        article.events = Some(tagging.events);
+        article.entities = Some(tagging.entities);
+        article.event_rules = Some(tagging.event_rules);
+        article
+    }
+}
+
+impl ServiceStage for TagStage {
+    fn name(&self) -> &'static str {
+        "tag"
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
+        match serde_json::from_slice::<Article>(input.payload) {
+            Ok(article) => {
+                let enriched = self.run(article);
+                out.push(Emit::Next {
+                    key: enriched.id.clone(),
+                    language: enriched.language.as_ref().map(|l| l.code.clone()),
+                    payload: to_json(&Outcome::Enriched(enriched)),
+                });
+            }
+            Err(error) => out.push(Emit::Reject(upstream_rejection(error))),
+        }
+    }
+}
+
+/// Error building the stages from a config.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The boilerplate rules did not load.
+    #[error(transparent)]
+    Clean(#[from] newsflow_clean::LoadError),
+    /// The event rules or gazetteer did not load.
+    #[error(transparent)]
+    Tag(#[from] newsflow_tag::LoadError),
+}
+
+impl PipelineConfig {
+    /// Builds the lang service stage (clean step included).
+    pub fn lang_stage(&self) -> Result<LangStage, BuildError> {
+        Ok(LangStage::new(
+            Cleaner::load(&self.clean, &self.data_dir)?,
+            Detector::new(&self.lang),
+        ))
+    }
+
+    /// Builds the dedup service stage over an empty index.
+    pub fn dedup_stage(&self) -> DedupStage {
+        DedupStage::new(Deduplicator::new(&self.dedup))
+    }
+
+    /// Builds the tag service stage.
+    pub fn tag_stage(&self) -> Result<TagStage, BuildError> {
+        Ok(TagStage::new(Tagger::load(&self.tag, &self.data_dir)?))
+    }
+}

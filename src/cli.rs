@@ -1,0 +1,189 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Streaming news-event pipeline: language, dedup and event tagging.
+#[derive(Debug, Parser)]
+#[command(name = "newsflow", version, about)]
+pub struct Cli {
+    /// Config file (TOML). Defaults to config/newsflow.toml when it exists.
+    #[arg(long, global = true, env = "NEWSFLOW_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "NEWSFLOW_LOG_FORMAT")]
+    pub log_format: LogFormat,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run all four stages in one process over a JSONL file or stdin.
+    Process(ProcessArgs),
+    /// Measure quality against a labelled set.
+    Eval(EvalArgs),
+    /// Run one stage (or all) as a Kafka service.
+    Serve(ServeArgs),
+    /// Manage the pipeline's Kafka topics.
+    Topics(TopicsArgs),
+    /// Load a JSONL file into a topic.
+    Produce(ProduceArgs),
+    /// Print records of a topic as they arrive.
+    Tail(TailArgs),
+    /// Measure throughput.
+    Bench(BenchArgs),
+}
+
+/// `newsflow process`.
+#[derive(Debug, Args)]
+pub struct ProcessArgs {
+    /// JSONL input, one raw article per line; `-` for stdin.
+    #[arg(long, short, default_value = "-")]
+    pub input: PathBuf,
+    /// JSONL output, one outcome per input line; `-` for stdout.
+    #[arg(long, short, default_value = "-")]
+    pub output: PathBuf,
+    /// Serve /metrics, /healthz and /readyz on this address while running.
+    #[arg(long)]
+    pub metrics_addr: Option<String>,
+}
+
+/// `newsflow eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// JSONL articles.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// JSONL labels, one per article id.
+    #[arg(long)]
+    pub labels: PathBuf,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Kafka connection options shared by every Kafka subcommand.
+#[derive(Debug, Args)]
+pub struct KafkaArgs {
+    /// Bootstrap brokers (HOST:PORT[,HOST:PORT...]).
+    #[arg(long, env = "NEWSFLOW_BROKERS")]
+    pub brokers: Option<String>,
+}
+
+/// Which stage a service runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceName {
+    /// Clean step and language detection.
+    Lang,
+    /// Duplicate detection.
+    Dedup,
+    /// Event tagging.
+    Tag,
+    /// The whole chain in one process.
+    All,
+}
+
+/// `newsflow serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The stage to run.
+    #[arg(value_enum)]
+    pub stage: ServiceName,
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Serve /metrics, /healthz and /readyz on this address.
+    #[arg(long)]
+    pub metrics_addr: Option<String>,
+}
+
+/// `newsflow topics`.
+#[derive(Debug, Args)]
+pub struct TopicsArgs {
+    /// What to do with the topics.
+    #[command(subcommand)]
+    pub action: TopicsAction,
+}
+
+/// Topic actions.
+#[derive(Debug, Subcommand)]
+pub enum TopicsAction {
+    /// Create every topic of the pipeline with its configured partition count.
+    Create(KafkaArgs),
+}
+
+/// `newsflow produce`.
+#[derive(Debug, Args)]
+pub struct ProduceArgs {
+    /// Topic to write to.
+    #[arg(long, default_value = "news.raw")]
+    pub topic: String,
+    /// JSONL file; `-` for stdin.
+    #[arg(long, default_value = "-")]
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+}
+
+/// `newsflow tail`.
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// Topic to read.
+    #[arg(long, default_value = "news.enriched")]
+    pub topic: String,
+    /// Start from the beginning of the topic instead of new records only.
+    #[arg(long)]
+    pub from_beginning: bool,
+    /// Stop after this many records.
+    #[arg(long)]
+    pub limit: Option<u64>,
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+}
+
+/// `newsflow bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// JSONL input; generated articles when absent.
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Number of generated articles.
+    #[arg(long, default_value_t = 20_000)]
+    pub articles: usize,
+    /// Size of generated article bodies in bytes.
+    #[arg(long, default_value_t = 3_000)]
+    pub article_bytes: usize,
+    /// Worker threads.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Benchmark through Kafka instead of in process.
+    #[arg(long)]
+    pub kafka: bool,
+    #[command(flatten)]
+    pub kafka_args: KafkaArgs,
+}
+
+/// Starts the tracing subscriber on stderr; `RUST_LOG` filters (default `info`).
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

@@ -1,0 +1,21 @@
+//! The `newsflow` command: parses the command line and hands over to a command.
+
+mod cli;
+mod commands;
+mod config;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    cli::init_tracing(cli.log_format);
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("newsflow: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -168,9 +168,40 @@ pub struct BenchArgs {
     /// Worker threads.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Language mix of generated articles (`en:4,fr,de`; default: the generator's mix).
+    #[arg(long)]
+    pub languages: Option<String>,
+    /// Share of generated articles that repeat an earlier one exactly.
+    #[arg(long, default_value_t = 0.05)]
+    pub duplicate_share: f64,
+    /// Share of generated articles that are near copies of an earlier one.
+    #[arg(long, default_value_t = 0.05)]
+    pub near_duplicate_share: f64,
+    /// Directory of `<code>.txt` sentence files for generated bodies
+    /// (default: ../shared/bench-data/langid when it exists).
+    #[arg(long)]
+    pub sentences: Option<PathBuf>,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Repetitions of each measurement; figures are medians with their spread.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Also draw per-stage throughput as a PNG chart here.
+    #[arg(long)]
+    pub chart: Option<PathBuf>,
+    /// Measure the dedup index instead: memory and rebuild time with this many articles.
+    #[arg(long)]
+    pub dedup_memory: Option<usize>,
+    /// Measure the chain with metrics updates on and off.
+    #[arg(long)]
+    pub metrics_overhead: bool,
     /// Benchmark through Kafka instead of in process.
     #[arg(long)]
     pub kafka: bool,
+    /// Internal: one measurement in a fresh process, printed as JSON.
+    #[arg(long, hide = true)]
+    pub child: bool,
     #[command(flatten)]
     pub kafka_args: KafkaArgs,
 }

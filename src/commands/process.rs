@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use newsflow_pipeline::{Outcome, Pipeline, StageTimes, STAGES};
+use newsflow_telemetry::{Health, RecordOutcome, StageMetrics};
 
 use crate::cli::ProcessArgs;
 use crate::config::Config;
@@ -25,6 +26,15 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
     let (input, input_len) = open_input(&args.input)?;
     let mut output = open_output(&args.output)?;
     let progress = progress_bar(input_len);
+    let metrics_addr = args.metrics_addr.as_deref().or(config.metrics.addr.as_deref());
+    let health = Health::new();
+    // Kept alive until the end of the run; dropping it stops the endpoint.
+    let _endpoint = match metrics_addr {
+        Some(addr) => Some(newsflow_telemetry::spawn(addr, health.clone())?),
+        None => None,
+    };
+    let metrics = metrics_addr.map(|_| ProcessMetrics::new());
+    health.set_ready(true);
 
     let started = Instant::now();
     let mut times = StageTimes::default();
@@ -43,7 +53,11 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
         bytes_in += read as u64;
         let record = trim_line_end(&line);
         let now = chrono::Utc::now().timestamp();
+        let before = metrics.as_ref().map(|_| (times.busy, Instant::now()));
         let outcome = pipeline.process_line(record, line_number, now, &mut times);
+        if let (Some(metrics), Some((busy_before, read_at))) = (&metrics, before) {
+            metrics.observe(&outcome, record.len() as u64, &busy_before, &times, read_at);
+        }
         match &outcome {
             Outcome::Enriched(_) => counts.enriched += 1,
             Outcome::Duplicate(_) => counts.duplicate += 1,
@@ -61,6 +75,62 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
     }
     print_summary(&counts, &times, line_number, bytes_in, started.elapsed());
     Ok(())
+}
+
+/// The stage handles `process` records into when it serves metrics, with the
+/// stage labels the services use: `lang` (clean + detect), `dedup`, `tag`.
+struct ProcessMetrics {
+    lang: StageMetrics,
+    dedup: StageMetrics,
+    tag: StageMetrics,
+}
+
+impl ProcessMetrics {
+    fn new() -> Self {
+        ProcessMetrics {
+            lang: StageMetrics::new("lang"),
+            dedup: StageMetrics::new("dedup"),
+            tag: StageMetrics::new("tag"),
+        }
+    }
+
+    /// Records one outcome with each stage's share of `times` since `busy_before`.
+    /// "End to end" here is from reading the line to its outcome being ready.
+    fn observe(
+        &self,
+        outcome: &Outcome,
+        bytes: u64,
+        busy_before: &[std::time::Duration; 4],
+        times: &StageTimes,
+        read_at: Instant,
+    ) {
+        let spent = |stage: usize| (times.busy[stage] - busy_before[stage]).as_secs_f64();
+        let lang_seconds = spent(0) + spent(1);
+        let language = match outcome {
+            Outcome::Rejected(rejection) => {
+                self.lang.record(RecordOutcome::Rejected, bytes, lang_seconds);
+                self.lang.dlq(rejection.error.code);
+                return;
+            }
+            Outcome::Enriched(article) => article.language.as_ref(),
+            Outcome::Duplicate(duplicate) => duplicate.language.as_ref(),
+        };
+        self.lang.record(RecordOutcome::Forwarded, bytes, lang_seconds);
+        if let Some(language) = language {
+            self.lang.language(&language.code);
+        }
+        match outcome {
+            Outcome::Enriched(article) => {
+                self.dedup.record(RecordOutcome::Forwarded, bytes, spent(2));
+                self.tag.record(RecordOutcome::Enriched, bytes, spent(3));
+                for event in article.events.iter().flatten() {
+                    self.tag.event(&event.kind);
+                }
+                self.tag.end_to_end_latency(read_at.elapsed().as_secs_f64());
+            }
+            other => self.dedup.record(RecordOutcome::of(other), bytes, spent(2)),
+        }
+    }
 }
 
 fn trim_line_end(line: &[u8]) -> &[u8] {

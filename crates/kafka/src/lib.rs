@@ -1,24 +1,39 @@
-//! The Kafka runtime. (Skeleton: being written.)
+//! The Kafka side of newsflow: one generic runtime that drives any
+//! [`ServiceStage`](newsflow_pipeline::ServiceStage) between topics, with
+//! at-least-once delivery (or transactions, as an option), plus the helpers behind
+//! `newsflow topics`, `produce` and `tail`.
+//!
+//! Layout:
+//! - [`config`]: [`KafkaConfig`] (`[kafka]` in the config file) and the librdkafka
+//!   client configurations built from it, with secrets redacted in logs.
+//! - [`runtime`]: [`run_service`] and [`ServiceTopics`]: consume, process, produce,
+//!   store offsets once every output is acknowledged.
+//! - [`offsets`]: the per-partition tracker that keeps commits contiguous when
+//!   acknowledgements arrive out of order.
+//! - [`routing`]: the language-to-partition function shared by `news.lang` and the
+//!   dedup changelog.
+//! - [`headers`]: output, dead-letter and trace-context headers.
+//! - [`admin`]: topic creation and metadata look-ups.
+//! - [`tools`]: the `produce` loader and the `tail` reader.
+//! - `context`, `restore`, `transactional` (private): rebalance callbacks, the
+//!   changelog rebuild and the exactly-once loop.
+#![deny(missing_docs)]
 
-use std::collections::BTreeMap;
+pub mod admin;
+pub mod config;
+mod context;
+pub mod error;
+pub mod headers;
+pub mod offsets;
+mod restore;
+pub mod routing;
+pub mod runtime;
+pub mod tools;
+mod transactional;
 
-use serde::{Deserialize, Serialize};
-
-/// Kafka settings (`[kafka]` in the config file).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
-pub struct KafkaConfig {
-    /// Bootstrap servers.
-    pub brokers: String,
-    /// librdkafka properties for every client.
-    pub common: BTreeMap<String, String>,
-}
-
-impl Default for KafkaConfig {
-    fn default() -> Self {
-        KafkaConfig {
-            brokers: "localhost:9092".into(),
-            common: BTreeMap::new(),
-        }
-    }
-}
+pub use admin::{create_topics, TopicStatus};
+pub use config::{DeliveryMode, Groups, KafkaConfig, Redacted, Role, Topics};
+pub use error::Error;
+pub use routing::language_partition;
+pub use runtime::{run_service, ServiceTopics};
+pub use tools::{Loader, Tail, TailRecord};

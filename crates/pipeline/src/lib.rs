@@ -6,10 +6,12 @@
 //!   `dedup` and `tag`), each with a typed method the in-process chain calls and a
 //!   bytes-in, outputs-out [`ServiceStage`] form the Kafka runtime drives.
 //! - [`chain`]: the all-in-one [`Pipeline`]: one raw record in, one [`Outcome`] out.
+//! - [`eval`]: outcomes scored against a labelled set (`newsflow eval`).
 #![deny(missing_docs)]
 
 pub mod chain;
 pub mod config;
+pub mod eval;
 pub mod stages;
 
 pub use chain::{Pipeline, StageTimes, STAGES};

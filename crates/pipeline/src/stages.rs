@@ -37,6 +37,8 @@ pub enum Emit {
     Duplicate {
         /// Record key (the article id).
         key: String,
+        /// A near duplicate (else exact), for metrics.
+        near: bool,
         /// Record value (JSON of the duplicate outcome).
         payload: Vec<u8>,
     },
@@ -62,6 +64,10 @@ pub trait ServiceStage: Send {
     fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>);
     /// Puts back state read from the changelog (stages without state ignore it).
     fn restore(&mut self, _payload: &[u8]) {}
+    /// Entries held in the stage's state, for metrics (`None`: stateless).
+    fn state_entries(&self) -> Option<u64> {
+        None
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
@@ -196,6 +202,7 @@ impl ServiceStage for DedupStage {
             }
             Err(duplicate) => out.push(Emit::Duplicate {
                 key: duplicate.id.clone(),
+                near: duplicate.dedup.status == DedupStatus::Near,
                 payload: to_json(&Outcome::Duplicate(duplicate)),
             }),
         }
@@ -205,6 +212,10 @@ impl ServiceStage for DedupStage {
         if let Ok(entry) = serde_json::from_slice::<IndexEntry>(payload) {
             self.index.restore(entry);
         }
+    }
+
+    fn state_entries(&self) -> Option<u64> {
+        Some(self.index.len() as u64)
     }
 }
 

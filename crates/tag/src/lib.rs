@@ -1,66 +1,28 @@
 //! The tag stage: events and entities, from rules that are data.
-//! (Skeleton: being written.)
+//!
+//! Layout:
+//! - `config`: [`TagConfig`] and [`LoadError`].
+//! - `rules`: the format of `config/events/<lang>.toml` (triggers, context,
+//!   confusers, status and role cues, location and date words per event type).
+//! - `gazetteer`: countries, people and places with names per language.
+//! - `model`: one Aho-Corasick automaton per language over all of its phrases and
+//!   gazetteer names, built at load time; matches are boundary-checked afterwards
+//!   (not at all for languages written without spaces).
+//! - `text`: byte-aligned lowercasing and sentence spans; `dates`: event dates.
+//! - `tagger`: [`Tagger`], which scans an article once per field with the model of
+//!   its detected language and turns the hits into [`Tagging`].
+//!
+//! A language without a rule file gets [`EventRules::Missing`](newsflow_record::EventRules)
+//! and no events; its entities are still found through the English names.
+#![deny(missing_docs)]
 
-use std::path::{Path, PathBuf};
+mod config;
+mod dates;
+mod gazetteer;
+mod model;
+mod rules;
+mod tagger;
+mod text;
 
-use newsflow_record::{Article, Entities, Event, EventRules};
-use serde::{Deserialize, Serialize};
-
-/// Settings of the tag stage (`[tag]` in the config file).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TagConfig {
-    /// Directory of per-language event rule files, relative to the data directory.
-    pub events_dir: PathBuf,
-    /// Directory of gazetteer files, relative to the data directory.
-    pub gazetteer_dir: PathBuf,
-}
-
-impl Default for TagConfig {
-    fn default() -> Self {
-        TagConfig {
-            events_dir: PathBuf::from("events"),
-            gazetteer_dir: PathBuf::from("gazetteer"),
-        }
-    }
-}
-
-/// Error loading rules or gazetteer.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot load {path}: {message}")]
-pub struct LoadError {
-    /// The file that failed.
-    pub path: PathBuf,
-    /// What went wrong.
-    pub message: String,
-}
-
-/// What the tag stage found in one article.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tagging {
-    /// Events found.
-    pub events: Vec<Event>,
-    /// Entities named.
-    pub entities: Entities,
-    /// Whether rules exist for the article's language.
-    pub event_rules: EventRules,
-}
-
-/// The tag stage with its rules loaded.
-pub struct Tagger {}
-
-impl Tagger {
-    /// Loads rules and gazetteer from `data_dir`.
-    pub fn load(_config: &TagConfig, _data_dir: &Path) -> Result<Self, LoadError> {
-        Ok(Tagger {})
-    }
-
-    /// Tags one article (language already detected).
-    pub fn tag(&self, _article: &Article) -> Tagging {
-        Tagging {
-            events: Vec::new(),
-            entities: Entities::default(),
-            event_rules: EventRules::Missing,
-        }
-    }
-}
+pub use config::{LoadError, TagConfig};
+pub use tagger::{Tagger, Tagging};

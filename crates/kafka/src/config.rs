@@ -1,0 +1,343 @@
+//! `[kafka]` in the config file: brokers, topics, groups, delivery mode and the
+//! librdkafka pass-through tables, plus the client configurations built from them.
+
+use std::collections::BTreeMap;
+
+use rdkafka::ClientConfig;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Kafka settings (`[kafka]` in the config file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KafkaConfig {
+    /// Bootstrap servers (`HOST:PORT[,HOST:PORT...]`).
+    pub brokers: String,
+    /// Delivery guarantee of the services.
+    pub delivery: DeliveryMode,
+    /// Topic names.
+    pub topics: Topics,
+    /// Consumer group ids.
+    pub groups: Groups,
+    /// Partition count used by `newsflow topics create`.
+    pub partitions: i32,
+    /// Most input records in flight per service (read but not yet fully acknowledged).
+    pub max_in_flight: usize,
+    /// How long a graceful shutdown (or a revocation) waits for in-flight records.
+    pub shutdown_timeout_ms: u64,
+    /// librdkafka properties for every client.
+    #[serde(deserialize_with = "scalar_map")]
+    pub common: BTreeMap<String, String>,
+    /// librdkafka properties for consumers.
+    #[serde(deserialize_with = "scalar_map")]
+    pub consumer: BTreeMap<String, String>,
+    /// librdkafka properties for producers.
+    #[serde(deserialize_with = "scalar_map")]
+    pub producer: BTreeMap<String, String>,
+}
+
+impl Default for KafkaConfig {
+    fn default() -> Self {
+        KafkaConfig {
+            brokers: "localhost:9092".into(),
+            delivery: DeliveryMode::AtLeastOnce,
+            topics: Topics::default(),
+            groups: Groups::default(),
+            partitions: 6,
+            max_in_flight: 1000,
+            shutdown_timeout_ms: 10_000,
+            common: BTreeMap::new(),
+            consumer: BTreeMap::new(),
+            producer: BTreeMap::new(),
+        }
+    }
+}
+
+/// The delivery guarantee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeliveryMode {
+    /// Offsets committed after every output was acknowledged; redelivery may repeat records.
+    AtLeastOnce,
+    /// Transactional read-process-write: outputs and input offsets commit together.
+    ExactlyOnce,
+}
+
+/// Topic names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Topics {
+    /// Raw articles from newsrooms.
+    pub raw: String,
+    /// Cleaned articles with their language, partitioned by language.
+    pub lang: String,
+    /// Articles the dedup stage admitted.
+    pub unique: String,
+    /// Duplicate outcomes.
+    pub duplicates: String,
+    /// Enriched outcomes.
+    pub enriched: String,
+    /// Rejected input, original bytes plus error headers.
+    pub dlq: String,
+    /// The dedup index changelog, partitioned like `lang`.
+    pub dedup_state: String,
+}
+
+impl Default for Topics {
+    fn default() -> Self {
+        Topics {
+            raw: "news.raw".into(),
+            lang: "news.lang".into(),
+            unique: "news.unique".into(),
+            duplicates: "news.duplicates".into(),
+            enriched: "news.enriched".into(),
+            dlq: "news.dlq".into(),
+            dedup_state: "news.dedup-state".into(),
+        }
+    }
+}
+
+impl Topics {
+    /// Every topic with whether it is a compacted changelog.
+    pub fn all(&self) -> [(&str, bool); 7] {
+        [
+            (&self.raw, false),
+            (&self.lang, false),
+            (&self.unique, false),
+            (&self.duplicates, false),
+            (&self.enriched, false),
+            (&self.dlq, false),
+            (&self.dedup_state, true),
+        ]
+    }
+}
+
+/// Consumer group ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Groups {
+    /// The lang service.
+    pub lang: String,
+    /// The dedup service.
+    pub dedup: String,
+    /// The tag service.
+    pub tag: String,
+    /// Prefix for the three consumers of `serve all` (`<all>-lang` and so on).
+    pub all: String,
+}
+
+impl Default for Groups {
+    fn default() -> Self {
+        Groups {
+            lang: "newsflow-lang".into(),
+            dedup: "newsflow-dedup".into(),
+            tag: "newsflow-tag".into(),
+            all: "newsflow-all".into(),
+        }
+    }
+}
+
+/// Accepts strings, numbers and booleans as values, since librdkafka properties are
+/// strings but users naturally write `"linger.ms" = 5` in TOML.
+fn scalar_map<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        String(String),
+        Int(i64),
+        Float(f64),
+        Bool(bool),
+    }
+    let raw = BTreeMap::<String, Scalar>::deserialize(deserializer)?;
+    Ok(raw
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match value {
+                Scalar::String(s) => s,
+                Scalar::Int(i) => i.to_string(),
+                Scalar::Float(f) => f.to_string(),
+                Scalar::Bool(b) => b.to_string(),
+            };
+            (key, value)
+        })
+        .collect())
+}
+
+/// Which kind of client a configuration is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A consumer.
+    Consumer,
+    /// A producer.
+    Producer,
+    /// An admin client (common properties only).
+    Admin,
+}
+
+/// Parts of a property name that mark its value as a secret.
+const SECRET_MARKERS: [&str; 5] = ["password", "secret", "key", "token", "jaas"];
+
+/// The value to log for a property: secrets are replaced.
+pub fn redact<'a>(key: &str, value: &'a str) -> &'a str {
+    let key = key.to_ascii_lowercase();
+    if SECRET_MARKERS.iter().any(|marker| key.contains(marker)) {
+        "[redacted]"
+    } else {
+        value
+    }
+}
+
+impl KafkaConfig {
+    /// The librdkafka properties for `role`: defaults, then `[kafka.common]`, then the
+    /// role's table. Properties the runtime's guarantees rely on are set by the runtime
+    /// afterwards.
+    pub fn properties(&self, role: Role) -> BTreeMap<String, String> {
+        let mut properties = BTreeMap::new();
+        properties.insert("bootstrap.servers".to_string(), self.brokers.clone());
+        match role {
+            Role::Consumer => {
+                properties.insert("auto.offset.reset".into(), "earliest".into());
+                properties.insert("statistics.interval.ms".into(), "5000".into());
+            }
+            Role::Producer => {
+                properties.insert("linger.ms".into(), "5".into());
+                properties.insert("statistics.interval.ms".into(), "5000".into());
+            }
+            Role::Admin => {}
+        }
+        properties.extend(self.common.clone());
+        match role {
+            Role::Consumer => properties.extend(self.consumer.clone()),
+            Role::Producer => properties.extend(self.producer.clone()),
+            Role::Admin => {}
+        }
+        properties
+    }
+
+    /// The properties of [`KafkaConfig::properties`] as a client configuration,
+    /// with `forced` properties on top.
+    pub fn client_config(&self, role: Role, forced: &[(&str, &str)]) -> ClientConfig {
+        let mut properties = self.properties(role);
+        let configured = |key: &str| {
+            let table = match role {
+                Role::Consumer => self.consumer.get(key),
+                Role::Producer => self.producer.get(key),
+                Role::Admin => None,
+            };
+            table.or_else(|| self.common.get(key))
+        };
+        for (key, value) in forced {
+            if let Some(previous) = configured(key) {
+                if previous != value {
+                    tracing::warn!(
+                        property = key,
+                        configured = redact(key, previous),
+                        used = redact(key, value),
+                        "Configured property is overridden by the runtime."
+                    );
+                }
+            }
+            properties.insert((*key).to_string(), (*value).to_string());
+        }
+        let mut config = ClientConfig::new();
+        for (key, value) in &properties {
+            config.set(key, value);
+        }
+        tracing::debug!(?role, properties = %Redacted(&properties), "Kafka client configuration.");
+        config
+    }
+}
+
+/// Displays properties with secrets redacted.
+pub struct Redacted<'a>(pub &'a BTreeMap<String, String>);
+
+impl std::fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut first = true;
+        for (key, value) in self.0 {
+            if !first {
+                f.write_str(", ")?;
+            }
+            first = false;
+            write!(f, "{key}={}", redact(key, value))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let config = KafkaConfig::default();
+        assert_eq!(config.brokers, "localhost:9092");
+        assert_eq!(config.delivery, DeliveryMode::AtLeastOnce);
+        assert_eq!(config.topics.raw, "news.raw");
+        assert_eq!(config.topics.dedup_state, "news.dedup-state");
+        assert_eq!(config.groups.all, "newsflow-all");
+        assert_eq!(config.partitions, 6);
+        assert_eq!(config.max_in_flight, 1000);
+        assert_eq!(config.shutdown_timeout_ms, 10_000);
+    }
+
+    #[test]
+    fn partial_toml_keeps_other_defaults_and_accepts_numbers() {
+        let config: KafkaConfig = toml::from_str(
+            r#"
+            delivery = "exactly-once"
+            [topics]
+            raw = "t.raw"
+            [consumer]
+            "session.timeout.ms" = 2000
+            "heartbeat.interval.ms" = "500"
+            "#,
+        )
+        .expect("valid config");
+        assert_eq!(config.delivery, DeliveryMode::ExactlyOnce);
+        assert_eq!(config.topics.raw, "t.raw");
+        assert_eq!(config.topics.lang, "news.lang");
+        assert_eq!(config.consumer["session.timeout.ms"], "2000");
+        assert_eq!(config.consumer["heartbeat.interval.ms"], "500");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(toml::from_str::<KafkaConfig>("brokerz = \"x\"").is_err());
+    }
+
+    #[test]
+    fn role_tables_override_common_which_overrides_defaults() {
+        let mut config = KafkaConfig::default();
+        config.common.insert("linger.ms".into(), "1".into());
+        config.producer.insert("linger.ms".into(), "20".into());
+        config.common.insert("client.id".into(), "c".into());
+        let producer = config.properties(Role::Producer);
+        assert_eq!(producer["linger.ms"], "20");
+        assert_eq!(producer["client.id"], "c");
+        let consumer = config.properties(Role::Consumer);
+        assert_eq!(consumer["auto.offset.reset"], "earliest");
+        assert_eq!(consumer["linger.ms"], "1", "common applies to every client");
+        assert_eq!(consumer["client.id"], "c");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_logs() {
+        let mut properties = BTreeMap::new();
+        properties.insert("sasl.password".to_string(), "hunter2".to_string());
+        properties.insert("ssl.key.pem".to_string(), "PEM".to_string());
+        properties.insert("sasl.oauthbearer.token.endpoint.url".to_string(), "u".to_string());
+        properties.insert("sasl.jaas.config".to_string(), "j".to_string());
+        properties.insert("client.secret".to_string(), "s".to_string());
+        properties.insert("bootstrap.servers".to_string(), "b:9092".to_string());
+        let shown = Redacted(&properties).to_string();
+        for secret in ["hunter2", "PEM", "=u", "=j", "=s,"] {
+            assert!(!shown.contains(secret), "{secret} leaked in {shown}");
+        }
+        assert!(shown.contains("bootstrap.servers=b:9092"));
+        assert_eq!(redact("SASL.PASSWORD", "x"), "[redacted]");
+        assert_eq!(redact("linger.ms", "5"), "5");
+    }
+}

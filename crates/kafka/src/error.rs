@@ -1,0 +1,62 @@
+//! The runtime's typed errors.
+
+use rdkafka::error::KafkaError;
+
+/// What can stop a Kafka command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A client could not be created (bad property, unreachable broker list...).
+    #[error("cannot create the Kafka {role}: {source}")]
+    Client {
+        /// Which client.
+        role: &'static str,
+        /// The librdkafka error.
+        source: KafkaError,
+    },
+    /// A topic the service needs does not exist (run `newsflow topics create`).
+    #[error("topic {topic} not found (create it with `newsflow topics create`): {reason}")]
+    MissingTopic {
+        /// The topic.
+        topic: String,
+        /// What the broker said.
+        reason: String,
+    },
+    /// Subscribing or assigning failed.
+    #[error("cannot consume {topic}: {source}")]
+    Subscribe {
+        /// The topic.
+        topic: String,
+        /// The librdkafka error.
+        source: KafkaError,
+    },
+    /// A stage emitted an output its service has no topic for (a wiring bug).
+    #[error("stage {stage} emitted a {output} record but the service has no topic for it")]
+    NoTopicFor {
+        /// The stage.
+        stage: &'static str,
+        /// The kind of output.
+        output: &'static str,
+    },
+    /// Creating topics failed.
+    #[error("cannot create topic {topic}: {reason}")]
+    CreateTopic {
+        /// The topic.
+        topic: String,
+        /// What the broker said.
+        reason: String,
+    },
+    /// A transactional operation failed in a way that cannot be retried.
+    #[error("transaction failed: {0}")]
+    Transaction(KafkaError),
+    /// A produce the caller waits for failed for good.
+    #[error("cannot produce to {topic}: {source}")]
+    Produce {
+        /// The topic.
+        topic: String,
+        /// The librdkafka error.
+        source: KafkaError,
+    },
+    /// A blocking helper task failed.
+    #[error("background task failed: {0}")]
+    Task(String),
+}

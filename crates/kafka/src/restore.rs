@@ -1,0 +1,128 @@
+//! Rebuilding a stage's state from its changelog: read the assigned partition numbers
+//! from the beginning to the high watermark with a separate, group-less consumer.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::Message;
+use rdkafka::{Offset, TopicPartitionList};
+
+use crate::config::{KafkaConfig, Role};
+use crate::error::Error;
+
+/// How long one rebuild may take before the service goes on with what it read.
+const REBUILD_TIMEOUT: Duration = Duration::from_secs(120);
+const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Reads `partitions` of `topic` up to their high watermarks at the time of the call,
+/// handing every value to `sink` (which returns false to stop). Returns the number
+/// of records read.
+pub(crate) fn read_changelog(
+    config: &KafkaConfig,
+    topic: &str,
+    partitions: &[i32],
+    read_committed: bool,
+    mut sink: impl FnMut(Vec<u8>) -> bool,
+) -> Result<u64, Error> {
+    let isolation = if read_committed {
+        "read_committed"
+    } else {
+        "read_uncommitted"
+    };
+    // librdkafka refuses assign() without a group id; this group never subscribes
+    // nor commits, so it never joins or disturbs the service's group.
+    let group = format!("newsflow-restore-{topic}");
+    let consumer: BaseConsumer = config
+        .client_config(
+            Role::Consumer,
+            &[
+                ("group.id", &group),
+                ("enable.auto.commit", "false"),
+                ("enable.auto.offset.store", "false"),
+                ("isolation.level", isolation),
+                ("statistics.interval.ms", "0"),
+            ],
+        )
+        .create()
+        .map_err(|source| Error::Client {
+            role: "changelog consumer",
+            source,
+        })?;
+    let mut targets: HashMap<i32, i64> = HashMap::new();
+    let mut assignment = TopicPartitionList::new();
+    for &partition in partitions {
+        let (low, high) = consumer
+            .fetch_watermarks(topic, partition, METADATA_TIMEOUT)
+            .map_err(|source| Error::MissingTopic {
+                topic: topic.to_string(),
+                reason: source.to_string(),
+            })?;
+        tracing::debug!(topic, partition, low, high, "Changelog partition to read.");
+        if high > low {
+            targets.insert(partition, high);
+            assignment
+                .add_partition_offset(topic, partition, Offset::Offset(low))
+                .map_err(|source| Error::Subscribe {
+                    topic: topic.to_string(),
+                    source,
+                })?;
+        }
+    }
+    if targets.is_empty() {
+        return Ok(0);
+    }
+    consumer
+        .assign(&assignment)
+        .map_err(|source| Error::Subscribe {
+            topic: topic.to_string(),
+            source,
+        })?;
+    let deadline = Instant::now() + REBUILD_TIMEOUT;
+    let mut read = 0u64;
+    while !targets.is_empty() {
+        if Instant::now() > deadline {
+            tracing::warn!(
+                topic,
+                remaining = ?targets,
+                "Changelog rebuild timed out; going on with a partial index."
+            );
+            break;
+        }
+        match consumer.poll(Duration::from_millis(200)) {
+            Some(Ok(message)) => {
+                let partition = message.partition();
+                let offset = message.offset();
+                tracing::trace!(topic, partition, offset, "Changelog record.");
+                if let Some(payload) = message.payload() {
+                    read += 1;
+                    if !sink(payload.to_vec()) {
+                        return Ok(read);
+                    }
+                }
+                if targets.get(&partition).is_some_and(|high| offset + 1 >= *high) {
+                    targets.remove(&partition);
+                }
+            }
+            Some(Err(error)) => {
+                tracing::warn!(%error, topic, "Error while reading the changelog.");
+            }
+            None => {
+                // Control records and aborted transactions leave no message behind:
+                // the position tells when a partition is done.
+                if let Ok(positions) = consumer.position() {
+                    for element in positions.elements_for_topic(topic) {
+                        if let (Offset::Offset(position), Some(high)) =
+                            (element.offset(), targets.get(&element.partition()))
+                        {
+                            if position >= *high {
+                                targets.remove(&element.partition());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(read)
+}

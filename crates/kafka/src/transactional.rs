@@ -1,0 +1,253 @@
+//! The exactly-once mode: read-process-write in transactions. Outputs of a batch and
+//! the batch's input offsets commit together; a failed batch is aborted and its
+//! partitions rewound, so nothing is lost and nothing is committed twice.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use newsflow_pipeline::{Input, ServiceStage};
+use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::error::KafkaError;
+use rdkafka::message::Message;
+use rdkafka::producer::{DeliveryFuture, FutureProducer, Producer};
+use rdkafka::{Offset, TopicPartitionList};
+
+use crate::config::KafkaConfig;
+use crate::context::{ServiceContext, Shared};
+use crate::error::Error;
+use crate::runtime::{enqueue, now_ms, report_state, restore_assigned, Router};
+
+/// Most records per transaction, and longest a transaction stays open.
+const BATCH_RECORDS: usize = 500;
+const BATCH_TIME: Duration = Duration::from_millis(100);
+const TXN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The open transaction.
+struct Batch {
+    started: Instant,
+    /// Per input partition: first offset read and next offset to consume.
+    offsets: BTreeMap<i32, (i64, i64)>,
+    deliveries: Vec<(String, DeliveryFuture)>,
+    records: usize,
+    ingest_ms: Vec<i64>,
+}
+
+pub(crate) async fn exactly_once<S: ServiceStage>(
+    mut stage: S,
+    router: Router,
+    config: &KafkaConfig,
+    shared: Arc<Shared>,
+    consumer: Arc<StreamConsumer<ServiceContext>>,
+    producer: FutureProducer,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error> {
+    blocking(&producer, |p| p.init_transactions(TXN_TIMEOUT)).await?;
+    let batch_records = config.max_in_flight.clamp(1, BATCH_RECORDS);
+    let mut batch: Option<Batch> = None;
+    let mut emits = Vec::new();
+    tokio::pin!(shutdown);
+    loop {
+        let wait = match &batch {
+            Some(open) => BATCH_TIME.saturating_sub(open.started.elapsed()),
+            None => Duration::from_secs(3600),
+        };
+        let received = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            received = tokio::time::timeout(wait, consumer.recv()) => received,
+        };
+        if std::mem::take(&mut shared.assignment().revoked_since_check) {
+            if let Some(open) = batch.take() {
+                // The group moved on: these offsets may no longer be ours to commit.
+                abort(&producer, &*consumer, &shared, open).await?;
+            }
+        }
+        restore_assigned(&mut stage, &router, config, &shared).await?;
+        match received {
+            Ok(Ok(message)) => {
+                if batch.is_none() {
+                    blocking(&producer, |p| p.begin_transaction()).await?;
+                    batch = Some(Batch {
+                        started: Instant::now(),
+                        offsets: BTreeMap::new(),
+                        deliveries: Vec::new(),
+                        records: 0,
+                        ingest_ms: Vec::new(),
+                    });
+                }
+                let Some(open) = batch.as_mut() else {
+                    continue;
+                };
+                let payload = message.payload().unwrap_or_default();
+                let started = Instant::now();
+                stage.process(
+                    Input {
+                        payload,
+                        timestamp_ms: message.timestamp().to_millis(),
+                    },
+                    &mut emits,
+                );
+                let seconds = started.elapsed().as_secs_f64();
+                let routed = router.route(&message, &mut emits, &shared.metrics)?;
+                shared
+                    .metrics
+                    .record(routed.outcome, payload.len() as u64, seconds);
+                for record in routed.records {
+                    let delivery = enqueue(&producer, &record, &shared.metrics).await;
+                    open.deliveries.push((record.topic, delivery));
+                }
+                let entry = open
+                    .offsets
+                    .entry(message.partition())
+                    .or_insert((message.offset(), message.offset() + 1));
+                entry.1 = message.offset() + 1;
+                open.records += 1;
+                shared.metrics.in_flight(1);
+                if router.io.next_is_final {
+                    open.ingest_ms.extend(routed.ingest_ms);
+                }
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(%error, stage = router.stage, "Consumer error.");
+            }
+            Err(_elapsed) => {}
+        }
+        let due = batch
+            .as_ref()
+            .is_some_and(|open| open.records >= batch_records || open.started.elapsed() >= BATCH_TIME);
+        if due {
+            if let Some(open) = batch.take() {
+                commit(&producer, &consumer, &router, &shared, open).await?;
+                report_state(&stage, &shared.metrics);
+            }
+        }
+    }
+    tracing::info!(stage = router.stage, "Shutting down: committing the open transaction.");
+    if let Some(health) = &shared.health {
+        health.set_ready(false);
+    }
+    shared.closing.store(true, Ordering::Relaxed);
+    if let Some(open) = batch.take() {
+        let deadline = shared.drain_timeout;
+        match tokio::time::timeout(deadline, commit(&producer, &consumer, &router, &shared, open))
+            .await
+        {
+            Ok(result) => result?,
+            Err(_elapsed) => tracing::warn!(
+                stage = router.stage,
+                "Shutdown timeout reached; the open transaction will be aborted by the broker."
+            ),
+        }
+    }
+    tracing::info!(stage = router.stage, "Service stopped.");
+    Ok(())
+}
+
+/// Waits for the batch's deliveries, then commits its offsets and outputs together.
+/// Abortable failures abort and rewind; fatal ones stop the service.
+async fn commit(
+    producer: &FutureProducer,
+    consumer: &Arc<StreamConsumer<ServiceContext>>,
+    router: &Router,
+    shared: &Shared,
+    mut open: Batch,
+) -> Result<(), Error> {
+    let mut failed = false;
+    for (topic, delivery) in open.deliveries.drain(..) {
+        match delivery.await {
+            Ok(Ok(_)) => {}
+            Ok(Err((error, _))) => {
+                shared.metrics.produce_error(&topic);
+                tracing::warn!(%error, topic, "Transactional delivery failed; aborting the batch.");
+                failed = true;
+            }
+            Err(_canceled) => failed = true,
+        }
+    }
+    if failed {
+        return abort(producer, &**consumer, shared, open).await;
+    }
+    let mut offsets = TopicPartitionList::new();
+    for (partition, (_, next)) in &open.offsets {
+        offsets
+            .add_partition_offset(&shared.input, *partition, Offset::Offset(*next))
+            .map_err(Error::Transaction)?;
+    }
+    let Some(group) = consumer.group_metadata() else {
+        return abort(producer, &**consumer, shared, open).await;
+    };
+    let sent = blocking(producer, move |p| {
+        p.send_offsets_to_transaction(&offsets, &group, TXN_TIMEOUT)
+    })
+    .await;
+    let committed = match sent {
+        Ok(()) => blocking(producer, |p| p.commit_transaction(TXN_TIMEOUT)).await,
+        Err(error) => Err(error),
+    };
+    match committed {
+        Ok(()) => {
+            shared.metrics.in_flight(-(open.records as i64));
+            let now = now_ms();
+            for ingest in &open.ingest_ms {
+                shared
+                    .metrics
+                    .end_to_end_latency((now - ingest).max(0) as f64 / 1000.0);
+            }
+            Ok(())
+        }
+        Err(Error::Transaction(error)) if requires_abort(&error) => {
+            shared.metrics.commit_error();
+            tracing::warn!(%error, stage = router.stage, "Transaction commit failed; aborting.");
+            abort(producer, &**consumer, shared, open).await
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Aborts the open transaction and rewinds the partitions still owned to the batch's
+/// first offsets, so the batch is processed again.
+async fn abort(
+    producer: &FutureProducer,
+    consumer: &StreamConsumer<ServiceContext>,
+    shared: &Shared,
+    open: Batch,
+) -> Result<(), Error> {
+    blocking(producer, |p| p.abort_transaction(TXN_TIMEOUT)).await?;
+    shared.metrics.in_flight(-(open.records as i64));
+    let owned = consumer.assignment().ok();
+    for (partition, (first, _)) in open.offsets {
+        let still_owned = owned.as_ref().is_some_and(|list| {
+            list.find_partition(&shared.input, partition).is_some()
+        });
+        if still_owned {
+            if let Err(error) =
+                consumer.seek(&shared.input, partition, Offset::Offset(first), Duration::from_secs(5))
+            {
+                tracing::warn!(%error, partition, "Failed to rewind after an abort.");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn requires_abort(error: &KafkaError) -> bool {
+    match error {
+        KafkaError::Transaction(inner) => inner.txn_requires_abort(),
+        _ => false,
+    }
+}
+
+/// Runs a blocking transactional call off the async workers.
+async fn blocking<T: Send + 'static>(
+    producer: &FutureProducer,
+    call: impl FnOnce(&FutureProducer) -> Result<T, KafkaError> + Send + 'static,
+) -> Result<T, Error> {
+    let producer = producer.clone();
+    tokio::task::spawn_blocking(move || call(&producer))
+        .await
+        .map_err(|error| Error::Task(error.to_string()))?
+        .map_err(Error::Transaction)
+}

@@ -1,0 +1,139 @@
+//! Accuracy and speed of the lang stage against plain whatlang on the shared language-ID
+//! sentences (`<dir>/<iso639-1>.txt`, one sentence a line).
+//!
+//! `cargo run --release -p newsflow-lang --example langid_eval -- ../shared/bench-data/langid`
+
+use std::time::Instant;
+
+use newsflow_lang::{code_of, Detector, LangConfig};
+
+fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "../shared/bench-data/langid".into());
+    let mut sets: Vec<(String, Vec<String>)> = Vec::new();
+    let mut entries: Vec<_> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries.filter_map(Result::ok).collect(),
+        Err(error) => {
+            eprintln!("cannot read {dir}: {error}");
+            std::process::exit(2);
+        }
+    };
+    entries.sort_by_key(|entry| entry.path());
+    for entry in entries {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let Some(code) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let lines = text.lines().filter(|l| !l.trim().is_empty()).map(String::from).collect();
+        sets.push((code.to_string(), lines));
+    }
+    let codes: Vec<&str> = sets.iter().map(|(code, _)| code.as_str()).collect();
+
+    let default = Detector::new(&LangConfig::default());
+    let no_shortcut = Detector::new(&LangConfig {
+        script_shortcut: false,
+        ..LangConfig::default()
+    });
+    let allowlisted = Detector::new(&LangConfig {
+        allowlist: codes.iter().filter_map(|c| c.parse().ok()).collect(),
+        ..LangConfig::default()
+    });
+    let variants: [(&str, &dyn Fn(&str) -> String); 4] = [
+        ("whatlang::detect", &|text| {
+            whatlang::detect(text).map_or("und".into(), |info| code_of(info.lang()).into())
+        }),
+        ("Detector (no shortcut)", &|text| no_shortcut.detect("", text).code),
+        ("Detector (default)", &|text| default.detect("", text).code),
+        ("Detector (allowlist = these 20)", &|text| {
+            allowlisted.detect("", text).code
+        }),
+    ];
+
+    println!("accuracy on single sentences ({} languages)", sets.len());
+    print!("{:<34}", "variant");
+    for (code, _) in &sets {
+        print!("{code:>6}");
+    }
+    println!("{:>9}", "overall");
+    for (name, detect) in &variants {
+        print!("{name:<34}");
+        let (mut right, mut total) = (0usize, 0usize);
+        for (code, lines) in &sets {
+            let ok = lines.iter().filter(|l| detect(l) == *code).count();
+            right += ok;
+            total += lines.len();
+            print!("{:>6.3}", ok as f64 / lines.len().max(1) as f64);
+        }
+        println!("{:>9.4}", right as f64 / total.max(1) as f64);
+    }
+
+    // 3 KB articles: sentences of one language joined until the body passes 3,000 bytes.
+    let articles: Vec<(String, String)> = sets
+        .iter()
+        .flat_map(|(code, lines)| {
+            lines.chunks(40).map(move |chunk| {
+                let mut body = String::new();
+                for line in chunk {
+                    if body.len() > 3000 {
+                        break;
+                    }
+                    body.push_str(line);
+                    body.push(' ');
+                }
+                (code.clone(), body)
+            })
+        })
+        .filter(|(_, body)| body.len() > 3000)
+        .collect();
+    println!("\n3 KB articles: {} (title empty, body > 3,000 bytes)", articles.len());
+    let prefix_1k = |text: &str| {
+        let mut end = text.len().min(1024);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text[..end].to_string()
+    };
+    let short = |prefix_bytes| {
+        Detector::new(&LangConfig {
+            prefix_bytes,
+            ..LangConfig::default()
+        })
+    };
+    let (short_512, short_256) = (short(512), short(256));
+    let timed: [(&str, &dyn Fn(&str) -> String); 6] = [
+        ("whatlang::detect on first 1 KB", &|text| {
+            whatlang::detect(&prefix_1k(text)).map_or("und".into(), |i| code_of(i.lang()).into())
+        }),
+        ("Detector (no shortcut)", &|text| no_shortcut.detect("", text).code),
+        ("Detector (default)", &|text| default.detect("", text).code),
+        ("Detector (allowlist = these 20)", &|text| {
+            allowlisted.detect("", text).code
+        }),
+        ("Detector (prefix_bytes = 512)", &|text| short_512.detect("", text).code),
+        ("Detector (prefix_bytes = 256)", &|text| short_256.detect("", text).code),
+    ];
+    for (name, detect) in &timed {
+        let mut best = f64::MAX;
+        let mut right = 0;
+        for _ in 0..3 {
+            right = 0;
+            let start = Instant::now();
+            for (code, body) in &articles {
+                right += usize::from(detect(body) == *code);
+            }
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        println!(
+            "{name:<34} {:>7.1} µs/article (best of 3)  accuracy {:.4}",
+            best * 1e6 / articles.len() as f64,
+            right as f64 / articles.len() as f64
+        );
+    }
+}

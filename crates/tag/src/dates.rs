@@ -1,0 +1,224 @@
+//! Event dates: weekdays, relative days and day-month expressions, resolved against
+//! the article's publication date.
+
+use chrono::{Datelike, Days, NaiveDate};
+use newsflow_record::EventStatus;
+
+use crate::model::{Hit, What};
+
+/// Reads a run of ASCII or Arabic-Indic digits ending at `end` (backwards) or
+/// starting at `start` (forwards).
+fn digit_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '\u{0660}'..='\u{0669}' => Some(c as u32 - 0x0660),
+        '\u{FF10}'..='\u{FF19}' => Some(c as u32 - 0xFF10),
+        _ => None,
+    }
+}
+
+fn number_after(text: &str) -> Option<(u32, usize)> {
+    let mut value = 0u32;
+    let mut len = 0;
+    let mut digits = 0;
+    for c in text.chars() {
+        match digit_value(c) {
+            Some(d) if digits < 4 => {
+                value = value * 10 + d;
+                digits += 1;
+                len += c.len_utf8();
+            }
+            _ => break,
+        }
+    }
+    (digits > 0).then_some((value, len))
+}
+
+fn number_before(text: &str) -> Option<u32> {
+    let mut value = 0u32;
+    let mut scale = 1u32;
+    let mut digits = 0;
+    for c in text.chars().rev() {
+        match digit_value(c) {
+            Some(d) if digits < 4 => {
+                value += d * scale;
+                scale *= 10;
+                digits += 1;
+            }
+            _ => break,
+        }
+    }
+    (digits > 0).then_some(value)
+}
+
+/// Words allowed between a day number and a month name ("3 de septiembre", "3rd of").
+const JOINERS: &[&str] = &["de", "of", "the", "st", "nd", "rd", "th", "er", "."];
+
+fn strip_joiners_end(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_end();
+        let next = JOINERS
+            .iter()
+            .find_map(|j| trimmed.strip_suffix(j).filter(|rest| rest.len() < trimmed.len()));
+        match next {
+            Some(rest) if rest != text => text = rest,
+            _ => return trimmed,
+        }
+    }
+}
+
+/// Day of month written right before or after a month name, and a year if one
+/// follows or (CJK "2025年9月") precedes.
+fn day_and_year(lowered: &str, hit: &Hit) -> Option<(u32, Option<i32>)> {
+    let before = strip_joiners_end(&lowered[..hit.start]);
+    let after_text = &lowered[hit.end..];
+    let after = after_text.trim_start();
+    let year_before = before
+        .strip_suffix('年')
+        .and_then(number_before)
+        .filter(|y| *y >= 1900)
+        .map(|y| y as i32);
+    let (day, rest) = if let Some((day, len)) = number_after(after) {
+        (day, &after[len..])
+    } else {
+        let day = number_before(before)?;
+        (day, after)
+    };
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    let rest = rest
+        .trim_start_matches(['日', '号', ',', '.', ' '])
+        .trim_start_matches("st")
+        .trim_start_matches("nd")
+        .trim_start_matches("rd")
+        .trim_start_matches("th")
+        .trim_start_matches([',', ' '])
+        .trim_start_matches("de ");
+    let year_after = number_after(rest)
+        .filter(|(y, len)| *y >= 1900 && *len == 4)
+        .map(|(y, _)| y as i32);
+    Some((day, year_before.or(year_after)))
+}
+
+/// The date of an event from the date words in its sentence, or `None`.
+pub(crate) fn resolve(
+    lowered: &str,
+    hits: &[Hit],
+    published: Option<NaiveDate>,
+    status: EventStatus,
+) -> Option<String> {
+    let forward = matches!(status, EventStatus::Planned | EventStatus::Speculative);
+    for hit in hits {
+        let date = match hit.what {
+            What::Month(month) => {
+                // "11月" also contains "1月": a month written with digits must not
+                // continue a number.
+                if lowered[..hit.start].chars().next_back().and_then(digit_value).is_some()
+                    && lowered[hit.start..].chars().next().and_then(digit_value).is_some()
+                {
+                    continue;
+                }
+                let Some((day, year)) = day_and_year(lowered, hit) else {
+                    continue;
+                };
+                match year {
+                    Some(year) => NaiveDate::from_ymd_opt(year, month as u32, day),
+                    None => published.and_then(|p| nearest_year(p, month as u32, day)),
+                }
+            }
+            What::Weekday(weekday) => published.and_then(|p| {
+                let today = p.weekday().num_days_from_monday() as i64;
+                let target = weekday as i64;
+                let delta = if forward {
+                    (target - today).rem_euclid(7)
+                } else {
+                    -((today - target).rem_euclid(7))
+                };
+                shift(p, delta)
+            }),
+            What::Relative(offset) => published.and_then(|p| shift(p, offset as i64)),
+            _ => continue,
+        };
+        if let Some(date) = date {
+            return Some(date.format("%Y-%m-%d").to_string());
+        }
+    }
+    None
+}
+
+fn shift(date: NaiveDate, days: i64) -> Option<NaiveDate> {
+    if days >= 0 {
+        date.checked_add_days(Days::new(days as u64))
+    } else {
+        date.checked_sub_days(Days::new(days.unsigned_abs()))
+    }
+}
+
+/// A day-month with no year: the year that puts it closest to publication.
+fn nearest_year(published: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
+    [published.year() - 1, published.year(), published.year() + 1]
+        .into_iter()
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+        .min_by_key(|d| (*d - published).num_days().abs())
+}
+
+/// Publication date from an RFC 3339 timestamp (or a bare date).
+pub(crate) fn published_date(published_at: Option<&str>) -> Option<NaiveDate> {
+    let text = published_at?.trim();
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|d| d.date_naive())
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month_hit(text: &str, word: &str, month: u8) -> Hit {
+        let start = text.find(word).unwrap();
+        Hit { start, end: start + word.len(), what: What::Month(month) }
+    }
+
+    #[test]
+    fn day_month_in_several_orders() {
+        let published = NaiveDate::from_ymd_opt(2025, 8, 28);
+        for (text, word, month) in [
+            ("on 3 september", "september", 9),
+            ("on september 3rd", "september", 9),
+            ("el 3 de septiembre", "septiembre", 9),
+            ("3 сентября", "сентября", 9),
+            ("9月3日", "9月", 9),
+        ] {
+            let hit = month_hit(text, word, month);
+            assert_eq!(
+                resolve(text, &[hit], published, EventStatus::Planned).as_deref(),
+                Some("2025-09-03"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn chinese_year_before_month_is_used() {
+        let text = "2024年9月3日";
+        let hit = month_hit(text, "9月", 9);
+        assert_eq!(resolve(text, &[hit], None, EventStatus::Occurred).as_deref(), Some("2024-09-03"));
+    }
+
+    #[test]
+    fn weekday_looks_back_for_past_events_and_ahead_for_planned_ones() {
+        // 2025-08-28 is a Thursday.
+        let published = NaiveDate::from_ymd_opt(2025, 8, 28);
+        let tuesday = Hit { start: 0, end: 7, what: What::Weekday(1) };
+        assert_eq!(resolve("tuesday", &[tuesday], published, EventStatus::Occurred).as_deref(), Some("2025-08-26"));
+        assert_eq!(resolve("tuesday", &[tuesday], published, EventStatus::Planned).as_deref(), Some("2025-09-02"));
+    }
+
+    #[test]
+    fn publication_date_parses_rfc3339() {
+        assert_eq!(published_date(Some("2025-08-28T09:00:00Z")), NaiveDate::from_ymd_opt(2025, 8, 28));
+        assert_eq!(published_date(Some("garbage")), None);
+    }
+}

@@ -1,0 +1,243 @@
+//! The gazetteer: countries, people and places with their names per language.
+//!
+//! Files (see `config/gazetteer/README.md`): `countries.toml` (`[[country]]` with
+//! `code`, `name`, `names.<lang>`, `demonyms.<lang>`, `capital`), `people.toml`
+//! (`[[person]]` with `name`, `country`, `office`, `names.<lang>`) and `places.toml`
+//! (`[[place]]` with `name`, `country`, `names.<lang>`). Names use the same markers
+//! as rule phrases (`*` for inflections, `=` for exact case).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::config::LoadError;
+use crate::text::lower_aligned;
+
+/// What a gazetteer entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntityKind {
+    Country,
+    Person,
+    Place,
+}
+
+/// One entry, resolved to its country.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entity {
+    pub kind: EntityKind,
+    /// Canonical name (English).
+    pub name: String,
+    /// ISO 3166 alpha-3 code.
+    pub country: String,
+}
+
+/// Names per language code.
+type Names = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountryFile {
+    country: Vec<CountryEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountryEntry {
+    code: String,
+    name: String,
+    #[serde(default)]
+    names: Names,
+    #[serde(default)]
+    demonyms: Names,
+    #[serde(default)]
+    capital: Option<String>,
+    /// Names shared with another country on purpose (they are then not matched).
+    #[serde(default)]
+    ambiguous: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonFile {
+    person: Vec<PersonEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonEntry {
+    name: String,
+    country: String,
+    /// Documentation for maintainers; not used in matching.
+    #[serde(default)]
+    #[allow(dead_code)]
+    office: Option<String>,
+    #[serde(default)]
+    names: Names,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceFile {
+    place: Vec<PlaceEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceEntry {
+    name: String,
+    country: String,
+    #[serde(default)]
+    names: Names,
+}
+
+/// The loaded gazetteer: entities, and per entity the names by language.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Gazetteer {
+    pub entities: Vec<Entity>,
+    /// `(entity index, language, name as written in the file)`.
+    pub names: Vec<(u32, String, String)>,
+    /// English name of each country code.
+    pub country_names: HashMap<String, String>,
+    /// Lowercased names marked ambiguous: not matched.
+    pub ambiguous: HashSet<String>,
+}
+
+fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::new(path, e))?;
+    toml::from_str(&text).map_err(|e| LoadError::new(path, e))
+}
+
+fn is_iso3(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+impl Gazetteer {
+    /// Loads the three gazetteer files from `dir` and checks them: known country
+    /// codes, capitals that exist, and no name shared by two countries unless both
+    /// list it under `ambiguous`.
+    pub fn load(dir: &Path) -> Result<Self, LoadError> {
+        let countries_path = dir.join("countries.toml");
+        let people_path = dir.join("people.toml");
+        let places_path = dir.join("places.toml");
+        let countries: CountryFile = read(&countries_path)?;
+        let people: PersonFile = read(&people_path)?;
+        let places: PlaceFile = read(&places_path)?;
+
+        let mut gazetteer = Gazetteer::default();
+        let mut ambiguous: HashMap<String, Vec<String>> = HashMap::new();
+        for entry in &countries.country {
+            if !is_iso3(&entry.code) {
+                return Err(LoadError::msg(
+                    &countries_path,
+                    format!("{}: `{}` is not an ISO 3166 alpha-3 code", entry.name, entry.code),
+                ));
+            }
+            if gazetteer
+                .country_names
+                .insert(entry.code.clone(), entry.name.clone())
+                .is_some()
+            {
+                return Err(LoadError::msg(
+                    &countries_path,
+                    format!("country code {} is listed twice", entry.code),
+                ));
+            }
+            for name in &entry.ambiguous {
+                ambiguous
+                    .entry(lower_aligned(name))
+                    .or_default()
+                    .push(entry.code.clone());
+            }
+            let id = gazetteer.push(EntityKind::Country, &entry.name, &entry.code);
+            gazetteer.add_names(id, &entry.names);
+            gazetteer.add_names(id, &entry.demonyms);
+        }
+        for entry in &people.person {
+            gazetteer.check_country(&people_path, &entry.name, &entry.country)?;
+            let id = gazetteer.push(EntityKind::Person, &entry.name, &entry.country);
+            gazetteer.add_names(id, &entry.names);
+        }
+        for entry in &places.place {
+            gazetteer.check_country(&places_path, &entry.name, &entry.country)?;
+            let id = gazetteer.push(EntityKind::Place, &entry.name, &entry.country);
+            gazetteer.add_names(id, &entry.names);
+        }
+        for entry in &countries.country {
+            if let Some(capital) = &entry.capital {
+                let found = gazetteer.entities.iter().any(|e| {
+                    e.kind == EntityKind::Place && &e.name == capital && e.country == entry.code
+                });
+                if !found {
+                    return Err(LoadError::msg(
+                        &countries_path,
+                        format!("{}: capital {capital} is not in places.toml", entry.code),
+                    ));
+                }
+            }
+        }
+        gazetteer.ambiguous = gazetteer.check_collisions(dir, &ambiguous)?;
+        Ok(gazetteer)
+    }
+
+    fn push(&mut self, kind: EntityKind, name: &str, country: &str) -> u32 {
+        self.entities.push(Entity {
+            kind,
+            name: name.to_string(),
+            country: country.to_string(),
+        });
+        (self.entities.len() - 1) as u32
+    }
+
+    fn add_names(&mut self, id: u32, names: &Names) {
+        for (language, list) in names {
+            for name in list {
+                self.names.push((id, language.clone(), name.clone()));
+            }
+        }
+    }
+
+    fn check_country(&self, path: &Path, name: &str, code: &str) -> Result<(), LoadError> {
+        if self.country_names.contains_key(code) {
+            Ok(())
+        } else {
+            Err(LoadError::msg(
+                path,
+                format!("{name}: country {code} is not in countries.toml"),
+            ))
+        }
+    }
+
+    /// A name (lowercased, markers kept) must point at one country.
+    fn check_collisions(
+        &self,
+        dir: &Path,
+        ambiguous: &HashMap<String, Vec<String>>,
+    ) -> Result<HashSet<String>, LoadError> {
+        // Checked across languages, since every language also matches English names.
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        let mut shared = HashSet::new();
+        for (id, language, name) in &self.names {
+            let entity = &self.entities[*id as usize];
+            let key = lower_aligned(name.trim_start_matches('='));
+            if let Some(other) = seen.insert(key.clone(), &entity.country) {
+                let marked = ambiguous.get(&key).is_some_and(|codes| {
+                    codes.iter().any(|c| c == other) && codes.iter().any(|c| c == &entity.country)
+                });
+                if other != entity.country && marked {
+                    shared.insert(key);
+                } else if other != entity.country {
+                    return Err(LoadError::msg(
+                        dir,
+                        format!(
+                            "name `{name}` ({language}) maps to both {other} and {}; \
+                             list it under `ambiguous` in both countries if that is intended",
+                            entity.country
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(shared)
+    }
+}

@@ -1,0 +1,316 @@
+//! A language's compiled rules: one Aho-Corasick automaton over every phrase of the
+//! rule file and every gazetteer name, each pattern carrying what it means.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use newsflow_record::EventStatus;
+
+use crate::config::LoadError;
+use crate::gazetteer::Gazetteer;
+use crate::rules::{RuleFile, Side};
+use crate::text::{left_ok, lower_aligned, right_ok};
+
+/// Role names are interned: an index into [`LangModel::roles`].
+pub(crate) type RoleId = u16;
+
+/// What a matched phrase means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum What {
+    Trigger {
+        event: u16,
+        weak: bool,
+        standalone: bool,
+        before: Option<RoleId>,
+        after: Option<RoleId>,
+    },
+    Context(u16),
+    Exclude(u16),
+    Status(EventStatus),
+    RoleCue {
+        role: RoleId,
+        events: u64,
+        side: Side,
+    },
+    LocBefore,
+    LocAfter,
+    Weekday(u8),
+    Month(u8),
+    Relative(i8),
+    Entity(u32),
+}
+
+/// One meaning of a pattern, with how its edges are checked.
+#[derive(Debug, Clone)]
+struct Meaning {
+    what: What,
+    open_start: bool,
+    open_end: bool,
+    /// Exact-case form, for `=` phrases.
+    exact: Option<Box<str>>,
+    /// Rest of a phrase with inner `*` ("военн* парад*"): after the matched head,
+    /// each segment follows once the current word has ended.
+    tail: Box<[String]>,
+}
+
+/// A compiled event type.
+#[derive(Debug, Clone)]
+pub(crate) struct EventType {
+    pub kind: String,
+    pub cameo: Vec<String>,
+    pub plover: Vec<String>,
+    pub min_countries: usize,
+    pub before: Option<RoleId>,
+    pub after: Option<RoleId>,
+    pub location: Option<RoleId>,
+}
+
+/// A phrase found in a field, after boundary checks. Offsets are bytes in the field.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub what: What,
+}
+
+/// Everything needed to tag one language.
+#[derive(Debug)]
+pub(crate) struct LangModel {
+    pub word_boundaries: bool,
+    pub clitics: Vec<String>,
+    pub abbreviations: HashSet<String>,
+    pub status_window: usize,
+    pub events: Vec<EventType>,
+    pub roles: Vec<String>,
+    automaton: AhoCorasick,
+    meanings: Vec<Vec<Meaning>>,
+}
+
+/// Collects patterns, merging identical strings into one pattern with several meanings.
+#[derive(Default)]
+struct Builder {
+    index: HashMap<String, usize>,
+    patterns: Vec<String>,
+    meanings: Vec<Vec<Meaning>>,
+}
+
+impl Builder {
+    fn add(&mut self, raw: &str, what: What) -> Result<(), String> {
+        let mut phrase = raw.trim();
+        let exact = phrase.starts_with('=');
+        phrase = phrase.trim_start_matches('=');
+        let open_start = phrase.starts_with('*');
+        let open_end = phrase.ends_with('*') && phrase.len() > 1;
+        phrase = phrase.trim_matches('*');
+        if phrase.trim().is_empty() {
+            return Err(format!("empty phrase `{raw}`"));
+        }
+        if exact && phrase.contains('*') {
+            return Err(format!("`=` phrases cannot hold `*`: `{raw}`"));
+        }
+        let mut segments = phrase.split('*').map(lower_aligned);
+        let lowered = segments.next().unwrap_or_default();
+        let tail: Box<[String]> = segments.collect();
+        if tail.iter().any(|s| s.is_empty()) {
+            return Err(format!("`**` or `* *` in `{raw}`"));
+        }
+        let id = match self.index.get(&lowered) {
+            Some(&id) => id,
+            None => {
+                self.patterns.push(lowered.clone());
+                self.meanings.push(Vec::new());
+                self.index.insert(lowered, self.patterns.len() - 1);
+                self.patterns.len() - 1
+            }
+        };
+        self.meanings[id].push(Meaning {
+            what,
+            open_start,
+            open_end,
+            exact: exact.then(|| phrase.into()),
+            tail,
+        });
+        Ok(())
+    }
+
+    fn add_all(&mut self, phrases: &[String], what: What) -> Result<(), String> {
+        phrases.iter().try_for_each(|p| self.add(p, what))
+    }
+}
+
+fn intern(roles: &mut Vec<String>, role: &Option<String>) -> Option<RoleId> {
+    let role = role.as_ref()?;
+    if let Some(i) = roles.iter().position(|r| r == role) {
+        return Some(i as RoleId);
+    }
+    roles.push(role.clone());
+    Some((roles.len() - 1) as RoleId)
+}
+
+impl LangModel {
+    /// Compiles one rule file with the gazetteer names of its language and English.
+    pub fn compile(rules: &RuleFile, gazetteer: &Gazetteer, path: &Path) -> Result<Self, LoadError> {
+        Self::build(Some(rules), &rules.language, gazetteer).map_err(|m| LoadError::msg(path, m))
+    }
+
+    /// A model with no event rules: English gazetteer names only, for entities in
+    /// languages that have no rule file.
+    pub fn entities_only(gazetteer: &Gazetteer, dir: &Path) -> Result<Self, LoadError> {
+        Self::build(None, "en", gazetteer).map_err(|m| LoadError::msg(dir, m))
+    }
+
+    fn build(rules: Option<&RuleFile>, language: &str, gazetteer: &Gazetteer) -> Result<Self, String> {
+        let mut b = Builder::default();
+        let mut events = Vec::new();
+        let mut roles = Vec::new();
+        if let Some(rules) = rules {
+            if rules.events.len() > 64 {
+                return Err("at most 64 event types per language".into());
+            }
+            for (i, rule) in rules.events.iter().enumerate() {
+                let event = i as u16;
+                if rules.events[..i].iter().any(|r| r.kind == rule.kind) {
+                    return Err(format!("event type {} is defined twice", rule.kind));
+                }
+                let trigger = |weak, standalone| What::Trigger {
+                    event,
+                    weak,
+                    standalone,
+                    before: None,
+                    after: None,
+                };
+                b.add_all(&rule.strong, trigger(false, false))?;
+                b.add_all(&rule.weak, trigger(true, false))?;
+                b.add_all(&rule.standalone, trigger(false, true))?;
+                for oriented in &rule.oriented {
+                    let what = What::Trigger {
+                        event,
+                        weak: oriented.weak,
+                        standalone: false,
+                        before: intern(&mut roles, &oriented.before),
+                        after: intern(&mut roles, &oriented.after),
+                    };
+                    b.add_all(&oriented.phrase, what)?;
+                }
+                b.add_all(&rule.context, What::Context(event))?;
+                b.add_all(&rule.exclude, What::Exclude(event))?;
+                events.push(EventType {
+                    kind: rule.kind.clone(),
+                    cameo: rule.cameo.clone(),
+                    plover: rule.plover.clone(),
+                    min_countries: rule.min_countries,
+                    before: intern(&mut roles, &rule.roles.before),
+                    after: intern(&mut roles, &rule.roles.after),
+                    location: intern(&mut roles, &rule.roles.location),
+                });
+            }
+            b.add_all(&rules.status.planned, What::Status(EventStatus::Planned))?;
+            b.add_all(&rules.status.speculative, What::Status(EventStatus::Speculative))?;
+            b.add_all(&rules.status.negated, What::Status(EventStatus::Negated))?;
+            for cue in &rules.role_cues {
+                let mut mask = 0u64;
+                for kind in &cue.events {
+                    let i = rules
+                        .events
+                        .iter()
+                        .position(|e| &e.kind == kind)
+                        .ok_or_else(|| format!("role cue names unknown event type {kind}"))?;
+                    mask |= 1 << i;
+                }
+                let role = intern(&mut roles, &Some(cue.role.clone())).unwrap_or_default();
+                b.add_all(&cue.phrase, What::RoleCue { role, events: mask, side: cue.side })?;
+            }
+            b.add_all(&rules.location.before, What::LocBefore)?;
+            b.add_all(&rules.location.after, What::LocAfter)?;
+            let dates = &rules.dates;
+            if !dates.weekdays.is_empty() && dates.weekdays.len() != 7 {
+                return Err("dates.weekdays needs seven lists, Monday first".into());
+            }
+            if !dates.months.is_empty() && dates.months.len() != 12 {
+                return Err("dates.months needs twelve lists, January first".into());
+            }
+            for (i, words) in dates.weekdays.iter().enumerate() {
+                b.add_all(words, What::Weekday(i as u8))?;
+            }
+            for (i, words) in dates.months.iter().enumerate() {
+                b.add_all(words, What::Month(i as u8 + 1))?;
+            }
+            for (word, offset) in &dates.relative {
+                b.add(word, What::Relative(*offset))?;
+            }
+        }
+        for (id, name_language, name) in &gazetteer.names {
+            if name_language != language && name_language != "en" {
+                continue;
+            }
+            if gazetteer.ambiguous.contains(&lower_aligned(name.trim_start_matches('='))) {
+                continue;
+            }
+            b.add(name, What::Entity(*id))?;
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&b.patterns)
+            .map_err(|e| e.to_string())?;
+        let (word_boundaries, clitics, abbreviations, status_window) = match rules {
+            Some(r) => (
+                r.word_boundaries,
+                r.clitics.iter().map(|c| lower_aligned(c)).collect(),
+                r.abbreviations.iter().map(|a| lower_aligned(a)).collect(),
+                r.status_window,
+            ),
+            None => (true, Vec::new(), HashSet::new(), 0),
+        };
+        Ok(LangModel {
+            word_boundaries,
+            clitics,
+            abbreviations,
+            status_window,
+            events,
+            roles,
+            automaton,
+            meanings: b.meanings,
+        })
+    }
+
+    /// Every phrase found in `lowered` (the lowered form of `original`), boundary
+    /// checked, sorted by start. Overlapping phrases are all reported.
+    pub fn scan(&self, original: &str, lowered: &str, hits: &mut Vec<Hit>) {
+        hits.clear();
+        for m in self.automaton.find_overlapping_iter(lowered) {
+            let (start, head_end) = (m.start(), m.end());
+            let left = !self.word_boundaries || left_ok(lowered, start, &self.clitics);
+            for meaning in &self.meanings[m.pattern().as_usize()] {
+                let Some(end) = follow_tail(lowered, head_end, &meaning.tail) else {
+                    continue;
+                };
+                let right = !self.word_boundaries || right_ok(lowered, end);
+                if !(left || meaning.open_start) || !(right || meaning.open_end) {
+                    continue;
+                }
+                if meaning.exact.as_deref().is_some_and(|e| &original[start..end] != e) {
+                    continue;
+                }
+                hits.push(Hit { start, end, what: meaning.what });
+            }
+        }
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    }
+}
+
+/// Matches the segments after an inner `*`: skip the rest of the current word, then
+/// the segment must follow. Returns the end of the whole phrase.
+fn follow_tail(lowered: &str, mut pos: usize, tail: &[String]) -> Option<usize> {
+    for segment in tail {
+        pos += lowered[pos..]
+            .char_indices()
+            .find(|&(_, c)| !c.is_alphanumeric())
+            .map_or(lowered.len() - pos, |(i, _)| i);
+        if !lowered[pos..].starts_with(segment.as_str()) {
+            return None;
+        }
+        pos += segment.len();
+    }
+    Some(pos)
+}

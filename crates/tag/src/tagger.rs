@@ -1,0 +1,535 @@
+//! The tagger: finds events, their actors, status, place and date, and the entities
+//! of an article, using the compiled model of the article's language only.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use newsflow_record::{
+    Actor, Article, Country, Entities, Event, EventRules, EventStatus, Evidence, Person, Place,
+};
+
+use crate::config::{LoadError, TagConfig};
+use crate::dates;
+use crate::gazetteer::{EntityKind, Gazetteer};
+use crate::model::{Hit, LangModel, RoleId, What};
+use crate::rules::{RuleFile, Side};
+use crate::text::{lower_aligned, sentences, Span};
+
+/// What the tag stage found in one article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagging {
+    /// Events found, one per type, in order of first appearance.
+    pub events: Vec<Event>,
+    /// Entities named.
+    pub entities: Entities,
+    /// Whether rules exist for the article's language.
+    pub event_rules: EventRules,
+}
+
+/// The tag stage with its rules loaded.
+#[derive(Debug)]
+pub struct Tagger {
+    gazetteer: Gazetteer,
+    models: HashMap<String, LangModel>,
+    /// English names only, for languages without a rule file.
+    fallback: LangModel,
+}
+
+/// An entity mention in one field.
+#[derive(Debug, Clone, Copy)]
+struct Mention {
+    start: usize,
+    end: usize,
+    entity: u32,
+}
+
+/// The best sighting so far of one event type in an article.
+struct Found {
+    event: u16,
+    confidence: f64,
+    status: EventStatus,
+    evidence: Evidence,
+    actors: Vec<Actor>,
+    location: Option<Place>,
+    /// The location is a city, not just a country.
+    city: bool,
+    date: Option<String>,
+    order: usize,
+}
+
+/// One field (title or body) prepared for matching.
+struct Field<'a> {
+    name: &'static str,
+    text: &'a str,
+    lowered: String,
+    spans: Vec<Span>,
+    hits: Vec<Hit>,
+    mentions: Vec<Mention>,
+}
+
+impl Tagger {
+    /// Loads the gazetteer and every `<lang>.toml` rule file of the events directory.
+    pub fn load(config: &TagConfig, data_dir: &Path) -> Result<Self, LoadError> {
+        let gazetteer_dir = data_dir.join(&config.gazetteer_dir);
+        let gazetteer = Gazetteer::load(&gazetteer_dir)?;
+        let events_dir = data_dir.join(&config.events_dir);
+        let entries = std::fs::read_dir(&events_dir).map_err(|e| LoadError::new(&events_dir, e))?;
+        let mut models = HashMap::new();
+        for entry in entries {
+            let path = entry.map_err(|e| LoadError::new(&events_dir, e))?.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| LoadError::new(&path, e))?;
+            let rules: RuleFile = toml::from_str(&text).map_err(|e| LoadError::new(&path, e))?;
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            if stem != rules.language {
+                return Err(LoadError::msg(
+                    &path,
+                    format!("file declares language `{}`", rules.language),
+                ));
+            }
+            let model = LangModel::compile(&rules, &gazetteer, &path)?;
+            models.insert(rules.language.clone(), model);
+        }
+        let fallback = LangModel::entities_only(&gazetteer, &gazetteer_dir)?;
+        Ok(Tagger {
+            gazetteer,
+            models,
+            fallback,
+        })
+    }
+
+    /// Languages that have a rule file.
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        self.models.keys().map(String::as_str)
+    }
+
+    /// Tags one article (language already detected).
+    pub fn tag(&self, article: &Article) -> Tagging {
+        let code = article.language.as_ref().map(|l| l.code.as_str());
+        let (model, event_rules) = match code.and_then(|c| self.models.get(c)) {
+            Some(model) => (model, EventRules::Available),
+            None => (&self.fallback, EventRules::Missing),
+        };
+        let mut fields = [
+            self.prepare(model, "title", &article.title),
+            self.prepare(model, "body", &article.body),
+        ];
+        let entities = self.entities(&fields);
+        let events = if event_rules == EventRules::Available {
+            let published = dates::published_date(article.published_at.as_deref());
+            self.events(model, &mut fields, published)
+        } else {
+            Vec::new()
+        };
+        Tagging {
+            events,
+            entities,
+            event_rules,
+        }
+    }
+
+    fn prepare<'a>(&self, model: &LangModel, name: &'static str, text: &'a str) -> Field<'a> {
+        let lowered = lower_aligned(text);
+        let mut spans = Vec::new();
+        sentences(text, &lowered, &model.abbreviations, &mut spans);
+        let mut hits = Vec::new();
+        model.scan(text, &lowered, &mut hits);
+        // Entity mentions: the longest wins ("North Korea" over a shorter name inside it).
+        let mut mentions: Vec<Mention> = Vec::new();
+        for hit in &hits {
+            if let What::Entity(entity) = hit.what {
+                if mentions.last().is_some_and(|m| hit.start < m.end) {
+                    continue;
+                }
+                mentions.push(Mention { start: hit.start, end: hit.end, entity });
+            }
+        }
+        Field { name, text, lowered, spans, hits, mentions }
+    }
+
+    fn entities(&self, fields: &[Field<'_>]) -> Entities {
+        let mut out = Entities::default();
+        for mention in fields.iter().flat_map(|f| &f.mentions) {
+            let entity = &self.gazetteer.entities[mention.entity as usize];
+            match entity.kind {
+                EntityKind::Person if !out.people.iter().any(|p| p.name == entity.name) => {
+                    out.people.push(Person {
+                        name: entity.name.clone(),
+                        country: Some(entity.country.clone()),
+                    });
+                }
+                EntityKind::Place if !out.places.iter().any(|p| p.name == entity.name) => {
+                    out.places.push(self.place(mention.entity));
+                }
+                _ => {}
+            }
+            if !out.countries.iter().any(|c| c.code == entity.country) {
+                out.countries.push(Country {
+                    code: entity.country.clone(),
+                    name: self.country_name(&entity.country),
+                });
+            }
+        }
+        out
+    }
+
+    fn country_name(&self, code: &str) -> String {
+        self.gazetteer.country_names.get(code).cloned().unwrap_or_else(|| code.to_string())
+    }
+
+    fn place(&self, entity: u32) -> Place {
+        let entity = &self.gazetteer.entities[entity as usize];
+        let name = match entity.kind {
+            EntityKind::Country => self.country_name(&entity.country),
+            _ => entity.name.clone(),
+        };
+        Place { name, country: Some(entity.country.clone()) }
+    }
+
+    fn events(
+        &self,
+        model: &LangModel,
+        fields: &mut [Field<'_>; 2],
+        published: Option<NaiveDate>,
+    ) -> Vec<Event> {
+        let mut found: Vec<Found> = Vec::new();
+        // Confusers in the title ("Pride parade", "new war film") rule their event out
+        // for the whole article.
+        let mut blocked = 0u64;
+        for hit in &fields[0].hits {
+            if let What::Exclude(event) = hit.what {
+                blocked |= 1 << event;
+            }
+        }
+        let mut order = 0;
+        for field in fields.iter() {
+            for span in &field.spans {
+                let hits = slice(&field.hits, span.start, span.end);
+                let mentions = slice_mentions(&field.mentions, span.start, span.end);
+                for event_index in 0..model.events.len() {
+                    let event_id = event_index as u16;
+                    if blocked & (1 << event_id) != 0 {
+                        continue;
+                    }
+                    let already = found.iter().any(|f| f.event == event_id);
+                    let Some(sighting) = self.sighting(
+                        model, field, span, hits, mentions, event_id, already, published,
+                    ) else {
+                        continue;
+                    };
+                    order += 1;
+                    merge(&mut found, sighting, event_id, order);
+                }
+            }
+        }
+        found.sort_by_key(|f| f.order);
+        found
+            .into_iter()
+            .map(|f| {
+                let event = &model.events[f.event as usize];
+                Event {
+                    kind: event.kind.clone(),
+                    cameo: event.cameo.clone(),
+                    plover: event.plover.clone(),
+                    confidence: f.confidence,
+                    status: f.status,
+                    evidence: f.evidence,
+                    actors: f.actors,
+                    location: f.location,
+                    date: f.date,
+                }
+            })
+            .collect()
+    }
+
+    /// The event in one sentence, if its rules fire there.
+    #[allow(clippy::too_many_arguments)]
+    fn sighting(
+        &self,
+        model: &LangModel,
+        field: &Field<'_>,
+        span: &Span,
+        hits: &[Hit],
+        mentions: &[Mention],
+        event_id: u16,
+        already: bool,
+        published: Option<NaiveDate>,
+    ) -> Option<Found> {
+        let mut trigger: Option<&Hit> = None;
+        let mut context = false;
+        for hit in hits {
+            match hit.what {
+                What::Exclude(e) if e == event_id => return None,
+                What::Context(e) if e == event_id => context = true,
+                What::Trigger { event, weak, .. } if event == event_id => {
+                    // Prefer a strong trigger; among equals, the first.
+                    let better = match trigger.map(|t| t.what) {
+                        None => true,
+                        Some(What::Trigger { weak: w, .. }) => w && !weak,
+                        _ => false,
+                    };
+                    if better {
+                        trigger = Some(hit);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let trigger = trigger?;
+        let What::Trigger { weak, standalone, before, after, .. } = trigger.what else {
+            return None;
+        };
+        if weak && !context && !already {
+            return None;
+        }
+        let event = &model.events[event_id as usize];
+        let mut countries: Vec<&str> = Vec::new();
+        for mention in mentions {
+            let country = self.gazetteer.entities[mention.entity as usize].country.as_str();
+            if !countries.contains(&country) {
+                countries.push(country);
+            }
+        }
+        if !standalone && countries.len() < event.min_countries {
+            return None;
+        }
+
+        let status = status(model, field, span, hits, trigger);
+        let location = self.location(field, hits, mentions, trigger);
+        let actors = self.actors(model, hits, mentions, event, event_id, trigger, before, after, &location);
+        let date = dates::resolve(&field.lowered, hits, published, status);
+
+        // Explainable score: trigger strength, then context, named countries, title.
+        let mut confidence = if weak { 0.45 } else { 0.6 };
+        if context {
+            confidence += 0.15;
+        }
+        confidence += 0.1 * countries.len().min(2) as f64;
+        if field.name == "title" {
+            confidence += 0.05;
+        }
+        let confidence = (confidence.min(0.99) * 100.0).round() / 100.0;
+        Some(Found {
+            event: event_id,
+            confidence,
+            status,
+            evidence: Evidence {
+                field: field.name.to_string(),
+                start: span.char_start,
+                end: span.char_end,
+                text: field.text[span.start..span.end].to_string(),
+            },
+            actors,
+            location: location.map(|m| self.place(m.entity)),
+            city: location.is_some_and(|m| {
+                self.gazetteer.entities[m.entity as usize].kind == EntityKind::Place
+            }),
+            date,
+            order: 0,
+        })
+    }
+
+    /// The place right after a location word ("in Beijing") or right before a
+    /// postposition ("北京で"); cities win over countries, then the one nearest the trigger.
+    fn location(&self, field: &Field<'_>, hits: &[Hit], mentions: &[Mention], trigger: &Hit) -> Option<Mention> {
+        let mut best: Option<(bool, usize, Mention)> = None;
+        for marker in hits {
+            let candidate = match marker.what {
+                What::LocBefore => mentions
+                    .iter()
+                    .find(|m| m.start >= marker.end && field.lowered[marker.end..m.start].trim().is_empty()),
+                What::LocAfter => mentions
+                    .iter()
+                    .rev()
+                    .find(|m| m.end <= marker.start && field.lowered[m.end..marker.start].trim().is_empty()),
+                _ => None,
+            };
+            let Some(mention) = candidate else { continue };
+            let kind = self.gazetteer.entities[mention.entity as usize].kind;
+            if kind == EntityKind::Person {
+                continue;
+            }
+            let is_city = kind == EntityKind::Place;
+            let distance = mention.start.abs_diff(trigger.start);
+            let better = match best {
+                None => true,
+                Some((city, d, _)) => (is_city && !city) || (is_city == city && distance < d),
+            };
+            if better {
+                best = Some((is_city, distance, *mention));
+            }
+        }
+        best.map(|(_, _, m)| m)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn actors(
+        &self,
+        model: &LangModel,
+        hits: &[Hit],
+        mentions: &[Mention],
+        event: &crate::model::EventType,
+        event_id: u16,
+        trigger: &Hit,
+        before: Option<RoleId>,
+        after: Option<RoleId>,
+        location: &Option<Mention>,
+    ) -> Vec<Actor> {
+        let location_country = location.map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
+        let mut people: Vec<Actor> = Vec::new();
+        let mut countries: Vec<Actor> = Vec::new();
+        for (i, mention) in mentions.iter().enumerate() {
+            if location.is_some_and(|l| l.start == mention.start) {
+                continue;
+            }
+            let entity = &self.gazetteer.entities[mention.entity as usize];
+            if entity.kind == EntityKind::Place {
+                continue;
+            }
+            let cue_role = hits.iter().find_map(|hit| match hit.what {
+                What::RoleCue { role, events, side } if events & (1 << event_id) != 0 => {
+                    let target = match side {
+                        Side::After => mentions.iter().position(|m| m.start >= hit.end),
+                        Side::Before => mentions.iter().rposition(|m| m.end <= hit.start),
+                    };
+                    (target == Some(i)).then_some(role)
+                }
+                _ => None,
+            });
+            let role = cue_role
+                .or_else(|| {
+                    (location_country == Some(entity.country.as_str()))
+                        .then_some(event.location)
+                        .flatten()
+                })
+                .or(if mention.start < trigger.start {
+                    before.or(event.before)
+                } else {
+                    after.or(event.after)
+                });
+            let role = role.map(|r| model.roles[r as usize].clone());
+            if entity.kind == EntityKind::Person && !people.iter().any(|p| p.name == entity.name) {
+                people.push(Actor {
+                    name: entity.name.clone(),
+                    kind: "person".into(),
+                    country: Some(entity.country.clone()),
+                    role: role.clone(),
+                });
+            }
+            if !countries.iter().any(|c| c.country.as_deref() == Some(&entity.country)) {
+                countries.push(self.country_actor(&entity.country, role));
+            }
+        }
+        if let (Some(code), Some(role)) = (location_country, event.location) {
+            if !countries.iter().any(|c| c.country.as_deref() == Some(code)) {
+                countries.push(self.country_actor(code, Some(model.roles[role as usize].clone())));
+            }
+        }
+        people.extend(countries);
+        people
+    }
+
+    fn country_actor(&self, code: &str, role: Option<String>) -> Actor {
+        Actor {
+            name: self.country_name(code),
+            kind: "country".into(),
+            country: Some(code.to_string()),
+            role,
+        }
+    }
+}
+
+/// The strongest status cue within the language's window of the trigger; a question
+/// with no cue is speculative.
+fn status(model: &LangModel, field: &Field<'_>, span: &Span, hits: &[Hit], trigger: &Hit) -> EventStatus {
+    let mut best: Option<(usize, EventStatus)> = None;
+    for hit in hits {
+        let What::Status(status) = hit.what else { continue };
+        let gap = if hit.end <= trigger.start {
+            field.lowered[hit.end..trigger.start].chars().count()
+        } else if hit.start >= trigger.end {
+            field.lowered[trigger.end..hit.start].chars().count()
+        } else {
+            0
+        };
+        if gap > model.status_window {
+            continue;
+        }
+        let rank = |s: EventStatus| match s {
+            EventStatus::Negated => 0,
+            EventStatus::Speculative => 1,
+            EventStatus::Planned => 2,
+            EventStatus::Occurred => 3,
+        };
+        // Within the window the strongest cue wins (negated, then speculative, then
+        // planned): "unclear whether he will attend" is speculative, "will not" negated.
+        let better = match best {
+            None => true,
+            Some((g, s)) => rank(status) < rank(s) || (rank(status) == rank(s) && gap < g),
+        };
+        if better {
+            best = Some((gap, status));
+        }
+    }
+    match best {
+        Some((_, status)) => status,
+        None if field.text[span.start..span.end].trim_end().ends_with(['?', '？', '؟']) => {
+            EventStatus::Speculative
+        }
+        None => EventStatus::Occurred,
+    }
+}
+
+/// Keeps the leading sighting of each event type and gathers every sighting's actors.
+/// News puts the event first (title, lead), later sentences add background, so a
+/// later sighting takes the lead only when it is clearly stronger. A city found in
+/// any sighting beats a country-only location.
+fn merge(found: &mut Vec<Found>, mut sighting: Found, event: u16, order: usize) {
+    let Some(existing) = found.iter_mut().find(|f| f.event == event) else {
+        sighting.order = order;
+        found.push(sighting);
+        return;
+    };
+    let mut actors = std::mem::take(&mut sighting.actors);
+    if sighting.confidence >= existing.confidence + 0.2 {
+        std::mem::swap(&mut existing.actors, &mut actors);
+        existing.status = sighting.status;
+        existing.evidence = sighting.evidence;
+        existing.date = sighting.date.or(existing.date.take());
+        if sighting.location.is_some() && (sighting.city || !existing.city) {
+            existing.location = sighting.location;
+            existing.city = sighting.city;
+        }
+    } else {
+        if existing.date.is_none() {
+            existing.date = sighting.date;
+        }
+        if sighting.location.is_some() && (existing.location.is_none() || (sighting.city && !existing.city)) {
+            existing.location = sighting.location;
+            existing.city = sighting.city;
+        }
+    }
+    existing.confidence = existing.confidence.max(sighting.confidence);
+    for actor in actors {
+        let same = existing.actors.iter().any(|a| a.kind == actor.kind && a.name == actor.name);
+        if !same && existing.actors.len() < 12 {
+            existing.actors.push(actor);
+        }
+    }
+}
+
+/// Hits inside `[start, end)`; `hits` is sorted by start.
+fn slice(hits: &[Hit], start: usize, end: usize) -> &[Hit] {
+    let from = hits.partition_point(|h| h.start < start);
+    let to = hits.partition_point(|h| h.start < end);
+    &hits[from..to]
+}
+
+fn slice_mentions(mentions: &[Mention], start: usize, end: usize) -> &[Mention] {
+    let from = mentions.partition_point(|m| m.start < start);
+    let to = mentions.partition_point(|m| m.start < end);
+    &mentions[from..to]
+}

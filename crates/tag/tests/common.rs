@@ -1,0 +1,72 @@
+//! Shared helpers: the real rules and gazetteer from `config/`, and articles built
+//! in a few lines.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use newsflow_record::{Article, Event, EventStatus, Language};
+use newsflow_tag::{TagConfig, Tagger, Tagging};
+use serde_json::Map;
+
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config")
+}
+
+pub fn tagger() -> &'static Tagger {
+    static TAGGER: OnceLock<Tagger> = OnceLock::new();
+    TAGGER.get_or_init(|| Tagger::load(&TagConfig::default(), &data_dir()).expect("config/ loads"))
+}
+
+pub fn article(language: &str, title: &str, body: &str) -> Article {
+    Article {
+        id: "test".into(),
+        url: None,
+        source: None,
+        title: title.into(),
+        body: body.into(),
+        published_at: Some("2025-08-28T08:00:00Z".into()),
+        language_hint: None,
+        language: Some(Language {
+            code: language.into(),
+            iso639_3: "und".into(),
+            script: "Latin".into(),
+            confidence: 1.0,
+            reliable: true,
+        }),
+        dedup: None,
+        event_rules: None,
+        events: None,
+        entities: None,
+        extra: Map::new(),
+    }
+}
+
+pub fn tag(language: &str, title: &str, body: &str) -> Tagging {
+    tagger().tag(&article(language, title, body))
+}
+
+pub fn kinds(tagging: &Tagging) -> Vec<&str> {
+    tagging.events.iter().map(|e| e.kind.as_str()).collect()
+}
+
+pub fn event<'a>(tagging: &'a Tagging, kind: &str) -> &'a Event {
+    tagging
+        .events
+        .iter()
+        .find(|e| e.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {:?}", kinds(tagging)))
+}
+
+pub fn status(tagging: &Tagging, kind: &str) -> EventStatus {
+    event(tagging, kind).status
+}
+
+/// Role of the country actor with this code.
+pub fn role<'a>(event: &'a Event, code: &str) -> Option<&'a str> {
+    event
+        .actors
+        .iter()
+        .find(|a| a.kind == "country" && a.country.as_deref() == Some(code))
+        .and_then(|a| a.role.as_deref())
+}

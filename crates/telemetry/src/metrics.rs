@@ -1,0 +1,369 @@
+//! Every metric newsflow exports, declared once.
+//!
+//! Label values are bounded: stage names are the pipeline's own (`lang`, `dedup`,
+//! `tag`), outcomes and error codes are closed enums, topics and partitions come from
+//! the config, languages are folded into [`LANGUAGES`] plus `other`, and event types are
+//! capped at [`MAX_EVENT_TYPES`] distinct values plus `other`. No metric carries an
+//! article id, a URL or error text.
+
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+
+use prometheus::core::Collector;
+use prometheus::{
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry,
+};
+
+use crate::stage::RecordOutcome;
+
+/// Languages that get their own `language` label value; every other code is
+/// counted as `other`. The most frequent news languages, plus `und` for text that
+/// could not be judged.
+pub const LANGUAGES: [&str; 21] = [
+    "en", "es", "fr", "de", "pt", "ru", "zh", "ar", "ja", "it", "nl", "pl", "tr", "uk", "ko", "hi",
+    "fa", "id", "sv", "vi", "und",
+];
+
+/// The label value of languages outside [`LANGUAGES`] (and of event types past the cap).
+pub const OTHER: &str = "other";
+
+/// Distinct event types that get their own label value; later ones count as `other`.
+/// The rule files define a few dozen types, so the cap only guards against a
+/// misconfigured rule set blowing up the series count.
+pub const MAX_EVENT_TYPES: usize = 64;
+
+/// Buckets of the per-record processing time, in seconds: 10 µs to 1 s.
+const PROCESSING_BUCKETS: [f64; 16] = [
+    0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025,
+    0.05, 0.1, 0.25, 0.5, 1.0,
+];
+
+/// Buckets of the end-to-end latency, in seconds: 1 ms to 2 min.
+const LATENCY_BUCKETS: [f64; 16] = [
+    0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+    120.0,
+];
+
+/// The label value for a detected language code: the code itself when it is one of
+/// [`LANGUAGES`], else `other`.
+pub fn language_label(code: &str) -> &'static str {
+    LANGUAGES
+        .iter()
+        .find(|known| **known == code)
+        .copied()
+        .unwrap_or(OTHER)
+}
+
+/// Every metric family, registered on one registry.
+///
+/// Build per-stage handles with [`Metrics::stage`] (or [`crate::StageMetrics::new`]
+/// for the global registry); the families are public for tests and for the rare
+/// metric a handle does not cover.
+#[derive(Clone)]
+pub struct Metrics {
+    /// The registry every family below is registered on; `/metrics` encodes it.
+    pub registry: Registry,
+    /// `newsflow_stage_records_total{stage,outcome}`: records a stage finished, by outcome.
+    pub stage_records: IntCounterVec,
+    /// `newsflow_stage_bytes_total{stage}`: input bytes a stage consumed.
+    pub stage_bytes: IntCounterVec,
+    /// `newsflow_stage_processing_seconds{stage}`: time a stage spent on one record.
+    pub stage_processing: HistogramVec,
+    /// `newsflow_stage_in_flight{stage}`: records consumed but not yet committed.
+    pub stage_in_flight: IntGaugeVec,
+    /// `newsflow_kafka_consumer_lag{stage,topic,partition}`: records behind the high watermark.
+    pub consumer_lag: IntGaugeVec,
+    /// `newsflow_kafka_produce_errors_total{stage,topic}`: failed produce attempts.
+    pub produce_errors: IntCounterVec,
+    /// `newsflow_kafka_commit_errors_total{stage}`: failed offset commits.
+    pub commit_errors: IntCounterVec,
+    /// `newsflow_kafka_rebalances_total{stage}`: partition assignments and revocations.
+    pub rebalances: IntCounterVec,
+    /// `newsflow_dlq_records_total{stage,code}`: records sent to the dead-letter topic.
+    pub dlq_records: IntCounterVec,
+    /// `newsflow_end_to_end_latency_seconds`: raw record's broker timestamp to the
+    /// enriched record's publication.
+    pub end_to_end_latency: Histogram,
+    /// `newsflow_language_detected_total{language}`: detected languages.
+    pub languages: IntCounterVec,
+    /// `newsflow_events_tagged_total{type}`: events found, by type.
+    pub events: IntCounterVec,
+    /// `newsflow_dedup_index_entries{language}`: fingerprints held by the dedup index.
+    pub dedup_index_entries: IntGaugeVec,
+    /// `newsflow_dedup_index_bytes`: estimated memory of the dedup index.
+    pub dedup_index_bytes: IntGauge,
+    /// `newsflow_ready`: 1 while the process is ready (what `/readyz` answers), else 0.
+    pub ready: IntGauge,
+    /// `newsflow_build_info{version}`: always 1; the label carries the version.
+    pub build_info: IntGaugeVec,
+    /// Counters per [`LANGUAGES`] entry plus `other` (last), resolved once.
+    pub(crate) language_counters: Vec<IntCounter>,
+    /// Event-type counters resolved so far, capped at [`MAX_EVENT_TYPES`].
+    event_counters: std::sync::Arc<RwLock<HashMap<String, IntCounter>>>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Metrics {
+    /// The process-wide metrics, registered on first use. Every binary uses these;
+    /// `/metrics` serves them.
+    pub fn global() -> &'static Metrics {
+        static GLOBAL: OnceLock<Metrics> = OnceLock::new();
+        GLOBAL.get_or_init(|| {
+            // Registering fixed, distinct names on a fresh registry cannot fail; a
+            // failure here is a programming error caught by the unit tests.
+            Metrics::new().expect("newsflow metric declarations are valid")
+        })
+    }
+
+    /// A fresh set of metrics on its own registry (tests; the binaries use
+    /// [`Metrics::global`]). Also registers the process collector (CPU, memory,
+    /// open fds) on Linux.
+    pub fn new() -> Result<Metrics, prometheus::Error> {
+        let registry = Registry::new();
+        let metrics = Metrics {
+            stage_records: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_stage_records_total",
+                    "Records a stage finished, by outcome: forwarded (passed to the next stage), \
+                     enriched, duplicate_exact, duplicate_near, rejected (sent to the DLQ) or \
+                     error (failed for a reason other than its content).",
+                ),
+                &["stage", "outcome"],
+            )?,
+            stage_bytes: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_stage_bytes_total",
+                    "Input bytes (record values) a stage consumed.",
+                ),
+                &["stage"],
+            )?,
+            stage_processing: HistogramVec::new(
+                HistogramOpts::new(
+                    "newsflow_stage_processing_seconds",
+                    "Time a stage spent processing one record (per record, stage code only: \
+                     no broker I/O).",
+                )
+                .buckets(PROCESSING_BUCKETS.to_vec()),
+                &["stage"],
+            )?,
+            stage_in_flight: IntGaugeVec::new(
+                Opts::new(
+                    "newsflow_stage_in_flight",
+                    "Records a stage consumed whose outputs are not yet acknowledged.",
+                ),
+                &["stage"],
+            )?,
+            consumer_lag: IntGaugeVec::new(
+                Opts::new(
+                    "newsflow_kafka_consumer_lag",
+                    "Records between the consumer group's position and the partition's high \
+                     watermark.",
+                ),
+                &["stage", "topic", "partition"],
+            )?,
+            produce_errors: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_kafka_produce_errors_total",
+                    "Produce attempts that failed (each is retried; none skips a record).",
+                ),
+                &["stage", "topic"],
+            )?,
+            commit_errors: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_kafka_commit_errors_total",
+                    "Offset commits or offset stores that failed.",
+                ),
+                &["stage"],
+            )?,
+            rebalances: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_kafka_rebalances_total",
+                    "Consumer-group rebalances seen (assignments and revocations).",
+                ),
+                &["stage"],
+            )?,
+            dlq_records: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_dlq_records_total",
+                    "Records written to the dead-letter topic, by error code.",
+                ),
+                &["stage", "code"],
+            )?,
+            end_to_end_latency: Histogram::with_opts(
+                HistogramOpts::new(
+                    "newsflow_end_to_end_latency_seconds",
+                    "Time from the raw record's broker timestamp to the enriched record's \
+                     publication.",
+                )
+                .buckets(LATENCY_BUCKETS.to_vec()),
+            )?,
+            languages: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_language_detected_total",
+                    "Articles by detected language (the most frequent languages, the rest as \
+                     other).",
+                ),
+                &["language"],
+            )?,
+            events: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_events_tagged_total",
+                    "Events found by the tag stage, by event type.",
+                ),
+                &["type"],
+            )?,
+            dedup_index_entries: IntGaugeVec::new(
+                Opts::new(
+                    "newsflow_dedup_index_entries",
+                    "Fingerprints held by the dedup index, by language.",
+                ),
+                &["language"],
+            )?,
+            dedup_index_bytes: IntGauge::new(
+                "newsflow_dedup_index_bytes",
+                "Estimated memory held by the dedup index.",
+            )?,
+            ready: IntGauge::new(
+                "newsflow_ready",
+                "1 while the process is ready (connected with partitions assigned, or \
+                 consuming), else 0: what /readyz answers.",
+            )?,
+            build_info: IntGaugeVec::new(
+                Opts::new(
+                    "newsflow_build_info",
+                    "Always 1; the version label says which newsflow build is running.",
+                ),
+                &["version"],
+            )?,
+            language_counters: Vec::new(),
+            event_counters: Default::default(),
+            registry,
+        };
+        let mut metrics = metrics;
+        for collector in metrics.collectors() {
+            metrics.registry.register(collector)?;
+        }
+        #[cfg(target_os = "linux")]
+        metrics.registry.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))?;
+
+        metrics
+            .build_info
+            .with_label_values(&[env!("CARGO_PKG_VERSION")])
+            .set(1);
+        metrics.language_counters = LANGUAGES
+            .iter()
+            .chain(std::iter::once(&OTHER))
+            .map(|language| metrics.languages.with_label_values(&[*language]))
+            .collect();
+        Ok(metrics)
+    }
+
+    /// A handle for one stage on these metrics. See [`crate::StageMetrics`].
+    pub fn stage(&self, stage: &'static str) -> crate::StageMetrics {
+        crate::StageMetrics::with_metrics(self, stage)
+    }
+
+    /// Counts one article of language `code` (folded into [`LANGUAGES`] or `other`).
+    pub fn language(&self, code: &str) {
+        let index = LANGUAGES
+            .iter()
+            .position(|known| *known == code)
+            .unwrap_or(LANGUAGES.len());
+        self.language_counters[index].inc();
+    }
+
+    /// Counts one event of type `kind`. The first [`MAX_EVENT_TYPES`] distinct types
+    /// get their own label value, later ones count as `other`.
+    pub fn event(&self, kind: &str) {
+        if let Some(counter) = self.read_event_counters().get(kind) {
+            counter.inc();
+            return;
+        }
+        let mut counters = match self.event_counters.write() {
+            Ok(counters) => counters,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let label = if counters.len() < MAX_EVENT_TYPES {
+            kind
+        } else {
+            OTHER
+        };
+        let counter = self.events.with_label_values(&[label]);
+        counter.inc();
+        if label == kind {
+            counters.insert(kind.to_string(), counter);
+        }
+    }
+
+    fn read_event_counters(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, IntCounter>> {
+        // A panic while holding the lock leaves a valid map: keep counting.
+        match self.event_counters.read() {
+            Ok(counters) => counters,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Sets the dedup index size per language from the whole index at once, so that
+    /// languages folded into `other` add up instead of overwriting each other.
+    /// Languages absent from `entries` are set to 0.
+    pub fn dedup_index<'a>(&self, entries: impl IntoIterator<Item = (&'a str, u64)>) {
+        let mut totals = [0u64; LANGUAGES.len() + 1];
+        for (code, count) in entries {
+            let index = LANGUAGES
+                .iter()
+                .position(|known| *known == code)
+                .unwrap_or(LANGUAGES.len());
+            totals[index] = totals[index].saturating_add(count);
+        }
+        for (language, total) in LANGUAGES.iter().chain(std::iter::once(&OTHER)).zip(totals) {
+            self.dedup_index_entries
+                .with_label_values(&[*language])
+                .set(i64::try_from(total).unwrap_or(i64::MAX));
+        }
+    }
+
+    /// Sets the estimated memory of the dedup index.
+    pub fn dedup_index_bytes(&self, bytes: u64) {
+        self.dedup_index_bytes
+            .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+    }
+
+    /// Encodes every metric in the Prometheus text format (what `/metrics` serves).
+    pub fn encode(&self) -> Result<String, prometheus::Error> {
+        prometheus::TextEncoder::new().encode_to_string(&self.registry.gather())
+    }
+
+    fn collectors(&self) -> Vec<Box<dyn Collector>> {
+        vec![
+            Box::new(self.stage_records.clone()),
+            Box::new(self.stage_bytes.clone()),
+            Box::new(self.stage_processing.clone()),
+            Box::new(self.stage_in_flight.clone()),
+            Box::new(self.consumer_lag.clone()),
+            Box::new(self.produce_errors.clone()),
+            Box::new(self.commit_errors.clone()),
+            Box::new(self.rebalances.clone()),
+            Box::new(self.dlq_records.clone()),
+            Box::new(self.end_to_end_latency.clone()),
+            Box::new(self.languages.clone()),
+            Box::new(self.events.clone()),
+            Box::new(self.dedup_index_entries.clone()),
+            Box::new(self.dedup_index_bytes.clone()),
+            Box::new(self.ready.clone()),
+            Box::new(self.build_info.clone()),
+        ]
+    }
+
+    /// Every outcome label value a stage records.
+    pub fn outcomes() -> impl Iterator<Item = &'static str> {
+        RecordOutcome::ALL.iter().map(|outcome| outcome.as_str())
+    }
+}

@@ -1,0 +1,39 @@
+//! `newsflow bench`: throughput, memory and overhead measurements.
+//!
+//! Layout:
+//! - [`input`]: the articles a bench runs on (a JSONL file or generated ones).
+//! - [`chain`]: the in-process chain, on one thread or sharded across threads.
+//! - [`memory`]: the dedup index with many articles: bytes per article, rebuild time.
+//! - [`overhead`]: the chain with metrics updates on and off.
+//! - [`kafka`]: the services through a broker, against a no-op chain of as many hops.
+//! - [`stats`]: medians and spreads over repeated runs, peak RSS.
+//! - [`chart`]: the per-stage throughput chart (PNG).
+//!
+//! Every figure is measured `--runs` times and printed as the median with the
+//! lowest and highest run, because a shared 2-core machine is noisy.
+
+mod chain;
+mod chart;
+mod input;
+mod kafka;
+mod memory;
+mod overhead;
+mod stats;
+
+use crate::cli::BenchArgs;
+use crate::config::Config;
+
+pub fn run(args: BenchArgs, config: &Config) -> anyhow::Result<()> {
+    anyhow::ensure!(args.runs > 0, "--runs must be at least 1");
+    anyhow::ensure!(args.threads > 0, "--threads must be at least 1");
+    if let Some(articles) = args.dedup_memory {
+        return memory::run(articles, &args, config);
+    }
+    if args.metrics_overhead {
+        return overhead::run(&args, config);
+    }
+    if args.kafka {
+        return kafka::run(&args, config);
+    }
+    chain::run(&args, config)
+}

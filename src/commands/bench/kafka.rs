@@ -1,0 +1,570 @@
+//! The services through a broker, each measured against a no-op of the same shape,
+//! all in one run against one broker:
+//!
+//! - (a) a no-op hop (consume, produce the same bytes, store the offset after
+//!   delivery) alone, and a no-op chain of three such hops, as many as the pipeline;
+//! - (b) each stage service alone, on a full backlog of its input;
+//! - (c) the three services together;
+//!
+//! each as records/s and as a ratio of the matching no-op. Then the end-to-end
+//! latency of the three services at half of (c)'s rate.
+//!
+//! The no-op is [`PassThrough`] driven by the same runtime ([`run_service`]) with
+//! the same settings as the real services, so the ratio isolates the stage code.
+//! Every service runs in this process on its own thread and async runtime (built
+//! like `newsflow serve`'s). Rates come from the broker timestamps of the output
+//! records (stamped when the service produced them), over the middle 80% of the
+//! outputs, so consumer-group joins and the tail do not count; outputs are read back
+//! after the services stop, so counting them costs the services nothing.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use newsflow_kafka::runtime::INGEST_HEADER;
+use newsflow_kafka::{create_topics, run_service, KafkaConfig, Role, ServiceTopics};
+use newsflow_pipeline::{Emit, Input, PipelineConfig, ServiceStage};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{Headers, Message};
+use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
+use rdkafka::{Offset, TopicPartitionList};
+use tokio::sync::watch;
+
+use super::input;
+use super::stats::Spread;
+use crate::cli::BenchArgs;
+use crate::config::Config;
+
+const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for one measurement's outputs.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(300);
+/// Share of the outputs left out at each end of a rate measurement.
+const TRIM: f64 = 0.1;
+/// Length of the paced run of the latency measurement.
+const LATENCY_RUN: Duration = Duration::from_secs(20);
+
+/// A stage that forwards every record's bytes unchanged: the cost of a hop itself.
+pub struct PassThrough {
+    /// Keys are a running number: the record key is not part of [`Input`], and a
+    /// key of an article id's length keeps records the same size.
+    next_key: u64,
+}
+
+impl ServiceStage for PassThrough {
+    fn name(&self) -> &'static str {
+        "noop"
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
+        self.next_key += 1;
+        out.push(Emit::Next {
+            key: format!("{:016x}", self.next_key),
+            language: None,
+            payload: input.payload.to_vec(),
+        });
+    }
+}
+
+/// Which stage a service of a measurement runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Noop,
+    Lang,
+    Dedup,
+    Tag,
+}
+
+/// One service of a measurement: a stage between topics.
+struct Service {
+    kind: Kind,
+    io: ServiceTopics,
+}
+
+/// Services running on their own threads until [`Running::stop`].
+struct Running {
+    stop: watch::Sender<bool>,
+    threads: Vec<std::thread::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Running {
+    fn start(services: Vec<Service>, pipeline: &PipelineConfig, kafka: &KafkaConfig) -> anyhow::Result<Running> {
+        let (stop, stopped) = watch::channel(false);
+        let mut threads = Vec::new();
+        for service in services {
+            let kafka = kafka.clone();
+            let pipeline = pipeline.clone();
+            let stopped = stopped.clone();
+            threads.push(std::thread::spawn(move || -> anyhow::Result<()> {
+                // Built like `newsflow serve`'s runtime.
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(std::thread::available_parallelism().map_or(4, |n| n.get().max(4)))
+                    .enable_all()
+                    .build()
+                    .context("cannot start the async runtime")?;
+                let shutdown = until(stopped);
+                let io = service.io;
+                let result = runtime.block_on(async {
+                    match service.kind {
+                        Kind::Noop => run_service(PassThrough { next_key: 0 }, io, &kafka, None, shutdown).await,
+                        Kind::Lang => {
+                            let stage = pipeline.lang_stage()?;
+                            run_service(stage, io, &kafka, None, shutdown).await
+                        }
+                        Kind::Dedup => run_service(pipeline.dedup_stage(), io, &kafka, None, shutdown).await,
+                        Kind::Tag => {
+                            let stage = pipeline.tag_stage()?;
+                            run_service(stage, io, &kafka, None, shutdown).await
+                        }
+                    }
+                    .map_err(anyhow::Error::from)
+                });
+                result
+            }));
+        }
+        Ok(Running { stop, threads })
+    }
+
+    fn stop(self) -> anyhow::Result<()> {
+        // Services that already returned hold no receiver; nothing to tell them.
+        let _ = self.stop.send(true);
+        for thread in self.threads {
+            thread
+                .join()
+                .map_err(|_| anyhow::anyhow!("a service thread panicked"))??;
+        }
+        Ok(())
+    }
+}
+
+fn until(mut stopped: watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'static {
+    async move {
+        // An error means the sender is gone: stop as well.
+        let _ = stopped.wait_for(|stop| *stop).await;
+    }
+}
+
+/// The figures of one run.
+#[derive(Debug, Default, Clone)]
+struct RunFigures {
+    noop_hop: f64,
+    noop_chain: f64,
+    lang: f64,
+    dedup: f64,
+    tag: f64,
+    pipeline: f64,
+}
+
+pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
+    let mut kafka = crate::commands::kafka_config(config, args.kafka_args.brokers.as_deref());
+    // Tansu (and any broker) lets the first member of a group in after half of the
+    // session timeout; a short one keeps the bench quick. Configured values win.
+    kafka
+        .consumer
+        .entry("session.timeout.ms".into())
+        .or_insert_with(|| "2000".into());
+    kafka
+        .consumer
+        .entry("heartbeat.interval.ms".into())
+        .or_insert_with(|| "500".into());
+    let input = input::load(args)?;
+    let pipeline = &config.pipeline;
+    let prefix = format!("bench-{}", std::process::id());
+    let probe = Probe::new(&kafka)?;
+    let async_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+
+    let mut runs: Vec<RunFigures> = Vec::new();
+    for run in 1..=args.runs {
+        let scenario = |name: &str| scenario_config(&kafka, &format!("{prefix}-r{run}-{name}"));
+        let mut figures = RunFigures::default();
+
+        let hop = scenario("hop");
+        prepare(&async_runtime, &hop, &input.records)?;
+        figures.noop_hop = measure(&probe, pipeline, &hop, vec![noop(&hop, 0)], &[&hop.topics.lang], input.records.len() as u64)?;
+
+        let chain = scenario("chain");
+        prepare(&async_runtime, &chain, &input.records)?;
+        let hops = (0..3).map(|i| noop(&chain, i)).collect();
+        figures.noop_chain = measure(&probe, pipeline, &chain, hops, &[&chain.topics.enriched], input.records.len() as u64)?;
+
+        let alone = scenario("alone");
+        prepare(&async_runtime, &alone, &input.records)?;
+        let rejected_before = probe.count(&[&alone.topics.dlq])?;
+        figures.lang = measure(
+            &probe,
+            pipeline,
+            &alone,
+            vec![Service { kind: Kind::Lang, io: ServiceTopics::lang(&alone) }],
+            &[&alone.topics.lang],
+            (input.records.len() as u64).saturating_sub(rejected_before),
+        )?;
+        let lang_out = probe.count(&[&alone.topics.lang])?;
+        figures.dedup = measure(
+            &probe,
+            pipeline,
+            &alone,
+            vec![Service { kind: Kind::Dedup, io: ServiceTopics::dedup(&alone) }],
+            &[&alone.topics.unique, &alone.topics.duplicates],
+            lang_out,
+        )?;
+        let unique = probe.count(&[&alone.topics.unique])?;
+        figures.tag = measure(
+            &probe,
+            pipeline,
+            &alone,
+            vec![Service { kind: Kind::Tag, io: ServiceTopics::tag(&alone) }],
+            &[&alone.topics.enriched],
+            unique,
+        )?;
+
+        let full = scenario("full");
+        prepare(&async_runtime, &full, &input.records)?;
+        figures.pipeline = measure(
+            &probe,
+            pipeline,
+            &full,
+            stage_services(&full),
+            &[&full.topics.enriched, &full.topics.duplicates],
+            input.records.len() as u64,
+        )?;
+        eprintln!("run {run}/{}: {figures:?}", args.runs);
+        runs.push(figures);
+    }
+
+    let pick = |f: fn(&RunFigures) -> f64| Spread::of(&runs.iter().map(f).collect::<Vec<_>>());
+    let ratio = |f: fn(&RunFigures) -> f64, of: fn(&RunFigures) -> f64| {
+        Spread::of(&runs.iter().map(|r| f(r) / of(r).max(1e-9)).collect::<Vec<_>>())
+    };
+    println!(
+        "kafka: {}; brokers {}; {} partitions; {} run(s): median (lowest-highest)",
+        input.origin, kafka.brokers, kafka.partitions, runs.len()
+    );
+    println!("  {:<28} {:>26} {:>22}", "measurement", "records/s", "ratio");
+    let rows: [(&str, fn(&RunFigures) -> f64, fn(&RunFigures) -> f64); 6] = [
+        ("(a) no-op hop", |r| r.noop_hop, |r| r.noop_hop),
+        ("(a) no-op chain, 3 hops", |r| r.noop_chain, |r| r.noop_chain),
+        ("(b) lang alone", |r| r.lang, |r| r.noop_hop),
+        ("(b) dedup alone", |r| r.dedup, |r| r.noop_hop),
+        ("(b) tag alone", |r| r.tag, |r| r.noop_hop),
+        ("(c) pipeline, 3 services", |r| r.pipeline, |r| r.noop_chain),
+    ];
+    for (name, value, of) in rows {
+        println!(
+            "  {:<28} {:>26} {:>22}",
+            name,
+            format!("{:.0}", pick(value)),
+            format!("{:.2}", ratio(value, of))
+        );
+    }
+    println!("  (b) ratios are of the no-op hop, (c) of the no-op chain");
+
+    let max_rate = pick(|r| r.pipeline).median;
+    let latency = latency(&async_runtime, &probe, pipeline, &kafka, &input.records, &format!("{prefix}-latency"), max_rate / 2.0)?;
+    println!(
+        "  end-to-end latency at {:.0} records/s (half of (c)), {} outputs: p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        max_rate / 2.0,
+        latency.samples,
+        latency.p50,
+        latency.p95,
+        latency.p99,
+        latency.max
+    );
+    Ok(())
+}
+
+/// The config of one measurement: its own topics and groups, so that measurements
+/// sharing a broker never see each other's records.
+fn scenario_config(base: &KafkaConfig, prefix: &str) -> KafkaConfig {
+    let mut kafka = base.clone();
+    let t = &mut kafka.topics;
+    for topic in [
+        &mut t.raw,
+        &mut t.lang,
+        &mut t.unique,
+        &mut t.duplicates,
+        &mut t.enriched,
+        &mut t.dlq,
+        &mut t.dedup_state,
+    ] {
+        *topic = format!("{prefix}.{topic}");
+    }
+    let g = &mut kafka.groups;
+    for group in [&mut g.lang, &mut g.dedup, &mut g.tag, &mut g.all] {
+        *group = format!("{prefix}-{group}");
+    }
+    kafka
+}
+
+/// No-op hop `index` of the chain raw -> lang -> unique -> enriched.
+fn noop(kafka: &KafkaConfig, index: usize) -> Service {
+    let t = &kafka.topics;
+    let (input, next) = match index {
+        0 => (&t.raw, &t.lang),
+        1 => (&t.lang, &t.unique),
+        _ => (&t.unique, &t.enriched),
+    };
+    Service {
+        kind: Kind::Noop,
+        io: ServiceTopics {
+            input: input.clone(),
+            group: format!("{}-noop-{index}", kafka.groups.all),
+            next: next.clone(),
+            route_by_language: false,
+            next_is_final: index == 2,
+            duplicates: None,
+            state: None,
+            dlq: t.dlq.clone(),
+        },
+    }
+}
+
+fn stage_services(kafka: &KafkaConfig) -> Vec<Service> {
+    vec![
+        Service { kind: Kind::Lang, io: ServiceTopics::lang(kafka) },
+        Service { kind: Kind::Dedup, io: ServiceTopics::dedup(kafka) },
+        Service { kind: Kind::Tag, io: ServiceTopics::tag(kafka) },
+    ]
+}
+
+/// Creates the measurement's topics and loads the input into its raw topic.
+fn prepare(runtime: &tokio::runtime::Runtime, kafka: &KafkaConfig, records: &[Vec<u8>]) -> anyhow::Result<()> {
+    runtime.block_on(async {
+        create_topics(kafka).await.context("cannot create the bench topics")?;
+        let mut loader = newsflow_kafka::Loader::new(kafka, &kafka.topics.raw)?;
+        for record in records {
+            loader.send(record).await?;
+        }
+        loader.finish().await?;
+        anyhow::Ok(())
+    })
+}
+
+/// Runs `services` until `outputs` hold `expected` more records, then stops them and
+/// returns the output rate over the middle of the run.
+fn measure(
+    probe: &Probe,
+    pipeline: &PipelineConfig,
+    kafka: &KafkaConfig,
+    services: Vec<Service>,
+    outputs: &[&str],
+    expected: u64,
+) -> anyhow::Result<f64> {
+    let before = probe.count(outputs)?;
+    let running = Running::start(services, pipeline, kafka)?;
+    let deadline = Instant::now() + DRAIN_TIMEOUT;
+    let done = loop {
+        let count = probe.count(outputs)?.saturating_sub(before);
+        if count >= expected {
+            break true;
+        }
+        if Instant::now() > deadline || running.threads.iter().all(|t| t.is_finished()) {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    running.stop()?;
+    anyhow::ensure!(done, "the services did not produce {expected} records to {outputs:?} within {DRAIN_TIMEOUT:?}");
+    let mut stamps: Vec<i64> = probe.read(outputs)?.into_iter().map(|r| r.timestamp_ms).collect();
+    stamps.sort_unstable();
+    Ok(rate(&stamps))
+}
+
+/// Records per second between the outputs at TRIM and 1 - TRIM of the run.
+fn rate(stamps: &[i64]) -> f64 {
+    if stamps.len() < 10 {
+        return 0.0;
+    }
+    let first = (stamps.len() as f64 * TRIM) as usize;
+    let last = (stamps.len() as f64 * (1.0 - TRIM)) as usize - 1;
+    let span_ms = (stamps[last] - stamps[first]).max(1) as f64;
+    (last - first) as f64 / (span_ms / 1000.0)
+}
+
+struct Latency {
+    samples: usize,
+    p50: f64,
+    p95: f64,
+    p99: f64,
+    max: f64,
+}
+
+/// Starts the three services, then produces `records` paced at `rate` records/s for
+/// [`LATENCY_RUN`] and measures each output's time from the raw record's timestamp
+/// (carried in a header) to its own.
+fn latency(
+    runtime: &tokio::runtime::Runtime,
+    probe: &Probe,
+    pipeline: &PipelineConfig,
+    base: &KafkaConfig,
+    records: &[Vec<u8>],
+    prefix: &str,
+    rate: f64,
+) -> anyhow::Result<Latency> {
+    anyhow::ensure!(rate > 0.0, "no pipeline rate to pace the latency run at");
+    let kafka = scenario_config(base, prefix);
+    runtime.block_on(create_topics(&kafka)).context("cannot create the bench topics")?;
+    let outputs = [kafka.topics.enriched.as_str(), kafka.topics.duplicates.as_str(), kafka.topics.dlq.as_str()];
+    let running = Running::start(stage_services(&kafka), pipeline, &kafka)?;
+    let producer: ThreadedProducer<DefaultProducerContext> = kafka
+        .client_config(Role::Producer, &[("enable.idempotence", "true")])
+        .create()
+        .context("cannot create the bench producer")?;
+    // Warm up until the services have joined their groups and answer.
+    let warmup = 20.min(records.len());
+    send(&producer, &kafka.topics.raw, &records[..warmup])?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while probe.count(&outputs)? < warmup as u64 {
+        anyhow::ensure!(Instant::now() < deadline, "the services did not answer within 60 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let paced = ((rate * LATENCY_RUN.as_secs_f64()) as usize).clamp(1, records.len() - warmup);
+    let started_ms = chrono::Utc::now().timestamp_millis();
+    let started = Instant::now();
+    for (i, record) in records[warmup..warmup + paced].iter().enumerate() {
+        let due = started + Duration::from_secs_f64(i as f64 / rate);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        send(&producer, &kafka.topics.raw, std::slice::from_ref(record))?;
+    }
+    producer.flush(Duration::from_secs(30)).context("cannot deliver the paced records")?;
+    let expected = (warmup + paced) as u64;
+    let deadline = Instant::now() + DRAIN_TIMEOUT;
+    while probe.count(&outputs)? < expected {
+        anyhow::ensure!(Instant::now() < deadline, "the services did not finish the paced records");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    running.stop()?;
+    let mut millis: Vec<f64> = probe
+        .read(&outputs[..2])?
+        .into_iter()
+        .filter_map(|r| r.ingest_ms.filter(|ms| *ms >= started_ms).map(|ms| (r.timestamp_ms - ms) as f64))
+        .collect();
+    anyhow::ensure!(!millis.is_empty(), "no output carried the {INGEST_HEADER} header");
+    millis.sort_by(f64::total_cmp);
+    let at = |q: f64| millis[((millis.len() as f64 * q).ceil() as usize).clamp(1, millis.len()) - 1];
+    Ok(Latency {
+        samples: millis.len(),
+        p50: at(0.50),
+        p95: at(0.95),
+        p99: at(0.99),
+        max: at(1.0),
+    })
+}
+
+fn send(producer: &ThreadedProducer<DefaultProducerContext>, topic: &str, records: &[Vec<u8>]) -> anyhow::Result<()> {
+    for record in records {
+        let key = newsflow_kafka::tools::line_key(record).unwrap_or_default();
+        let mut pending = BaseRecord::to(topic).payload(&record[..]).key(key.as_str());
+        loop {
+            match producer.send(pending) {
+                Ok(()) => break,
+                Err((rdkafka::error::KafkaError::MessageProduction(rdkafka::types::RDKafkaErrorCode::QueueFull), back)) => {
+                    pending = back;
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err((error, _)) => return Err(error).context("cannot produce a bench record"),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One output record as the bench reads it back.
+struct Stamp {
+    timestamp_ms: i64,
+    ingest_ms: Option<i64>,
+}
+
+/// A group-less consumer for counting and reading back topics.
+struct Probe {
+    consumer: BaseConsumer,
+}
+
+impl Probe {
+    fn new(kafka: &KafkaConfig) -> anyhow::Result<Probe> {
+        let consumer = kafka
+            .client_config(
+                Role::Consumer,
+                &[("group.id", "newsflow-bench-probe"), ("enable.auto.commit", "false")],
+            )
+            .create()
+            .context("cannot create the bench consumer")?;
+        Ok(Probe { consumer })
+    }
+
+    fn partitions(&self, topic: &str) -> anyhow::Result<Vec<i32>> {
+        let metadata = self
+            .consumer
+            .fetch_metadata(Some(topic), METADATA_TIMEOUT)
+            .with_context(|| format!("cannot read the metadata of {topic}"))?;
+        Ok(metadata
+            .topics()
+            .iter()
+            .flat_map(|t| t.partitions().iter().map(|p| p.id()))
+            .collect())
+    }
+
+    /// Records in `topics` (sum of high watermarks).
+    fn count(&self, topics: &[&str]) -> anyhow::Result<u64> {
+        let mut total = 0;
+        for topic in topics {
+            for partition in self.partitions(topic)? {
+                let (low, high) = self
+                    .consumer
+                    .fetch_watermarks(topic, partition, METADATA_TIMEOUT)
+                    .with_context(|| format!("cannot read the offsets of {topic}"))?;
+                total += (high - low.max(0)).max(0) as u64;
+            }
+        }
+        Ok(total)
+    }
+
+    /// Every record of `topics`, from the beginning to the current end.
+    fn read(&self, topics: &[&str]) -> anyhow::Result<Vec<Stamp>> {
+        let mut list = TopicPartitionList::new();
+        let mut remaining = 0u64;
+        let mut ends = std::collections::HashMap::new();
+        for topic in topics {
+            for partition in self.partitions(topic)? {
+                let (low, high) = self.consumer.fetch_watermarks(topic, partition, METADATA_TIMEOUT)?;
+                if high > low {
+                    list.add_partition_offset(topic, partition, Offset::Beginning)?;
+                    remaining += (high - low) as u64;
+                    ends.insert((topic.to_string(), partition), high);
+                }
+            }
+        }
+        let mut stamps = Vec::with_capacity(remaining as usize);
+        if remaining == 0 {
+            return Ok(stamps);
+        }
+        self.consumer.assign(&list).context("cannot assign the bench consumer")?;
+        let deadline = Instant::now() + DRAIN_TIMEOUT;
+        while !ends.is_empty() && Instant::now() < deadline {
+            let Some(message) = self.consumer.poll(Duration::from_millis(500)) else { continue };
+            let message = message.context("cannot read back the outputs")?;
+            let ingest_ms = message.headers().and_then(|headers| {
+                headers
+                    .iter()
+                    .find(|h| h.key == INGEST_HEADER)
+                    .and_then(|h| h.value)
+                    .and_then(|v| std::str::from_utf8(v).ok())
+                    .and_then(|v| v.parse().ok())
+            });
+            if let Some(timestamp_ms) = message.timestamp().to_millis() {
+                stamps.push(Stamp { timestamp_ms, ingest_ms });
+            }
+            let key = (message.topic().to_string(), message.partition());
+            if ends.get(&key).is_some_and(|end| message.offset() + 1 >= *end) {
+                ends.remove(&key);
+            }
+        }
+        self.consumer.unassign().context("cannot unassign the bench consumer")?;
+        anyhow::ensure!(ends.is_empty(), "could not read back every output record");
+        Ok(stamps)
+    }
+}

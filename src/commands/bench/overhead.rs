@@ -1,0 +1,121 @@
+//! The chain with metrics updates on and off: the same input, the same pipeline,
+//! alternating runs so that drift in machine load hits both sides alike.
+//!
+//! "On" records per record what the services record: each of the three services
+//! counts the record with its outcome, size and processing time and moves its
+//! in-flight gauge; lang counts the language, tag each event type.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use newsflow_pipeline::{Outcome, Pipeline};
+use newsflow_telemetry::{Metrics, RecordOutcome, StageMetrics};
+
+use super::chain;
+use super::input;
+use super::stats::Spread;
+use crate::cli::BenchArgs;
+use crate::config::Config;
+
+/// The three service handles, as the services build them.
+struct ServiceMetrics {
+    lang: StageMetrics,
+    dedup: StageMetrics,
+    tag: StageMetrics,
+}
+
+impl ServiceMetrics {
+    fn new(metrics: &Metrics) -> Self {
+        ServiceMetrics {
+            lang: StageMetrics::with_metrics(metrics, "lang"),
+            dedup: StageMetrics::with_metrics(metrics, "dedup"),
+            tag: StageMetrics::with_metrics(metrics, "tag"),
+        }
+    }
+
+    fn observe(&self, outcome: &Outcome, bytes: usize, spent: [Duration; 4]) {
+        let bytes = bytes as u64;
+        let lang_secs = (spent[0] + spent[1]).as_secs_f64();
+        self.lang.in_flight(1);
+        match outcome {
+            Outcome::Rejected(_) => {
+                self.lang.record(RecordOutcome::Rejected, bytes, lang_secs);
+                self.lang.in_flight(-1);
+                return;
+            }
+            Outcome::Enriched(article) => {
+                self.language(article.language.as_ref().map(|l| l.code.as_str()));
+            }
+            Outcome::Duplicate(duplicate) => {
+                self.language(duplicate.language.as_ref().map(|l| l.code.as_str()));
+            }
+        }
+        self.lang.record(RecordOutcome::Forwarded, bytes, lang_secs);
+        self.lang.in_flight(-1);
+        self.dedup.in_flight(1);
+        let dedup_secs = spent[2].as_secs_f64();
+        match outcome {
+            Outcome::Enriched(article) => {
+                self.dedup.record(RecordOutcome::Forwarded, bytes, dedup_secs);
+                self.dedup.in_flight(-1);
+                self.tag.in_flight(1);
+                for event in article.events.iter().flatten() {
+                    self.tag.event(&event.kind);
+                }
+                self.tag
+                    .record(RecordOutcome::Enriched, bytes, spent[3].as_secs_f64());
+                self.tag.in_flight(-1);
+            }
+            other => {
+                self.dedup.record(RecordOutcome::of(other), bytes, dedup_secs);
+                self.dedup.in_flight(-1);
+            }
+        }
+    }
+
+    fn language(&self, code: Option<&str>) {
+        self.lang.language(code.unwrap_or("und"));
+    }
+}
+
+pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
+    let input = input::load(args)?;
+    let n = input.records.len() as f64;
+    let metrics = Metrics::new().context("cannot create the metrics")?;
+    let service = ServiceMetrics::new(&metrics);
+    let mut off = Vec::with_capacity(args.runs);
+    let mut on = Vec::with_capacity(args.runs);
+    let mut overhead = Vec::with_capacity(args.runs);
+    for run in 1..=args.runs {
+        // Alternate which side goes first, so neither always runs on a warmer cache.
+        let order = if run % 2 == 1 { [false, true] } else { [true, false] };
+        let mut pair = [0.0; 2];
+        for with_metrics in order {
+            let mut pipeline =
+                Pipeline::new(&config.pipeline).context("cannot build the pipeline")?;
+            let started = Instant::now();
+            if with_metrics {
+                let mut observe =
+                    |outcome: &Outcome, bytes: usize, spent: [Duration; 4]| {
+                        service.observe(outcome, bytes, spent)
+                    };
+                chain::single(&mut pipeline, &input.records, Some(&mut observe));
+            } else {
+                chain::single(&mut pipeline, &input.records, None);
+            }
+            pair[usize::from(with_metrics)] = n / started.elapsed().as_secs_f64().max(1e-9);
+        }
+        eprintln!(
+            "run {run}/{}: off {:.0} articles/s, on {:.0} articles/s",
+            args.runs, pair[0], pair[1]
+        );
+        off.push(pair[0]);
+        on.push(pair[1]);
+        overhead.push((pair[0] - pair[1]) / pair[0] * 100.0);
+    }
+    println!("metrics overhead: {}; {} run pair(s): median (lowest-highest)", input.origin, args.runs);
+    println!("  metrics off  {:.0} articles/s", Spread::of(&off));
+    println!("  metrics on   {:.0} articles/s", Spread::of(&on));
+    println!("  overhead     {:.2} % (per pair: (off - on) / off)", Spread::of(&overhead));
+    Ok(())
+}

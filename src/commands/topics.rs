@@ -1,0 +1,25 @@
+//! `newsflow topics create`: every pipeline topic with its configured partitions.
+
+use anyhow::Context;
+use newsflow_kafka::{create_topics, TopicStatus};
+
+use crate::cli::{TopicsAction, TopicsArgs};
+use crate::config::Config;
+
+pub fn run(args: TopicsArgs, config: &Config) -> anyhow::Result<()> {
+    let TopicsAction::Create(kafka_args) = args.action;
+    let kafka = super::kafka_config(config, kafka_args.brokers.as_deref());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let statuses = runtime.block_on(create_topics(&kafka))?;
+    for (topic, status) in statuses {
+        let status = match status {
+            TopicStatus::Created => "created",
+            TopicStatus::Exists => "exists",
+        };
+        println!("{topic}\t{status}");
+    }
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! The services under failure, through a real broker: `kill -9` under load,
+//! dedup state rebuilt after a restart, a replica leaving its group, and SIGTERM
+//! during load. Nothing may be lost; repeats are reported.
+//!
+//! Run with `scripts/test`, which starts the broker.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{generated, generated_with, keys, Harness, Input, Tally, SHUTDOWN_TIMEOUT};
+use newsflow_gen::GeneratorConfig;
+
+/// Time a service gets beyond its own shutdown budget to exit: process start-up
+/// and the broker round trips of the final commit.
+const EXIT_MARGIN: Duration = Duration::from_secs(10);
+
+#[test]
+fn killed_services_restart_and_every_input_still_ends() {
+    let mut harness = Harness::new("crash");
+    harness.create_topics();
+    let topics = harness.topics.clone();
+    let inputs = generated(21, 3_000, 0.03);
+    let producer = harness.producer();
+    let mut services = harness.serve_chain();
+
+    // One batch per victim: the victim is killed once it has written the first
+    // records of its batch, so it dies with most of the batch still to do.
+    let stages = [("lang", &topics.lang), ("dedup", &topics.unique), ("tag", &topics.enriched)];
+    for (index, (batch, (stage, output))) in inputs.chunks(1_000).zip(stages).enumerate() {
+        let before = harness.topic_len(output);
+        producer.send(&topics.raw, None, batch);
+        harness.wait_topic_len(output, before + 100);
+        harness.kill9(services[index]);
+        eprintln!(
+            "crash: killed {stage} with {} records in {output}",
+            harness.topic_len(output) - before
+        );
+        services[index] = harness.serve(stage);
+    }
+
+    let mut reader = harness.reader(&topics.finals());
+    reader.read_until_keys(&keys(&inputs));
+    let tally = Tally::of(&reader, &topics.finals());
+    eprintln!(
+        "crash: {} inputs, {} final records, {} redelivered",
+        inputs.len(),
+        tally.records.values().sum::<usize>(),
+        tally.repeats()
+    );
+    assert_eq!(tally.by_key.len(), inputs.len());
+    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
+    for service in services {
+        harness.assert_running(service);
+    }
+}
+
+#[test]
+fn articles_admitted_before_a_dedup_restart_are_duplicates_after_it() {
+    let mut harness = Harness::new("restart");
+    harness.create_topics();
+    let topics = harness.topics.clone();
+    let originals = generated_with(GeneratorConfig {
+        articles: 300,
+        body_bytes: 1_200,
+        duplicate_share: 0.0,
+        near_duplicate_share: 0.0,
+        bad_share: 0.0,
+        seed: 31,
+        ..GeneratorConfig::default()
+    });
+    let [_, dedup, _] = harness.serve_chain();
+    let producer = harness.producer();
+    producer.send(&topics.raw, None, &originals);
+    let mut reader = harness.reader(&[&topics.enriched, &topics.duplicates, &topics.unique]);
+    reader.read_until_keys(&keys(&originals));
+    let admitted: Vec<&Input> = originals
+        .iter()
+        .filter(|o| reader.of(&topics.enriched).any(|r| r.key.as_ref() == Some(&o.key)))
+        .collect();
+    assert!(admitted.len() > 250, "only {} originals were admitted", admitted.len());
+
+    harness.sigterm(dedup);
+    let status = harness.wait_exit(dedup, SHUTDOWN_TIMEOUT + EXIT_MARGIN);
+    assert!(status.is_some_and(|s| s.success()), "dedup shutdown: {status:?}");
+    let unique_before = harness.topic_len(&topics.unique);
+    harness.serve("dedup");
+
+    // The same texts under new ids, as another outlet would syndicate them.
+    let copies: Vec<Input> = admitted
+        .iter()
+        .map(|original| {
+            let mut json: serde_json::Value =
+                serde_json::from_slice(&original.value).expect("generated JSON");
+            let id = format!("copy-of-{}", original.key);
+            json["id"] = id.clone().into();
+            json["url"] = format!("https://syndicated.example/{id}").into();
+            Input {
+                key: id,
+                value: json.to_string().into_bytes(),
+                headers: Vec::new(),
+            }
+        })
+        .collect();
+    producer.send(&topics.raw, None, &copies);
+    reader.read_until_keys(&keys(&copies));
+
+    // The new instance must not have met the originals again (that would find the
+    // copies without the changelog): the originals were committed before the restart.
+    reader.read_to_end();
+    let unique_after: Vec<_> = reader.of(&topics.unique).collect();
+    assert_eq!(
+        unique_after.len() as i64,
+        unique_before,
+        "the restarted dedup re-admitted articles"
+    );
+    for (copy, original) in copies.iter().zip(&admitted) {
+        let record = reader
+            .of(&topics.duplicates)
+            .find(|r| r.key.as_ref() == Some(&copy.key))
+            .unwrap_or_else(|| panic!("{} was not found as a duplicate", copy.key));
+        let dedup = &record.json()["dedup"];
+        assert_eq!(dedup["status"], "exact", "{}", copy.key);
+        assert_eq!(dedup["duplicate_of"], original.key.as_str(), "{}", copy.key);
+    }
+    eprintln!("restart: {} copies found as duplicates after the restart", copies.len());
+}
+
+#[test]
+fn two_tag_replicas_share_the_work_and_lose_nothing_when_one_leaves() {
+    let mut harness = Harness::new("scale");
+    harness.create_topics();
+    let topics = harness.topics.clone();
+    let inputs = generated(41, 3_000, 0.0);
+    let (first, second) = inputs.split_at(inputs.len() / 2);
+    harness.serve("lang");
+    harness.serve("dedup");
+    let leaving = harness.serve("tag");
+    let staying = harness.serve("tag");
+    harness.wait_group_members("tag", 2);
+
+    let producer = harness.producer();
+    producer.send(&topics.raw, None, first);
+    harness.wait_topic_len(&topics.enriched, 300);
+    harness.sigterm(leaving);
+    let status = harness.wait_exit(leaving, SHUTDOWN_TIMEOUT + EXIT_MARGIN);
+    assert!(status.is_some_and(|s| s.success()), "replica shutdown: {status:?}");
+    producer.send(&topics.raw, None, second);
+
+    let mut reader = harness.reader(&topics.finals());
+    reader.read_until_keys(&keys(&inputs));
+    let tally = Tally::of(&reader, &topics.finals());
+    eprintln!(
+        "scale-out: {} inputs, {} enriched records for {} ids, {} repeated",
+        inputs.len(),
+        tally.records.get(&topics.enriched).copied().unwrap_or_default(),
+        tally.keys_in(&topics.enriched),
+        tally.repeats()
+    );
+    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
+    assert_eq!(tally.repeats(), 0, "a replica leaving cleanly must not cause repeats");
+    harness.assert_running(staying);
+}
+
+#[test]
+fn sigterm_during_load_exits_zero_and_loses_nothing() {
+    let mut harness = Harness::new("shutdown");
+    harness.create_topics();
+    let topics = harness.topics.clone();
+    let inputs = generated(51, 3_000, 0.02);
+    let services = harness.serve_chain();
+    harness.producer().send(&topics.raw, None, &inputs);
+    harness.wait_topic_len(&topics.enriched, 200);
+
+    for service in services {
+        harness.sigterm(service);
+    }
+    for service in services {
+        let status = harness.wait_exit(service, SHUTDOWN_TIMEOUT + EXIT_MARGIN);
+        assert!(status.is_some_and(|s| s.success()), "shutdown exit: {status:?}");
+    }
+    let done = harness.topic_len(&topics.enriched);
+    eprintln!("shutdown: stopped with {done} records enriched of {}", inputs.len());
+
+    harness.serve_chain();
+    let mut reader = harness.reader(&topics.finals());
+    reader.read_until_keys(&keys(&inputs));
+    let tally = Tally::of(&reader, &topics.finals());
+    eprintln!("shutdown: {} repeated after the restart", tally.repeats());
+    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
+    assert_eq!(tally.repeats(), 0, "a drained shutdown must not cause repeats");
+}

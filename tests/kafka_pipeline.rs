@@ -1,0 +1,216 @@
+//! The three services through a real broker: every input ends exactly once, as
+//! `newsflow process` would decide, with the contract's headers; bad input goes to
+//! the dead-letter topic unchanged and the pipeline goes on.
+//!
+//! Run with `scripts/test`, which starts the broker.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+
+use common::{generated, keys, trace_id, traceparent, write_jsonl, Harness, Input, Options, Tally};
+
+#[test]
+fn every_input_ends_exactly_once_as_process_decides() {
+    let mut harness = Harness::new("e2e");
+    harness.create_topics();
+    let mut inputs = generated(11, 2_400, 0.04);
+    // A traceparent on every third record: its trace id must reach the output.
+    for (index, input) in inputs.iter_mut().enumerate() {
+        if index % 3 == 0 {
+            let trace = format!("{:032x}", 0x4bf9_2f35_77b3_4da6_u128 << 64 | index as u128);
+            input.headers.push(("traceparent".into(), traceparent(&trace)));
+        }
+    }
+    let input_file = harness.dir().join("input.jsonl");
+    write_jsonl(&input_file, &inputs);
+    let expected = harness.process(&input_file);
+    assert_eq!(expected.len(), inputs.len());
+
+    harness.serve_chain();
+    // One raw partition keeps the input order, so that dedup meets the articles of
+    // each language in the order `newsflow process` did and makes the same decisions.
+    harness.producer().send(&harness.topics.raw.clone(), Some(0), &inputs);
+
+    let topics = harness.topics.clone();
+    let mut reader = harness.reader(&topics.finals());
+    reader.read_until_keys(&keys(&inputs));
+    let tally = Tally::of(&reader, &topics.finals());
+
+    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
+    assert_eq!(tally.repeats(), 0, "records repeated without any failure");
+    assert_eq!(tally.by_key.len(), inputs.len());
+
+    let count = |kind: &str| expected.iter().filter(|(outcome, _)| outcome == kind).count();
+    let kafka = [
+        tally.keys_in(&topics.enriched),
+        tally.keys_in(&topics.duplicates),
+        tally.keys_in(&topics.dlq),
+    ];
+    let process = [count("enriched"), count("duplicate"), count("rejected")];
+    eprintln!(
+        "e2e: {} inputs; kafka enriched/duplicate/dlq = {kafka:?}; process = {process:?}",
+        inputs.len()
+    );
+    assert!(process[1] > 100 && process[2] > 40, "the input holds duplicates and bad lines");
+    assert_eq!(kafka, process);
+
+    // Same decision per article, not only the same totals.
+    let outcome_topic = |outcome: &str| match outcome {
+        "enriched" => topics.enriched.as_str(),
+        "duplicate" => topics.duplicates.as_str(),
+        _ => topics.dlq.as_str(),
+    };
+    for ((outcome, _), input) in expected.iter().zip(&inputs) {
+        let ended = tally.by_key[&input.key].keys().next().expect("an outcome");
+        assert_eq!(ended, outcome_topic(outcome), "outcome of {}", input.key);
+    }
+
+    check_headers(&reader, &topics, &inputs);
+}
+
+/// Schema version and stage on every output; the trace id of the input's
+/// traceparent carried to the output, and a valid one generated otherwise.
+fn check_headers(reader: &common::Reader, topics: &common::Topics, inputs: &[Input]) {
+    let sent: BTreeMap<&str, &str> = inputs
+        .iter()
+        .filter_map(|input| {
+            let header = input.headers.iter().find(|(k, _)| k == "traceparent")?;
+            Some((input.key.as_str(), header.1.as_str()))
+        })
+        .collect();
+    let mut carried = 0;
+    for (topic, stage) in [
+        (&topics.enriched, "tag"),
+        (&topics.duplicates, "dedup"),
+        (&topics.dlq, "lang"),
+    ] {
+        for record in reader.of(topic) {
+            let key = record.key.as_deref().unwrap_or_default();
+            assert_eq!(record.header("newsflow-stage"), Some(stage), "{topic} {key}");
+            assert_eq!(record.header("newsflow-schema-version"), Some("1"), "{topic} {key}");
+            let trace = record
+                .header("traceparent")
+                .and_then(trace_id)
+                .unwrap_or_else(|| panic!("{topic} {key}: no valid traceparent"));
+            if let Some(sent) = sent.get(key) {
+                assert_eq!(Some(trace), trace_id(sent), "{topic} {key}: trace id not carried");
+                carried += 1;
+            }
+        }
+    }
+    assert!(carried > 500, "only {carried} records had a traceparent to carry");
+}
+
+#[test]
+fn bad_records_reach_the_dlq_unchanged_and_the_pipeline_goes_on() {
+    let mut harness = Harness::with_options(
+        "bad",
+        Options {
+            max_record_bytes: Some(4_096),
+        },
+    );
+    harness.create_topics();
+    let oversize = format!(
+        r#"{{"id":"big","title":"Too long","body":"{}"}}"#,
+        "word ".repeat(1_000)
+    );
+    let bad: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("b-json", br#"{"id":"b-json","title":"cut"#.to_vec(), "invalid_json"),
+        (
+            "b-utf8",
+            b"{\"id\":\"b-utf8\",\"title\":\"caf\xe9\",\"body\":\"bad \xff\xfe bytes\"}".to_vec(),
+            "invalid_utf8",
+        ),
+        ("b-array", br#"[{"id":"b-array"}]"#.to_vec(), "not_an_object"),
+        ("b-number", b"42".to_vec(), "not_an_object"),
+        ("b-big", oversize.into_bytes(), "too_large"),
+        ("b-empty", br#"{"id":"b-empty","title":"","body":"   "}"#.to_vec(), "empty_body"),
+        ("b-noid", br#"{"title":"No id","body":"Nor a url."}"#.to_vec(), "missing_field"),
+    ];
+    let good = Input {
+        key: "after-the-bad-ones".into(),
+        value: br#"{"id":"after-the-bad-ones","title":"Leaders meet in Geneva","body":"The leaders of France and Germany met in Geneva on Monday to discuss trade and security, officials said."}"#.to_vec(),
+        headers: Vec::new(),
+    };
+    let mut inputs: Vec<Input> = bad
+        .iter()
+        .map(|(key, value, _)| Input {
+            key: key.to_string(),
+            value: value.clone(),
+            headers: Vec::new(),
+        })
+        .collect();
+    inputs.push(good);
+
+    harness.serve_chain();
+    let raw = harness.topics.raw.clone();
+    let delivered = harness.producer().send(&raw, Some(0), &inputs);
+
+    let topics = harness.topics.clone();
+    let mut reader = harness.reader(&topics.finals());
+    reader.read_until_keys(&keys(&inputs));
+
+    let enriched: Vec<_> = reader.of(&topics.enriched).collect();
+    assert_eq!(enriched.len(), 1, "only the good record is enriched");
+    assert_eq!(enriched[0].key.as_deref(), Some("after-the-bad-ones"));
+    assert_eq!(enriched[0].json()["outcome"], "enriched");
+
+    let dlq: Vec<_> = reader.of(&topics.dlq).collect();
+    assert_eq!(dlq.len(), bad.len());
+    for ((key, value, code), at) in bad.iter().zip(&delivered) {
+        let record = dlq
+            .iter()
+            .find(|r| r.key.as_deref() == Some(*key))
+            .unwrap_or_else(|| panic!("{key} not in the DLQ"));
+        assert_eq!(&record.value, value, "{key}: original bytes changed");
+        assert_eq!(record.header("newsflow-error-code"), Some(*code), "{key}");
+        assert!(
+            record.header("newsflow-error-message").is_some_and(|m| !m.is_empty()),
+            "{key}: no error message"
+        );
+        assert_eq!(record.header("newsflow-stage"), Some("lang"), "{key}");
+        assert_eq!(record.header("newsflow-source-topic"), Some(raw.as_str()), "{key}");
+        assert_eq!(
+            record.header("newsflow-source-partition"),
+            Some(at.partition.to_string().as_str()),
+            "{key}"
+        );
+        assert_eq!(
+            record.header("newsflow-source-offset"),
+            Some(at.offset.to_string().as_str()),
+            "{key}"
+        );
+    }
+    let codes: HashSet<_> = dlq.iter().filter_map(|r| r.header("newsflow-error-code")).collect();
+    assert_eq!(codes.len(), 6, "every error code was exercised: {codes:?}");
+}
+
+#[test]
+fn serve_all_decides_like_process() {
+    let mut harness = Harness::new("all");
+    harness.create_topics();
+    let inputs = generated(12, 400, 0.05);
+    let input_file = harness.dir().join("input.jsonl");
+    write_jsonl(&input_file, &inputs);
+    let expected = harness.process(&input_file);
+
+    harness.serve("all");
+    harness.producer().send(&harness.topics.raw.clone(), Some(0), &inputs);
+    let topics = harness.topics.clone();
+    let mut reader = harness.reader(&topics.finals());
+    reader.read_until_keys(&keys(&inputs));
+    let tally = Tally::of(&reader, &topics.finals());
+
+    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
+    assert_eq!(tally.repeats(), 0);
+    let count = |kind: &str| expected.iter().filter(|(outcome, _)| outcome == kind).count();
+    assert_eq!(
+        [
+            tally.keys_in(&topics.enriched),
+            tally.keys_in(&topics.duplicates),
+            tally.keys_in(&topics.dlq)
+        ],
+        [count("enriched"), count("duplicate"), count("rejected")]
+    );
+}

@@ -34,7 +34,7 @@ fn every_input_ends_exactly_once_as_process_decides() {
 
     let topics = harness.topics.clone();
     let mut reader = harness.reader(&topics.finals());
-    reader.read_until_keys(&keys(&inputs));
+    reader.read_until_keys(&mut harness, &keys(&inputs));
     let tally = Tally::of(&reader, &topics.finals());
 
     assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
@@ -149,7 +149,7 @@ fn bad_records_reach_the_dlq_unchanged_and_the_pipeline_goes_on() {
 
     let topics = harness.topics.clone();
     let mut reader = harness.reader(&topics.finals());
-    reader.read_until_keys(&keys(&inputs));
+    reader.read_until_keys(&mut harness, &keys(&inputs));
 
     let enriched: Vec<_> = reader.of(&topics.enriched).collect();
     assert_eq!(enriched.len(), 1, "only the good record is enriched");
@@ -199,7 +199,7 @@ fn serve_all_decides_like_process() {
     harness.producer().send(&harness.topics.raw.clone(), Some(0), &inputs);
     let topics = harness.topics.clone();
     let mut reader = harness.reader(&topics.finals());
-    reader.read_until_keys(&keys(&inputs));
+    reader.read_until_keys(&mut harness, &keys(&inputs));
     let tally = Tally::of(&reader, &topics.finals());
 
     assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());

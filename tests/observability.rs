@@ -72,10 +72,13 @@ fn run_ok(mut command: Command, what: &str) -> String {
 fn alert_rules_pass_their_promtool_unit_tests() {
     let dir = repo().join("deploy/prometheus");
     let mut check = tool("promtool");
-    check.current_dir(&dir).args(["check", "config", "prometheus.yml"]);
+    check
+        .current_dir(&dir)
+        .args(["check", "config", "prometheus.yml"]);
     run_ok(check, "promtool check config");
     let mut test = tool("promtool");
-    test.current_dir(&dir).args(["test", "rules", "alerts_test.yml"]);
+    test.current_dir(&dir)
+        .args(["test", "rules", "alerts_test.yml"]);
     let out = run_ok(test, "promtool test rules");
     assert!(!out.contains("FAILED"), "{out}");
 }
@@ -252,7 +255,8 @@ fn write_round(dir: &Path, round: usize, generator: &mut Generator) -> (PathBuf,
         }
     }
     for generated in generator.by_ref().take(GENERATED_PER_ROUND) {
-        file.write_all(&generated.line).expect("write the round's input");
+        file.write_all(&generated.line)
+            .expect("write the round's input");
         file.write_all(b"\n").expect("write the round's input");
         lines += 1;
     }
@@ -308,7 +312,10 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
     let mut command = tool("prometheus");
     command
         .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.tsdb.path={}", dir.join("tsdb").display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("tsdb").display()
+        ))
         .arg(format!("--web.listen-address={prometheus_addr}"));
     let mut prometheus_process = Process::spawn("prometheus", command, &dir);
     let prometheus = Prometheus::new(prometheus_addr);
@@ -331,7 +338,13 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
     for round in 0..ROUNDS {
         let (input, lines) = write_round(&dir, round, &mut generator);
         let mut produce = harness.command();
-        produce.args(["produce", "--topic", &harness.topics.raw, "--brokers", &harness.brokers]);
+        produce.args([
+            "produce",
+            "--topic",
+            &harness.topics.raw,
+            "--brokers",
+            &harness.brokers,
+        ]);
         produce.arg("--input").arg(&input);
         run_ok(produce, "newsflow produce");
         produced += lines;
@@ -340,18 +353,29 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
 
     // Every record reached its end, and Prometheus has scraped the final counts.
     let finals = harness.topics.finals().map(str::to_string);
-    wait_until("every input to reach enriched, duplicates or the DLQ", || {
-        finals.iter().map(|topic| harness.topic_len(topic)).sum::<i64>() >= produced as i64
-    });
+    wait_until(
+        "every input to reach enriched, duplicates or the DLQ",
+        || {
+            finals
+                .iter()
+                .map(|topic| harness.topic_len(topic))
+                .sum::<i64>()
+                >= produced as i64
+        },
+    );
     let lang_total = r#"sum(newsflow_stage_records_total{job="newsflow",stage="lang"})"#;
     wait_until("Prometheus to scrape the lang stage's final count", || {
-        prometheus.scalar(lang_total).is_some_and(|n| n >= produced as f64)
+        prometheus
+            .scalar(lang_total)
+            .is_some_and(|n| n >= produced as f64)
     });
     for (_, _, process) in &mut services {
         process.assert_running();
     }
     assert_eq!(
-        prometheus.query(r#"up{job="newsflow"} == 1"#).map(|r| r.len()),
+        prometheus
+            .query(r#"up{job="newsflow"} == 1"#)
+            .map(|r| r.len()),
         Ok(3),
         "not every service is up in Prometheus"
     );
@@ -367,7 +391,10 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
     let mut problems = Vec::new();
     for rule in &loaded {
         if rule.health != "ok" {
-            problems.push(format!("rule {} is {}: {}", rule.name, rule.health, rule.error));
+            problems.push(format!(
+                "rule {} is {}: {}",
+                rule.name, rule.health, rule.error
+            ));
         }
         if let Err(error) = prometheus.query(&rule.query) {
             problems.push(format!("rule {}: {error}", rule.name));
@@ -391,11 +418,19 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
 
     // Every dashboard expression parses and returns data, for every stage.
     let exprs = dashboard_exprs(&dashboard);
-    assert!(exprs.len() >= 20, "only {} dashboard expressions", exprs.len());
+    assert!(
+        exprs.len() >= 20,
+        "only {} dashboard expressions",
+        exprs.len()
+    );
     let mut named = BTreeSet::new();
     for (title, expr) in &exprs {
         named.extend(metric_names(expr));
-        let stages: &[&str] = if expr.contains("$stage") { &STAGES } else { &["-"] };
+        let stages: &[&str] = if expr.contains("$stage") {
+            &STAGES
+        } else {
+            &["-"]
+        };
         for stage in stages {
             let query = substitute(expr, stage, "1m");
             match prometheus.query(&query) {
@@ -420,7 +455,9 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
     }
     for name in &named {
         if !exported.contains(name) {
-            problems.push(format!("{name} is named in the dashboard or rules but not exported"));
+            problems.push(format!(
+                "{name} is named in the dashboard or rules but not exported"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -434,7 +471,12 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
         let mut series = Vec::new();
         for (expr, legend) in &panel.targets {
             let range = prometheus
-                .query_range(&substitute(expr, &panel.stage, "5s"), started - 5.0, end, 1.0)
+                .query_range(
+                    &substitute(expr, &panel.stage, "5s"),
+                    started - 5.0,
+                    end,
+                    1.0,
+                )
                 .unwrap_or_else(|error| panic!("{}: {error}", panel.title));
             series.extend(range.into_iter().map(|(labels, points)| render::Series {
                 name: render::legend(legend, &labels),

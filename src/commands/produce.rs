@@ -23,8 +23,10 @@ pub fn run(args: ProduceArgs, config: &Config) -> anyhow::Result<()> {
     let progress = io::stderr().is_terminal().then(|| {
         let bar = len.map_or_else(ProgressBar::new_spinner, ProgressBar::new);
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     });
@@ -37,7 +39,9 @@ pub fn run(args: ProduceArgs, config: &Config) -> anyhow::Result<()> {
         let mut line = Vec::new();
         loop {
             line.clear();
-            let read = input.read_until(b'\n', &mut line).context("cannot read input")?;
+            let read = input
+                .read_until(b'\n', &mut line)
+                .context("cannot read input")?;
             if read == 0 {
                 break;
             }

@@ -25,7 +25,10 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<()> {
 async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::Result<()> {
     let health = Health::new();
     let (stop, stopped) = watch::channel(false);
-    let metrics_addr = args.metrics_addr.clone().or_else(|| config.metrics.addr.clone());
+    let metrics_addr = args
+        .metrics_addr
+        .clone()
+        .or_else(|| config.metrics.addr.clone());
     let metrics_server = match metrics_addr {
         Some(addr) => {
             let listener = newsflow_telemetry::bind(&addr).await?;
@@ -49,27 +52,64 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
     let health = Some(health);
     let result = match args.stage {
         ServiceName::Lang => {
-            let stage = pipeline.lang_stage().context("cannot build the lang stage")?;
-            run_service(stage, ServiceTopics::lang(&kafka), &kafka, health, until(stopped.clone())).await
+            let stage = pipeline
+                .lang_stage()
+                .context("cannot build the lang stage")?;
+            run_service(
+                stage,
+                ServiceTopics::lang(&kafka),
+                &kafka,
+                health,
+                until(stopped.clone()),
+            )
+            .await
         }
         ServiceName::Dedup => {
             let stage = pipeline.dedup_stage();
-            run_service(stage, ServiceTopics::dedup(&kafka), &kafka, health, until(stopped.clone())).await
+            run_service(
+                stage,
+                ServiceTopics::dedup(&kafka),
+                &kafka,
+                health,
+                until(stopped.clone()),
+            )
+            .await
         }
         ServiceName::Tag => {
             let stage = pipeline.tag_stage().context("cannot build the tag stage")?;
-            run_service(stage, ServiceTopics::tag(&kafka), &kafka, health, until(stopped.clone())).await
+            run_service(
+                stage,
+                ServiceTopics::tag(&kafka),
+                &kafka,
+                health,
+                until(stopped.clone()),
+            )
+            .await
         }
         ServiceName::All => {
             let all = &kafka.groups.all;
             let lang = ServiceTopics::lang(&kafka).with_group(format!("{all}-lang"));
             let dedup = ServiceTopics::dedup(&kafka).with_group(format!("{all}-dedup"));
             let tag = ServiceTopics::tag(&kafka).with_group(format!("{all}-tag"));
-            let lang_stage = pipeline.lang_stage().context("cannot build the lang stage")?;
+            let lang_stage = pipeline
+                .lang_stage()
+                .context("cannot build the lang stage")?;
             let tag_stage = pipeline.tag_stage().context("cannot build the tag stage")?;
             let (a, b, c) = tokio::join!(
-                run_service(lang_stage, lang, &kafka, health.clone(), until(stopped.clone())),
-                run_service(pipeline.dedup_stage(), dedup, &kafka, health.clone(), until(stopped.clone())),
+                run_service(
+                    lang_stage,
+                    lang,
+                    &kafka,
+                    health.clone(),
+                    until(stopped.clone())
+                ),
+                run_service(
+                    pipeline.dedup_stage(),
+                    dedup,
+                    &kafka,
+                    health.clone(),
+                    until(stopped.clone())
+                ),
                 run_service(tag_stage, tag, &kafka, health, until(stopped.clone())),
             );
             a.and(b).and(c)

@@ -105,6 +105,8 @@ pub struct Service {
     pub stage: String,
     child: Child,
     log: PathBuf,
+    /// False once the test stopped it on purpose.
+    expected_running: bool,
 }
 
 static SPAWNED: AtomicUsize = AtomicUsize::new(0);
@@ -150,34 +152,6 @@ impl Harness {
         format!("{}-{stage}", self.prefix)
     }
 
-    /// Waits until the consumer group of `stage` is stable with `members` members.
-    pub fn wait_group_members(&self, stage: &str, members: usize) {
-        let group = self.group(stage);
-        let consumer: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &self.brokers)
-            .create()
-            .expect("create a group client");
-        let start = Instant::now();
-        loop {
-            let list = consumer
-                .fetch_group_list(Some(&group), Duration::from_secs(10))
-                .expect("describe the group");
-            let now: Vec<(String, usize)> = list
-                .groups()
-                .iter()
-                .map(|g| (g.state().to_string(), g.members().len()))
-                .collect();
-            if now.iter().any(|(state, n)| state == "Stable" && *n == members) {
-                return;
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "group {group} never had {members} stable members: {now:?}"
-            );
-            std::thread::sleep(POLL);
-        }
-    }
-
     /// A scratch directory that lives as long as the harness.
     pub fn dir(&self) -> &Path {
         self.dir.path()
@@ -219,7 +193,8 @@ impl Harness {
         let child = self
             .command()
             .args(["serve", stage, "--brokers", &self.brokers])
-            .env("RUST_LOG", "info")
+            // Client statistics at info would bury the service's own lines.
+            .env("RUST_LOG", "info,rdkafka::client=warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
@@ -230,6 +205,7 @@ impl Harness {
             stage: stage.to_string(),
             child,
             log,
+            expected_running: true,
         });
         self.services.len() - 1
     }
@@ -242,13 +218,15 @@ impl Harness {
     /// `kill -9` a service and reaps it.
     pub fn kill9(&mut self, service: usize) {
         let service = &mut self.services[service];
+        service.expected_running = false;
         // An already-exited child is fine: the test checks outputs, not this call.
         let _ = service.child.kill();
         let _ = service.child.wait();
     }
 
     /// Sends SIGTERM to a service.
-    pub fn sigterm(&self, service: usize) {
+    pub fn sigterm(&mut self, service: usize) {
+        self.services[service].expected_running = false;
         let pid = self.services[service].child.id();
         let pid = Pid::from_raw(i32::try_from(pid).expect("pid fits in i32"));
         kill(pid, Signal::SIGTERM).expect("send SIGTERM");
@@ -274,6 +252,34 @@ impl Harness {
         let stage = self.services[service].stage.clone();
         if let Some(status) = self.services[service].child.try_wait().expect("poll a child") {
             panic!("service {stage} exited early with {status}");
+        }
+    }
+
+    /// Fails the test when any service it did not stop has exited: waiting on its
+    /// output would only run into the deadline.
+    pub fn assert_all_running(&mut self) {
+        for index in 0..self.services.len() {
+            if self.services[index].expected_running {
+                self.assert_running(index);
+            }
+        }
+    }
+
+    /// Waits until a service's log holds `text`.
+    pub fn wait_log(&mut self, service: usize, text: &str) {
+        let start = Instant::now();
+        loop {
+            let log = fs::read_to_string(&self.services[service].log).unwrap_or_default();
+            if log.contains(text) {
+                return;
+            }
+            self.assert_all_running();
+            assert!(
+                start.elapsed() < DEADLINE,
+                "{} never logged {text:?} within {DEADLINE:?}",
+                self.services[service].stage
+            );
+            std::thread::sleep(POLL);
         }
     }
 
@@ -331,6 +337,7 @@ impl Harness {
             if len >= count {
                 return;
             }
+            self.assert_all_running();
             assert!(
                 start.elapsed() < DEADLINE,
                 "{topic} holds {len} records after {DEADLINE:?}, expected at least {count}"
@@ -350,7 +357,10 @@ impl Drop for Harness {
             for log in &self.logs {
                 let text = fs::read_to_string(log).unwrap_or_default();
                 let lines: Vec<&str> = text.lines().collect();
-                let tail = &lines[lines.len().saturating_sub(60)..];
+                let tail: Vec<String> = lines[lines.len().saturating_sub(60)..]
+                    .iter()
+                    .map(|line| line.chars().take(600).collect())
+                    .collect();
                 eprintln!(
                     "----- {} (last {} lines) -----\n{}",
                     log.display(),
@@ -642,7 +652,8 @@ impl Reader {
     /// Reads until every key of `keys` has been seen, then up to the topics' current
     /// end, so that late repeats of those keys are counted too. Panics after
     /// [`DEADLINE`] with the number still missing.
-    pub fn read_until_keys(&mut self, keys: &HashSet<String>) {
+    /// Fails early when a service of `harness` died.
+    pub fn read_until_keys(&mut self, harness: &mut Harness, keys: &HashSet<String>) {
         let start = Instant::now();
         loop {
             self.poll_for(Duration::from_millis(300));
@@ -650,6 +661,7 @@ impl Reader {
             if missing.is_empty() {
                 break;
             }
+            harness.assert_all_running();
             if start.elapsed() >= DEADLINE {
                 let sample: Vec<&String> = missing.iter().take(5).collect();
                 panic!(

@@ -71,7 +71,9 @@ impl Prometheus {
     pub fn query(&self, expr: &str) -> Result<Vec<Value>, String> {
         let data = self.get("/api/v1/query", &[("query", expr)])?;
         match data["resultType"].as_str() {
-            Some("vector") | Some("matrix") => Ok(data["result"].as_array().cloned().unwrap_or_default()),
+            Some("vector") | Some("matrix") => {
+                Ok(data["result"].as_array().cloned().unwrap_or_default())
+            }
             Some("scalar") | Some("string") => Ok(vec![data["result"].clone()]),
             other => Err(format!("unexpected result type {other:?}")),
         }
@@ -95,7 +97,12 @@ impl Prometheus {
         let (start, end, step) = (start.to_string(), end.to_string(), step.to_string());
         let data = self.get(
             "/api/v1/query_range",
-            &[("query", expr), ("start", &start), ("end", &end), ("step", &step)],
+            &[
+                ("query", expr),
+                ("start", &start),
+                ("end", &end),
+                ("step", &step),
+            ],
         )?;
         let series = data["result"].as_array().cloned().unwrap_or_default();
         Ok(series

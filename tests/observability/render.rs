@@ -63,9 +63,18 @@ pub fn main_panels(dashboard: &Value, stages: &[&str]) -> Vec<Panel> {
             })
             .collect();
         if !row_repeats {
-            pipeline.push(Panel { title, unit, stage: ".*".into(), targets });
-        } else if ["Records in / out per second", "Processing time per record", "Consumer lag"]
-            .contains(&title.as_str())
+            pipeline.push(Panel {
+                title,
+                unit,
+                stage: ".*".into(),
+                targets,
+            });
+        } else if [
+            "Records in / out per second",
+            "Processing time per record",
+            "Consumer lag",
+        ]
+        .contains(&title.as_str())
         {
             per_stage.push((title, unit, targets));
         }
@@ -225,7 +234,11 @@ where
         }
     }
     if shown.is_empty() {
-        area.draw_text("no data", &("sans-serif", 16).into_font().color(&RED), (260, 160))?;
+        area.draw_text(
+            "no data",
+            &("sans-serif", 16).into_font().color(&RED),
+            (260, 160),
+        )?;
     } else {
         chart
             .configure_series_labels()

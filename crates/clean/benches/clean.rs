@@ -31,7 +31,9 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("clean");
     for (name, record) in [("plain", plain_record()), ("html", html_record())] {
         group.throughput(Throughput::Bytes(record.len() as u64));
-        group.bench_function(name, |b| b.iter(|| cleaner.clean(black_box(record.as_bytes()))));
+        group.bench_function(name, |b| {
+            b.iter(|| cleaner.clean(black_box(record.as_bytes())))
+        });
         // Baseline: parsing the record alone, the floor of any clean step.
         group.bench_function(format!("{name}/json_parse_only"), |b| {
             b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(record.as_bytes())))

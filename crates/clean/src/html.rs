@@ -127,7 +127,7 @@ pub(crate) fn looks_like_html(text: &str) -> bool {
     let mut from = 0;
     while let Some(offset) = bytes
         .get(from..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+        .and_then(|rest| memchr::memchr(b'<', rest))
     {
         let at = from + offset + 1;
         from = at;

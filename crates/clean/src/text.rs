@@ -24,14 +24,32 @@ impl Paragraphs {
             buffer: String::with_capacity(text.len()),
             ranges: Vec::new(),
         };
-        for line in text.split(is_line_break) {
-            let start = paragraphs.buffer.len();
-            push_collapsed(line, &mut paragraphs.buffer);
-            if paragraphs.buffer.len() > start {
-                paragraphs.ranges.push(start..paragraphs.buffer.len());
+        if text.is_ascii() {
+            // Splitting on bytes skips UTF-8 decoding; the ASCII line breaks are
+            // always char boundaries.
+            let mut start = 0;
+            let breaks = text
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| is_ascii_line_break(*b));
+            for end in breaks.map(|(i, _)| i).chain(std::iter::once(text.len())) {
+                paragraphs.push(&text[start..end]);
+                start = end + 1;
+            }
+        } else {
+            for line in text.split(is_line_break) {
+                paragraphs.push(line);
             }
         }
         paragraphs
+    }
+
+    fn push(&mut self, line: &str) {
+        let start = self.buffer.len();
+        push_collapsed(line, &mut self.buffer);
+        if self.buffer.len() > start {
+            self.ranges.push(start..self.buffer.len());
+        }
     }
 
     /// The paragraphs in order.
@@ -60,6 +78,10 @@ pub(crate) fn single_line(text: &str) -> String {
     out
 }
 
+fn is_ascii_line_break(b: u8) -> bool {
+    matches!(b, b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
 fn is_line_break(c: char) -> bool {
     matches!(
         c,
@@ -76,19 +98,35 @@ fn is_invisible(c: char) -> bool {
 /// Appends `line` trimmed, with inner whitespace runs as one space and control
 /// characters removed.
 fn push_collapsed(line: &str, out: &mut String) {
+    let bytes = line.as_bytes();
+    // Most story lines are already clean: copy them whole.
+    let clean_ascii = line.is_ascii()
+        && bytes.first().is_some_and(|&b| b > b' ' && b != 0x7F)
+        && bytes.last().is_some_and(|&b| b > b' ' && b != 0x7F)
+        && bytes.iter().all(|&b| b >= b' ' && b != 0x7F)
+        && !bytes.windows(2).any(|pair| pair == b"  ");
+    if clean_ascii {
+        out.push_str(line);
+        return;
+    }
     let start = out.len();
-    let mut pending_space = false;
-    for c in line.chars() {
-        if c.is_whitespace() {
-            pending_space = true;
-        } else if c.is_control() || is_invisible(c) {
-            continue;
-        } else {
-            if pending_space && out.len() > start {
-                out.push(' ');
+    for word in line.split_whitespace() {
+        let separator = out.len() > start;
+        let before = out.len();
+        if separator {
+            out.push(' ');
+        }
+        if word.chars().any(|c| c.is_control() || is_invisible(c)) {
+            out.extend(
+                word.chars()
+                    .filter(|&c| !c.is_control() && !is_invisible(c)),
+            );
+            if out.len() == before + usize::from(separator) {
+                // The word was nothing but control characters.
+                out.truncate(before);
             }
-            pending_space = false;
-            out.push(c);
+        } else {
+            out.push_str(word);
         }
     }
 }

@@ -173,6 +173,24 @@ impl Shard {
         }
     }
 
+    /// True when the article `id` with exactly this fingerprint is indexed. Walks one
+    /// table: an identical fingerprint shares every block.
+    pub(crate) fn contains(&self, id: &str, fingerprint: &Fingerprint) -> bool {
+        let key = (fingerprint.simhash & 0xffff) as u32;
+        let mut link = self.heads[self.bucket(0, key)];
+        while let Some(seq) = self.live_seq(link) {
+            let slot = self.slot_of(seq);
+            if self.simhash[slot] == fingerprint.simhash
+                && self.exact[slot] == fingerprint.exact as u16
+                && self.id_is(slot, id)
+            {
+                return true;
+            }
+            link = self.links[slot][0];
+        }
+        false
+    }
+
     pub(crate) fn id(&self, slot: usize) -> String {
         self.ids.get(self.id_at[slot])
     }

@@ -266,11 +266,7 @@ impl Deduplicator {
         {
             return;
         }
-        let mut present = false;
-        shard.candidates(&fingerprint, false, |candidate| {
-            present |= candidate.exact && shard.id_is(candidate.slot, &entry.id);
-        });
-        if present {
+        if shard.contains(&entry.id, &fingerprint) {
             return;
         }
         shard.advance_time(entry.admitted_at, window_seconds);

@@ -328,7 +328,10 @@ mod tests {
         let mut properties = BTreeMap::new();
         properties.insert("sasl.password".to_string(), "hunter2".to_string());
         properties.insert("ssl.key.pem".to_string(), "PEM".to_string());
-        properties.insert("sasl.oauthbearer.token.endpoint.url".to_string(), "u".to_string());
+        properties.insert(
+            "sasl.oauthbearer.token.endpoint.url".to_string(),
+            "u".to_string(),
+        );
         properties.insert("sasl.jaas.config".to_string(), "j".to_string());
         properties.insert("client.secret".to_string(), "s".to_string());
         properties.insert("bootstrap.servers".to_string(), "b:9092".to_string());

@@ -49,7 +49,9 @@ pub(crate) struct Assignment {
 impl Shared {
     pub(crate) fn tracker(&self) -> MutexGuard<'_, OffsetTracker> {
         // A panic while holding the lock leaves consistent bookkeeping behind.
-        self.tracker.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.tracker
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn assignment(&self) -> MutexGuard<'_, Assignment> {
@@ -116,9 +118,11 @@ impl ClientContext for ServiceContext {
         for (partition, stats) in &topic.partitions {
             // Partition -1 is librdkafka's internal "unassigned" bucket.
             if *partition >= 0 && stats.consumer_lag >= 0 {
-                self.shared
-                    .metrics
-                    .consumer_lag(&self.shared.input, *partition, stats.consumer_lag);
+                self.shared.metrics.consumer_lag(
+                    &self.shared.input,
+                    *partition,
+                    stats.consumer_lag,
+                );
             }
         }
     }
@@ -184,7 +188,10 @@ impl ConsumerContext for ServiceContext {
             Rebalance::Revoke(_) => {
                 // Cooperative rebalancing finishes a revocation on its own: what comes
                 // back later may have been owned by someone else in between.
-                if matches!(consumer.rebalance_protocol(), RebalanceProtocol::Cooperative) {
+                if matches!(
+                    consumer.rebalance_protocol(),
+                    RebalanceProtocol::Cooperative
+                ) {
                     shared.assignment().just_revoked.clear();
                 }
             }

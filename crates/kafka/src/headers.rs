@@ -43,7 +43,10 @@ impl TraceParent {
         if trace.len() != 32 || parent.len() != 16 || flags.len() != 2 {
             return None;
         }
-        let lower_hex = |s: &str| s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let lower_hex = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        };
         if !lower_hex(trace) || !lower_hex(parent) || !lower_hex(flags) {
             return None;
         }

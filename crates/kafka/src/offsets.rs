@@ -114,7 +114,10 @@ impl OffsetTracker {
 
     /// Records in flight over all partitions.
     pub fn total_in_flight(&self) -> usize {
-        self.partitions.values().map(|state| state.pending.len()).sum()
+        self.partitions
+            .values()
+            .map(|state| state.pending.len())
+            .sum()
     }
 
     /// Forgets a revoked partition; later completions of its records are ignored.

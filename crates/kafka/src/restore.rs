@@ -1,10 +1,11 @@
 //! Rebuilding a stage's state from its changelog: read the assigned partition numbers
-//! from the beginning to the high watermark with a separate, group-less consumer.
+//! from the beginning to their end with a separate consumer that never joins a group.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 
@@ -42,6 +43,7 @@ pub(crate) fn read_changelog(
                 ("enable.auto.offset.store", "false"),
                 ("isolation.level", isolation),
                 ("statistics.interval.ms", "0"),
+                ("enable.partition.eof", "true"),
             ],
         )
         .create()
@@ -92,36 +94,29 @@ pub(crate) fn read_changelog(
         match consumer.poll(Duration::from_millis(200)) {
             Some(Ok(message)) => {
                 let partition = message.partition();
-                let offset = message.offset();
-                tracing::trace!(topic, partition, offset, "Changelog record.");
+                tracing::trace!(
+                    topic,
+                    partition,
+                    offset = message.offset(),
+                    "Changelog record."
+                );
                 if let Some(payload) = message.payload() {
                     read += 1;
                     if !sink(payload.to_vec()) {
                         return Ok(read);
                     }
                 }
-                if targets.get(&partition).is_some_and(|high| offset + 1 >= *high) {
-                    targets.remove(&partition);
-                }
+            }
+            // The end of the log as the fetch response reports it: the high watermark
+            // from the list-offsets call above only says whether there is anything to
+            // read (some brokers, Tansu among them, report a stale one there).
+            Some(Err(KafkaError::PartitionEOF(partition))) => {
+                targets.remove(&partition);
             }
             Some(Err(error)) => {
                 tracing::warn!(%error, topic, "Error while reading the changelog.");
             }
-            None => {
-                // Control records and aborted transactions leave no message behind:
-                // the position tells when a partition is done.
-                if let Ok(positions) = consumer.position() {
-                    for element in positions.elements_for_topic(topic) {
-                        if let (Offset::Offset(position), Some(high)) =
-                            (element.offset(), targets.get(&element.partition()))
-                        {
-                            if position >= *high {
-                                targets.remove(&element.partition());
-                            }
-                        }
-                    }
-                }
-            }
+            None => {}
         }
     }
     Ok(read)

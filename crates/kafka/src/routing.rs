@@ -5,8 +5,7 @@
 /// The most common news languages, spread round-robin over the partitions so that a
 /// handful of partitions already separate the big languages; others are hashed.
 const COMMON: [&str; 16] = [
-    "en", "es", "fr", "de", "zh", "ar", "ru", "pt", "ja", "it", "hi", "ko", "tr", "nl", "pl",
-    "id",
+    "en", "es", "fr", "de", "zh", "ar", "ru", "pt", "ja", "it", "hi", "ko", "tr", "nl", "pl", "id",
 ];
 
 /// The partition (out of `partitions`) for articles in `language` (ISO code, or

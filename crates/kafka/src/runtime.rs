@@ -31,6 +31,8 @@ pub const INGEST_HEADER: &str = "newsflow-ingest-ms";
 
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// How often an idle consumer loop wakes up to look for partitions to rebuild.
+pub(crate) const IDLE_WAKE: Duration = Duration::from_millis(250);
 
 /// The topics and group of one service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,7 +265,10 @@ impl Router {
                         if let Some(code) = &language {
                             metrics.language(code);
                         }
-                        Some(language_partition(language.as_deref(), self.next_partitions))
+                        Some(language_partition(
+                            language.as_deref(),
+                            self.next_partitions,
+                        ))
                     } else {
                         None
                     };
@@ -473,10 +478,12 @@ pub(crate) fn service_producer(
 }
 
 fn subscribe(consumer: &StreamConsumer<ServiceContext>, topic: &str) -> Result<(), Error> {
-    consumer.subscribe(&[topic]).map_err(|source| Error::Subscribe {
-        topic: topic.to_string(),
-        source,
-    })
+    consumer
+        .subscribe(&[topic])
+        .map_err(|source| Error::Subscribe {
+            topic: topic.to_string(),
+            source,
+        })
 }
 
 /// Rebuilds the stage's state for partitions assigned since the last call.
@@ -582,17 +589,22 @@ async fn at_least_once<S: ServiceStage>(
                 Err(_closed) => break,
             },
         };
+        // Rebalance callbacks run inside recv(): rebuild what they handed over before
+        // touching a record, and wake up now and then so that a rebuild does not
+        // wait for the first record.
+        restore_assigned(&mut stage, &router, config, &shared).await?;
         let message = tokio::select! {
             biased;
             () = &mut shutdown => break,
-            message = consumer.recv() => message,
+            message = tokio::time::timeout(IDLE_WAKE, consumer.recv()) => message,
         };
         let message = match message {
-            Ok(message) => message,
-            Err(error) => {
+            Ok(Ok(message)) => message,
+            Ok(Err(error)) => {
                 tracing::warn!(%error, stage = router.stage, "Consumer error.");
                 continue;
             }
+            Err(_idle) => continue,
         };
         restore_assigned(&mut stage, &router, config, &shared).await?;
 
@@ -611,7 +623,7 @@ async fn at_least_once<S: ServiceStage>(
             .metrics
             .record(routed.outcome, payload.len() as u64, seconds);
         seen += 1;
-        if seen % 256 == 0 {
+        if seen.is_multiple_of(256) {
             report_state(&stage, &shared.metrics);
         }
 
@@ -645,7 +657,10 @@ async fn at_least_once<S: ServiceStage>(
     }
 
     // Graceful shutdown: nothing more is fetched; wait for what is in flight.
-    tracing::info!(stage = router.stage, "Shutting down: draining in-flight records.");
+    tracing::info!(
+        stage = router.stage,
+        "Shutting down: draining in-flight records."
+    );
     if let Some(health) = &shared.health {
         health.set_ready(false);
     }

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
-use rdkafka::error::KafkaError;
 use rdkafka::types::RDKafkaErrorCode;
 
 use crate::admin::partition_count;
@@ -224,7 +224,10 @@ mod tests {
 
     #[test]
     fn key_is_the_id_of_a_json_object() {
-        assert_eq!(line_key(br#"{"id":"a-1","title":"x"}"#).as_deref(), Some("a-1"));
+        assert_eq!(
+            line_key(br#"{"id":"a-1","title":"x"}"#).as_deref(),
+            Some("a-1")
+        );
         assert_eq!(line_key(br#"{"id":42}"#).as_deref(), Some("42"));
     }
 

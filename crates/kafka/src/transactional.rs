@@ -18,7 +18,7 @@ use rdkafka::{Offset, TopicPartitionList};
 use crate::config::KafkaConfig;
 use crate::context::{ServiceContext, Shared};
 use crate::error::Error;
-use crate::runtime::{enqueue, now_ms, report_state, restore_assigned, Router};
+use crate::runtime::{enqueue, now_ms, report_state, restore_assigned, Router, IDLE_WAKE};
 
 /// Most records per transaction, and longest a transaction stays open.
 const BATCH_RECORDS: usize = 500;
@@ -52,7 +52,7 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
     loop {
         let wait = match &batch {
             Some(open) => BATCH_TIME.saturating_sub(open.started.elapsed()),
-            None => Duration::from_secs(3600),
+            None => IDLE_WAKE,
         };
         let received = tokio::select! {
             biased;
@@ -62,7 +62,7 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
         if std::mem::take(&mut shared.assignment().revoked_since_check) {
             if let Some(open) = batch.take() {
                 // The group moved on: these offsets may no longer be ours to commit.
-                abort(&producer, &*consumer, &shared, open).await?;
+                abort(&producer, &consumer, &shared, open).await?;
             }
         }
         restore_assigned(&mut stage, &router, config, &shared).await?;
@@ -115,9 +115,9 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
             }
             Err(_elapsed) => {}
         }
-        let due = batch
-            .as_ref()
-            .is_some_and(|open| open.records >= batch_records || open.started.elapsed() >= BATCH_TIME);
+        let due = batch.as_ref().is_some_and(|open| {
+            open.records >= batch_records || open.started.elapsed() >= BATCH_TIME
+        });
         if due {
             if let Some(open) = batch.take() {
                 commit(&producer, &consumer, &router, &shared, open).await?;
@@ -125,15 +125,21 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
             }
         }
     }
-    tracing::info!(stage = router.stage, "Shutting down: committing the open transaction.");
+    tracing::info!(
+        stage = router.stage,
+        "Shutting down: committing the open transaction."
+    );
     if let Some(health) = &shared.health {
         health.set_ready(false);
     }
     shared.closing.store(true, Ordering::Relaxed);
     if let Some(open) = batch.take() {
         let deadline = shared.drain_timeout;
-        match tokio::time::timeout(deadline, commit(&producer, &consumer, &router, &shared, open))
-            .await
+        match tokio::time::timeout(
+            deadline,
+            commit(&producer, &consumer, &router, &shared, open),
+        )
+        .await
         {
             Ok(result) => result?,
             Err(_elapsed) => tracing::warn!(
@@ -168,7 +174,7 @@ async fn commit(
         }
     }
     if failed {
-        return abort(producer, &**consumer, shared, open).await;
+        return abort(producer, consumer, shared, open).await;
     }
     let mut offsets = TopicPartitionList::new();
     for (partition, (_, next)) in &open.offsets {
@@ -177,7 +183,7 @@ async fn commit(
             .map_err(Error::Transaction)?;
     }
     let Some(group) = consumer.group_metadata() else {
-        return abort(producer, &**consumer, shared, open).await;
+        return abort(producer, consumer, shared, open).await;
     };
     let sent = blocking(producer, move |p| {
         p.send_offsets_to_transaction(&offsets, &group, TXN_TIMEOUT)
@@ -201,7 +207,7 @@ async fn commit(
         Err(Error::Transaction(error)) if requires_abort(&error) => {
             shared.metrics.commit_error();
             tracing::warn!(%error, stage = router.stage, "Transaction commit failed; aborting.");
-            abort(producer, &**consumer, shared, open).await
+            abort(producer, consumer, shared, open).await
         }
         Err(error) => Err(error),
     }
@@ -219,13 +225,16 @@ async fn abort(
     shared.metrics.in_flight(-(open.records as i64));
     let owned = consumer.assignment().ok();
     for (partition, (first, _)) in open.offsets {
-        let still_owned = owned.as_ref().is_some_and(|list| {
-            list.find_partition(&shared.input, partition).is_some()
-        });
+        let still_owned = owned
+            .as_ref()
+            .is_some_and(|list| list.find_partition(&shared.input, partition).is_some());
         if still_owned {
-            if let Err(error) =
-                consumer.seek(&shared.input, partition, Offset::Offset(first), Duration::from_secs(5))
-            {
+            if let Err(error) = consumer.seek(
+                &shared.input,
+                partition,
+                Offset::Offset(first),
+                Duration::from_secs(5),
+            ) {
                 tracing::warn!(%error, partition, "Failed to rewind after an abort.");
             }
         }

@@ -33,8 +33,8 @@ fn pipeline_config() -> PipelineConfig {
     let file = workspace().join("config/newsflow.toml");
     let text = std::fs::read_to_string(&file)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", file.display()));
-    let mut config: PipelineConfig = toml::from_str(&text)
-        .unwrap_or_else(|error| panic!("invalid {}: {error}", file.display()));
+    let mut config: PipelineConfig =
+        toml::from_str(&text).unwrap_or_else(|error| panic!("invalid {}: {error}", file.display()));
     config.data_dir = workspace().join("config");
     config
 }

@@ -57,9 +57,11 @@ const JOINERS: &[&str] = &["de", "of", "the", "st", "nd", "rd", "th", "er", "."]
 fn strip_joiners_end(mut text: &str) -> &str {
     loop {
         let trimmed = text.trim_end();
-        let next = JOINERS
-            .iter()
-            .find_map(|j| trimmed.strip_suffix(j).filter(|rest| rest.len() < trimmed.len()));
+        let next = JOINERS.iter().find_map(|j| {
+            trimmed
+                .strip_suffix(j)
+                .filter(|rest| rest.len() < trimmed.len())
+        });
         match next {
             Some(rest) if rest != text => text = rest,
             _ => return trimmed,
@@ -114,8 +116,16 @@ pub(crate) fn resolve(
             What::Month(month) => {
                 // "11月" also contains "1月": a month written with digits must not
                 // continue a number.
-                if lowered[..hit.start].chars().next_back().and_then(digit_value).is_some()
-                    && lowered[hit.start..].chars().next().and_then(digit_value).is_some()
+                if lowered[..hit.start]
+                    .chars()
+                    .next_back()
+                    .and_then(digit_value)
+                    .is_some()
+                    && lowered[hit.start..]
+                        .chars()
+                        .next()
+                        .and_then(digit_value)
+                        .is_some()
                 {
                     continue;
                 }
@@ -178,7 +188,11 @@ mod tests {
 
     fn month_hit(text: &str, word: &str, month: u8) -> Hit {
         let start = text.find(word).unwrap();
-        Hit { start, end: start + word.len(), what: What::Month(month) }
+        Hit {
+            start,
+            end: start + word.len(),
+            what: What::Month(month),
+        }
     }
 
     #[test]
@@ -204,21 +218,37 @@ mod tests {
     fn chinese_year_before_month_is_used() {
         let text = "2024年9月3日";
         let hit = month_hit(text, "9月", 9);
-        assert_eq!(resolve(text, &[hit], None, EventStatus::Occurred).as_deref(), Some("2024-09-03"));
+        assert_eq!(
+            resolve(text, &[hit], None, EventStatus::Occurred).as_deref(),
+            Some("2024-09-03")
+        );
     }
 
     #[test]
     fn weekday_looks_back_for_past_events_and_ahead_for_planned_ones() {
         // 2025-08-28 is a Thursday.
         let published = NaiveDate::from_ymd_opt(2025, 8, 28);
-        let tuesday = Hit { start: 0, end: 7, what: What::Weekday(1) };
-        assert_eq!(resolve("tuesday", &[tuesday], published, EventStatus::Occurred).as_deref(), Some("2025-08-26"));
-        assert_eq!(resolve("tuesday", &[tuesday], published, EventStatus::Planned).as_deref(), Some("2025-09-02"));
+        let tuesday = Hit {
+            start: 0,
+            end: 7,
+            what: What::Weekday(1),
+        };
+        assert_eq!(
+            resolve("tuesday", &[tuesday], published, EventStatus::Occurred).as_deref(),
+            Some("2025-08-26")
+        );
+        assert_eq!(
+            resolve("tuesday", &[tuesday], published, EventStatus::Planned).as_deref(),
+            Some("2025-09-02")
+        );
     }
 
     #[test]
     fn publication_date_parses_rfc3339() {
-        assert_eq!(published_date(Some("2025-08-28T09:00:00Z")), NaiveDate::from_ymd_opt(2025, 8, 28));
+        assert_eq!(
+            published_date(Some("2025-08-28T09:00:00Z")),
+            NaiveDate::from_ymd_opt(2025, 8, 28)
+        );
         assert_eq!(published_date(Some("garbage")), None);
     }
 }

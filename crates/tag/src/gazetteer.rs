@@ -130,7 +130,10 @@ impl Gazetteer {
             if !is_iso3(&entry.code) {
                 return Err(LoadError::msg(
                     &countries_path,
-                    format!("{}: `{}` is not an ISO 3166 alpha-3 code", entry.name, entry.code),
+                    format!(
+                        "{}: `{}` is not an ISO 3166 alpha-3 code",
+                        entry.name, entry.code
+                    ),
                 ));
             }
             if gazetteer
@@ -239,5 +242,91 @@ impl Gazetteer {
             }
         }
         Ok(shared)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn config_dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config/gazetteer")
+    }
+
+    #[test]
+    fn every_entry_of_the_shipped_gazetteer_loads() {
+        let gazetteer = Gazetteer::load(&config_dir()).expect("gazetteer loads");
+        let count = |kind| gazetteer.entities.iter().filter(|e| e.kind == kind).count();
+        assert!(count(EntityKind::Country) >= 50);
+        assert!(count(EntityKind::Person) >= 50);
+        assert!(count(EntityKind::Place) >= 70);
+        for code in [
+            "PRK", "RUS", "CHN", "UKR", "IRN", "ISR", "USA", "SAU", "ZAF",
+        ] {
+            assert!(gazetteer.country_names.contains_key(code), "{code}");
+        }
+        let kim = gazetteer
+            .entities
+            .iter()
+            .find(|e| e.name == "Kim Jong Un")
+            .unwrap();
+        assert_eq!(kim.country, "PRK");
+    }
+
+    #[test]
+    fn every_listed_language_names_beijing() {
+        let gazetteer = Gazetteer::load(&config_dir()).unwrap();
+        for language in ["en", "fr", "de", "es", "it", "pt", "ru", "zh", "ja", "ar"] {
+            assert!(
+                gazetteer.names.iter().any(|(id, l, _)| l == language
+                    && gazetteer.entities[*id as usize].name == "Beijing"),
+                "{language}"
+            );
+        }
+    }
+
+    fn scratch(name: &str, countries: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("newsflow-gazetteer-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("countries.toml"), countries).unwrap();
+        std::fs::write(dir.join("people.toml"), "person = []\n").unwrap();
+        std::fs::write(dir.join("places.toml"), "place = []\n").unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_name_shared_by_two_countries_is_an_error_unless_marked_ambiguous() {
+        let clash = r#"
+[[country]]
+code = "PRK"
+name = "North Korea"
+names = { en = ["Korea"] }
+
+[[country]]
+code = "KOR"
+name = "South Korea"
+names = { en = ["Korea"] }
+"#;
+        let error = Gazetteer::load(&scratch("clash", clash)).unwrap_err();
+        assert!(error.message.contains("`Korea`"), "{error}");
+
+        let marked = clash.replace("names = {", "ambiguous = [\"Korea\"]\nnames = {");
+        let gazetteer = Gazetteer::load(&scratch("marked", &marked)).unwrap();
+        assert!(gazetteer.ambiguous.contains("korea"));
+    }
+
+    #[test]
+    fn bad_codes_and_unknown_countries_are_rejected() {
+        let bad = "[[country]]\ncode = \"Chn\"\nname = \"China\"\n";
+        assert!(Gazetteer::load(&scratch("code", bad)).is_err());
+        let dir = scratch("person", "[[country]]\ncode = \"CHN\"\nname = \"China\"\n");
+        std::fs::write(
+            dir.join("people.toml"),
+            "[[person]]\nname = \"X\"\ncountry = \"XXX\"\n",
+        )
+        .unwrap();
+        assert!(Gazetteer::load(&dir).unwrap_err().message.contains("XXX"));
     }
 }

@@ -150,7 +150,11 @@ fn intern(roles: &mut Vec<String>, role: &Option<String>) -> Option<RoleId> {
 
 impl LangModel {
     /// Compiles one rule file with the gazetteer names of its language and English.
-    pub fn compile(rules: &RuleFile, gazetteer: &Gazetteer, path: &Path) -> Result<Self, LoadError> {
+    pub fn compile(
+        rules: &RuleFile,
+        gazetteer: &Gazetteer,
+        path: &Path,
+    ) -> Result<Self, LoadError> {
         Self::build(Some(rules), &rules.language, gazetteer).map_err(|m| LoadError::msg(path, m))
     }
 
@@ -160,7 +164,11 @@ impl LangModel {
         Self::build(None, "en", gazetteer).map_err(|m| LoadError::msg(dir, m))
     }
 
-    fn build(rules: Option<&RuleFile>, language: &str, gazetteer: &Gazetteer) -> Result<Self, String> {
+    fn build(
+        rules: Option<&RuleFile>,
+        language: &str,
+        gazetteer: &Gazetteer,
+    ) -> Result<Self, String> {
         let mut b = Builder::default();
         let mut events = Vec::new();
         let mut roles = Vec::new();
@@ -206,7 +214,10 @@ impl LangModel {
                 });
             }
             b.add_all(&rules.status.planned, What::Status(EventStatus::Planned))?;
-            b.add_all(&rules.status.speculative, What::Status(EventStatus::Speculative))?;
+            b.add_all(
+                &rules.status.speculative,
+                What::Status(EventStatus::Speculative),
+            )?;
             b.add_all(&rules.status.negated, What::Status(EventStatus::Negated))?;
             for cue in &rules.role_cues {
                 let mut mask = 0u64;
@@ -219,7 +230,14 @@ impl LangModel {
                     mask |= 1 << i;
                 }
                 let role = intern(&mut roles, &Some(cue.role.clone())).unwrap_or_default();
-                b.add_all(&cue.phrase, What::RoleCue { role, events: mask, side: cue.side })?;
+                b.add_all(
+                    &cue.phrase,
+                    What::RoleCue {
+                        role,
+                        events: mask,
+                        side: cue.side,
+                    },
+                )?;
             }
             b.add_all(&rules.location.before, What::LocBefore)?;
             b.add_all(&rules.location.after, What::LocAfter)?;
@@ -244,7 +262,10 @@ impl LangModel {
             if name_language != language && name_language != "en" {
                 continue;
             }
-            if gazetteer.ambiguous.contains(&lower_aligned(name.trim_start_matches('='))) {
+            if gazetteer
+                .ambiguous
+                .contains(&lower_aligned(name.trim_start_matches('=')))
+            {
                 continue;
             }
             b.add(name, What::Entity(*id))?;
@@ -289,10 +310,18 @@ impl LangModel {
                 if !(left || meaning.open_start) || !(right || meaning.open_end) {
                     continue;
                 }
-                if meaning.exact.as_deref().is_some_and(|e| &original[start..end] != e) {
+                if meaning
+                    .exact
+                    .as_deref()
+                    .is_some_and(|e| &original[start..end] != e)
+                {
                     continue;
                 }
-                hits.push(Hit { start, end, what: meaning.what });
+                hits.push(Hit {
+                    start,
+                    end,
+                    what: meaning.what,
+                });
             }
         }
         hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));

@@ -83,7 +83,10 @@ impl Tagger {
             }
             let text = std::fs::read_to_string(&path).map_err(|e| LoadError::new(&path, e))?;
             let rules: RuleFile = toml::from_str(&text).map_err(|e| LoadError::new(&path, e))?;
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             if stem != rules.language {
                 return Err(LoadError::msg(
                     &path,
@@ -144,10 +147,21 @@ impl Tagger {
                 if mentions.last().is_some_and(|m| hit.start < m.end) {
                     continue;
                 }
-                mentions.push(Mention { start: hit.start, end: hit.end, entity });
+                mentions.push(Mention {
+                    start: hit.start,
+                    end: hit.end,
+                    entity,
+                });
             }
         }
-        Field { name, text, lowered, spans, hits, mentions }
+        Field {
+            name,
+            text,
+            lowered,
+            spans,
+            hits,
+            mentions,
+        }
     }
 
     fn entities(&self, fields: &[Field<'_>]) -> Entities {
@@ -177,7 +191,11 @@ impl Tagger {
     }
 
     fn country_name(&self, code: &str) -> String {
-        self.gazetteer.country_names.get(code).cloned().unwrap_or_else(|| code.to_string())
+        self.gazetteer
+            .country_names
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
     }
 
     fn place(&self, entity: u32) -> Place {
@@ -186,7 +204,10 @@ impl Tagger {
             EntityKind::Country => self.country_name(&entity.country),
             _ => entity.name.clone(),
         };
-        Place { name, country: Some(entity.country.clone()) }
+        Place {
+            name,
+            country: Some(entity.country.clone()),
+        }
     }
 
     fn events(
@@ -279,7 +300,14 @@ impl Tagger {
             }
         }
         let trigger = trigger?;
-        let What::Trigger { weak, standalone, before, after, .. } = trigger.what else {
+        let What::Trigger {
+            weak,
+            standalone,
+            before,
+            after,
+            ..
+        } = trigger.what
+        else {
             return None;
         };
         if weak && !context && !already {
@@ -288,7 +316,9 @@ impl Tagger {
         let event = &model.events[event_id as usize];
         let mut countries: Vec<&str> = Vec::new();
         for mention in mentions {
-            let country = self.gazetteer.entities[mention.entity as usize].country.as_str();
+            let country = self.gazetteer.entities[mention.entity as usize]
+                .country
+                .as_str();
             if !countries.contains(&country) {
                 countries.push(country);
             }
@@ -299,7 +329,9 @@ impl Tagger {
 
         let status = status(model, field, span, hits, trigger);
         let location = self.location(field, hits, mentions, trigger);
-        let actors = self.actors(model, hits, mentions, event, event_id, trigger, before, after, &location);
+        let actors = self.actors(
+            model, hits, mentions, event, event_id, trigger, before, after, &location,
+        );
         let date = dates::resolve(&field.lowered, hits, published, status);
 
         // Explainable score: trigger strength, then context, named countries, title.
@@ -334,17 +366,22 @@ impl Tagger {
 
     /// The place right after a location word ("in Beijing") or right before a
     /// postposition ("北京で"); cities win over countries, then the one nearest the trigger.
-    fn location(&self, field: &Field<'_>, hits: &[Hit], mentions: &[Mention], trigger: &Hit) -> Option<Mention> {
+    fn location(
+        &self,
+        field: &Field<'_>,
+        hits: &[Hit],
+        mentions: &[Mention],
+        trigger: &Hit,
+    ) -> Option<Mention> {
         let mut best: Option<(bool, usize, Mention)> = None;
         for marker in hits {
             let candidate = match marker.what {
-                What::LocBefore => mentions
-                    .iter()
-                    .find(|m| m.start >= marker.end && field.lowered[marker.end..m.start].trim().is_empty()),
-                What::LocAfter => mentions
-                    .iter()
-                    .rev()
-                    .find(|m| m.end <= marker.start && field.lowered[m.end..marker.start].trim().is_empty()),
+                What::LocBefore => mentions.iter().find(|m| {
+                    m.start >= marker.end && field.lowered[marker.end..m.start].trim().is_empty()
+                }),
+                What::LocAfter => mentions.iter().rev().find(|m| {
+                    m.end <= marker.start && field.lowered[m.end..marker.start].trim().is_empty()
+                }),
                 _ => None,
             };
             let Some(mention) = candidate else { continue };
@@ -378,7 +415,8 @@ impl Tagger {
         after: Option<RoleId>,
         location: &Option<Mention>,
     ) -> Vec<Actor> {
-        let location_country = location.map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
+        let location_country =
+            location.map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
         let mut people: Vec<Actor> = Vec::new();
         let mut countries: Vec<Actor> = Vec::new();
         for (i, mention) in mentions.iter().enumerate() {
@@ -419,7 +457,10 @@ impl Tagger {
                     role: role.clone(),
                 });
             }
-            if !countries.iter().any(|c| c.country.as_deref() == Some(&entity.country)) {
+            if !countries
+                .iter()
+                .any(|c| c.country.as_deref() == Some(&entity.country))
+            {
                 countries.push(self.country_actor(&entity.country, role));
             }
         }
@@ -444,10 +485,18 @@ impl Tagger {
 
 /// The strongest status cue within the language's window of the trigger; a question
 /// with no cue is speculative.
-fn status(model: &LangModel, field: &Field<'_>, span: &Span, hits: &[Hit], trigger: &Hit) -> EventStatus {
+fn status(
+    model: &LangModel,
+    field: &Field<'_>,
+    span: &Span,
+    hits: &[Hit],
+    trigger: &Hit,
+) -> EventStatus {
     let mut best: Option<(usize, EventStatus)> = None;
     for hit in hits {
-        let What::Status(status) = hit.what else { continue };
+        let What::Status(status) = hit.what else {
+            continue;
+        };
         let gap = if hit.end <= trigger.start {
             field.lowered[hit.end..trigger.start].chars().count()
         } else if hit.start >= trigger.end {
@@ -476,7 +525,10 @@ fn status(model: &LangModel, field: &Field<'_>, span: &Span, hits: &[Hit], trigg
     }
     match best {
         Some((_, status)) => status,
-        None if field.text[span.start..span.end].trim_end().ends_with(['?', '？', '؟']) => {
+        None if field.text[span.start..span.end]
+            .trim_end()
+            .ends_with(['?', '？', '؟']) =>
+        {
             EventStatus::Speculative
         }
         None => EventStatus::Occurred,
@@ -507,14 +559,19 @@ fn merge(found: &mut Vec<Found>, mut sighting: Found, event: u16, order: usize) 
         if existing.date.is_none() {
             existing.date = sighting.date;
         }
-        if sighting.location.is_some() && (existing.location.is_none() || (sighting.city && !existing.city)) {
+        if sighting.location.is_some()
+            && (existing.location.is_none() || (sighting.city && !existing.city))
+        {
             existing.location = sighting.location;
             existing.city = sighting.city;
         }
     }
     existing.confidence = existing.confidence.max(sighting.confidence);
     for actor in actors {
-        let same = existing.actors.iter().any(|a| a.kind == actor.kind && a.name == actor.name);
+        let same = existing
+            .actors
+            .iter()
+            .any(|a| a.kind == actor.kind && a.name == actor.name);
         if !same && existing.actors.len() < 12 {
             existing.actors.push(actor);
         }

@@ -193,7 +193,10 @@ mod tests {
 
     #[test]
     fn cjk_sentences_split_without_spaces() {
-        assert_eq!(split("金正恩抵达北京。普京也来了。"), vec!["金正恩抵达北京。", "普京也来了。"]);
+        assert_eq!(
+            split("金正恩抵达北京。普京也来了。"),
+            vec!["金正恩抵达北京。", "普京也来了。"]
+        );
     }
 
     #[test]

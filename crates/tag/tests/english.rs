@@ -19,7 +19,10 @@ fn seed_shaped_article_is_a_planned_parade_and_visit_with_three_leaders() {
     let parade = event(&tagging, "military_parade");
     assert_eq!(parade.status, EventStatus::Planned);
     assert_eq!(parade.cameo, vec!["150"]);
-    assert_eq!(parade.location.as_ref().map(|p| p.name.as_str()), Some("Beijing"));
+    assert_eq!(
+        parade.location.as_ref().map(|p| p.name.as_str()),
+        Some("Beijing")
+    );
     assert_eq!(role(parade, "CHN"), Some("host"));
     assert_eq!(role(parade, "PRK"), Some("guest"));
     let visit = event(&tagging, "state_visit");
@@ -27,12 +30,26 @@ fn seed_shaped_article_is_a_planned_parade_and_visit_with_three_leaders() {
     assert_eq!(role(visit, "PRK"), Some("visitor"));
     assert_eq!(role(visit, "CHN"), Some("host"));
     assert_eq!(status(&tagging, "summit"), EventStatus::Speculative);
-    let people: Vec<_> = tagging.entities.people.iter().map(|p| (p.name.as_str(), p.country.as_deref())).collect();
+    let people: Vec<_> = tagging
+        .entities
+        .people
+        .iter()
+        .map(|p| (p.name.as_str(), p.country.as_deref()))
+        .collect();
     assert_eq!(
         people,
-        vec![("Kim Jong Un", Some("PRK")), ("Vladimir Putin", Some("RUS")), ("Xi Jinping", Some("CHN"))]
+        vec![
+            ("Kim Jong Un", Some("PRK")),
+            ("Vladimir Putin", Some("RUS")),
+            ("Xi Jinping", Some("CHN"))
+        ]
     );
-    let countries: Vec<_> = tagging.entities.countries.iter().map(|c| c.code.as_str()).collect();
+    let countries: Vec<_> = tagging
+        .entities
+        .countries
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
     assert_eq!(countries, vec!["PRK", "RUS", "CHN"]);
     assert_eq!(tagging.entities.places[0].name, "Beijing");
 }
@@ -54,10 +71,16 @@ fn the_real_seed_is_tagged_as_the_issue_requires() {
             assert_eq!(summit.status, EventStatus::Speculative);
         }
         for name in ["Kim Jong Un", "Vladimir Putin", "Xi Jinping"] {
-            assert!(tagging.entities.people.iter().any(|p| p.name == name), "{name}");
+            assert!(
+                tagging.entities.people.iter().any(|p| p.name == name),
+                "{name}"
+            );
         }
         for code in ["PRK", "RUS", "CHN"] {
-            assert!(tagging.entities.countries.iter().any(|c| c.code == code), "{code}");
+            assert!(
+                tagging.entities.countries.iter().any(|c| c.code == code),
+                "{code}"
+            );
         }
         assert!(tagging.entities.places.iter().any(|p| p.name == "Beijing"));
     }
@@ -85,7 +108,11 @@ fn minister_visiting_a_hospital_at_home_is_not_a_state_visit() {
         "Health minister visits hospital in Leeds",
         "The British health minister visited a hospital in Leeds on Monday to meet nurses.",
     );
-    assert!(!kinds(&tagging).contains(&"state_visit"), "{:?}", kinds(&tagging));
+    assert!(
+        !kinds(&tagging).contains(&"state_visit"),
+        "{:?}",
+        kinds(&tagging)
+    );
 }
 
 #[test]
@@ -108,7 +135,10 @@ fn military_parade_occurred_in_moscow() {
     );
     let parade = event(&tagging, "military_parade");
     assert_eq!(parade.status, EventStatus::Occurred);
-    assert_eq!(parade.location.as_ref().map(|p| p.name.as_str()), Some("Moscow"));
+    assert_eq!(
+        parade.location.as_ref().map(|p| p.name.as_str()),
+        Some("Moscow")
+    );
 }
 
 #[test]
@@ -147,7 +177,10 @@ fn agreement_signing_between_two_countries() {
     let signing = event(&tagging, "agreement_signing");
     assert_eq!(role(signing, "RUS"), Some("party"));
     assert_eq!(role(signing, "PRK"), Some("party"));
-    assert_eq!(signing.location.as_ref().map(|p| p.name.as_str()), Some("Pyongyang"));
+    assert_eq!(
+        signing.location.as_ref().map(|p| p.name.as_str()),
+        Some("Pyongyang")
+    );
 }
 
 #[test]
@@ -175,7 +208,11 @@ fn sanctions_have_imposer_and_target() {
 
 #[test]
 fn sports_sanctions_do_not_fire() {
-    let tagging = tag("en", "UEFA sanctions club", "UEFA imposed sanctions on the club for fan violence during the match.");
+    let tagging = tag(
+        "en",
+        "UEFA sanctions club",
+        "UEFA imposed sanctions on the club for fan violence during the match.",
+    );
     assert!(!kinds(&tagging).contains(&"sanctions"));
 }
 
@@ -212,7 +249,11 @@ fn joint_military_exercise() {
 
 #[test]
 fn fire_drill_and_exercise_class_are_not_military() {
-    let tagging = tag("en", "School holds fire drill", "Students took part in a fire drill and an exercise class.");
+    let tagging = tag(
+        "en",
+        "School holds fire drill",
+        "Students took part in a fire drill and an exercise class.",
+    );
     assert!(!kinds(&tagging).contains(&"military_exercise"));
 }
 
@@ -253,12 +294,25 @@ fn armed_attack_with_attacker_and_target() {
 #[test]
 fn cyber_attack_film_and_heart_attack_are_not_armed_attacks() {
     for (title, body) in [
-        ("Hackers hit retailer", "A cyber attack on the retailer disrupted payments; hackers demanded a ransom."),
-        ("New war film premieres", "The film about the war depicts the attack on the village in 1944."),
-        ("Actor recovering", "The actor is recovering after a heart attack on Sunday."),
+        (
+            "Hackers hit retailer",
+            "A cyber attack on the retailer disrupted payments; hackers demanded a ransom.",
+        ),
+        (
+            "New war film premieres",
+            "The film about the war depicts the attack on the village in 1944.",
+        ),
+        (
+            "Actor recovering",
+            "The actor is recovering after a heart attack on Sunday.",
+        ),
     ] {
         let tagging = tag("en", title, body);
-        assert!(!kinds(&tagging).contains(&"armed_attack"), "{title}: {:?}", kinds(&tagging));
+        assert!(
+            !kinds(&tagging).contains(&"armed_attack"),
+            "{title}: {:?}",
+            kinds(&tagging)
+        );
     }
 }
 
@@ -277,7 +331,11 @@ fn election_is_planned_with_date() {
 
 #[test]
 fn talent_show_vote_is_not_an_election() {
-    let tagging = tag("en", "Eurovision vote", "Viewers cast their votes in the Eurovision song contest final.");
+    let tagging = tag(
+        "en",
+        "Eurovision vote",
+        "Viewers cast their votes in the Eurovision song contest final.",
+    );
     assert!(!kinds(&tagging).contains(&"election"));
 }
 
@@ -296,14 +354,22 @@ fn evidence_offsets_are_characters_of_the_body() {
     let body = "Предисловие. North Korea test-fired a ballistic missile on Sunday.";
     let tagging = tag("en", "Update", body);
     let evidence = &event(&tagging, "weapons_test").evidence;
-    let chars: String = body.chars().skip(evidence.start).take(evidence.end - evidence.start).collect();
+    let chars: String = body
+        .chars()
+        .skip(evidence.start)
+        .take(evidence.end - evidence.start)
+        .collect();
     assert_eq!(chars, evidence.text);
     assert_eq!(evidence.field, "body");
 }
 
 #[test]
 fn language_without_rules_reports_missing_rules_but_finds_entities() {
-    let tagging = tag("nl", "Poetin bezoekt Peking", "Vladimir Putin bezocht Beijing voor een militaire parade.");
+    let tagging = tag(
+        "nl",
+        "Poetin bezoekt Peking",
+        "Vladimir Putin bezocht Beijing voor een militaire parade.",
+    );
     assert_eq!(tagging.event_rules, EventRules::Missing);
     assert!(tagging.events.is_empty());
     assert_eq!(tagging.entities.people[0].name, "Vladimir Putin");

@@ -15,9 +15,9 @@ use anyhow::Context;
 use newsflow_pipeline::{Outcome, Pipeline, PipelineConfig};
 use newsflow_record::Article;
 
+use super::chart;
 use super::input::{self, Input};
 use super::stats::{self, Spread};
-use super::chart;
 use crate::cli::BenchArgs;
 use crate::config::Config;
 
@@ -255,10 +255,8 @@ fn sharded(
                         let shard = owner(&article, threads);
                         pending[shard].push(article);
                         if pending[shard].len() == BATCH {
-                            let batch = std::mem::replace(
-                                &mut pending[shard],
-                                Vec::with_capacity(BATCH),
-                            );
+                            let batch =
+                                std::mem::replace(&mut pending[shard], Vec::with_capacity(BATCH));
                             // A back thread only stops when every sender is gone.
                             let _ = senders[shard].send(batch);
                         }
@@ -290,9 +288,9 @@ fn sharded(
 /// services route `news.lang` partitions.
 fn owner(article: &Article, threads: usize) -> usize {
     let code = article.language.as_ref().map_or("und", |l| l.code.as_str());
-    let hash = code
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let hash = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     (hash % threads as u64) as usize
 }
 
@@ -322,10 +320,16 @@ pub struct Summary {
 impl Summary {
     pub fn new(input: &Input, threads: usize, results: &[RunResult]) -> Summary {
         let n = input.records.len() as f64;
-        let secs: Vec<f64> = results.iter().map(|r| r.wall.as_secs_f64().max(1e-9)).collect();
+        let secs: Vec<f64> = results
+            .iter()
+            .map(|r| r.wall.as_secs_f64().max(1e-9))
+            .collect();
         let rates: Vec<f64> = secs.iter().map(|s| n / s).collect();
         let per_core: Vec<f64> = rates.iter().map(|r| r / threads as f64).collect();
-        let mbs: Vec<f64> = secs.iter().map(|s| input.bytes() as f64 / 1e6 / s).collect();
+        let mbs: Vec<f64> = secs
+            .iter()
+            .map(|s| input.bytes() as f64 / 1e6 / s)
+            .collect();
         let mut stage_us = Vec::new();
         let mut stage_rate = Vec::new();
         for stage in 0..STAGES.len() {
@@ -342,7 +346,13 @@ impl Summary {
         let total_us: f64 = stage_us.iter().map(|s| s.median).sum();
         let stage_share = stage_us
             .iter()
-            .map(|s| if total_us > 0.0 { s.median / total_us } else { 0.0 })
+            .map(|s| {
+                if total_us > 0.0 {
+                    s.median / total_us
+                } else {
+                    0.0
+                }
+            })
             .collect();
         Summary {
             origin: input.origin.clone(),
@@ -389,7 +399,10 @@ impl Summary {
             );
         }
         match self.peak_rss {
-            Some(bytes) => println!("  peak RSS {} (VmHWM, input held in memory)", stats::mb(bytes as f64)),
+            Some(bytes) => println!(
+                "  peak RSS {} (VmHWM, input held in memory)",
+                stats::mb(bytes as f64)
+            ),
             None => println!("  peak RSS unavailable (no /proc/self/status)"),
         }
         println!(

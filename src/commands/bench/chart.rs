@@ -26,8 +26,7 @@ const HEIGHT: u32 = 520;
 pub fn draw(path: &Path, summary: &Summary) -> anyhow::Result<()> {
     load_font()?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let mut bars: Vec<(String, f64, f64, f64)> = STAGES
         .iter()
@@ -35,13 +34,9 @@ pub fn draw(path: &Path, summary: &Summary) -> anyhow::Result<()> {
         .map(|(stage, rate)| (stage.to_string(), rate.median, rate.min, rate.max))
         .collect();
     let chain = summary.articles_per_s_per_core;
-    bars.push((
-        "whole chain".into(),
-        chain.median,
-        chain.min,
-        chain.max,
-    ));
-    render(path, summary, &bars).map_err(|error| anyhow::anyhow!("cannot draw {}: {error}", path.display()))
+    bars.push(("whole chain".into(), chain.median, chain.min, chain.max));
+    render(path, summary, &bars)
+        .map_err(|error| anyhow::anyhow!("cannot draw {}: {error}", path.display()))
 }
 
 type Bar = (String, f64, f64, f64);
@@ -63,7 +58,9 @@ fn render(path: &Path, summary: &Summary, bars: &[Bar]) -> Result<(), Box<dyn st
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .x_desc("articles/s on one core (busy time of the stage; whole chain: wall clock / threads)")
+        .x_desc(
+            "articles/s on one core (busy time of the stage; whole chain: wall clock / threads)",
+        )
         .x_label_formatter(&|v| format!("{:.0}", v))
         .y_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => bars.get(*i).map(|b| b.0.clone()).unwrap_or_default(),
@@ -85,7 +82,10 @@ fn render(path: &Path, summary: &Summary, bars: &[Bar]) -> Result<(), Box<dyn st
             RGBColor(60, 120, 190)
         };
         let mut rect = Rectangle::new(
-            [(0.0, SegmentValue::Exact(i)), (bar.1, SegmentValue::Exact(i + 1))],
+            [
+                (0.0, SegmentValue::Exact(i)),
+                (bar.1, SegmentValue::Exact(i + 1)),
+            ],
             color.filled(),
         );
         rect.set_margin(8, 8, 0, 0);
@@ -94,7 +94,10 @@ fn render(path: &Path, summary: &Summary, bars: &[Bar]) -> Result<(), Box<dyn st
     // The spread over runs, as a whisker across each bar's end.
     chart.draw_series(bars.iter().enumerate().map(|(i, bar)| {
         PathElement::new(
-            vec![(bar.2, SegmentValue::CenterOf(i)), (bar.3, SegmentValue::CenterOf(i))],
+            vec![
+                (bar.2, SegmentValue::CenterOf(i)),
+                (bar.3, SegmentValue::CenterOf(i)),
+            ],
             BLACK.stroke_width(2),
         )
     }))?;

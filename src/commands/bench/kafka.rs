@@ -17,7 +17,6 @@
 //! outputs, so consumer-group joins and the tail do not count; outputs are read back
 //! after the services stop, so counting them costs the services nothing.
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -87,7 +86,11 @@ struct Running {
 }
 
 impl Running {
-    fn start(services: Vec<Service>, pipeline: &PipelineConfig, kafka: &KafkaConfig) -> anyhow::Result<Running> {
+    fn start(
+        services: Vec<Service>,
+        pipeline: &PipelineConfig,
+        kafka: &KafkaConfig,
+    ) -> anyhow::Result<Running> {
         let (stop, stopped) = watch::channel(false);
         let mut threads = Vec::new();
         for service in services {
@@ -97,7 +100,9 @@ impl Running {
             threads.push(std::thread::spawn(move || -> anyhow::Result<()> {
                 // Built like `newsflow serve`'s runtime.
                 let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(std::thread::available_parallelism().map_or(4, |n| n.get().max(4)))
+                    .worker_threads(
+                        std::thread::available_parallelism().map_or(4, |n| n.get().max(4)),
+                    )
                     .enable_all()
                     .build()
                     .context("cannot start the async runtime")?;
@@ -105,12 +110,17 @@ impl Running {
                 let io = service.io;
                 let result = runtime.block_on(async {
                     match service.kind {
-                        Kind::Noop => run_service(PassThrough { next_key: 0 }, io, &kafka, None, shutdown).await,
+                        Kind::Noop => {
+                            run_service(PassThrough { next_key: 0 }, io, &kafka, None, shutdown)
+                                .await
+                        }
                         Kind::Lang => {
                             let stage = pipeline.lang_stage()?;
                             run_service(stage, io, &kafka, None, shutdown).await
                         }
-                        Kind::Dedup => run_service(pipeline.dedup_stage(), io, &kafka, None, shutdown).await,
+                        Kind::Dedup => {
+                            run_service(pipeline.dedup_stage(), io, &kafka, None, shutdown).await
+                        }
                         Kind::Tag => {
                             let stage = pipeline.tag_stage()?;
                             run_service(stage, io, &kafka, None, shutdown).await
@@ -136,12 +146,13 @@ impl Running {
     }
 }
 
-fn until(mut stopped: watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'static {
-    async move {
-        // An error means the sender is gone: stop as well.
-        let _ = stopped.wait_for(|stop| *stop).await;
-    }
+async fn until(mut stopped: watch::Receiver<bool>) {
+    // An error means the sender is gone: stop as well.
+    let _ = stopped.wait_for(|stop| *stop).await;
 }
+
+/// A line of the report: its name, its figure and the no-op figure it is a ratio of.
+type Row = (&'static str, fn(&RunFigures) -> f64, fn(&RunFigures) -> f64);
 
 /// The figures of one run.
 #[derive(Debug, Default, Clone)]
@@ -183,12 +194,26 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
 
         let hop = scenario("hop");
         prepare(&async_runtime, &hop, &input.records)?;
-        figures.noop_hop = measure(&probe, pipeline, &hop, vec![noop(&hop, 0)], &[&hop.topics.lang], input.records.len() as u64)?;
+        figures.noop_hop = measure(
+            &probe,
+            pipeline,
+            &hop,
+            vec![noop(&hop, 0)],
+            &[&hop.topics.lang],
+            input.records.len() as u64,
+        )?;
 
         let chain = scenario("chain");
         prepare(&async_runtime, &chain, &input.records)?;
         let hops = (0..3).map(|i| noop(&chain, i)).collect();
-        figures.noop_chain = measure(&probe, pipeline, &chain, hops, &[&chain.topics.enriched], input.records.len() as u64)?;
+        figures.noop_chain = measure(
+            &probe,
+            pipeline,
+            &chain,
+            hops,
+            &[&chain.topics.enriched],
+            input.records.len() as u64,
+        )?;
 
         let alone = scenario("alone");
         prepare(&async_runtime, &alone, &input.records)?;
@@ -197,7 +222,10 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
             &probe,
             pipeline,
             &alone,
-            vec![Service { kind: Kind::Lang, io: ServiceTopics::lang(&alone) }],
+            vec![Service {
+                kind: Kind::Lang,
+                io: ServiceTopics::lang(&alone),
+            }],
             &[&alone.topics.lang],
             (input.records.len() as u64).saturating_sub(rejected_before),
         )?;
@@ -206,7 +234,10 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
             &probe,
             pipeline,
             &alone,
-            vec![Service { kind: Kind::Dedup, io: ServiceTopics::dedup(&alone) }],
+            vec![Service {
+                kind: Kind::Dedup,
+                io: ServiceTopics::dedup(&alone),
+            }],
             &[&alone.topics.unique, &alone.topics.duplicates],
             lang_out,
         )?;
@@ -215,7 +246,10 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
             &probe,
             pipeline,
             &alone,
-            vec![Service { kind: Kind::Tag, io: ServiceTopics::tag(&alone) }],
+            vec![Service {
+                kind: Kind::Tag,
+                io: ServiceTopics::tag(&alone),
+            }],
             &[&alone.topics.enriched],
             unique,
         )?;
@@ -236,16 +270,31 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
 
     let pick = |f: fn(&RunFigures) -> f64| Spread::of(&runs.iter().map(f).collect::<Vec<_>>());
     let ratio = |f: fn(&RunFigures) -> f64, of: fn(&RunFigures) -> f64| {
-        Spread::of(&runs.iter().map(|r| f(r) / of(r).max(1e-9)).collect::<Vec<_>>())
+        Spread::of(
+            &runs
+                .iter()
+                .map(|r| f(r) / of(r).max(1e-9))
+                .collect::<Vec<_>>(),
+        )
     };
     println!(
         "kafka: {}; brokers {}; {} partitions; {} run(s): median (lowest-highest)",
-        input.origin, kafka.brokers, kafka.partitions, runs.len()
+        input.origin,
+        kafka.brokers,
+        kafka.partitions,
+        runs.len()
     );
-    println!("  {:<28} {:>26} {:>22}", "measurement", "records/s", "ratio");
-    let rows: [(&str, fn(&RunFigures) -> f64, fn(&RunFigures) -> f64); 6] = [
+    println!(
+        "  {:<28} {:>26} {:>22}",
+        "measurement", "records/s", "ratio"
+    );
+    let rows: [Row; 6] = [
         ("(a) no-op hop", |r| r.noop_hop, |r| r.noop_hop),
-        ("(a) no-op chain, 3 hops", |r| r.noop_chain, |r| r.noop_chain),
+        (
+            "(a) no-op chain, 3 hops",
+            |r| r.noop_chain,
+            |r| r.noop_chain,
+        ),
         ("(b) lang alone", |r| r.lang, |r| r.noop_hop),
         ("(b) dedup alone", |r| r.dedup, |r| r.noop_hop),
         ("(b) tag alone", |r| r.tag, |r| r.noop_hop),
@@ -262,7 +311,15 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
     println!("  (b) ratios are of the no-op hop, (c) of the no-op chain");
 
     let max_rate = pick(|r| r.pipeline).median;
-    let latency = latency(&async_runtime, &probe, pipeline, &kafka, &input.records, &format!("{prefix}-latency"), max_rate / 2.0)?;
+    let latency = latency(
+        &async_runtime,
+        &probe,
+        pipeline,
+        &kafka,
+        &input.records,
+        &format!("{prefix}-latency"),
+        max_rate / 2.0,
+    )?;
     println!(
         "  end-to-end latency at {:.0} records/s (half of (c)), {} outputs: p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
         max_rate / 2.0,
@@ -323,16 +380,31 @@ fn noop(kafka: &KafkaConfig, index: usize) -> Service {
 
 fn stage_services(kafka: &KafkaConfig) -> Vec<Service> {
     vec![
-        Service { kind: Kind::Lang, io: ServiceTopics::lang(kafka) },
-        Service { kind: Kind::Dedup, io: ServiceTopics::dedup(kafka) },
-        Service { kind: Kind::Tag, io: ServiceTopics::tag(kafka) },
+        Service {
+            kind: Kind::Lang,
+            io: ServiceTopics::lang(kafka),
+        },
+        Service {
+            kind: Kind::Dedup,
+            io: ServiceTopics::dedup(kafka),
+        },
+        Service {
+            kind: Kind::Tag,
+            io: ServiceTopics::tag(kafka),
+        },
     ]
 }
 
 /// Creates the measurement's topics and loads the input into its raw topic.
-fn prepare(runtime: &tokio::runtime::Runtime, kafka: &KafkaConfig, records: &[Vec<u8>]) -> anyhow::Result<()> {
+fn prepare(
+    runtime: &tokio::runtime::Runtime,
+    kafka: &KafkaConfig,
+    records: &[Vec<u8>],
+) -> anyhow::Result<()> {
     runtime.block_on(async {
-        create_topics(kafka).await.context("cannot create the bench topics")?;
+        create_topics(kafka)
+            .await
+            .context("cannot create the bench topics")?;
         let mut loader = newsflow_kafka::Loader::new(kafka, &kafka.topics.raw)?;
         for record in records {
             loader.send(record).await?;
@@ -366,8 +438,15 @@ fn measure(
         std::thread::sleep(Duration::from_millis(200));
     };
     running.stop()?;
-    anyhow::ensure!(done, "the services did not produce {expected} records to {outputs:?} within {DRAIN_TIMEOUT:?}");
-    let mut stamps: Vec<i64> = probe.read(outputs)?.into_iter().map(|r| r.timestamp_ms).collect();
+    anyhow::ensure!(
+        done,
+        "the services did not produce {expected} records to {outputs:?} within {DRAIN_TIMEOUT:?}"
+    );
+    let mut stamps: Vec<i64> = probe
+        .read(outputs)?
+        .into_iter()
+        .map(|r| r.timestamp_ms)
+        .collect();
     stamps.sort_unstable();
     Ok(rate(&stamps))
 }
@@ -405,8 +484,14 @@ fn latency(
 ) -> anyhow::Result<Latency> {
     anyhow::ensure!(rate > 0.0, "no pipeline rate to pace the latency run at");
     let kafka = scenario_config(base, prefix);
-    runtime.block_on(create_topics(&kafka)).context("cannot create the bench topics")?;
-    let outputs = [kafka.topics.enriched.as_str(), kafka.topics.duplicates.as_str(), kafka.topics.dlq.as_str()];
+    runtime
+        .block_on(create_topics(&kafka))
+        .context("cannot create the bench topics")?;
+    let outputs = [
+        kafka.topics.enriched.as_str(),
+        kafka.topics.duplicates.as_str(),
+        kafka.topics.dlq.as_str(),
+    ];
     let running = Running::start(stage_services(&kafka), pipeline, &kafka)?;
     let producer: ThreadedProducer<DefaultProducerContext> = kafka
         .client_config(Role::Producer, &[("enable.idempotence", "true")])
@@ -417,7 +502,10 @@ fn latency(
     send(&producer, &kafka.topics.raw, &records[..warmup])?;
     let deadline = Instant::now() + Duration::from_secs(60);
     while probe.count(&outputs)? < warmup as u64 {
-        anyhow::ensure!(Instant::now() < deadline, "the services did not answer within 60 s");
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the services did not answer within 60 s"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let paced = ((rate * LATENCY_RUN.as_secs_f64()) as usize).clamp(1, records.len() - warmup);
@@ -430,22 +518,35 @@ fn latency(
         }
         send(&producer, &kafka.topics.raw, std::slice::from_ref(record))?;
     }
-    producer.flush(Duration::from_secs(30)).context("cannot deliver the paced records")?;
+    producer
+        .flush(Duration::from_secs(30))
+        .context("cannot deliver the paced records")?;
     let expected = (warmup + paced) as u64;
     let deadline = Instant::now() + DRAIN_TIMEOUT;
     while probe.count(&outputs)? < expected {
-        anyhow::ensure!(Instant::now() < deadline, "the services did not finish the paced records");
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the services did not finish the paced records"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     running.stop()?;
     let mut millis: Vec<f64> = probe
         .read(&outputs[..2])?
         .into_iter()
-        .filter_map(|r| r.ingest_ms.filter(|ms| *ms >= started_ms).map(|ms| (r.timestamp_ms - ms) as f64))
+        .filter_map(|r| {
+            r.ingest_ms
+                .filter(|ms| *ms >= started_ms)
+                .map(|ms| (r.timestamp_ms - ms) as f64)
+        })
         .collect();
-    anyhow::ensure!(!millis.is_empty(), "no output carried the {INGEST_HEADER} header");
+    anyhow::ensure!(
+        !millis.is_empty(),
+        "no output carried the {INGEST_HEADER} header"
+    );
     millis.sort_by(f64::total_cmp);
-    let at = |q: f64| millis[((millis.len() as f64 * q).ceil() as usize).clamp(1, millis.len()) - 1];
+    let at =
+        |q: f64| millis[((millis.len() as f64 * q).ceil() as usize).clamp(1, millis.len()) - 1];
     Ok(Latency {
         samples: millis.len(),
         p50: at(0.50),
@@ -455,14 +556,23 @@ fn latency(
     })
 }
 
-fn send(producer: &ThreadedProducer<DefaultProducerContext>, topic: &str, records: &[Vec<u8>]) -> anyhow::Result<()> {
+fn send(
+    producer: &ThreadedProducer<DefaultProducerContext>,
+    topic: &str,
+    records: &[Vec<u8>],
+) -> anyhow::Result<()> {
     for record in records {
         let key = newsflow_kafka::tools::line_key(record).unwrap_or_default();
         let mut pending = BaseRecord::to(topic).payload(&record[..]).key(key.as_str());
         loop {
             match producer.send(pending) {
                 Ok(()) => break,
-                Err((rdkafka::error::KafkaError::MessageProduction(rdkafka::types::RDKafkaErrorCode::QueueFull), back)) => {
+                Err((
+                    rdkafka::error::KafkaError::MessageProduction(
+                        rdkafka::types::RDKafkaErrorCode::QueueFull,
+                    ),
+                    back,
+                )) => {
                     pending = back;
                     std::thread::sleep(Duration::from_millis(5));
                 }
@@ -489,7 +599,10 @@ impl Probe {
         let consumer = kafka
             .client_config(
                 Role::Consumer,
-                &[("group.id", "newsflow-bench-probe"), ("enable.auto.commit", "false")],
+                &[
+                    ("group.id", "newsflow-bench-probe"),
+                    ("enable.auto.commit", "false"),
+                ],
             )
             .create()
             .context("cannot create the bench consumer")?;
@@ -530,7 +643,9 @@ impl Probe {
         let mut ends = std::collections::HashMap::new();
         for topic in topics {
             for partition in self.partitions(topic)? {
-                let (low, high) = self.consumer.fetch_watermarks(topic, partition, METADATA_TIMEOUT)?;
+                let (low, high) =
+                    self.consumer
+                        .fetch_watermarks(topic, partition, METADATA_TIMEOUT)?;
                 if high > low {
                     list.add_partition_offset(topic, partition, Offset::Beginning)?;
                     remaining += (high - low) as u64;
@@ -542,10 +657,14 @@ impl Probe {
         if remaining == 0 {
             return Ok(stamps);
         }
-        self.consumer.assign(&list).context("cannot assign the bench consumer")?;
+        self.consumer
+            .assign(&list)
+            .context("cannot assign the bench consumer")?;
         let deadline = Instant::now() + DRAIN_TIMEOUT;
         while !ends.is_empty() && Instant::now() < deadline {
-            let Some(message) = self.consumer.poll(Duration::from_millis(500)) else { continue };
+            let Some(message) = self.consumer.poll(Duration::from_millis(500)) else {
+                continue;
+            };
             let message = message.context("cannot read back the outputs")?;
             let ingest_ms = message.headers().and_then(|headers| {
                 headers
@@ -556,15 +675,69 @@ impl Probe {
                     .and_then(|v| v.parse().ok())
             });
             if let Some(timestamp_ms) = message.timestamp().to_millis() {
-                stamps.push(Stamp { timestamp_ms, ingest_ms });
+                stamps.push(Stamp {
+                    timestamp_ms,
+                    ingest_ms,
+                });
             }
             let key = (message.topic().to_string(), message.partition());
-            if ends.get(&key).is_some_and(|end| message.offset() + 1 >= *end) {
+            if ends
+                .get(&key)
+                .is_some_and(|end| message.offset() + 1 >= *end)
+            {
                 ends.remove(&key);
             }
         }
-        self.consumer.unassign().context("cannot unassign the bench consumer")?;
+        self.consumer
+            .unassign()
+            .context("cannot unassign the bench consumer")?;
         anyhow::ensure!(ends.is_empty(), "could not read back every output record");
         Ok(stamps)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pass_through_forwards_the_bytes_unchanged_with_a_fresh_key_each_time() {
+        let mut stage = PassThrough { next_key: 0 };
+        let mut out = Vec::new();
+        for payload in [&b"{\"id\":\"a\"}"[..], b"not json"] {
+            stage.process(
+                Input {
+                    payload,
+                    timestamp_ms: None,
+                },
+                &mut out,
+            );
+        }
+        let forwarded: Vec<_> = out
+            .iter()
+            .map(|emit| match emit {
+                Emit::Next { key, payload, .. } => (key.clone(), payload.clone()),
+                other => panic!("unexpected output {other:?}"),
+            })
+            .collect();
+        assert_eq!(forwarded[0].1, b"{\"id\":\"a\"}");
+        assert_eq!(forwarded[1].1, b"not json");
+        assert_ne!(forwarded[0].0, forwarded[1].0);
+    }
+
+    #[test]
+    fn rate_counts_the_middle_of_the_run_only() {
+        // 100 records 10 ms apart, with a slow start the trim leaves out.
+        let mut stamps: Vec<i64> = (0..100).map(|i| 10_000 + i * 10).collect();
+        stamps[0] = 0;
+        assert_eq!(rate(&stamps), 100.0);
+        assert_eq!(rate(&stamps[..5]), 0.0);
+    }
+
+    #[test]
+    fn scenario_topics_and_groups_are_prefixed() {
+        let kafka = scenario_config(&KafkaConfig::default(), "bench-1-r1-hop");
+        assert_eq!(kafka.topics.raw, "bench-1-r1-hop.news.raw");
+        assert_eq!(kafka.groups.dedup, "bench-1-r1-hop-newsflow-dedup");
     }
 }

@@ -95,7 +95,12 @@ pub fn run(articles: usize, args: &BenchArgs, config: &Config) -> anyhow::Result
             .collect::<Vec<_>>(),
     );
     let rss = Spread::of(&runs.iter().map(|r| r.rss_growth as f64).collect::<Vec<_>>());
-    let rebuild = Spread::of(&runs.iter().map(|r| r.rebuild.as_secs_f64()).collect::<Vec<_>>());
+    let rebuild = Spread::of(
+        &runs
+            .iter()
+            .map(|r| r.rebuild.as_secs_f64())
+            .collect::<Vec<_>>(),
+    );
     let rate = Spread::of(
         &runs
             .iter()
@@ -113,7 +118,10 @@ pub fn run(articles: usize, args: &BenchArgs, config: &Config) -> anyhow::Result
         languages.len(),
         runs.len()
     );
-    println!("  indexed after rebuild   {}", runs.last().map_or(0, |r| r.indexed));
+    println!(
+        "  indexed after rebuild   {}",
+        runs.last().map_or(0, |r| r.indexed)
+    );
     println!("  bytes per article (RSS) {per_article:.1}");
     let estimate = Spread::of(
         &runs
@@ -122,9 +130,19 @@ pub fn run(articles: usize, args: &BenchArgs, config: &Config) -> anyhow::Result
             .collect::<Vec<_>>(),
     );
     println!("  bytes per article (index estimate) {estimate:.1}");
-    println!("  RSS of the index        {:.1} MB", Spread { median: rss.median / 1e6, min: rss.min / 1e6, max: rss.max / 1e6 });
+    println!(
+        "  RSS of the index        {:.1} MB",
+        Spread {
+            median: rss.median / 1e6,
+            min: rss.min / 1e6,
+            max: rss.max / 1e6
+        }
+    );
     println!("  rebuild from changelog  {rebuild:.2} s ({rate:.0} entries/s; in process, broker fetch excluded)");
-    println!("  check vs full index     {probe:.1} µs/article ({} probes)", probes.len());
+    println!(
+        "  check vs full index     {probe:.1} µs/article ({} probes)",
+        probes.len()
+    );
     Ok(())
 }
 
@@ -140,13 +158,10 @@ impl ChildConfig {
         config.pipeline = pipeline.clone();
         config.pipeline.data_dir = std::path::absolute(&config.pipeline.data_dir)
             .context("cannot resolve the data directory")?;
-        let path = std::env::temp_dir().join(format!(
-            "newsflow-bench-memory-{}.toml",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("newsflow-bench-memory-{}.toml", std::process::id()));
         let text = toml::to_string(&config).context("cannot write the config as TOML")?;
-        std::fs::write(&path, text)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(ChildConfig { path })
     }
 }

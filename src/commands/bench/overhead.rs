@@ -56,7 +56,8 @@ impl ServiceMetrics {
         let dedup_secs = spent[2].as_secs_f64();
         match outcome {
             Outcome::Enriched(article) => {
-                self.dedup.record(RecordOutcome::Forwarded, bytes, dedup_secs);
+                self.dedup
+                    .record(RecordOutcome::Forwarded, bytes, dedup_secs);
                 self.dedup.in_flight(-1);
                 self.tag.in_flight(1);
                 for event in article.events.iter().flatten() {
@@ -67,7 +68,8 @@ impl ServiceMetrics {
                 self.tag.in_flight(-1);
             }
             other => {
-                self.dedup.record(RecordOutcome::of(other), bytes, dedup_secs);
+                self.dedup
+                    .record(RecordOutcome::of(other), bytes, dedup_secs);
                 self.dedup.in_flight(-1);
             }
         }
@@ -88,17 +90,20 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
     let mut overhead = Vec::with_capacity(args.runs);
     for run in 1..=args.runs {
         // Alternate which side goes first, so neither always runs on a warmer cache.
-        let order = if run % 2 == 1 { [false, true] } else { [true, false] };
+        let order = if run % 2 == 1 {
+            [false, true]
+        } else {
+            [true, false]
+        };
         let mut pair = [0.0; 2];
         for with_metrics in order {
             let mut pipeline =
                 Pipeline::new(&config.pipeline).context("cannot build the pipeline")?;
             let started = Instant::now();
             if with_metrics {
-                let mut observe =
-                    |outcome: &Outcome, bytes: usize, spent: [Duration; 4]| {
-                        service.observe(outcome, bytes, spent)
-                    };
+                let mut observe = |outcome: &Outcome, bytes: usize, spent: [Duration; 4]| {
+                    service.observe(outcome, bytes, spent)
+                };
                 chain::single(&mut pipeline, &input.records, Some(&mut observe));
             } else {
                 chain::single(&mut pipeline, &input.records, None);
@@ -113,9 +118,15 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         on.push(pair[1]);
         overhead.push((pair[0] - pair[1]) / pair[0] * 100.0);
     }
-    println!("metrics overhead: {}; {} run pair(s): median (lowest-highest)", input.origin, args.runs);
+    println!(
+        "metrics overhead: {}; {} run pair(s): median (lowest-highest)",
+        input.origin, args.runs
+    );
     println!("  metrics off  {:.0} articles/s", Spread::of(&off));
     println!("  metrics on   {:.0} articles/s", Spread::of(&on));
-    println!("  overhead     {:.2} % (per pair: (off - on) / off)", Spread::of(&overhead));
+    println!(
+        "  overhead     {:.2} % (per pair: (off - on) / off)",
+        Spread::of(&overhead)
+    );
     Ok(())
 }

@@ -27,15 +27,12 @@ fn killed_services_restart_and_every_input_still_ends() {
     // One batch per victim: the victim is killed once it has written the first
     // records of its batch, so it dies with most of the batch still to do.
     let stages = [("lang", &topics.lang), ("dedup", &topics.unique), ("tag", &topics.enriched)];
+    let mut progress = harness.reader(&[&topics.lang, &topics.unique, &topics.enriched]);
     for (index, (batch, (stage, output))) in inputs.chunks(1_000).zip(stages).enumerate() {
-        let before = harness.topic_len(output);
         producer.send(&topics.raw, None, batch);
-        harness.wait_topic_len(output, before + 100);
+        harness.wait_keys_in(&mut progress, output, &keys(batch), 50);
         harness.kill9(services[index]);
-        eprintln!(
-            "crash: killed {stage} with {} records in {output}",
-            harness.topic_len(output) - before
-        );
+        eprintln!("crash: killed {stage} under load");
         services[index] = harness.serve(stage);
     }
 
@@ -78,12 +75,17 @@ fn articles_admitted_before_a_dedup_restart_are_duplicates_after_it() {
         .iter()
         .filter(|o| reader.of(&topics.enriched).any(|r| r.key.as_ref() == Some(&o.key)))
         .collect();
-    assert!(admitted.len() > 250, "only {} originals were admitted", admitted.len());
+    // The built-in text is small, so some generated "originals" are near copies of
+    // each other; the admitted ones are those the index holds.
+    assert!(
+        admitted.len() > originals.len() / 2,
+        "only {} originals were admitted",
+        admitted.len()
+    );
 
     harness.sigterm(dedup);
     let status = harness.wait_exit(dedup, SHUTDOWN_TIMEOUT + EXIT_MARGIN);
     assert!(status.is_some_and(|s| s.success()), "dedup shutdown: {status:?}");
-    let unique_before = harness.topic_len(&topics.unique);
     harness.serve("dedup");
 
     // The same texts under new ids, as another outlet would syndicate them.
@@ -108,11 +110,17 @@ fn articles_admitted_before_a_dedup_restart_are_duplicates_after_it() {
     // The new instance must not have met the originals again (that would find the
     // copies without the changelog): the originals were committed before the restart.
     reader.read_to_end();
-    let unique_after: Vec<_> = reader.of(&topics.unique).collect();
-    assert_eq!(
-        unique_after.len() as i64,
-        unique_before,
-        "the restarted dedup re-admitted articles"
+    let mut seen = std::collections::HashSet::new();
+    let readmitted: Vec<_> = reader
+        .of(&topics.unique)
+        .filter_map(|r| r.key.clone())
+        .filter(|key| !seen.insert(key.clone()))
+        .collect();
+    assert!(
+        readmitted.is_empty(),
+        "the restarted dedup met {} originals again: {:?}",
+        readmitted.len(),
+        &readmitted[..readmitted.len().min(5)]
     );
     for (copy, original) in copies.iter().zip(&admitted) {
         let record = reader
@@ -143,7 +151,8 @@ fn two_tag_replicas_share_the_work_and_lose_nothing_when_one_leaves() {
 
     let producer = harness.producer();
     producer.send(&topics.raw, None, first);
-    harness.wait_topic_len(&topics.enriched, 300);
+    let mut progress = harness.reader(&[&topics.enriched]);
+    harness.wait_keys_in(&mut progress, &topics.enriched, &keys(first), 200);
     harness.sigterm(leaving);
     let status = harness.wait_exit(leaving, SHUTDOWN_TIMEOUT + EXIT_MARGIN);
     assert!(status.is_some_and(|s| s.success()), "replica shutdown: {status:?}");
@@ -172,7 +181,8 @@ fn sigterm_during_load_exits_zero_and_loses_nothing() {
     let inputs = generated(51, 3_000, 0.02);
     let services = harness.serve_chain();
     harness.producer().send(&topics.raw, None, &inputs);
-    harness.wait_topic_len(&topics.enriched, 200);
+    let mut progress = harness.reader(&[&topics.enriched]);
+    harness.wait_keys_in(&mut progress, &topics.enriched, &keys(&inputs), 200);
 
     for service in services {
         harness.sigterm(service);
@@ -181,8 +191,12 @@ fn sigterm_during_load_exits_zero_and_loses_nothing() {
         let status = harness.wait_exit(service, SHUTDOWN_TIMEOUT + EXIT_MARGIN);
         assert!(status.is_some_and(|s| s.success()), "shutdown exit: {status:?}");
     }
-    let done = harness.topic_len(&topics.enriched);
-    eprintln!("shutdown: stopped with {done} records enriched of {}", inputs.len());
+    progress.read_to_end();
+    eprintln!(
+        "shutdown: stopped with {} records enriched of {} inputs",
+        progress.records.len(),
+        inputs.len()
+    );
 
     harness.serve_chain();
     let mut reader = harness.reader(&topics.finals());

@@ -159,7 +159,8 @@ impl Drop for Process {
             let tail: Vec<&str> = log.lines().rev().take(40).collect();
             eprintln!("--- last lines of {} ---", self.name);
             for line in tail.iter().rev() {
-                eprintln!("{line}");
+                let cut = line.char_indices().nth(400).map_or(line.len(), |(i, _)| i);
+                eprintln!("{}", &line[..cut]);
             }
         }
     }
@@ -278,7 +279,7 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
             command
                 .args(["serve", stage, "--brokers", &harness.brokers])
                 .args(["--metrics-addr", &addr.to_string()])
-                .env("RUST_LOG", "info");
+                .env("RUST_LOG", "info,rdkafka=warn");
             let process = Process::spawn(&format!("serve-{stage}"), command, &dir);
             (stage.to_string(), addr, process)
         })
@@ -353,14 +354,13 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
 
     // Every record reached its end, and Prometheus has scraped the final counts.
     let finals = harness.topics.finals().map(str::to_string);
+    let mut reached = Vec::new();
     wait_until(
-        "every input to reach enriched, duplicates or the DLQ",
+        &format!("the {produced} inputs to reach enriched, duplicates or the DLQ"),
         || {
-            finals
-                .iter()
-                .map(|topic| harness.topic_len(topic))
-                .sum::<i64>()
-                >= produced as i64
+            reached = finals.iter().map(|topic| harness.topic_len(topic)).collect();
+            eprintln!("{reached:?} raw={}", harness.topic_len(&harness.topics.raw));
+            reached.iter().sum::<i64>() >= produced as i64
         },
     );
     let lang_total = r#"sum(newsflow_stage_records_total{job="newsflow",stage="lang"})"#;
@@ -460,9 +460,9 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
             ));
         }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 
-    // What an operator would see, drawn from the same data.
+    // What an operator would see, drawn from the same data (also when a check above
+    // found a problem: the picture helps to see why).
     let end = prometheus::unix_now();
     let png = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dashboard.png");
     let panels = render::main_panels(&dashboard, &STAGES);
@@ -498,4 +498,5 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
         .collect();
     eprintln!("rendered {} ({width}x{height}): {counts:?}", png.display());
     drop(prometheus_process);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

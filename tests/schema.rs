@@ -17,7 +17,8 @@ fn root() -> PathBuf {
 fn validator(name: &str) -> Validator {
     let path = root().join("config/schema").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let schema: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let schema: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     jsonschema::options()
         .should_validate_formats(true)
         .build(&schema)
@@ -40,7 +41,10 @@ fn process(input: &[u8]) -> Vec<Value> {
     // Written from another thread so that a full stdout pipe cannot deadlock us.
     let writer = std::thread::spawn(move || stdin.write_all(&input));
     let output = child.wait_with_output().expect("newsflow process runs");
-    writer.join().expect("writer thread").expect("input written");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("input written");
     assert!(
         output.status.success(),
         "newsflow process failed: {}",
@@ -49,7 +53,9 @@ fn process(input: &[u8]) -> Vec<Value> {
     String::from_utf8(output.stdout)
         .expect("output is UTF-8")
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("output line {line:?}: {e}")))
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("output line {line:?}: {e}"))
+        })
         .collect()
 }
 
@@ -79,23 +85,41 @@ fn built_records() -> Vec<(Vec<u8>, &'static str)> {
     let record = |value: Value| value.to_string().into_bytes();
     vec![
         (
-            record(json!({"id": "s1", "source": "Example Wire", "title": "Ministers meet in Geneva", "body": STORY, "published_at": "2025-06-03T09:00:00Z", "language": "en", "section": "world"})),
+            record(
+                json!({"id": "s1", "source": "Example Wire", "title": "Ministers meet in Geneva", "body": STORY, "published_at": "2025-06-03T09:00:00Z", "language": "en", "section": "world"}),
+            ),
             "enriched",
         ),
         (
-            record(json!({"id": "s2", "source": "Other Paper", "title": "Ministers meet in Geneva", "body": STORY})),
+            record(
+                json!({"id": "s2", "source": "Other Paper", "title": "Ministers meet in Geneva", "body": STORY}),
+            ),
             "duplicate",
         ),
         (
-            record(json!({"url": "https://news.example.org/europe/strike/?utm_source=x", "title": "Grève des transports à Paris", "body": "<p>Les syndicats ont appelé à une grève nationale des transports jeudi.</p><p>Le gouvernement a dit rester ouvert au dialogue.</p><div>Publicité</div>", "published_at": "next week"})),
+            record(
+                json!({"url": "https://news.example.org/europe/strike/?utm_source=x", "title": "Grève des transports à Paris", "body": "<p>Les syndicats ont appelé à une grève nationale des transports jeudi.</p><p>Le gouvernement a dit rester ouvert au dialogue.</p><div>Publicité</div>", "published_at": "next week"}),
+            ),
             "enriched",
         ),
         (b"{\"id\": \"broken\", \"body\": ".to_vec(), "invalid_json"),
-        (b"{\"id\":\"u1\",\"body\":\"caf\xe9\"}".to_vec(), "invalid_utf8"),
+        (
+            b"{\"id\":\"u1\",\"body\":\"caf\xe9\"}".to_vec(),
+            "invalid_utf8",
+        ),
         (b"[\"not\", \"an\", \"object\"]".to_vec(), "not_an_object"),
-        (record(json!({"title": "No id, no url", "body": "Text."})), "missing_field"),
-        (record(json!({"id": "n", "title": 12, "body": "Text."})), "missing_field"),
-        (record(json!({"id": "e", "title": " ", "body": "<p></p><p>Advertisement</p>"})), "empty_body"),
+        (
+            record(json!({"title": "No id, no url", "body": "Text."})),
+            "missing_field",
+        ),
+        (
+            record(json!({"id": "n", "title": 12, "body": "Text."})),
+            "missing_field",
+        ),
+        (
+            record(json!({"id": "e", "title": " ", "body": "<p></p><p>Advertisement</p>"})),
+            "empty_body",
+        ),
         (
             record(json!({"id": "big", "body": "word ".repeat(2 * 1024 * 1024 / 5 + 1)})),
             "too_large",
@@ -120,14 +144,20 @@ fn every_outcome_of_built_records_matches_the_schema() {
         input.push(b'\n');
     }
     let outputs = process(&input);
-    assert_eq!(outputs.len(), records.len(), "one output line per input line");
+    assert_eq!(
+        outputs.len(),
+        records.len(),
+        "one output line per input line"
+    );
     let kinds: Vec<&str> = outputs.iter().map(kind).collect();
     let expected: Vec<&str> = records.iter().map(|(_, kind)| *kind).collect();
     assert_eq!(kinds, expected);
     assert_all_valid(&outputs);
     assert_eq!(outputs[3]["input_line"], 4);
     assert_eq!(outputs[2]["published_at_invalid"], "next week");
-    assert!(outputs[2]["id"].as_str().is_some_and(|id| id.starts_with("url:")));
+    assert!(outputs[2]["id"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("url:")));
 }
 
 #[test]
@@ -138,9 +168,17 @@ fn every_outcome_of_the_sample_matches_the_schema() {
         // Without the sample, the built records above stand in for it.
         Err(_) => return every_outcome_of_built_records_matches_the_schema(),
     };
-    let lines = input.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+    let lines = input
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count();
     let outputs = process(&input);
-    assert_eq!(outputs.len(), lines, "one output line per input line of {}", sample.display());
+    assert_eq!(
+        outputs.len(),
+        lines,
+        "one output line per input line of {}",
+        sample.display()
+    );
     assert_all_valid(&outputs);
 }
 
@@ -216,7 +254,11 @@ fn the_outcome_schema_refuses_malformed_outcomes() {
         "dedup": {"status": "unique", "fingerprint": "00ff00ff00ff00ff"}, "events": [],
         "entities": {"people": [], "countries": [], "places": []}, "section": "world"
     });
-    assert!(schema.is_valid(&enriched), "{:#?}", errors(&schema, &enriched));
+    assert!(
+        schema.is_valid(&enriched),
+        "{:#?}",
+        errors(&schema, &enriched)
+    );
 
     let mut bad = Vec::new();
     let mut with = |base: &Value, pointer: &str, value: Value| {
@@ -231,7 +273,11 @@ fn the_outcome_schema_refuses_malformed_outcomes() {
     with(&enriched, "/dedup/status", json!("near"));
     with(&enriched, "/body", json!("One.\n\n\nTwo."));
     with(&enriched, "/language/confidence", json!("high"));
-    with(&enriched, "/entities/countries", json!([{"code": "China", "name": "China"}]));
+    with(
+        &enriched,
+        "/entities/countries",
+        json!([{"code": "China", "name": "China"}]),
+    );
     for instance in bad {
         assert!(!schema.is_valid(&instance), "accepted: {instance}");
     }

@@ -1,7 +1,5 @@
 //! `newsflow serve`: one stage (or the whole chain) as a Kafka service.
 
-use std::future::Future;
-
 use anyhow::Context;
 use newsflow_kafka::{run_service, KafkaConfig, ServiceTopics};
 use newsflow_telemetry::Health;
@@ -123,11 +121,9 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
 }
 
 /// Completes when `true` is sent, or when the sender is gone.
-fn until(mut stopped: watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'static {
-    async move {
-        // An error means the sender was dropped: stop as well.
-        let _ = stopped.wait_for(|stop| *stop).await;
-    }
+async fn until(mut stopped: watch::Receiver<bool>) {
+    // An error means the sender was dropped: stop as well.
+    let _ = stopped.wait_for(|stop| *stop).await;
 }
 
 async fn wait_for_signal() {

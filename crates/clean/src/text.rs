@@ -103,8 +103,14 @@ fn push_collapsed(line: &str, out: &mut String) {
     let clean_ascii = line.is_ascii()
         && bytes.first().is_some_and(|&b| b > b' ' && b != 0x7F)
         && bytes.last().is_some_and(|&b| b > b' ' && b != 0x7F)
-        && bytes.iter().all(|&b| b >= b' ' && b != 0x7F)
-        && !bytes.windows(2).any(|pair| pair == b"  ");
+        && {
+            let mut after_space = false;
+            bytes.iter().all(|&b| {
+                let ok = b >= b' ' && b != 0x7F && !(after_space && b == b' ');
+                after_space = b == b' ';
+                ok
+            })
+        };
     if clean_ascii {
         out.push_str(line);
         return;

@@ -1,1 +1,101 @@
-fn main() {}
+//! Dedup stage on 3 KB articles against an index of 100,000 articles:
+//! `cargo bench -p newsflow-dedup`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use newsflow_dedup::{DedupConfig, Deduplicator, IndexEntry};
+use newsflow_record::{Article, Language};
+
+const WORDS: &[&str] = &[
+    "the",
+    "minister",
+    "said",
+    "on",
+    "tuesday",
+    "that",
+    "talks",
+    "with",
+    "leaders",
+    "of",
+    "neighbouring",
+    "countries",
+    "would",
+    "continue",
+    "in",
+    "capital",
+    "after",
+    "summit",
+    "agreement",
+    "trade",
+    "energy",
+    "security",
+    "officials",
+    "reported",
+    "government",
+    "president",
+    "army",
+    "parade",
+    "visit",
+    "sanctions",
+    "election",
+    "protest",
+    "city",
+];
+
+fn article(i: u64) -> Article {
+    let mut body = String::new();
+    let mut x = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    while body.len() < 3000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        body.push_str(WORDS[(x % WORDS.len() as u64) as usize]);
+        body.push(if x.is_multiple_of(11) { '.' } else { ' ' });
+    }
+    let mut article: Article = serde_json::from_str(r#"{"id":"x"}"#).expect("valid JSON");
+    article.id = format!("bench-{i:010}");
+    article.body = body;
+    article.language = Some(Language {
+        code: "en".into(),
+        iso639_3: "eng".into(),
+        script: "Latin".into(),
+        confidence: 1.0,
+        reliable: true,
+    });
+    article
+}
+
+fn bench(c: &mut Criterion) {
+    for multi_probe in [true, false] {
+        let mut index = Deduplicator::new(&DedupConfig {
+            multi_probe,
+            ..DedupConfig::default()
+        });
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for i in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            index.restore(IndexEntry {
+                id: format!("old-{i:010}"),
+                language: "en".into(),
+                exact: x.rotate_left(9),
+                simhash: x,
+                lead: Some(x as u32),
+                admitted_at: 1_700_000_000,
+            });
+        }
+        let articles: Vec<Article> = (0..1000).map(article).collect();
+        let mut next = 0;
+        c.bench_function(&format!("dedup/check_3kb/multi_probe={multi_probe}"), |b| {
+            b.iter(|| {
+                next = (next + 1) % articles.len();
+                black_box(index.check(black_box(&articles[next]), 1_700_000_100))
+            })
+        });
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -70,7 +70,9 @@ pub(crate) fn tokens(text: &str, mut emit: impl FnMut(u64)) {
                 hash = FNV_OFFSET;
                 in_word = false;
             }
-            emit(mix((FNV_OFFSET ^ u64::from(ch as u32)).wrapping_mul(FNV_PRIME)));
+            emit(mix(
+                (FNV_OFFSET ^ u64::from(ch as u32)).wrapping_mul(FNV_PRIME)
+            ));
             continue;
         } else if ch.is_alphanumeric() {
             for lower in ch.to_lowercase() {
@@ -215,8 +217,16 @@ mod tests {
 
     #[test]
     fn case_punctuation_and_spacing_do_not_change_the_exact_hash() {
-        let a = fingerprint("Summit ends", "Leaders met in Rome; they agreed.", SHINGLING);
-        let b = fingerprint("SUMMIT  ENDS!", "leaders met in rome -- they agreed", SHINGLING);
+        let a = fingerprint(
+            "Summit ends",
+            "Leaders met in Rome; they agreed.",
+            SHINGLING,
+        );
+        let b = fingerprint(
+            "SUMMIT  ENDS!",
+            "leaders met in rome -- they agreed",
+            SHINGLING,
+        );
         assert_eq!(a, b);
     }
 

@@ -62,7 +62,9 @@ pub(crate) struct Shard {
 
 impl Shard {
     pub(crate) fn new(capacity: usize, window_seconds: u64) -> Self {
-        let granularity = i64::try_from(window_seconds / 1024).unwrap_or(i64::MAX).max(1);
+        let granularity = i64::try_from(window_seconds / 1024)
+            .unwrap_or(i64::MAX)
+            .max(1);
         let mut shard = Shard {
             capacity: capacity.max(1),
             next_seq: 0,
@@ -152,9 +154,17 @@ impl Shard {
             };
             // Multi-probe: also look up the block with each single bit flipped, so a
             // block with one differing bit still meets (see the crate docs for recall).
-            let probes = if table == LEAD_TABLE || !multi_probe { 1 } else { 17 };
+            let probes = if table == LEAD_TABLE || !multi_probe {
+                1
+            } else {
+                17
+            };
             for probe in 0..probes {
-                let key = if probe == 0 { key } else { key ^ (1 << (probe - 1)) };
+                let key = if probe == 0 {
+                    key
+                } else {
+                    key ^ (1 << (probe - 1))
+                };
                 let mut link = self.heads[self.bucket(table, key)];
                 while let Some(seq) = self.live_seq(link) {
                     let slot = self.slot_of(seq);

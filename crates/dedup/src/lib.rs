@@ -304,7 +304,6 @@ impl Deduplicator {
                 .map(|(language, shard)| language.capacity() + shard.memory_bytes())
                 .sum::<usize>()
     }
-
 }
 
 /// The shard of a language, created empty on first use.

@@ -102,8 +102,14 @@ fn measured_distances_separate_copies_from_independent_reports() {
     for (name, d) in copies {
         assert!(d <= DEFAULT_LEAD_MAX_DISTANCE, "{name}: {d}");
     }
-    assert!(truncated <= DEFAULT_LEAD_MAX_DISTANCE, "truncated: {truncated}");
-    assert!(independent > DEFAULT_LEAD_MAX_DISTANCE, "independent: {independent}");
+    assert!(
+        truncated <= DEFAULT_LEAD_MAX_DISTANCE,
+        "truncated: {truncated}"
+    );
+    assert!(
+        independent > DEFAULT_LEAD_MAX_DISTANCE,
+        "independent: {independent}"
+    );
 }
 
 fn dedup() -> Deduplicator {
@@ -118,7 +124,10 @@ fn exact_copy_with_other_case_and_punctuation_is_exact() {
     let first = index.check(&article("a", "en", SUMMIT_TITLE, SUMMIT_REPORT), T0);
     assert_eq!(first.dedup.status, DedupStatus::Unique);
     let shouted = SUMMIT_REPORT.to_uppercase().replace(['.', ','], " ");
-    let copy = index.check(&article("b", "en", &SUMMIT_TITLE.to_uppercase(), &shouted), T0 + 5);
+    let copy = index.check(
+        &article("b", "en", &SUMMIT_TITLE.to_uppercase(), &shouted),
+        T0 + 5,
+    );
     assert_eq!(copy.dedup.status, DedupStatus::Exact);
     assert_eq!(copy.dedup.duplicate_of.as_deref(), Some("a"));
     assert_eq!(copy.dedup.similarity, Some(1.0));
@@ -149,7 +158,10 @@ fn light_rewrite_is_a_near_duplicate() {
 fn copy_truncated_at_sixty_percent_is_a_near_duplicate() {
     let mut index = dedup();
     index.check(&article("full", "en", SUMMIT_TITLE, SUMMIT_REPORT), T0);
-    let cut = index.check(&article("cut", "en", SUMMIT_TITLE, &truncated_copy(0.6)), T0 + 60);
+    let cut = index.check(
+        &article("cut", "en", SUMMIT_TITLE, &truncated_copy(0.6)),
+        T0 + 60,
+    );
     assert_eq!(cut.dedup.status, DedupStatus::Near);
     assert_eq!(cut.dedup.duplicate_of.as_deref(), Some("full"));
 }
@@ -157,7 +169,10 @@ fn copy_truncated_at_sixty_percent_is_a_near_duplicate() {
 #[test]
 fn full_article_after_its_truncated_copy_is_a_near_duplicate() {
     let mut index = dedup();
-    index.check(&article("cut", "en", SUMMIT_TITLE, &truncated_copy(0.6)), T0);
+    index.check(
+        &article("cut", "en", SUMMIT_TITLE, &truncated_copy(0.6)),
+        T0,
+    );
     let full = index.check(&article("full", "en", SUMMIT_TITLE, SUMMIT_REPORT), T0 + 60);
     assert_eq!(full.dedup.status, DedupStatus::Near);
     assert_eq!(full.dedup.duplicate_of.as_deref(), Some("cut"));
@@ -168,7 +183,12 @@ fn independent_reports_of_one_summit_are_not_duplicates() {
     let mut index = dedup();
     index.check(&article("outlet-a", "en", SUMMIT_TITLE, SUMMIT_REPORT), T0);
     let other = index.check(
-        &article("outlet-b", "en", "Black Sea grain deal reached in Geneva", OTHER_SUMMIT_REPORT),
+        &article(
+            "outlet-b",
+            "en",
+            "Black Sea grain deal reached in Geneva",
+            OTHER_SUMMIT_REPORT,
+        ),
         T0 + 300,
     );
     assert_eq!(other.dedup.status, DedupStatus::Unique);
@@ -201,7 +221,9 @@ fn other_language_is_never_compared() {
         index.check(&article("xx-1", "fr", SUMMIT_TITLE, SUMMIT_REPORT), T0 + 1);
     assert_eq!(same_text_other_language.dedup.status, DedupStatus::Unique);
     assert_eq!(
-        same_text_other_language.admitted.map(|entry| entry.language),
+        same_text_other_language
+            .admitted
+            .map(|entry| entry.language),
         Some("fr".to_string())
     );
     assert_eq!(index.len_by_language(), vec![("en", 1), ("fr", 1)]);
@@ -213,7 +235,11 @@ fn window_evicts_oldest() {
         window_count: 2,
         ..DedupConfig::default()
     });
-    let texts = ["first story about rain in Oslo today", "second story about a fire in Lima", "third story about a vote in Accra"];
+    let texts = [
+        "first story about rain in Oslo today",
+        "second story about a fire in Lima",
+        "third story about a vote in Accra",
+    ];
     for (i, text) in texts.iter().enumerate() {
         index.check(&article(&format!("s{i}"), "en", "", text), T0 + i as i64);
     }
@@ -250,7 +276,11 @@ fn restored_index_gives_the_same_decisions() {
     let mut restarted = dedup();
     restarted.restore(serde_json::from_str(&json).unwrap());
     restarted.restore(entry.clone());
-    assert_eq!(restarted.len(), 1, "a repeated changelog record is kept once");
+    assert_eq!(
+        restarted.len(),
+        1,
+        "a repeated changelog record is kept once"
+    );
     let (title, body) = syndicated_copy();
     let copy = restarted.check(&article("b", "en", &title, &body), T0 + 5);
     assert_eq!(copy.dedup.duplicate_of.as_deref(), Some("a"));
@@ -297,7 +327,12 @@ fn index_stays_within_64_bytes_per_article() {
     let n = 100_000;
     let mut unique = 0;
     for i in 0..n {
-        unique += usize::from(index.check(&synthetic(i), T0 + i as i64 / 100).admitted.is_some());
+        unique += usize::from(
+            index
+                .check(&synthetic(i), T0 + i as i64 / 100)
+                .admitted
+                .is_some(),
+        );
     }
     assert_eq!(unique, n, "synthetic articles are all distinct");
     let per_article = index.memory_bytes() as f64 / index.len() as f64;
@@ -331,4 +366,3 @@ fn million_entries_restore_from_changelog() {
     );
     assert_eq!(index.len(), 1_000_000);
 }
-

@@ -7,6 +7,9 @@ use std::time::Instant;
 
 use newsflow_lang::{code_of, Detector, LangConfig};
 
+/// A named way of detecting a text's language code.
+type Variant<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+
 fn main() {
     let dir = std::env::args()
         .nth(1)
@@ -31,7 +34,11 @@ fn main() {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let lines = text.lines().filter(|l| !l.trim().is_empty()).map(String::from).collect();
+        let lines = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(String::from)
+            .collect();
         sets.push((code.to_string(), lines));
     }
     let codes: Vec<&str> = sets.iter().map(|(code, _)| code.as_str()).collect();
@@ -45,11 +52,13 @@ fn main() {
         allowlist: codes.iter().filter_map(|c| c.parse().ok()).collect(),
         ..LangConfig::default()
     });
-    let variants: [(&str, &dyn Fn(&str) -> String); 4] = [
+    let variants: [Variant; 4] = [
         ("whatlang::detect", &|text| {
             whatlang::detect(text).map_or("und".into(), |info| code_of(info.lang()).into())
         }),
-        ("Detector (no shortcut)", &|text| no_shortcut.detect("", text).code),
+        ("Detector (no shortcut)", &|text| {
+            no_shortcut.detect("", text).code
+        }),
         ("Detector (default)", &|text| default.detect("", text).code),
         ("Detector (allowlist = these 20)", &|text| {
             allowlisted.detect("", text).code
@@ -92,7 +101,10 @@ fn main() {
         })
         .filter(|(_, body)| body.len() > 3000)
         .collect();
-    println!("\n3 KB articles: {} (title empty, body > 3,000 bytes)", articles.len());
+    println!(
+        "\n3 KB articles: {} (title empty, body > 3,000 bytes)",
+        articles.len()
+    );
     let prefix_1k = |text: &str| {
         let mut end = text.len().min(1024);
         while !text.is_char_boundary(end) {
@@ -107,17 +119,23 @@ fn main() {
         })
     };
     let (short_512, short_256) = (short(512), short(256));
-    let timed: [(&str, &dyn Fn(&str) -> String); 6] = [
+    let timed: [Variant; 6] = [
         ("whatlang::detect on first 1 KB", &|text| {
             whatlang::detect(&prefix_1k(text)).map_or("und".into(), |i| code_of(i.lang()).into())
         }),
-        ("Detector (no shortcut)", &|text| no_shortcut.detect("", text).code),
+        ("Detector (no shortcut)", &|text| {
+            no_shortcut.detect("", text).code
+        }),
         ("Detector (default)", &|text| default.detect("", text).code),
         ("Detector (allowlist = these 20)", &|text| {
             allowlisted.detect("", text).code
         }),
-        ("Detector (prefix_bytes = 512)", &|text| short_512.detect("", text).code),
-        ("Detector (prefix_bytes = 256)", &|text| short_256.detect("", text).code),
+        ("Detector (prefix_bytes = 512)", &|text| {
+            short_512.detect("", text).code
+        }),
+        ("Detector (prefix_bytes = 256)", &|text| {
+            short_256.detect("", text).code
+        }),
     ];
     for (name, detect) in &timed {
         let mut best = f64::MAX;

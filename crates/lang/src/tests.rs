@@ -84,7 +84,10 @@ fn chinese_is_mandarin_with_iso_639_1_code() {
 #[test]
 fn hangul_is_decided_by_its_script() {
     let detector = Detector::new(&LangConfig::default());
-    let language = detector.detect("", "외교부 장관은 화요일 수도에 도착해 이틀간 회담을 가졌다.");
+    let language = detector.detect(
+        "",
+        "외교부 장관은 화요일 수도에 도착해 이틀간 회담을 가졌다.",
+    );
     assert_eq!(language.code, "ko");
     assert_eq!(language.script, "Hangul");
     assert!(language.reliable);

@@ -45,11 +45,13 @@ pub enum Emit {
     /// Bad input for the dead-letter topic; the runtime adds the original bytes and
     /// where they came from.
     Reject(Rejection),
-    /// A state-changelog record (dedup stage only): an admitted index entry.
+    /// A state-changelog record (dedup stage only): an admitted index entry. The Kafka
+    /// runtime writes it to the changelog partition numbered like the input record's
+    /// partition, so that a rebuild reads exactly the assigned partitions.
     State {
         /// Record key.
         key: String,
-        /// Language code, for routing like the input topic.
+        /// Language code of the entry.
         language: String,
         /// Record value (JSON of the index entry).
         payload: Vec<u8>,
@@ -67,6 +69,11 @@ pub trait ServiceStage: Send {
     /// Entries held in the stage's state, for metrics (`None`: stateless).
     fn state_entries(&self) -> Option<u64> {
         None
+    }
+    /// Event types found in the record `process` just handled, for the
+    /// `newsflow_events_tagged_total` metric (tag stage; others find none).
+    fn event_types(&self) -> &[String] {
+        &[]
     }
 }
 
@@ -225,12 +232,17 @@ impl ServiceStage for DedupStage {
 /// The tag service.
 pub struct TagStage {
     tagger: Tagger,
+    /// Event types of the last processed record (see [`ServiceStage::event_types`]).
+    last_events: Vec<String>,
 }
 
 impl TagStage {
     /// A stage over loaded rules.
     pub fn new(tagger: Tagger) -> Self {
-        TagStage { tagger }
+        TagStage {
+            tagger,
+            last_events: Vec::new(),
+        }
     }
 
     /// Tags a unique article.
@@ -249,9 +261,12 @@ impl ServiceStage for TagStage {
     }
 
     fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
+        self.last_events.clear();
         match serde_json::from_slice::<Article>(input.payload) {
             Ok(article) => {
                 let enriched = self.run(article);
+                let kinds = enriched.events.iter().flatten().map(|e| e.kind.clone());
+                self.last_events.extend(kinds);
                 out.push(Emit::Next {
                     key: enriched.id.clone(),
                     language: enriched.language.as_ref().map(|l| l.code.clone()),
@@ -260,6 +275,10 @@ impl ServiceStage for TagStage {
             }
             Err(error) => out.push(Emit::Reject(upstream_rejection(error))),
         }
+    }
+
+    fn event_types(&self) -> &[String] {
+        &self.last_events
     }
 }
 

@@ -157,6 +157,32 @@ pub(crate) fn resolve(
     None
 }
 
+/// Whether the sentence dates something after publication: a day-month later than
+/// `published`, a month name one to four months ahead ("elections in October" in a
+/// September article), or "tomorrow". Weekdays are left out: "on Monday" is as often
+/// past as future.
+pub(crate) fn mentions_future(lowered: &str, hits: &[Hit], published: Option<NaiveDate>) -> bool {
+    let Some(published) = published else {
+        return false;
+    };
+    hits.iter().any(|hit| match hit.what {
+        What::Month(month) => match day_and_year(lowered, hit) {
+            Some((day, Some(year))) => {
+                NaiveDate::from_ymd_opt(year, month as u32, day).is_some_and(|d| d > published)
+            }
+            Some((day, None)) => {
+                nearest_year(published, month as u32, day).is_some_and(|d| d > published)
+            }
+            None => {
+                let ahead = (month as i32 - published.month() as i32).rem_euclid(12);
+                (1..=4).contains(&ahead)
+            }
+        },
+        What::Relative(offset) => offset > 0,
+        _ => false,
+    })
+}
+
 fn shift(date: NaiveDate, days: i64) -> Option<NaiveDate> {
     if days >= 0 {
         date.checked_add_days(Days::new(days as u64))

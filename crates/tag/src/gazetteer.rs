@@ -4,7 +4,9 @@
 //! `code`, `name`, `names.<lang>`, `demonyms.<lang>`, `capital`), `people.toml`
 //! (`[[person]]` with `name`, `country`, `office`, `names.<lang>`) and `places.toml`
 //! (`[[place]]` with `name`, `country`, `names.<lang>`). Names use the same markers
-//! as rule phrases (`*` for inflections, `=` for exact case).
+//! as rule phrases (`*` for inflections, `=` for exact case). A country may carry
+//! one-character `abbreviations` (Chinese and Japanese 米, 韓, 澳), which only count
+//! inside compounds (日韓, 訪米); a supranational union (`EU`) has a two-letter code.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -28,8 +30,11 @@ pub(crate) struct Entity {
     pub kind: EntityKind,
     /// Canonical name (English).
     pub name: String,
-    /// ISO 3166 alpha-3 code.
+    /// ISO 3166 alpha-3 code (or `EU` for the European Union).
     pub country: String,
+    /// A bare office title ("首相" in Japanese news is Japan's prime minister): it
+    /// stands for its holder only when no name or country is attached to it.
+    pub generic: bool,
 }
 
 /// Names per language code.
@@ -55,6 +60,12 @@ struct CountryEntry {
     /// Names shared with another country on purpose (they are then not matched).
     #[serde(default)]
     ambiguous: Vec<String>,
+    /// One-character forms used in compounds (日韓, 中澳, 訪米), per language.
+    #[serde(default)]
+    abbreviations: Names,
+    /// A union of countries (the EU) rather than a country: its code is not ISO 3166.
+    #[serde(default)]
+    supranational: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +85,9 @@ struct PersonEntry {
     office: Option<String>,
     #[serde(default)]
     names: Names,
+    /// The names are a bare office title, resolved to the office's country.
+    #[serde(default)]
+    generic: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +111,8 @@ pub(crate) struct Gazetteer {
     pub entities: Vec<Entity>,
     /// `(entity index, language, name as written in the file)`.
     pub names: Vec<(u32, String, String)>,
+    /// Country abbreviations, same layout as `names`.
+    pub abbreviations: Vec<(u32, String, String)>,
     /// English name of each country code.
     pub country_names: HashMap<String, String>,
     /// Lowercased names marked ambiguous: not matched.
@@ -110,6 +126,11 @@ fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, LoadError> {
 
 fn is_iso3(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Codes of unions of countries, as the labels and the output schema spell them.
+fn is_union_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 impl Gazetteer {
@@ -127,11 +148,17 @@ impl Gazetteer {
         let mut gazetteer = Gazetteer::default();
         let mut ambiguous: HashMap<String, Vec<String>> = HashMap::new();
         for entry in &countries.country {
-            if !is_iso3(&entry.code) {
+            let valid = if entry.supranational {
+                is_union_code(&entry.code)
+            } else {
+                is_iso3(&entry.code)
+            };
+            if !valid {
                 return Err(LoadError::msg(
                     &countries_path,
                     format!(
-                        "{}: `{}` is not an ISO 3166 alpha-3 code",
+                        "{}: `{}` is not an ISO 3166 alpha-3 code (or a two-letter \
+                         code with `supranational = true`)",
                         entry.name, entry.code
                     ),
                 ));
@@ -152,18 +179,36 @@ impl Gazetteer {
                     .or_default()
                     .push(entry.code.clone());
             }
-            let id = gazetteer.push(EntityKind::Country, &entry.name, &entry.code);
+            let id = gazetteer.push(EntityKind::Country, &entry.name, &entry.code, false);
             gazetteer.add_names(id, &entry.names);
             gazetteer.add_names(id, &entry.demonyms);
+            for (language, list) in &entry.abbreviations {
+                for name in list {
+                    if name.chars().count() != 1 {
+                        return Err(LoadError::msg(
+                            &countries_path,
+                            format!("{}: abbreviation `{name}` is not one character", entry.code),
+                        ));
+                    }
+                    gazetteer
+                        .abbreviations
+                        .push((id, language.clone(), name.clone()));
+                }
+            }
         }
         for entry in &people.person {
             gazetteer.check_country(&people_path, &entry.name, &entry.country)?;
-            let id = gazetteer.push(EntityKind::Person, &entry.name, &entry.country);
+            let id = gazetteer.push(
+                EntityKind::Person,
+                &entry.name,
+                &entry.country,
+                entry.generic,
+            );
             gazetteer.add_names(id, &entry.names);
         }
         for entry in &places.place {
             gazetteer.check_country(&places_path, &entry.name, &entry.country)?;
-            let id = gazetteer.push(EntityKind::Place, &entry.name, &entry.country);
+            let id = gazetteer.push(EntityKind::Place, &entry.name, &entry.country, false);
             gazetteer.add_names(id, &entry.names);
         }
         for entry in &countries.country {
@@ -183,11 +228,12 @@ impl Gazetteer {
         Ok(gazetteer)
     }
 
-    fn push(&mut self, kind: EntityKind, name: &str, country: &str) -> u32 {
+    fn push(&mut self, kind: EntityKind, name: &str, country: &str, generic: bool) -> u32 {
         self.entities.push(Entity {
             kind,
             name: name.to_string(),
             country: country.to_string(),
+            generic,
         });
         (self.entities.len() - 1) as u32
     }
@@ -220,7 +266,7 @@ impl Gazetteer {
         // Checked across languages, since every language also matches English names.
         let mut seen: HashMap<String, &str> = HashMap::new();
         let mut shared = HashSet::new();
-        for (id, language, name) in &self.names {
+        for (id, language, name) in self.names.iter().chain(&self.abbreviations) {
             let entity = &self.entities[*id as usize];
             let key = lower_aligned(name.trim_start_matches('='));
             if let Some(other) = seen.insert(key.clone(), &entity.country) {

@@ -22,6 +22,7 @@ pub(crate) enum What {
         event: u16,
         weak: bool,
         standalone: bool,
+        minor: bool,
         before: Option<RoleId>,
         after: Option<RoleId>,
     },
@@ -39,6 +40,8 @@ pub(crate) enum What {
     Month(u8),
     Relative(i8),
     Entity(u32),
+    /// A one-character country abbreviation (CJK), valid only inside a compound.
+    Abbrev(u32),
 }
 
 /// One meaning of a pattern, with how its edges are checked.
@@ -64,6 +67,9 @@ pub(crate) struct EventType {
     pub before: Option<RoleId>,
     pub after: Option<RoleId>,
     pub location: Option<RoleId>,
+    pub place: Option<RoleId>,
+    /// Index of the event that this one's minor triggers are part of.
+    pub part_of: Option<u16>,
 }
 
 /// A phrase found in a field, after boundary checks. Offsets are bytes in the field.
@@ -80,6 +86,7 @@ pub(crate) struct LangModel {
     pub word_boundaries: bool,
     pub clitics: Vec<String>,
     pub abbreviations: HashSet<String>,
+    pub compound_prefixes: Vec<String>,
     pub status_window: usize,
     pub events: Vec<EventType>,
     pub roles: Vec<String>,
@@ -185,6 +192,7 @@ impl LangModel {
                     event,
                     weak,
                     standalone,
+                    minor: false,
                     before: None,
                     after: None,
                 };
@@ -196,6 +204,7 @@ impl LangModel {
                         event,
                         weak: oriented.weak,
                         standalone: false,
+                        minor: oriented.minor,
                         before: intern(&mut roles, &oriented.before),
                         after: intern(&mut roles, &oriented.after),
                     };
@@ -203,6 +212,18 @@ impl LangModel {
                 }
                 b.add_all(&rule.context, What::Context(event))?;
                 b.add_all(&rule.exclude, What::Exclude(event))?;
+                let part_of = match &rule.part_of {
+                    Some(kind) => Some(
+                        rules
+                            .events
+                            .iter()
+                            .position(|e| &e.kind == kind)
+                            .ok_or_else(|| {
+                                format!("{}: part_of names unknown event type {kind}", rule.kind)
+                            })? as u16,
+                    ),
+                    None => None,
+                };
                 events.push(EventType {
                     kind: rule.kind.clone(),
                     cameo: rule.cameo.clone(),
@@ -211,6 +232,8 @@ impl LangModel {
                     before: intern(&mut roles, &rule.roles.before),
                     after: intern(&mut roles, &rule.roles.after),
                     location: intern(&mut roles, &rule.roles.location),
+                    place: intern(&mut roles, &rule.roles.place),
+                    part_of,
                 });
             }
             b.add_all(&rules.status.planned, What::Status(EventStatus::Planned))?;
@@ -270,23 +293,36 @@ impl LangModel {
             }
             b.add(name, What::Entity(*id))?;
         }
+        if rules.is_some() {
+            for (id, name_language, name) in &gazetteer.abbreviations {
+                if name_language == language {
+                    b.add(name, What::Abbrev(*id))?;
+                }
+            }
+        }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&b.patterns)
             .map_err(|e| e.to_string())?;
-        let (word_boundaries, clitics, abbreviations, status_window) = match rules {
-            Some(r) => (
-                r.word_boundaries,
-                r.clitics.iter().map(|c| lower_aligned(c)).collect(),
-                r.abbreviations.iter().map(|a| lower_aligned(a)).collect(),
-                r.status_window,
-            ),
-            None => (true, Vec::new(), HashSet::new(), 0),
-        };
+        let (word_boundaries, clitics, abbreviations, compound_prefixes, status_window) =
+            match rules {
+                Some(r) => (
+                    r.word_boundaries,
+                    r.clitics.iter().map(|c| lower_aligned(c)).collect(),
+                    r.abbreviations.iter().map(|a| lower_aligned(a)).collect(),
+                    r.compound_prefixes
+                        .iter()
+                        .map(|p| lower_aligned(p))
+                        .collect(),
+                    r.status_window,
+                ),
+                None => (true, Vec::new(), HashSet::new(), Vec::new(), 0),
+            };
         Ok(LangModel {
             word_boundaries,
             clitics,
             abbreviations,
+            compound_prefixes,
             status_window,
             events,
             roles,

@@ -24,6 +24,10 @@ pub(crate) struct RuleFile {
     /// Lowercase words after which a period does not end a sentence.
     #[serde(default)]
     pub abbreviations: Vec<String>,
+    /// Characters that make a following one-character country abbreviation count
+    /// (Japanese 訪 in 訪米 "visit to the US", 来 in 来日 "visit to Japan").
+    #[serde(default)]
+    pub compound_prefixes: Vec<String>,
     /// Largest distance, in characters, between a status cue and a trigger.
     #[serde(default = "default_status_window")]
     pub status_window: usize,
@@ -146,6 +150,10 @@ pub(crate) struct EventRule {
     /// Triggers with their own role orientation ("hosts": host before, visitor after).
     #[serde(default, rename = "trigger")]
     pub oriented: Vec<OrientedTrigger>,
+    /// The larger event that `minor` triggers are part of: talks held during a state
+    /// visit are the visit, not a summit of their own.
+    #[serde(default)]
+    pub part_of: Option<String>,
 }
 
 /// Default roles of an event type.
@@ -155,6 +163,10 @@ pub(crate) struct RoleScheme {
     pub before: Option<String>,
     pub after: Option<String>,
     pub location: Option<String>,
+    /// Role of the country of a city or region named after the trigger ("strike
+    /// Kyiv": the target is Ukraine).
+    #[serde(default)]
+    pub place: Option<String>,
 }
 
 /// A trigger that overrides the event's role orientation.
@@ -164,6 +176,13 @@ pub(crate) struct OrientedTrigger {
     pub phrase: Vec<String>,
     #[serde(default)]
     pub weak: bool,
+    /// The phrase names a part of the event's `part_of` event ("talks", "会談"):
+    /// when the article already reports that larger event and this one is not in
+    /// doubt, it is not reported on its own.
+    #[serde(default)]
+    pub minor: bool,
+    #[serde(default)]
     pub before: Option<String>,
+    #[serde(default)]
     pub after: Option<String>,
 }

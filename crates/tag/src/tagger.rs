@@ -56,6 +56,14 @@ struct Found {
     city: bool,
     date: Option<String>,
     order: usize,
+    /// The status came from a cue (or a question mark, or a future date), not
+    /// from the default.
+    cued: bool,
+    /// Found in the title only so far: headlines drop tense ("Modi visits
+    /// Japan" for a planned trip), so an uncued title status yields to the body.
+    title_only: bool,
+    /// Every sighting came from a `minor` trigger.
+    minor: bool,
 }
 
 /// One field (title or body) prepared for matching.
@@ -143,16 +151,27 @@ impl Tagger {
         // Entity mentions: the longest wins ("North Korea" over a shorter name inside it).
         let mut mentions: Vec<Mention> = Vec::new();
         for hit in &hits {
-            if let What::Entity(entity) = hit.what {
-                if mentions.last().is_some_and(|m| hit.start < m.end) {
-                    continue;
-                }
-                mentions.push(Mention {
-                    start: hit.start,
-                    end: hit.end,
-                    entity,
-                });
+            let entity = match hit.what {
+                What::Entity(entity) => entity,
+                What::Abbrev(entity) if in_compound(model, &lowered, &hits, hit) => entity,
+                _ => continue,
+            };
+            if mentions.last().is_some_and(|m| hit.start < m.end) {
+                continue;
             }
+            if self.gazetteer.entities[entity as usize].generic
+                && mentions
+                    .last()
+                    .is_some_and(|m| attached(&lowered[m.end..hit.start]))
+            {
+                // "李強首相", "韓国の首相": the title belongs to the name before it.
+                continue;
+            }
+            mentions.push(Mention {
+                start: hit.start,
+                end: hit.end,
+                entity,
+            });
         }
         Field {
             name,
@@ -247,6 +266,21 @@ impl Tagger {
             }
         }
         found.sort_by_key(|f| f.order);
+        // Talks reported with a visit that came first are part of that visit, unless
+        // they are in doubt ("a meeting could not be ruled out") and so news of their own.
+        let parts: Vec<bool> = found
+            .iter()
+            .map(|f| {
+                let part_of = model.events[f.event as usize].part_of;
+                f.minor
+                    && matches!(f.status, EventStatus::Occurred | EventStatus::Planned)
+                    && found
+                        .iter()
+                        .any(|g| Some(g.event) == part_of && g.order < f.order)
+            })
+            .collect();
+        let mut parts = parts.into_iter();
+        found.retain(|_| !parts.next().unwrap_or(false));
         found
             .into_iter()
             .map(|f| {
@@ -303,6 +337,7 @@ impl Tagger {
         let What::Trigger {
             weak,
             standalone,
+            minor,
             before,
             after,
             ..
@@ -327,7 +362,12 @@ impl Tagger {
             return None;
         }
 
-        let status = status(model, field, span, hits, trigger);
+        let (mut status, mut cued) = status(model, field, span, hits, trigger);
+        if !cued && dates::mentions_future(&field.lowered, hits, published) {
+            // "elections in October", "le 12 octobre" in an article from September.
+            status = EventStatus::Planned;
+            cued = true;
+        }
         let location = self.location(field, hits, mentions, trigger);
         let actors = self.actors(
             model, hits, mentions, event, event_id, trigger, before, after, &location,
@@ -361,6 +401,9 @@ impl Tagger {
             }),
             date,
             order: 0,
+            cued,
+            title_only: field.name == "title",
+            minor,
         })
     }
 
@@ -402,6 +445,9 @@ impl Tagger {
         best.map(|(_, _, m)| m)
     }
 
+    /// Roles, strongest evidence first: a role cue ("visit to", "sanctions on"), then
+    /// the location's country (unless a cue already named who holds that role), then
+    /// the trigger's side. A country keeps the strongest role any mention gives it.
     #[allow(clippy::too_many_arguments)]
     fn actors(
         &self,
@@ -417,37 +463,47 @@ impl Tagger {
     ) -> Vec<Actor> {
         let location_country =
             location.map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
-        let mut people: Vec<Actor> = Vec::new();
-        let mut countries: Vec<Actor> = Vec::new();
-        for (i, mention) in mentions.iter().enumerate() {
-            if location.is_some_and(|l| l.start == mention.start) {
-                continue;
-            }
-            let entity = &self.gazetteer.entities[mention.entity as usize];
-            if entity.kind == EntityKind::Place {
-                continue;
-            }
-            let cue_role = hits.iter().find_map(|hit| match hit.what {
+        let cue_role = |i: usize| {
+            hits.iter().find_map(|hit| match hit.what {
                 What::RoleCue { role, events, side } if events & (1 << event_id) != 0 => {
                     let target = match side {
-                        Side::After => mentions.iter().position(|m| m.start >= hit.end),
+                        // A mention inside the cue counts too (訪米: the host is 米).
+                        Side::After => mentions.iter().position(|m| m.start >= hit.start),
                         Side::Before => mentions.iter().rposition(|m| m.end <= hit.start),
                     };
                     (target == Some(i)).then_some(role)
                 }
                 _ => None,
-            });
-            let role = cue_role
-                .or_else(|| {
-                    (location_country == Some(entity.country.as_str()))
-                        .then_some(event.location)
-                        .flatten()
-                })
-                .or(if mention.start < trigger.start {
-                    before.or(event.before)
-                } else {
-                    after.or(event.after)
-                });
+            })
+        };
+        let cued: Vec<Option<RoleId>> = (0..mentions.len()).map(cue_role).collect();
+        let location_role = event
+            .location
+            .filter(|role| !cued.iter().any(|c| *c == Some(*role)));
+        let mut people: Vec<Actor> = Vec::new();
+        // (actor, strength of the evidence for its role)
+        let mut countries: Vec<(Actor, u8)> = Vec::new();
+        for (i, mention) in mentions.iter().enumerate() {
+            let entity = &self.gazetteer.entities[mention.entity as usize];
+            let is_place = entity.kind == EntityKind::Place;
+            let is_location = location.is_some_and(|l| l.start == mention.start);
+            let after_trigger = mention.start >= trigger.start;
+            let (role, strength) = if let Some(role) = cued[i] {
+                (Some(role), 3)
+            } else if location_country == Some(entity.country.as_str()) && location_role.is_some() {
+                (location_role, 2)
+            } else if is_location {
+                continue;
+            } else if is_place {
+                match event.place {
+                    Some(role) if after_trigger => (Some(role), 1),
+                    _ => continue,
+                }
+            } else if after_trigger {
+                (after.or(event.after), 0)
+            } else {
+                (before.or(event.before), 0)
+            };
             let role = role.map(|r| model.roles[r as usize].clone());
             if entity.kind == EntityKind::Person && !people.iter().any(|p| p.name == entity.name) {
                 people.push(Actor {
@@ -457,19 +513,30 @@ impl Tagger {
                     role: role.clone(),
                 });
             }
+            match countries
+                .iter_mut()
+                .find(|(c, _)| c.country.as_deref() == Some(&entity.country))
+            {
+                Some((actor, held)) if strength > *held && role.is_some() => {
+                    actor.role = role;
+                    *held = strength;
+                }
+                Some(_) => {}
+                None => countries.push((self.country_actor(&entity.country, role), strength)),
+            }
+        }
+        if let (Some(code), Some(role)) = (location_country, location_role) {
             if !countries
                 .iter()
-                .any(|c| c.country.as_deref() == Some(&entity.country))
+                .any(|(c, _)| c.country.as_deref() == Some(code))
             {
-                countries.push(self.country_actor(&entity.country, role));
+                countries.push((
+                    self.country_actor(code, Some(model.roles[role as usize].clone())),
+                    2,
+                ));
             }
         }
-        if let (Some(code), Some(role)) = (location_country, event.location) {
-            if !countries.iter().any(|c| c.country.as_deref() == Some(code)) {
-                countries.push(self.country_actor(code, Some(model.roles[role as usize].clone())));
-            }
-        }
-        people.extend(countries);
+        people.extend(countries.into_iter().map(|(c, _)| c));
         people
     }
 
@@ -491,12 +558,22 @@ fn status(
     span: &Span,
     hits: &[Hit],
     trigger: &Hit,
-) -> EventStatus {
+) -> (EventStatus, bool) {
     let mut best: Option<(usize, EventStatus)> = None;
     for hit in hits {
         let What::Status(status) = hit.what else {
             continue;
         };
+        // The longer cue decides: "could not be ruled out" is not "ruled out".
+        let inside_longer = hits.iter().any(|h| {
+            matches!(h.what, What::Status(_))
+                && h.start <= hit.start
+                && h.end >= hit.end
+                && h.end - h.start > hit.end - hit.start
+        });
+        if inside_longer {
+            continue;
+        }
         let gap = if hit.end <= trigger.start {
             field.lowered[hit.end..trigger.start].chars().count()
         } else if hit.start >= trigger.end {
@@ -524,14 +601,14 @@ fn status(
         }
     }
     match best {
-        Some((_, status)) => status,
+        Some((_, status)) => (status, true),
         None if field.text[span.start..span.end]
             .trim_end()
             .ends_with(['?', '？', '؟']) =>
         {
-            EventStatus::Speculative
+            (EventStatus::Speculative, true)
         }
-        None => EventStatus::Occurred,
+        None => (EventStatus::Occurred, false),
     }
 }
 
@@ -546,9 +623,18 @@ fn merge(found: &mut Vec<Found>, mut sighting: Found, event: u16, order: usize) 
         return;
     };
     let mut actors = std::mem::take(&mut sighting.actors);
+    existing.minor &= sighting.minor;
+    if existing.title_only && sighting.evidence.field != "title" {
+        existing.title_only = false;
+        if !existing.cued {
+            existing.status = sighting.status;
+            existing.cued = sighting.cued;
+        }
+    }
     if sighting.confidence >= existing.confidence + 0.2 {
         std::mem::swap(&mut existing.actors, &mut actors);
         existing.status = sighting.status;
+        existing.cued = sighting.cued;
         existing.evidence = sighting.evidence;
         existing.date = sighting.date.or(existing.date.take());
         if sighting.location.is_some() && (sighting.city || !existing.city) {
@@ -576,6 +662,24 @@ fn merge(found: &mut Vec<Found>, mut sighting: Found, event: u16, order: usize) 
             existing.actors.push(actor);
         }
     }
+}
+
+/// A one-character country abbreviation counts next to another one (日韓, 中澳) or
+/// after a compound prefix (訪米, 来日); alone it is an ordinary character.
+fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> bool {
+    let abbrev = |h: &&Hit| matches!(h.what, What::Abbrev(_));
+    hits.iter()
+        .filter(abbrev)
+        .any(|h| h.end == hit.start || h.start == hit.end)
+        || model
+            .compound_prefixes
+            .iter()
+            .any(|p| lowered[..hit.start].ends_with(p.as_str()))
+}
+
+/// Whether the text between a mention and a bare office title ties them together.
+fn attached(gap: &str) -> bool {
+    matches!(gap.trim(), "" | "の" | "的" | "・")
 }
 
 /// Hits inside `[start, end)`; `hits` is sorted by start.

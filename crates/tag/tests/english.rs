@@ -265,7 +265,7 @@ fn weapons_test_by_north_korea() {
         "North Korea test-fired a ballistic missile into the sea on Sunday, Seoul said.",
     );
     let test = event(&tagging, "weapons_test");
-    assert_eq!(role(test, "PRK"), Some("tester"));
+    assert_eq!(role(test, "PRK"), Some("actor"));
 }
 
 #[test]

@@ -167,7 +167,7 @@ fn japanese_missile_launch_and_postposition_place() {
     );
     let test = event(&tagging, "weapons_test");
     assert_eq!(test.status, EventStatus::Occurred);
-    assert_eq!(role(test, "PRK"), Some("tester"));
+    assert_eq!(role(test, "PRK"), Some("actor"));
     let parade = tag(
         "ja",
         "北京で軍事パレード",

@@ -26,7 +26,11 @@ fn killed_services_restart_and_every_input_still_ends() {
 
     // One batch per victim: the victim is killed once it has written the first
     // records of its batch, so it dies with most of the batch still to do.
-    let stages = [("lang", &topics.lang), ("dedup", &topics.unique), ("tag", &topics.enriched)];
+    let stages = [
+        ("lang", &topics.lang),
+        ("dedup", &topics.unique),
+        ("tag", &topics.enriched),
+    ];
     let mut progress = harness.reader(&[&topics.lang, &topics.unique, &topics.enriched]);
     for (index, (batch, (stage, output))) in inputs.chunks(1_000).zip(stages).enumerate() {
         producer.send(&topics.raw, None, batch);
@@ -46,7 +50,11 @@ fn killed_services_restart_and_every_input_still_ends() {
         tally.repeats()
     );
     assert_eq!(tally.by_key.len(), inputs.len());
-    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
+    assert!(
+        tally.conflicting().is_empty(),
+        "ids with two outcomes: {:?}",
+        tally.conflicting()
+    );
     for service in services {
         harness.assert_running(service);
     }
@@ -73,7 +81,11 @@ fn articles_admitted_before_a_dedup_restart_are_duplicates_after_it() {
     reader.read_until_keys(&mut harness, &keys(&originals));
     let admitted: Vec<&Input> = originals
         .iter()
-        .filter(|o| reader.of(&topics.enriched).any(|r| r.key.as_ref() == Some(&o.key)))
+        .filter(|o| {
+            reader
+                .of(&topics.enriched)
+                .any(|r| r.key.as_ref() == Some(&o.key))
+        })
         .collect();
     // The built-in text is small, so some generated "originals" are near copies of
     // each other; the admitted ones are those the index holds.
@@ -85,7 +97,10 @@ fn articles_admitted_before_a_dedup_restart_are_duplicates_after_it() {
 
     harness.sigterm(dedup);
     let status = harness.wait_exit(dedup, SHUTDOWN_TIMEOUT + EXIT_MARGIN);
-    assert!(status.is_some_and(|s| s.success()), "dedup shutdown: {status:?}");
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "dedup shutdown: {status:?}"
+    );
     harness.serve("dedup");
 
     // The same texts under new ids, as another outlet would syndicate them.
@@ -131,7 +146,10 @@ fn articles_admitted_before_a_dedup_restart_are_duplicates_after_it() {
         assert_eq!(dedup["status"], "exact", "{}", copy.key);
         assert_eq!(dedup["duplicate_of"], original.key.as_str(), "{}", copy.key);
     }
-    eprintln!("restart: {} copies found as duplicates after the restart", copies.len());
+    eprintln!(
+        "restart: {} copies found as duplicates after the restart",
+        copies.len()
+    );
 }
 
 #[test]
@@ -155,7 +173,10 @@ fn two_tag_replicas_share_the_work_and_lose_nothing_when_one_leaves() {
     harness.wait_keys_in(&mut progress, &topics.enriched, &keys(first), 200);
     harness.sigterm(leaving);
     let status = harness.wait_exit(leaving, SHUTDOWN_TIMEOUT + EXIT_MARGIN);
-    assert!(status.is_some_and(|s| s.success()), "replica shutdown: {status:?}");
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "replica shutdown: {status:?}"
+    );
     producer.send(&topics.raw, None, second);
 
     let mut reader = harness.reader(&topics.finals());
@@ -164,12 +185,24 @@ fn two_tag_replicas_share_the_work_and_lose_nothing_when_one_leaves() {
     eprintln!(
         "scale-out: {} inputs, {} enriched records for {} ids, {} repeated",
         inputs.len(),
-        tally.records.get(&topics.enriched).copied().unwrap_or_default(),
+        tally
+            .records
+            .get(&topics.enriched)
+            .copied()
+            .unwrap_or_default(),
         tally.keys_in(&topics.enriched),
         tally.repeats()
     );
-    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
-    assert_eq!(tally.repeats(), 0, "a replica leaving cleanly must not cause repeats");
+    assert!(
+        tally.conflicting().is_empty(),
+        "ids with two outcomes: {:?}",
+        tally.conflicting()
+    );
+    assert_eq!(
+        tally.repeats(),
+        0,
+        "a replica leaving cleanly must not cause repeats"
+    );
     harness.assert_running(staying);
 }
 
@@ -189,7 +222,10 @@ fn sigterm_during_load_exits_zero_and_loses_nothing() {
     }
     for service in services {
         let status = harness.wait_exit(service, SHUTDOWN_TIMEOUT + EXIT_MARGIN);
-        assert!(status.is_some_and(|s| s.success()), "shutdown exit: {status:?}");
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "shutdown exit: {status:?}"
+        );
     }
     progress.read_to_end();
     eprintln!(
@@ -203,6 +239,14 @@ fn sigterm_during_load_exits_zero_and_loses_nothing() {
     reader.read_until_keys(&mut harness, &keys(&inputs));
     let tally = Tally::of(&reader, &topics.finals());
     eprintln!("shutdown: {} repeated after the restart", tally.repeats());
-    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
-    assert_eq!(tally.repeats(), 0, "a drained shutdown must not cause repeats");
+    assert!(
+        tally.conflicting().is_empty(),
+        "ids with two outcomes: {:?}",
+        tally.conflicting()
+    );
+    assert_eq!(
+        tally.repeats(),
+        0,
+        "a drained shutdown must not cause repeats"
+    );
 }

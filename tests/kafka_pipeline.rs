@@ -19,7 +19,9 @@ fn every_input_ends_exactly_once_as_process_decides() {
     for (index, input) in inputs.iter_mut().enumerate() {
         if index % 3 == 0 {
             let trace = format!("{:032x}", 0x4bf9_2f35_77b3_4da6_u128 << 64 | index as u128);
-            input.headers.push(("traceparent".into(), traceparent(&trace)));
+            input
+                .headers
+                .push(("traceparent".into(), traceparent(&trace)));
         }
     }
     let input_file = harness.dir().join("input.jsonl");
@@ -30,18 +32,29 @@ fn every_input_ends_exactly_once_as_process_decides() {
     harness.serve_chain();
     // One raw partition keeps the input order, so that dedup meets the articles of
     // each language in the order `newsflow process` did and makes the same decisions.
-    harness.producer().send(&harness.topics.raw.clone(), Some(0), &inputs);
+    harness
+        .producer()
+        .send(&harness.topics.raw.clone(), Some(0), &inputs);
 
     let topics = harness.topics.clone();
     let mut reader = harness.reader(&topics.finals());
     reader.read_until_keys(&mut harness, &keys(&inputs));
     let tally = Tally::of(&reader, &topics.finals());
 
-    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
+    assert!(
+        tally.conflicting().is_empty(),
+        "ids with two outcomes: {:?}",
+        tally.conflicting()
+    );
     assert_eq!(tally.repeats(), 0, "records repeated without any failure");
     assert_eq!(tally.by_key.len(), inputs.len());
 
-    let count = |kind: &str| expected.iter().filter(|(outcome, _)| outcome == kind).count();
+    let count = |kind: &str| {
+        expected
+            .iter()
+            .filter(|(outcome, _)| outcome == kind)
+            .count()
+    };
     let kafka = [
         tally.keys_in(&topics.enriched),
         tally.keys_in(&topics.duplicates),
@@ -52,7 +65,10 @@ fn every_input_ends_exactly_once_as_process_decides() {
         "e2e: {} inputs; kafka enriched/duplicate/dlq = {kafka:?}; process = {process:?}",
         inputs.len()
     );
-    assert!(process[1] > 100 && process[2] > 40, "the input holds duplicates and bad lines");
+    assert!(
+        process[1] > 100 && process[2] > 40,
+        "the input holds duplicates and bad lines"
+    );
     assert_eq!(kafka, process);
 
     // Same decision per article, not only the same totals.
@@ -87,19 +103,34 @@ fn check_headers(reader: &common::Reader, topics: &common::Topics, inputs: &[Inp
     ] {
         for record in reader.of(topic) {
             let key = record.key.as_deref().unwrap_or_default();
-            assert_eq!(record.header("newsflow-stage"), Some(stage), "{topic} {key}");
-            assert_eq!(record.header("newsflow-schema-version"), Some("1"), "{topic} {key}");
+            assert_eq!(
+                record.header("newsflow-stage"),
+                Some(stage),
+                "{topic} {key}"
+            );
+            assert_eq!(
+                record.header("newsflow-schema-version"),
+                Some("1"),
+                "{topic} {key}"
+            );
             let trace = record
                 .header("traceparent")
                 .and_then(trace_id)
                 .unwrap_or_else(|| panic!("{topic} {key}: no valid traceparent"));
             if let Some(sent) = sent.get(key) {
-                assert_eq!(Some(trace), trace_id(sent), "{topic} {key}: trace id not carried");
+                assert_eq!(
+                    Some(trace),
+                    trace_id(sent),
+                    "{topic} {key}: trace id not carried"
+                );
                 carried += 1;
             }
         }
     }
-    assert!(carried > 500, "only {carried} records had a traceparent to carry");
+    assert!(
+        carried > 500,
+        "only {carried} records had a traceparent to carry"
+    );
 }
 
 #[test]
@@ -116,17 +147,33 @@ fn bad_records_reach_the_dlq_unchanged_and_the_pipeline_goes_on() {
         "word ".repeat(1_000)
     );
     let bad: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("b-json", br#"{"id":"b-json","title":"cut"#.to_vec(), "invalid_json"),
+        (
+            "b-json",
+            br#"{"id":"b-json","title":"cut"#.to_vec(),
+            "invalid_json",
+        ),
         (
             "b-utf8",
             b"{\"id\":\"b-utf8\",\"title\":\"caf\xe9\",\"body\":\"bad \xff\xfe bytes\"}".to_vec(),
             "invalid_utf8",
         ),
-        ("b-array", br#"[{"id":"b-array"}]"#.to_vec(), "not_an_object"),
+        (
+            "b-array",
+            br#"[{"id":"b-array"}]"#.to_vec(),
+            "not_an_object",
+        ),
         ("b-number", b"42".to_vec(), "not_an_object"),
         ("b-big", oversize.into_bytes(), "too_large"),
-        ("b-empty", br#"{"id":"b-empty","title":"","body":"   "}"#.to_vec(), "empty_body"),
-        ("b-noid", br#"{"title":"No id","body":"Nor a url."}"#.to_vec(), "missing_field"),
+        (
+            "b-empty",
+            br#"{"id":"b-empty","title":"","body":"   "}"#.to_vec(),
+            "empty_body",
+        ),
+        (
+            "b-noid",
+            br#"{"title":"No id","body":"Nor a url."}"#.to_vec(),
+            "missing_field",
+        ),
     ];
     let good = Input {
         key: "after-the-bad-ones".into(),
@@ -166,11 +213,17 @@ fn bad_records_reach_the_dlq_unchanged_and_the_pipeline_goes_on() {
         assert_eq!(&record.value, value, "{key}: original bytes changed");
         assert_eq!(record.header("newsflow-error-code"), Some(*code), "{key}");
         assert!(
-            record.header("newsflow-error-message").is_some_and(|m| !m.is_empty()),
+            record
+                .header("newsflow-error-message")
+                .is_some_and(|m| !m.is_empty()),
             "{key}: no error message"
         );
         assert_eq!(record.header("newsflow-stage"), Some("lang"), "{key}");
-        assert_eq!(record.header("newsflow-source-topic"), Some(raw.as_str()), "{key}");
+        assert_eq!(
+            record.header("newsflow-source-topic"),
+            Some(raw.as_str()),
+            "{key}"
+        );
         assert_eq!(
             record.header("newsflow-source-partition"),
             Some(at.partition.to_string().as_str()),
@@ -182,7 +235,10 @@ fn bad_records_reach_the_dlq_unchanged_and_the_pipeline_goes_on() {
             "{key}"
         );
     }
-    let codes: HashSet<_> = dlq.iter().filter_map(|r| r.header("newsflow-error-code")).collect();
+    let codes: HashSet<_> = dlq
+        .iter()
+        .filter_map(|r| r.header("newsflow-error-code"))
+        .collect();
     assert_eq!(codes.len(), 6, "every error code was exercised: {codes:?}");
 }
 
@@ -196,15 +252,26 @@ fn serve_all_decides_like_process() {
     let expected = harness.process(&input_file);
 
     harness.serve("all");
-    harness.producer().send(&harness.topics.raw.clone(), Some(0), &inputs);
+    harness
+        .producer()
+        .send(&harness.topics.raw.clone(), Some(0), &inputs);
     let topics = harness.topics.clone();
     let mut reader = harness.reader(&topics.finals());
     reader.read_until_keys(&mut harness, &keys(&inputs));
     let tally = Tally::of(&reader, &topics.finals());
 
-    assert!(tally.conflicting().is_empty(), "ids with two outcomes: {:?}", tally.conflicting());
+    assert!(
+        tally.conflicting().is_empty(),
+        "ids with two outcomes: {:?}",
+        tally.conflicting()
+    );
     assert_eq!(tally.repeats(), 0);
-    let count = |kind: &str| expected.iter().filter(|(outcome, _)| outcome == kind).count();
+    let count = |kind: &str| {
+        expected
+            .iter()
+            .filter(|(outcome, _)| outcome == kind)
+            .count()
+    };
     assert_eq!(
         [
             tally.keys_in(&topics.enriched),

@@ -253,7 +253,11 @@ impl Harness {
     /// Fails the test when a service has exited (they should run until told to stop).
     pub fn assert_running(&mut self, service: usize) {
         let stage = self.services[service].stage.clone();
-        if let Some(status) = self.services[service].child.try_wait().expect("poll a child") {
+        if let Some(status) = self.services[service]
+            .child
+            .try_wait()
+            .expect("poll a child")
+        {
             panic!("service {stage} exited early with {status}");
         }
     }
@@ -654,7 +658,10 @@ impl Reader {
                                 .iter()
                                 .map(|h| {
                                     let value = h.value.unwrap_or_default();
-                                    (h.key.to_string(), String::from_utf8_lossy(value).into_owned())
+                                    (
+                                        h.key.to_string(),
+                                        String::from_utf8_lossy(value).into_owned(),
+                                    )
                                 })
                                 .collect()
                         })
@@ -709,14 +716,25 @@ impl Reader {
             if self.records.len() == before {
                 return;
             }
-            assert!(start.elapsed() < DEADLINE, "{:?} never went quiet", self.topics);
+            assert!(
+                start.elapsed() < DEADLINE,
+                "{:?} never went quiet",
+                self.topics
+            );
         }
     }
 
     /// Keys of `keys` not seen yet.
     pub fn missing(&self, keys: &HashSet<String>) -> Vec<String> {
-        let seen: HashSet<&str> = self.records.iter().filter_map(|r| r.key.as_deref()).collect();
-        keys.iter().filter(|k| !seen.contains(k.as_str())).cloned().collect()
+        let seen: HashSet<&str> = self
+            .records
+            .iter()
+            .filter_map(|r| r.key.as_deref())
+            .collect();
+        keys.iter()
+            .filter(|k| !seen.contains(k.as_str()))
+            .cloned()
+            .collect()
     }
 
     /// The records read from one topic.
@@ -751,7 +769,11 @@ pub struct Tally {
 impl Tally {
     pub fn of(reader: &Reader, topics: &[&str]) -> Self {
         let mut tally = Tally::default();
-        for record in reader.records.iter().filter(|r| topics.contains(&r.topic.as_str())) {
+        for record in reader
+            .records
+            .iter()
+            .filter(|r| topics.contains(&r.topic.as_str()))
+        {
             *tally.records.entry(record.topic.clone()).or_default() += 1;
             let key = record.key.clone().unwrap_or_default();
             *tally
@@ -771,11 +793,17 @@ impl Tally {
 
     /// Keys that ended in more than one topic.
     pub fn conflicting(&self) -> Vec<(&String, &BTreeMap<String, usize>)> {
-        self.by_key.iter().filter(|(_, topics)| topics.len() > 1).collect()
+        self.by_key
+            .iter()
+            .filter(|(_, topics)| topics.len() > 1)
+            .collect()
     }
 
     /// Distinct keys that ended in `topic`.
     pub fn keys_in(&self, topic: &str) -> usize {
-        self.by_key.values().filter(|topics| topics.contains_key(topic)).count()
+        self.by_key
+            .values()
+            .filter(|topics| topics.contains_key(topic))
+            .count()
     }
 }

@@ -114,8 +114,10 @@ fn axis_label(unit: &str, value: f64) -> String {
         "s" => format!("{value:.1} s"),
         "bytes" => format!("{:.1} MiB", value / (1024.0 * 1024.0)),
         "percentunit" => format!("{:.0}%", value * 100.0),
+        "reqps" if value < 10.0 => format!("{value:.1}/s"),
         "reqps" => format!("{value:.0}/s"),
-        _ => format!("{value:.1}"),
+        _ if value < 10.0 => format!("{value:.1}"),
+        _ => format!("{value:.0}"),
     }
 }
 

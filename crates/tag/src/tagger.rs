@@ -479,7 +479,7 @@ impl Tagger {
         let cued: Vec<Option<RoleId>> = (0..mentions.len()).map(cue_role).collect();
         let location_role = event
             .location
-            .filter(|role| !cued.iter().any(|c| *c == Some(*role)));
+            .filter(|role| !cued.contains(&Some(*role)));
         let mut people: Vec<Actor> = Vec::new();
         // (actor, strength of the evidence for its role)
         let mut countries: Vec<(Actor, u8)> = Vec::new();

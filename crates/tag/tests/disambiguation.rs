@@ -16,7 +16,11 @@ fn talks_during_a_reported_visit_are_part_of_the_visit() {
          He held talks with the Japanese prime minister on trade.",
     );
     assert!(kinds(&tagging).contains(&"state_visit"));
-    assert!(!kinds(&tagging).contains(&"summit"), "{:?}", kinds(&tagging));
+    assert!(
+        !kinds(&tagging).contains(&"summit"),
+        "{:?}",
+        kinds(&tagging)
+    );
 }
 
 #[test]

@@ -202,7 +202,6 @@ impl KafkaConfig {
             }
             Role::Producer => {
                 properties.insert("linger.ms".into(), "5".into());
-                properties.insert("statistics.interval.ms".into(), "5000".into());
             }
             Role::Admin => {}
         }

@@ -523,7 +523,7 @@ pub(crate) async fn restore_assigned<S: ServiceStage>(
         topic,
         ?partitions,
         records = read,
-        entries = stage.state_entries(),
+        entries = stage.state_size().map(|size| size.entries()),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "State rebuilt from the changelog."
     );
@@ -559,10 +559,13 @@ async fn rebuild<S: ServiceStage>(
 }
 
 pub(crate) fn report_state<S: ServiceStage>(stage: &S, metrics: &StageMetrics) {
-    if let Some(entries) = stage.state_entries() {
-        // The stage reports one total; per-language sizes are not exposed by the
-        // ServiceStage interface, so the total is reported under `other`.
-        metrics.dedup_index([("other", entries)]);
+    if let Some(size) = stage.state_size() {
+        metrics.dedup_index(
+            size.entries_by_language
+                .iter()
+                .map(|(language, entries)| (language.as_str(), *entries)),
+        );
+        metrics.dedup_index_bytes(size.bytes);
     }
 }
 
@@ -618,6 +621,9 @@ async fn at_least_once<S: ServiceStage>(
             &mut emits,
         );
         let seconds = started.elapsed().as_secs_f64();
+        for kind in stage.event_types() {
+            shared.metrics.event(kind);
+        }
         let routed = router.route(&message, &mut emits, &shared.metrics)?;
         shared
             .metrics

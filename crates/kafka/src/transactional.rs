@@ -91,6 +91,9 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
                     &mut emits,
                 );
                 let seconds = started.elapsed().as_secs_f64();
+                for kind in stage.event_types() {
+                    shared.metrics.event(kind);
+                }
                 let routed = router.route(&message, &mut emits, &shared.metrics)?;
                 shared
                     .metrics

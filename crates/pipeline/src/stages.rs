@@ -58,6 +58,22 @@ pub enum Emit {
     },
 }
 
+/// How much state a stateful stage holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StateSize {
+    /// Entries per language code.
+    pub entries_by_language: Vec<(String, u64)>,
+    /// Estimated heap bytes.
+    pub bytes: u64,
+}
+
+impl StateSize {
+    /// Entries over all languages.
+    pub fn entries(&self) -> u64 {
+        self.entries_by_language.iter().map(|(_, n)| n).sum()
+    }
+}
+
 /// A stage the Kafka runtime can drive: synchronous, broker-agnostic.
 pub trait ServiceStage: Send {
     /// Stage name for logs, headers and metric labels (`lang`, `dedup`, `tag`).
@@ -66,8 +82,8 @@ pub trait ServiceStage: Send {
     fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>);
     /// Puts back state read from the changelog (stages without state ignore it).
     fn restore(&mut self, _payload: &[u8]) {}
-    /// Entries held in the stage's state, for metrics (`None`: stateless).
-    fn state_entries(&self) -> Option<u64> {
+    /// Size of the stage's state, for metrics (`None`: stateless).
+    fn state_size(&self) -> Option<StateSize> {
         None
     }
     /// Event types found in the record `process` just handled, for the
@@ -224,8 +240,16 @@ impl ServiceStage for DedupStage {
         }
     }
 
-    fn state_entries(&self) -> Option<u64> {
-        Some(self.index.len() as u64)
+    fn state_size(&self) -> Option<StateSize> {
+        Some(StateSize {
+            entries_by_language: self
+                .index
+                .len_by_language()
+                .into_iter()
+                .map(|(language, entries)| (language.to_string(), entries as u64))
+                .collect(),
+            bytes: self.index.memory_bytes() as u64,
+        })
     }
 }
 

@@ -44,7 +44,16 @@ type Bar = (String, f64, f64, f64);
 fn render(path: &Path, summary: &Summary, bars: &[Bar]) -> Result<(), Box<dyn std::error::Error>> {
     let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
-    let top = bars.iter().map(|b| b.3).fold(0.0, f64::max).max(1.0) * 1.18;
+    // A log axis: the stages differ by orders of magnitude, and the slow ones are
+    // what a reader needs to see.
+    let top = bars.iter().map(|b| b.3).fold(0.0, f64::max).max(10.0) * 3.0;
+    let bottom = bars
+        .iter()
+        .map(|b| b.2)
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min)
+        .min(top / 10.0)
+        / 3.0;
     let caption = format!(
         "newsflow in-process throughput per core ({:.0} B articles, median of {} runs)",
         summary.mean_bytes, summary.runs
@@ -54,14 +63,17 @@ fn render(path: &Path, summary: &Summary, bars: &[Bar]) -> Result<(), Box<dyn st
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(110)
-        .build_cartesian_2d(0.0..top, (0..bars.len()).into_segmented())?;
+        .build_cartesian_2d(
+            (bottom..top).log_scale(),
+            (0..bars.len() - 1).into_segmented(),
+        )?;
     chart
         .configure_mesh()
         .disable_y_mesh()
         .x_desc(
-            "articles/s on one core (busy time of the stage; whole chain: wall clock / threads)",
+            "articles/s on one core, log scale (stage: its busy time; whole chain: wall clock / threads)",
         )
-        .x_label_formatter(&|v| format!("{:.0}", v))
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => bars.get(*i).map(|b| b.0.clone()).unwrap_or_default(),
             _ => String::new(),
@@ -83,7 +95,7 @@ fn render(path: &Path, summary: &Summary, bars: &[Bar]) -> Result<(), Box<dyn st
         };
         let mut rect = Rectangle::new(
             [
-                (0.0, SegmentValue::Exact(i)),
+                (bottom, SegmentValue::Exact(i)),
                 (bar.1, SegmentValue::Exact(i + 1)),
             ],
             color.filled(),
@@ -104,7 +116,7 @@ fn render(path: &Path, summary: &Summary, bars: &[Bar]) -> Result<(), Box<dyn st
     chart.draw_series(bars.iter().enumerate().map(|(i, bar)| {
         Text::new(
             format!("{:.0}/s", bar.1),
-            (bar.3 + top * 0.01, SegmentValue::CenterOf(i)),
+            (bar.3 * 1.08, SegmentValue::CenterOf(i)),
             ("sans-serif", 14).into_font(),
         )
     }))?;

@@ -1,11 +1,13 @@
 //! The index of one language: a ring of fingerprints in admission order, chained
-//! hash tables over SimHash blocks and lead keys, and an arena of ids.
+//! hash tables over the MinHash band keys, and an arena of ids.
 //!
 //! Memory layout, per article (structure of arrays, so a candidate check touches only
-//! the SimHash column): SimHash 8 bytes, exact hash 2 (checked together
-//! with SimHash equality), lead key 4, id offset 4, one
-//! 4-byte chain link per table (5 tables: 20), the id's bytes plus a 1-2 byte length,
-//! and the table heads (about n/8 buckets of 4 bytes per table, at most 65,536).
+//! the columns it needs): MinHash sketch 16 bytes, exact hash 2 (checked together
+//! with sketch equality), id offset 4, one 4-byte chain link and one 2-byte key tag per
+//! table (3 tables: 18), the id's bytes plus a 1-2 byte length, and the table heads
+//! (about n/8 buckets of 4 bytes per table, at most 65,536). The tag is the top 16
+//! bits of the band key: it picks the bucket (so the tables can be rehashed as they
+//! grow without the keys) and skips most bucket neighbours without comparing sketches.
 //! Admission times are not stored per article: the ring is in admission order, so a
 //! short list of (sequence, time) checkpoints, one per `window_seconds / 1024`, is
 //! enough to evict by time.
@@ -15,25 +17,44 @@
 
 use std::collections::VecDeque;
 
-use crate::fingerprint::Fingerprint;
+use crate::fingerprint::{agreeing_bins, Fingerprint, BANDS, BINS, PROBES, SKETCH_BYTES};
 
-/// SimHash tables: block `t` is bits `16 t .. 16 t + 16`. Any two fingerprints within
-/// Hamming distance 3 agree on at least one block (pigeonhole); at larger distances
-/// they still usually do, which the measured thresholds rely on (see the crate docs).
-pub(crate) const SIMHASH_TABLES: usize = 4;
-const TABLES: usize = SIMHASH_TABLES + 1;
-const LEAD_TABLE: usize = SIMHASH_TABLES;
 const MIN_BUCKET_BITS: u32 = 6;
 const MAX_BUCKET_BITS: u32 = 16;
-const NO_LEAD: u32 = u32::MAX;
 
 /// A stored article that matched a query.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Candidate {
     pub slot: usize,
-    pub distance: u32,
+    /// MinHash bins (of [`BINS`]) on which the two sketches agree.
+    pub agreeing: u32,
     pub exact: bool,
-    pub lead: bool,
+}
+
+/// What the tables and columns hold of one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stored {
+    pub exact: u16,
+    pub sketch: [u8; SKETCH_BYTES],
+    pub tags: [u16; BANDS],
+    /// Tags to look up per table, repeats meaning "no more" (see `Fingerprint::probes`).
+    pub probes: [[u16; PROBES]; BANDS],
+}
+
+impl Stored {
+    pub(crate) fn of(fingerprint: &Fingerprint) -> Self {
+        Stored {
+            exact: fingerprint.exact as u16,
+            sketch: fingerprint.sketch,
+            tags: fingerprint.bands.map(tag),
+            probes: fingerprint.probes.map(|keys| keys.map(tag)),
+        }
+    }
+}
+
+/// The top 16 bits of a band key (the low 32 bits of a hash: uniform).
+fn tag(key: u32) -> u16 {
+    (key >> 16) as u16
 }
 
 /// The index of one language.
@@ -44,11 +65,11 @@ pub(crate) struct Shard {
     next_seq: u64,
     /// Number of live articles: sequences `next_seq - live .. next_seq`.
     live: usize,
-    simhash: Vec<u64>,
+    sketch: Vec<[u8; SKETCH_BYTES]>,
     exact: Vec<u16>,
-    lead: Vec<u32>,
+    tags: Vec<[u16; BANDS]>,
     id_at: Vec<u32>,
-    links: Vec<[u32; TABLES]>,
+    links: Vec<[u32; BANDS]>,
     heads: Vec<u32>,
     bucket_bits: u32,
     ids: IdArena,
@@ -69,9 +90,9 @@ impl Shard {
             capacity: capacity.max(1),
             next_seq: 0,
             live: 0,
-            simhash: Vec::new(),
+            sketch: Vec::new(),
             exact: Vec::new(),
-            lead: Vec::new(),
+            tags: Vec::new(),
             id_at: Vec::new(),
             links: Vec::new(),
             heads: Vec::new(),
@@ -82,7 +103,7 @@ impl Shard {
             by_time: window_seconds > 0,
             latest_time: i64::MIN,
         };
-        shard.heads = vec![u32::MAX; TABLES << shard.bucket_bits];
+        shard.heads = vec![u32::MAX; BANDS << shard.bucket_bits];
         shard
     }
 
@@ -96,11 +117,11 @@ impl Shard {
     }
 
     pub(crate) fn memory_bytes(&self) -> usize {
-        self.simhash.capacity() * 8
+        self.sketch.capacity() * SKETCH_BYTES
             + self.exact.capacity() * 2
-            + self.lead.capacity() * 4
+            + self.tags.capacity() * 2 * BANDS
             + self.id_at.capacity() * 4
-            + self.links.capacity() * 4 * TABLES
+            + self.links.capacity() * 4 * BANDS
             + self.heads.capacity() * 4
             + self.ids.memory_bytes()
             + self.checkpoints.capacity() * 16
@@ -118,80 +139,50 @@ impl Shard {
         (age < self.live as u64).then(|| newest - age)
     }
 
-    fn bucket(&self, table: usize, key: u32) -> usize {
-        let shift = 32 - self.bucket_bits;
-        (table << self.bucket_bits) | (key.wrapping_mul(0x9e37_79b1) >> shift) as usize
+    fn bucket(&self, band: usize, tag: u16) -> usize {
+        (band << self.bucket_bits) | usize::from(tag >> (16 - self.bucket_bits))
     }
 
-    fn table_key(table: usize, fingerprint: &Fingerprint) -> Option<u32> {
-        if table == LEAD_TABLE {
-            // NO_LEAD marks "no lead key" in the column.
-            fingerprint.lead.map(|lead| lead.min(NO_LEAD - 1))
-        } else {
-            Some(((fingerprint.simhash >> (16 * table)) & 0xffff) as u32)
-        }
-    }
-
-    fn stored_key(&self, table: usize, slot: usize) -> Option<u32> {
-        if table == LEAD_TABLE {
-            (self.lead[slot] != NO_LEAD).then_some(self.lead[slot])
-        } else {
-            Some(((self.simhash[slot] >> (16 * table)) & 0xffff) as u32)
-        }
-    }
-
-    /// Calls `found` for every live article sharing a SimHash block or the lead key
-    /// with `fingerprint` (an article may be reported once per table it shares).
-    pub(crate) fn candidates(
-        &self,
-        fingerprint: &Fingerprint,
-        multi_probe: bool,
-        mut found: impl FnMut(Candidate),
-    ) {
-        for table in 0..TABLES {
-            let Some(key) = Self::table_key(table, fingerprint) else {
-                continue;
-            };
-            // Multi-probe: also look up the block with each single bit flipped, so a
-            // block with one differing bit still meets (see the crate docs for recall).
-            let probes = if table == LEAD_TABLE || !multi_probe {
-                1
-            } else {
-                17
-            };
-            for probe in 0..probes {
-                let key = if probe == 0 {
-                    key
-                } else {
-                    key ^ (1 << (probe - 1))
-                };
-                let mut link = self.heads[self.bucket(table, key)];
-                while let Some(seq) = self.live_seq(link) {
-                    let slot = self.slot_of(seq);
-                    if self.stored_key(table, slot) == Some(key) {
-                        let distance = (self.simhash[slot] ^ fingerprint.simhash).count_ones();
-                        found(Candidate {
-                            slot,
-                            distance,
-                            exact: distance == 0 && self.exact[slot] == fingerprint.exact as u16,
-                            lead: table == LEAD_TABLE,
-                        });
-                    }
-                    link = self.links[slot][table];
+    /// Calls `found` for every live article whose band tag is among the query's probes
+    /// (an article may be reported once per band it shares).
+    pub(crate) fn candidates(&self, stored: &Stored, mut found: impl FnMut(Candidate)) {
+        for (band, probes) in stored.probes.iter().enumerate() {
+            for (probe, &tag) in probes.iter().enumerate() {
+                if probes[..probe].contains(&tag) {
+                    continue;
                 }
+                self.walk(band, tag, stored, &mut found);
             }
         }
     }
 
-    /// True when the article `id` with exactly this fingerprint is indexed. Walks one
-    /// table: an identical fingerprint shares every block.
-    pub(crate) fn contains(&self, id: &str, fingerprint: &Fingerprint) -> bool {
-        let key = (fingerprint.simhash & 0xffff) as u32;
-        let mut link = self.heads[self.bucket(0, key)];
+    fn walk(&self, band: usize, tag: u16, stored: &Stored, found: &mut impl FnMut(Candidate)) {
+        let mut link = self.heads[self.bucket(band, tag)];
         while let Some(seq) = self.live_seq(link) {
             let slot = self.slot_of(seq);
-            if self.simhash[slot] == fingerprint.simhash
-                && self.exact[slot] == fingerprint.exact as u16
+            if self.tags[slot][band] == tag {
+                let agreeing = agreeing_bins(&self.sketch[slot], &stored.sketch);
+                found(Candidate {
+                    slot,
+                    agreeing,
+                    exact: agreeing == BINS as u32
+                        && self.exact[slot] == stored.exact
+                        && self.tags[slot] == stored.tags,
+                });
+            }
+            link = self.links[slot][band];
+        }
+    }
+
+    /// True when the article `id` with exactly this fingerprint is indexed. Walks one
+    /// table: an identical fingerprint shares every band.
+    pub(crate) fn contains(&self, id: &str, stored: &Stored) -> bool {
+        let mut link = self.heads[self.bucket(0, stored.tags[0])];
+        while let Some(seq) = self.live_seq(link) {
+            let slot = self.slot_of(seq);
+            if self.tags[slot] == stored.tags
+                && self.sketch[slot] == stored.sketch
+                && self.exact[slot] == stored.exact
                 && self.id_is(slot, id)
             {
                 return true;
@@ -236,25 +227,24 @@ impl Shard {
     }
 
     /// Admits an article, evicting the oldest when the ring is full.
-    pub(crate) fn push(&mut self, id: &str, fingerprint: &Fingerprint, time: i64) {
+    pub(crate) fn push(&mut self, id: &str, stored: &Stored, time: i64) {
         if self.live == self.capacity {
             self.evict_oldest();
         }
         let seq = self.next_seq;
         let slot = self.slot_of(seq);
         let id_at = self.ids.push(id);
-        let lead = Self::table_key(LEAD_TABLE, fingerprint).unwrap_or(NO_LEAD);
-        if slot == self.simhash.len() {
+        if slot == self.sketch.len() {
             self.grow();
-            self.simhash.push(fingerprint.simhash);
-            self.exact.push(fingerprint.exact as u16);
-            self.lead.push(lead);
+            self.sketch.push(stored.sketch);
+            self.exact.push(stored.exact);
+            self.tags.push(stored.tags);
             self.id_at.push(id_at);
-            self.links.push([u32::MAX; TABLES]);
+            self.links.push([u32::MAX; BANDS]);
         } else {
-            self.simhash[slot] = fingerprint.simhash;
-            self.exact[slot] = fingerprint.exact as u16;
-            self.lead[slot] = lead;
+            self.sketch[slot] = stored.sketch;
+            self.exact[slot] = stored.exact;
+            self.tags[slot] = stored.tags;
             self.id_at[slot] = id_at;
         }
         self.next_seq += 1;
@@ -274,35 +264,32 @@ impl Shard {
         }
     }
 
-    /// Grows the columns by an eighth rather than doubling, to keep slack small.
+    /// Grows the columns by a sixteenth rather than doubling, to keep slack small
+    /// (the copies this costs are amortised: a few per doubling).
     fn grow(&mut self) {
-        let len = self.simhash.len();
-        if len < self.simhash.capacity() {
+        let len = self.sketch.len();
+        if len < self.sketch.capacity() {
             return;
         }
-        let extra = (len / 8).max(1024).min(self.capacity - len);
-        self.simhash.reserve_exact(extra);
+        let extra = (len / 16).max(1024).min(self.capacity - len);
+        self.sketch.reserve_exact(extra);
         self.exact.reserve_exact(extra);
-        self.lead.reserve_exact(extra);
+        self.tags.reserve_exact(extra);
         self.id_at.reserve_exact(extra);
         self.links.reserve_exact(extra);
     }
 
     fn link(&mut self, seq: u64, slot: usize) {
-        for table in 0..TABLES {
-            let Some(key) = self.stored_key(table, slot) else {
-                self.links[slot][table] = u32::MAX;
-                continue;
-            };
-            let bucket = self.bucket(table, key);
-            self.links[slot][table] = self.heads[bucket];
+        for band in 0..BANDS {
+            let bucket = self.bucket(band, self.tags[slot][band]);
+            self.links[slot][band] = self.heads[bucket];
             self.heads[bucket] = seq as u32;
         }
     }
 
     fn rehash(&mut self, bits: u32) {
         self.bucket_bits = bits;
-        self.heads = vec![u32::MAX; TABLES << bits];
+        self.heads = vec![u32::MAX; BANDS << bits];
         let oldest = self.next_seq - self.live as u64;
         for seq in oldest..self.next_seq {
             let slot = self.slot_of(seq);
@@ -346,7 +333,7 @@ impl IdArena {
         let at = self.front + self.bytes.len() as u64;
         let needed = id.len() + 5;
         if self.bytes.capacity() - self.bytes.len() < needed {
-            let extra = (self.bytes.len() / 8).max(4096).max(needed);
+            let extra = (self.bytes.len() / 16).max(4096).max(needed);
             self.bytes.reserve_exact(extra);
         }
         let mut len = id.len();

@@ -1,5 +1,5 @@
 use super::*;
-use crate::fingerprint::{fingerprint, Shingling};
+use crate::fingerprint::{agreeing_bins, estimated_jaccard, fingerprint};
 use newsflow_record::Language;
 
 fn article(id: &str, language: &str, title: &str, body: &str) -> Article {
@@ -79,35 +79,28 @@ fn light_rewrite() -> String {
         .replace("officials said", "diplomats said")
 }
 
-fn distance(a: &str, b: &str) -> u32 {
-    let shingling = Shingling {
-        size: default_shingle_size(),
-        lead_tokens: default_lead_tokens(),
-    };
-    let a = fingerprint("", a, shingling);
-    let b = fingerprint("", b, shingling);
-    (a.simhash ^ b.simhash).count_ones()
+/// The estimated Jaccard similarity of two bodies.
+fn estimate(a: &str, b: &str) -> f64 {
+    let a = fingerprint("", a, default_shingle_size(), default_lead_tokens());
+    let b = fingerprint("", b, default_shingle_size(), default_lead_tokens());
+    estimated_jaccard(agreeing_bins(&a.sketch, &b.sketch))
 }
 
 #[test]
-fn measured_distances_separate_copies_from_independent_reports() {
+fn measured_similarities_separate_copies_from_independent_reports() {
     let (_, syndicated) = syndicated_copy();
     let copies = [
-        ("syndicated", distance(SUMMIT_REPORT, &syndicated)),
-        ("rewrite", distance(SUMMIT_REPORT, &light_rewrite())),
+        ("syndicated", estimate(SUMMIT_REPORT, &syndicated)),
+        ("rewrite", estimate(SUMMIT_REPORT, &light_rewrite())),
+        ("truncated", estimate(SUMMIT_REPORT, &truncated_copy(0.6))),
     ];
-    let truncated = distance(SUMMIT_REPORT, &truncated_copy(0.6));
-    let independent = distance(SUMMIT_REPORT, OTHER_SUMMIT_REPORT);
-    eprintln!("distances: {copies:?}, truncated {truncated}, independent {independent}");
-    for (name, d) in copies {
-        assert!(d <= DEFAULT_LEAD_MAX_DISTANCE, "{name}: {d}");
+    let independent = estimate(SUMMIT_REPORT, OTHER_SUMMIT_REPORT);
+    eprintln!("similarities: {copies:?}, independent {independent}");
+    for (name, similarity) in copies {
+        assert!(similarity >= DEFAULT_MIN_SIMILARITY, "{name}: {similarity}");
     }
     assert!(
-        truncated <= DEFAULT_LEAD_MAX_DISTANCE,
-        "truncated: {truncated}"
-    );
-    assert!(
-        independent > DEFAULT_LEAD_MAX_DISTANCE,
+        independent < DEFAULT_MIN_SIMILARITY,
         "independent: {independent}"
     );
 }
@@ -300,6 +293,8 @@ fn restore_applies_the_time_window() {
         exact: simhash,
         simhash,
         lead: None,
+        sketch: Some([simhash as u8; 16]),
+        bands: Some([simhash as u32; 3]),
         admitted_at: at,
     };
     index.restore(entry("old", 1, T0));
@@ -311,7 +306,7 @@ fn restore_applies_the_time_window() {
 /// A synthetic article: distinct words so that every article is unique.
 fn synthetic(i: usize) -> Article {
     let mut body = String::with_capacity(600);
-    let mut x = i as u64 * 0x9e37_79b9_7f4a_7c15 + 1;
+    let mut x = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     for _ in 0..80 {
         x ^= x << 13;
         x ^= x >> 7;
@@ -354,7 +349,15 @@ fn million_entries_restore_from_changelog() {
             language: "en".into(),
             exact: x.rotate_left(17),
             simhash: x,
-            lead: Some(x as u32 >> 1),
+            lead: None,
+            sketch: Some(
+                x.wrapping_mul(x)
+                    .to_le_bytes()
+                    .repeat(2)
+                    .try_into()
+                    .unwrap(),
+            ),
+            bands: Some([(x >> 7) as u32, (x >> 19) as u32, (x >> 31) as u32]),
             admitted_at: T0 + i as i64 / 20,
         });
     }

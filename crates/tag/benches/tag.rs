@@ -63,9 +63,10 @@ fn eval_articles() -> Vec<Article> {
             let prefix = format!("{language}-");
             let mut title = String::new();
             let mut body = String::new();
-            for record in records.iter().filter(|r| {
-                r["id"].as_str().is_some_and(|id| id.starts_with(&prefix))
-            }) {
+            for record in records
+                .iter()
+                .filter(|r| r["id"].as_str().is_some_and(|id| id.starts_with(&prefix)))
+            {
                 if title.is_empty() {
                     title = record["title"].as_str().unwrap_or_default().to_string();
                 }
@@ -83,11 +84,18 @@ fn eval_articles() -> Vec<Article> {
 }
 
 fn bench(c: &mut Criterion) {
-    let tagger = Tagger::load(&TagConfig::default(), &root().join("config")).expect("config/ loads");
+    let tagger =
+        Tagger::load(&TagConfig::default(), &root().join("config")).expect("config/ loads");
     let mut group = c.benchmark_group("tag");
     for article in eval_articles() {
-        let code = article.language.as_ref().map_or("und", |l| l.code.as_str()).to_string();
-        group.bench_function(format!("news/{code}"), |b| b.iter(|| tagger.tag(black_box(&article))));
+        let code = article
+            .language
+            .as_ref()
+            .map_or("und", |l| l.code.as_str())
+            .to_string();
+        group.bench_function(format!("news/{code}"), |b| {
+            b.iter(|| tagger.tag(black_box(&article)))
+        });
     }
     for (code, sentence) in QUIET {
         let mut body = String::new();
@@ -95,7 +103,9 @@ fn bench(c: &mut Criterion) {
             body.push_str(sentence);
         }
         let article = article(code, "Local news", body);
-        group.bench_function(format!("quiet/{code}"), |b| b.iter(|| tagger.tag(black_box(&article))));
+        group.bench_function(format!("quiet/{code}"), |b| {
+            b.iter(|| tagger.tag(black_box(&article)))
+        });
     }
     group.finish();
 }

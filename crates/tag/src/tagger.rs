@@ -1,6 +1,7 @@
 //! The tagger: finds events, their actors, status, place and date, and the entities
 //! of an article, using the compiled model of the article's language only.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -14,7 +15,7 @@ use crate::dates;
 use crate::gazetteer::{EntityKind, Gazetteer};
 use crate::model::{Hit, LangModel, RoleId, What};
 use crate::rules::{RuleFile, Side};
-use crate::text::{lower_aligned, sentences, Span};
+use crate::text::{lower_aligned_into, sentences, Span};
 
 /// What the tag stage found in one article.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,10 +71,45 @@ struct Found {
 struct Field<'a> {
     name: &'static str,
     text: &'a str,
+    lowered: &'a str,
+    spans: &'a [Span],
+    hits: &'a [Hit],
+    mentions: &'a [Mention],
+}
+
+/// The working memory of one field, kept per thread between articles so tagging
+/// allocates only for what it returns.
+#[derive(Default)]
+struct Buffers {
     lowered: String,
     spans: Vec<Span>,
     hits: Vec<Hit>,
     mentions: Vec<Mention>,
+}
+
+impl Buffers {
+    /// A buffer grown by one huge article is not kept for the thread's lifetime.
+    fn trim(&mut self) {
+        const KEEP: usize = 1 << 20;
+        if self.lowered.capacity() > KEEP {
+            self.lowered = String::new();
+        }
+        if self.hits.capacity() > KEEP / std::mem::size_of::<Hit>() {
+            self.hits = Vec::new();
+        }
+        if self.spans.capacity() > KEEP / std::mem::size_of::<Span>() {
+            self.spans = Vec::new();
+        }
+        if self.mentions.capacity() > KEEP / std::mem::size_of::<Mention>() {
+            self.mentions = Vec::new();
+        }
+    }
+}
+
+thread_local! {
+    /// Title and body buffers. A thread-local rather than a field of the Tagger, which
+    /// is shared by every worker thread.
+    static SCRATCH: RefCell<[Buffers; 2]> = RefCell::default();
 }
 
 impl Tagger {
@@ -119,19 +155,32 @@ impl Tagger {
 
     /// Tags one article (language already detected).
     pub fn tag(&self, article: &Article) -> Tagging {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut buffers) => {
+                let tagging = self.tag_with(article, &mut buffers);
+                buffers.iter_mut().for_each(Buffers::trim);
+                tagging
+            }
+            // Only reachable if tagging ever re-entered itself on this thread.
+            Err(_) => self.tag_with(article, &mut Default::default()),
+        })
+    }
+
+    fn tag_with(&self, article: &Article, buffers: &mut [Buffers; 2]) -> Tagging {
         let code = article.language.as_ref().map(|l| l.code.as_str());
         let (model, event_rules) = match code.and_then(|c| self.models.get(c)) {
             Some(model) => (model, EventRules::Available),
             None => (&self.fallback, EventRules::Missing),
         };
-        let mut fields = [
-            self.prepare(model, "title", &article.title),
-            self.prepare(model, "body", &article.body),
+        let [title, body] = buffers;
+        let fields = [
+            self.prepare(model, "title", &article.title, title),
+            self.prepare(model, "body", &article.body, body),
         ];
         let entities = self.entities(&fields);
         let events = if event_rules == EventRules::Available {
             let published = dates::published_date(article.published_at.as_deref());
-            self.events(model, &mut fields, published)
+            self.events(model, &fields, published)
         } else {
             Vec::new()
         };
@@ -142,18 +191,29 @@ impl Tagger {
         }
     }
 
-    fn prepare<'a>(&self, model: &LangModel, name: &'static str, text: &'a str) -> Field<'a> {
-        let lowered = lower_aligned(text);
-        let mut spans = Vec::new();
-        sentences(text, &lowered, &model.abbreviations, &mut spans);
-        let mut hits = Vec::new();
-        model.scan(text, &lowered, &mut hits);
+    fn prepare<'a>(
+        &self,
+        model: &LangModel,
+        name: &'static str,
+        text: &'a str,
+        buffers: &'a mut Buffers,
+    ) -> Field<'a> {
+        let Buffers {
+            lowered,
+            spans,
+            hits,
+            mentions,
+        } = buffers;
+        lower_aligned_into(text, lowered);
+        let lowered = lowered.as_str();
+        sentences(text, lowered, &model.abbreviations, spans);
+        model.scan(text, lowered, hits);
         // Entity mentions: the longest wins ("North Korea" over a shorter name inside it).
-        let mut mentions: Vec<Mention> = Vec::new();
-        for hit in &hits {
+        mentions.clear();
+        for hit in hits.iter() {
             let entity = match hit.what {
                 What::Entity(entity) => entity,
-                What::Abbrev(entity) if in_compound(model, &lowered, &hits, hit) => entity,
+                What::Abbrev(entity) if in_compound(model, lowered, hits, hit) => entity,
                 _ => continue,
             };
             if mentions.last().is_some_and(|m| hit.start < m.end) {
@@ -185,7 +245,7 @@ impl Tagger {
 
     fn entities(&self, fields: &[Field<'_>]) -> Entities {
         let mut out = Entities::default();
-        for mention in fields.iter().flat_map(|f| &f.mentions) {
+        for mention in fields.iter().flat_map(|f| f.mentions) {
             let entity = &self.gazetteer.entities[mention.entity as usize];
             match entity.kind {
                 EntityKind::Person if !out.people.iter().any(|p| p.name == entity.name) => {
@@ -232,26 +292,34 @@ impl Tagger {
     fn events(
         &self,
         model: &LangModel,
-        fields: &mut [Field<'_>; 2],
+        fields: &[Field<'_>; 2],
         published: Option<NaiveDate>,
     ) -> Vec<Event> {
         let mut found: Vec<Found> = Vec::new();
         // Confusers in the title ("Pride parade", "new war film") rule their event out
         // for the whole article.
         let mut blocked = 0u64;
-        for hit in &fields[0].hits {
+        for hit in fields[0].hits {
             if let What::Exclude(event) = hit.what {
                 blocked |= 1 << event;
             }
         }
         let mut order = 0;
         for field in fields.iter() {
-            for span in &field.spans {
-                let hits = slice(&field.hits, span.start, span.end);
-                let mentions = slice_mentions(&field.mentions, span.start, span.end);
+            for span in field.spans {
+                let hits = slice(field.hits, span.start, span.end);
+                // Only event types with a trigger in the sentence can fire there.
+                let triggered = hits.iter().fold(0u64, |mask, hit| match hit.what {
+                    What::Trigger { event, .. } => mask | 1 << event,
+                    _ => mask,
+                }) & !blocked;
+                if triggered == 0 {
+                    continue;
+                }
+                let mentions = slice_mentions(field.mentions, span.start, span.end);
                 for event_index in 0..model.events.len() {
                     let event_id = event_index as u16;
-                    if blocked & (1 << event_id) != 0 {
+                    if triggered & (1 << event_id) == 0 {
                         continue;
                     }
                     let already = found.iter().any(|f| f.event == event_id);
@@ -363,7 +431,7 @@ impl Tagger {
         }
 
         let (mut status, mut cued) = status(model, field, span, hits, trigger);
-        if !cued && dates::mentions_future(&field.lowered, hits, published) {
+        if !cued && dates::mentions_future(field.lowered, hits, published) {
             // "elections in October", "le 12 octobre" in an article from September.
             status = EventStatus::Planned;
             cued = true;
@@ -372,7 +440,7 @@ impl Tagger {
         let actors = self.actors(
             model, hits, mentions, event, event_id, trigger, before, after, &location,
         );
-        let date = dates::resolve(&field.lowered, hits, published, status);
+        let date = dates::resolve(field.lowered, hits, published, status);
 
         // Explainable score: trigger strength, then context, named countries, title.
         let mut confidence = if weak { 0.45 } else { 0.6 };
@@ -477,9 +545,7 @@ impl Tagger {
             })
         };
         let cued: Vec<Option<RoleId>> = (0..mentions.len()).map(cue_role).collect();
-        let location_role = event
-            .location
-            .filter(|role| !cued.contains(&Some(*role)));
+        let location_role = event.location.filter(|role| !cued.contains(&Some(*role)));
         let mut people: Vec<Actor> = Vec::new();
         // (actor, strength of the evidence for its role)
         let mut countries: Vec<(Actor, u8)> = Vec::new();

@@ -7,18 +7,74 @@ use std::collections::HashSet;
 /// result is valid in the input and points at the same character: matches found in
 /// the lowered text need no offset map.
 pub(crate) fn lower_aligned(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let mut lower = c.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
-            _ => out.push(c),
-        }
-    }
+    let mut out = String::new();
+    lower_aligned_into(text, &mut out);
     out
+}
+
+/// [`lower_aligned`] into a reused buffer.
+pub(crate) fn lower_aligned_into(text: &str, out: &mut String) {
+    out.clear();
+    out.reserve(text.len());
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
+    let table = lower_table();
+    for c in text.chars() {
+        let code = c as u32;
+        let lowered = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else if code < 0x1_0000 {
+            match &table[(code >> 8) as usize] {
+                None => c,
+                Some(block) => {
+                    char::from_u32(u32::from(block[(code & 0xff) as usize])).unwrap_or(c)
+                }
+            }
+        } else {
+            lower_char(c)
+        };
+        out.push(lowered);
+    }
+}
+
+/// The aligned lowercase form of one char.
+fn lower_char(c: char) -> char {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+        _ => c,
+    }
+}
+
+/// One 256-char block of the Basic Multilingual Plane: each char's aligned lowercase form.
+type LowerBlock = Box<[u16; 256]>;
+
+/// Aligned lowercase forms of the Basic Multilingual Plane, per 256-char block, built
+/// once: the standard library's case tables cost a binary search per char, which
+/// made lowering most of the work on CJK and Cyrillic text. Blocks where no char
+/// changes (CJK, Arabic, kana) are `None`, so the table stays near 20 KB.
+fn lower_table() -> &'static [Option<LowerBlock>] {
+    static TABLE: std::sync::OnceLock<Vec<Option<LowerBlock>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..256u32)
+            .map(|block| {
+                let mut forms = [0u16; 256];
+                let mut changed = false;
+                for (i, form) in forms.iter_mut().enumerate() {
+                    let code = (block << 8) | i as u32;
+                    // Surrogates are not chars; their slots are never read.
+                    let lowered = char::from_u32(code).map_or(code, |c| lower_char(c) as u32);
+                    changed |= lowered != code;
+                    // A same-length lowercase form of a BMP char is in the BMP.
+                    *form = u16::try_from(lowered).unwrap_or(code as u16);
+                }
+                changed.then(|| Box::new(forms))
+            })
+            .collect()
+    })
 }
 
 /// One sentence of a field: byte range (valid in the original and lowered text)
@@ -49,25 +105,39 @@ pub(crate) fn sentences(
     out: &mut Vec<Span>,
 ) {
     out.clear();
+    let bytes = text.as_bytes();
     let mut seg_start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Only these bytes start a terminator ('.', '!', '?', '\n', or the first byte
+        // of '؟', '。', '！', '？'); they are never inside another char, so the scan
+        // decodes a char only where a sentence may end.
+        if !matches!(bytes[i], b'.' | b'!' | b'?' | b'\n' | 0xD8 | 0xE3 | 0xEF) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let after = i + c.len_utf8();
+        let mut resume = after;
         let split_at = if is_hard_terminator(c) {
             Some(after)
         } else if matches!(c, '.' | '!' | '?') {
             // Swallow closing quotes so they stay with their sentence.
             let mut end = after;
-            while let Some(&(j, q)) = chars.peek() {
+            let mut next = None;
+            for q in text[after..].chars() {
                 if !is_closing(q) {
+                    next = Some(q);
                     break;
                 }
-                end = j + q.len_utf8();
-                chars.next();
+                end += q.len_utf8();
             }
-            match chars.peek() {
+            resume = end;
+            match next {
                 None => Some(end),
-                Some(&(_, next)) if next.is_whitespace() => {
+                Some(next) if next.is_whitespace() => {
                     if c == '.' && !period_ends_sentence(text, lowered, i, end, abbreviations) {
                         None
                     } else {
@@ -83,6 +153,7 @@ pub(crate) fn sentences(
             push_trimmed(text, seg_start, end, out);
             seg_start = end;
         }
+        i = resume;
     }
     push_trimmed(text, seg_start, text.len(), out);
 }
@@ -181,6 +252,14 @@ mod tests {
         let lowered = lower_aligned(text);
         assert_eq!(lowered.len(), text.len());
         assert!(lowered.starts_with("пекин"));
+    }
+
+    #[test]
+    fn table_lowering_matches_char_lowering() {
+        let text = "ÀÉÎ Ωμέγα ДЖУЛИЯ ǅ Ⅻ Ⓐ Ꭰ Ა İ ẞ 𐐀 北京 ＡＢＣ";
+        let expected: String = text.chars().map(lower_char).collect();
+        assert_eq!(lower_aligned(text), expected);
+        assert!(lower_aligned(text).starts_with("àéî ωμέγα джулия ǆ ⅻ ⓐ"));
     }
 
     #[test]

@@ -248,7 +248,9 @@ fn run_once(
                 language: languages[i % languages.len()].clone(),
                 exact: rng.random(),
                 simhash: rng.random(),
-                lead: Some(rng.random()),
+                lead: None,
+                sketch: Some(rng.random()),
+                bands: Some(rng.random()),
                 // Spread over the last hour: all inside any window.
                 admitted_at: now - (i % 3600) as i64,
             };

@@ -33,7 +33,9 @@ impl Config {
     pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
         let default = Path::new(DEFAULT_CONFIG);
         let file = match path {
-            Some(path) if !path.exists() => anyhow::bail!("config file {} not found", path.display()),
+            Some(path) if !path.exists() => {
+                anyhow::bail!("config file {} not found", path.display())
+            }
             Some(path) => Some(path),
             None => default.exists().then_some(default),
         };

@@ -26,7 +26,10 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
     let (input, input_len) = open_input(&args.input)?;
     let mut output = open_output(&args.output)?;
     let progress = progress_bar(input_len);
-    let metrics_addr = args.metrics_addr.as_deref().or(config.metrics.addr.as_deref());
+    let metrics_addr = args
+        .metrics_addr
+        .as_deref()
+        .or(config.metrics.addr.as_deref());
     let health = Health::new();
     // Kept alive until the end of the run; dropping it stops the endpoint.
     let _endpoint = match metrics_addr {
@@ -45,7 +48,9 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
     let mut line_number = 0u64;
     loop {
         line.clear();
-        let read = reader.read_until(b'\n', &mut line).context("cannot read input")?;
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .context("cannot read input")?;
         if read == 0 {
             break;
         }
@@ -108,14 +113,16 @@ impl ProcessMetrics {
         let lang_seconds = spent(0) + spent(1);
         let language = match outcome {
             Outcome::Rejected(rejection) => {
-                self.lang.record(RecordOutcome::Rejected, bytes, lang_seconds);
+                self.lang
+                    .record(RecordOutcome::Rejected, bytes, lang_seconds);
                 self.lang.dlq(rejection.error.code);
                 return;
             }
             Outcome::Enriched(article) => article.language.as_ref(),
             Outcome::Duplicate(duplicate) => duplicate.language.as_ref(),
         };
-        self.lang.record(RecordOutcome::Forwarded, bytes, lang_seconds);
+        self.lang
+            .record(RecordOutcome::Forwarded, bytes, lang_seconds);
         if let Some(language) = language {
             self.lang.language(&language.code);
         }

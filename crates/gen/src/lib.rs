@@ -248,6 +248,14 @@ struct Original {
     paragraphs: Vec<Vec<String>>,
 }
 
+/// A language with fewer sentences than this would repeat sentences across articles, so
+/// that independent articles looked like near duplicates of each other: its sentences
+/// are varied word by word (characters for scripts written without spaces).
+const SMALL_SOURCE: usize = 500;
+
+/// Share of the words of a varied sentence replaced by another word of the language.
+const VARIED_SHARE: f64 = 0.5;
+
 /// Originals remembered for copying; recent ones, as syndication happens within hours.
 const POOL: usize = 256;
 
@@ -256,6 +264,8 @@ const POOL: usize = 256;
 pub struct Generator {
     config: GeneratorConfig,
     texts: Vec<(String, Vec<String>)>,
+    /// Words (or characters) of each small source, for varying its sentences.
+    vocabulary: Vec<Vec<String>>,
     weights_total: f64,
     rng: StdRng,
     produced: usize,
@@ -293,9 +303,14 @@ impl Generator {
         if texts.is_empty() {
             return Err(Error::EmptyMix);
         }
+        let vocabulary = texts
+            .iter()
+            .map(|(_, sentences)| vocabulary_of(sentences))
+            .collect();
         Ok(Generator {
             config: config.clone(),
             texts,
+            vocabulary,
             weights_total,
             rng: StdRng::seed_from_u64(config.seed),
             produced: 0,
@@ -316,7 +331,31 @@ impl Generator {
 
     fn sentence(&mut self, language: usize) -> String {
         let sentences = &self.texts[language].1;
-        sentences.choose(&mut self.rng).cloned().unwrap_or_default()
+        let sentence = sentences.choose(&mut self.rng).cloned().unwrap_or_default();
+        let words = &self.vocabulary[language];
+        if sentences.len() >= SMALL_SOURCE || words.is_empty() {
+            return sentence;
+        }
+        let rng = &mut self.rng;
+        let mut pick = |original: &str| -> String {
+            match words.choose(rng) {
+                Some(word) if rng.random_bool(VARIED_SHARE) => word.clone(),
+                _ => original.to_string(),
+            }
+        };
+        if sentence.contains(' ') {
+            sentence
+                .split(' ')
+                .map(&mut pick)
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            let mut buffer = [0u8; 4];
+            sentence
+                .chars()
+                .map(|c| pick(c.encode_utf8(&mut buffer)))
+                .collect()
+        }
     }
 
     fn new_original(&mut self, number: usize) -> Original {
@@ -528,6 +567,33 @@ fn headline(sentence: &str) -> String {
     } else {
         trimmed.chars().take(20).collect()
     }
+}
+
+/// The words of a small source (its characters when it is written without spaces);
+/// empty for a large source, whose sentences are used as they are.
+fn vocabulary_of(sentences: &[String]) -> Vec<String> {
+    if sentences.len() >= SMALL_SOURCE {
+        return Vec::new();
+    }
+    let spaced = sentences.iter().any(|s| s.contains(' '));
+    let mut words: Vec<String> = if spaced {
+        sentences
+            .iter()
+            .flat_map(|s| s.split(' '))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    } else {
+        sentences
+            .iter()
+            .flat_map(|s| s.chars())
+            .filter(|c| c.is_alphabetic())
+            .map(String::from)
+            .collect()
+    };
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// The sentences of one language: from `dir/<code>.txt` when it exists, else built in.

@@ -323,11 +323,22 @@ impl Tagger {
                         continue;
                     }
                     let already = found.iter().any(|f| f.event == event_id);
-                    let Some(sighting) = self.sighting(
+                    let Some(mut sighting) = self.sighting(
                         model, field, span, hits, mentions, event_id, already, published,
                     ) else {
                         continue;
                     };
+                    // The sentence text and date are built only when `merge` keeps them.
+                    let existing = found.iter().find(|f| f.event == event_id);
+                    let leads = existing
+                        .is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
+                    if leads {
+                        sighting.evidence.text = field.text[span.start..span.end].to_string();
+                    }
+                    if leads || existing.is_some_and(|e| e.date.is_none()) {
+                        sighting.date =
+                            dates::resolve(field.lowered, hits, published, sighting.status);
+                    }
                     order += 1;
                     merge(&mut found, sighting, event_id, order);
                 }
@@ -440,7 +451,6 @@ impl Tagger {
         let actors = self.actors(
             model, hits, mentions, event, event_id, trigger, before, after, &location,
         );
-        let date = dates::resolve(field.lowered, hits, published, status);
 
         // Explainable score: trigger strength, then context, named countries, title.
         let mut confidence = if weak { 0.45 } else { 0.6 };
@@ -460,14 +470,14 @@ impl Tagger {
                 field: field.name.to_string(),
                 start: span.char_start,
                 end: span.char_end,
-                text: field.text[span.start..span.end].to_string(),
+                text: String::new(),
             },
             actors,
             location: location.map(|m| self.place(m.entity)),
             city: location.is_some_and(|m| {
                 self.gazetteer.entities[m.entity as usize].kind == EntityKind::Place
             }),
-            date,
+            date: None,
             order: 0,
             cued,
             title_only: field.name == "title",
@@ -565,10 +575,23 @@ impl Tagger {
                     Some(role) if after_trigger => (Some(role), 1),
                     _ => continue,
                 }
-            } else if after_trigger {
-                (after.or(event.after), 0)
             } else {
-                (before.or(event.before), 0)
+                let side = if after_trigger {
+                    after.or(event.after)
+                } else {
+                    before.or(event.before)
+                };
+                // The host of a visit is the location's country when one is given:
+                // another country on the host's side of the trigger is a fellow guest.
+                let other = if after_trigger {
+                    before.or(event.before)
+                } else {
+                    after.or(event.after)
+                };
+                match (location_country, location_role) {
+                    (Some(_), Some(role)) if side == Some(role) => (other, 0),
+                    _ => (side, 0),
+                }
             };
             let role = role.map(|r| model.roles[r as usize].clone());
             if entity.kind == EntityKind::Person && !people.iter().any(|p| p.name == entity.name) {
@@ -678,6 +701,9 @@ fn status(
     }
 }
 
+/// How much more confident a later sighting must be to take the lead.
+const LEAD_MARGIN: f64 = 0.2;
+
 /// Keeps the leading sighting of each event type and gathers every sighting's actors.
 /// News puts the event first (title, lead), later sentences add background, so a
 /// later sighting takes the lead only when it is clearly stronger. A city found in
@@ -697,7 +723,7 @@ fn merge(found: &mut Vec<Found>, mut sighting: Found, event: u16, order: usize) 
             existing.cued = sighting.cued;
         }
     }
-    if sighting.confidence >= existing.confidence + 0.2 {
+    if sighting.confidence >= existing.confidence + LEAD_MARGIN {
         std::mem::swap(&mut existing.actors, &mut actors);
         existing.status = sighting.status;
         existing.cued = sighting.cued;

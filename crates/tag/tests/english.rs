@@ -55,6 +55,35 @@ fn seed_shaped_article_is_a_planned_parade_and_visit_with_three_leaders() {
 }
 
 #[test]
+fn a_leader_attending_alongside_another_guest_does_not_make_that_guest_the_host() {
+    let tagging = tag(
+        "en",
+        "Kim Jong Un to attend Beijing military parade alongside Putin",
+        "North Korean leader Kim Jong Un is expected to travel to Beijing next week to watch \
+         a military parade, joining Russian President Vladimir Putin and other foreign leaders.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(role(visit, "PRK"), Some("visitor"));
+    assert_eq!(role(visit, "RUS"), Some("visitor"));
+    assert_eq!(role(visit, "CHN"), Some("host"));
+    let putin = visit.actors.iter().find(|a| a.name == "Vladimir Putin");
+    assert_eq!(putin.and_then(|a| a.role.as_deref()), Some("visitor"));
+}
+
+#[test]
+fn a_country_after_the_trigger_is_a_guest_when_the_visit_is_located_elsewhere() {
+    // The location names the host; Trump, after the trigger, is not it.
+    let tagging = tag(
+        "en",
+        "Meloni visits Kyiv",
+        "Italian Prime Minister Giorgia Meloni visited Donald Trump's ally Ukraine in Kyiv.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(role(visit, "UKR"), Some("host"));
+    assert_eq!(role(visit, "USA"), Some("visitor"));
+}
+
+#[test]
 fn the_real_seed_is_tagged_as_the_issue_requires() {
     let dir = data_dir().join("../../shared/seeds");
     let Ok(entries) = std::fs::read_dir(&dir) else {

@@ -46,18 +46,26 @@ fn main() {
     let default = Detector::new(&LangConfig::default());
     let no_shortcut = Detector::new(&LangConfig {
         script_shortcut: false,
+        function_word_shortcut: false,
+        ..LangConfig::default()
+    });
+    let no_words = Detector::new(&LangConfig {
+        function_word_shortcut: false,
         ..LangConfig::default()
     });
     let allowlisted = Detector::new(&LangConfig {
         allowlist: codes.iter().filter_map(|c| c.parse().ok()).collect(),
         ..LangConfig::default()
     });
-    let variants: [Variant; 4] = [
+    let variants: [Variant; 5] = [
         ("whatlang::detect", &|text| {
             whatlang::detect(text).map_or("und".into(), |info| code_of(info.lang()).into())
         }),
         ("Detector (no shortcut)", &|text| {
             no_shortcut.detect("", text).code
+        }),
+        ("Detector (no function words)", &|text| {
+            no_words.detect("", text).code
         }),
         ("Detector (default)", &|text| default.detect("", text).code),
         ("Detector (allowlist = these 20)", &|text| {
@@ -82,6 +90,10 @@ fn main() {
         }
         println!("{:>9.4}", right as f64 / total.max(1) as f64);
     }
+
+    shortcut_report("single sentences", &sets, &default, &allowlisted, |l| {
+        l.to_string()
+    });
 
     // 3 KB articles: sentences of one language joined until the body passes 3,000 bytes.
     let articles: Vec<(String, String)> = sets
@@ -119,12 +131,41 @@ fn main() {
         })
     };
     let (short_512, short_256) = (short(512), short(256));
-    let timed: [Variant; 6] = [
+    let article_sets: Vec<(String, Vec<String>)> = sets
+        .iter()
+        .map(|(code, _)| {
+            let bodies = articles
+                .iter()
+                .filter(|(c, _)| c == code)
+                .map(|(_, body)| body.clone())
+                .collect();
+            (code.clone(), bodies)
+        })
+        .collect();
+    shortcut_report(
+        "3 KB articles (first 1 KB)",
+        &article_sets,
+        &default,
+        &allowlisted,
+        prefix_1k,
+    );
+    per_language_times(
+        &article_sets,
+        &[
+            ("no function words", &no_words),
+            ("default", &default),
+            ("allowlist 20", &allowlisted),
+        ],
+    );
+    let timed: [Variant; 7] = [
         ("whatlang::detect on first 1 KB", &|text| {
             whatlang::detect(&prefix_1k(text)).map_or("und".into(), |i| code_of(i.lang()).into())
         }),
         ("Detector (no shortcut)", &|text| {
             no_shortcut.detect("", text).code
+        }),
+        ("Detector (no function words)", &|text| {
+            no_words.detect("", text).code
         }),
         ("Detector (default)", &|text| default.detect("", text).code),
         ("Detector (allowlist = these 20)", &|text| {
@@ -153,5 +194,64 @@ fn main() {
             best * 1e6 / articles.len() as f64,
             right as f64 / articles.len() as f64
         );
+    }
+}
+
+/// How many texts the function-word shortcut decides alone, and how many of those right.
+fn shortcut_report(
+    what: &str,
+    sets: &[(String, Vec<String>)],
+    default: &Detector,
+    allowlisted: &Detector,
+    prefix: impl Fn(&str) -> String,
+) {
+    for (name, detector) in [("default", default), ("allowlist 20", allowlisted)] {
+        let (mut taken, mut right, mut total) = (0usize, 0usize, 0usize);
+        print!("function-word shortcut on {what}, {name}: taken/right per language:");
+        for (code, texts) in sets {
+            let (mut t, mut r) = (0, 0);
+            for text in texts {
+                if let Some(answer) = detector.function_word_code(&prefix(text)) {
+                    t += 1;
+                    r += usize::from(answer == code);
+                }
+            }
+            print!(" {code} {t}/{r}");
+            taken += t;
+            right += r;
+            total += texts.len();
+        }
+        println!(
+            "\n  taken {taken} of {total} ({:.1}%), accuracy when taken {:.4}",
+            100.0 * taken as f64 / total.max(1) as f64,
+            right as f64 / taken.max(1) as f64
+        );
+    }
+}
+
+/// Median of 5 timings of each detector per language, in µs per article.
+fn per_language_times(sets: &[(String, Vec<String>)], detectors: &[(&str, &Detector)]) {
+    println!("\nµs per 3 KB article per language (median of 5 runs)");
+    print!("{:<20}", "detector");
+    for (code, _) in sets {
+        print!("{code:>7}");
+    }
+    println!();
+    for (name, detector) in detectors {
+        print!("{name:<20}");
+        for (_, bodies) in sets {
+            let mut runs: Vec<f64> = (0..5)
+                .map(|_| {
+                    let start = Instant::now();
+                    for body in bodies {
+                        std::hint::black_box(detector.detect("", body));
+                    }
+                    start.elapsed().as_secs_f64() * 1e6 / bodies.len().max(1) as f64
+                })
+                .collect();
+            runs.sort_by(f64::total_cmp);
+            print!("{:>7.1}", runs[2]);
+        }
+        println!();
     }
 }

@@ -18,11 +18,25 @@
 //!    dominated by comparing the text's trigrams with 300 trigrams of every candidate
 //!    language, so an allowlist of the languages a deployment actually receives is the
 //!    main speed lever for Latin text (37 candidate languages without one).
-//! 4. A text with fewer than `min_chars` letters gets its best guess with
+//! 4. Before whatlang, the *function-word shortcut* ([`function_words`], on by default
+//!    with `function_word_shortcut`): a Latin, Cyrillic or Arabic text whose prefix holds
+//!    at least 12 hits on one allowed language's most frequent function words, at least a
+//!    tenth of its tokens, and at least 3 times as many hits as any other candidate on the
+//!    words they do not share, is decided from those counts; anything weaker falls back to
+//!    whatlang exactly as before. The confidence is the weakest pairwise margin
+//!    (`1 - theirs / ours`, so at least 0.67 for a decision), and such a decision is
+//!    reliable when the text has `min_chars` letters. On 3 KB news articles it decides
+//!    nearly all Latin/Cyrillic/Arabic texts at a few µs instead of ~100 µs; single
+//!    sentences mostly fall back.
+//! 5. A text with fewer than `min_chars` letters gets its best guess with
 //!    `reliable: false`; a text without any letter is `und`.
 #![deny(missing_docs)]
 
+pub mod function_words;
+
 use std::fmt;
+
+use function_words::FunctionWords;
 
 use newsflow_record::Language;
 use serde::{Deserialize, Serialize};
@@ -47,6 +61,14 @@ pub struct LangConfig {
     /// alone, without calling whatlang.
     #[serde(default = "default_script_shortcut")]
     pub script_shortcut: bool,
+    /// Decide Latin, Cyrillic and Arabic texts from function-word counts when the
+    /// evidence is strong (see [`function_words`]), without calling whatlang.
+    #[serde(default = "default_function_word_shortcut")]
+    pub function_word_shortcut: bool,
+}
+
+fn default_function_word_shortcut() -> bool {
+    true
 }
 
 fn default_prefix_bytes() -> usize {
@@ -68,6 +90,7 @@ impl Default for LangConfig {
             min_chars: default_min_chars(),
             allowlist: Vec::new(),
             script_shortcut: default_script_shortcut(),
+            function_word_shortcut: default_function_word_shortcut(),
         }
     }
 }
@@ -138,6 +161,8 @@ pub struct Detector {
     script_shortcut: bool,
     /// `None` means every language is allowed.
     allowed: Option<Vec<Lang>>,
+    /// `None` when the shortcut is off or no allowed language has a list.
+    function_words: Option<FunctionWords>,
     whatlang: whatlang::Detector,
 }
 
@@ -153,11 +178,21 @@ impl Detector {
             Some(langs) => whatlang::Detector::with_allowlist(langs.clone()),
             None => whatlang::Detector::new(),
         };
+        let function_words = if config.function_word_shortcut {
+            FunctionWords::new(|lang| {
+                allowed
+                    .as_ref()
+                    .is_none_or(|allowed| allowed.contains(&lang))
+            })
+        } else {
+            None
+        };
         Detector {
             prefix_bytes: config.prefix_bytes.max(1),
             min_chars: config.min_chars,
             script_shortcut: config.script_shortcut,
             allowed,
+            function_words,
             whatlang,
         }
     }
@@ -185,6 +220,9 @@ impl Detector {
                 return language(lang, script, confidence, long_enough && confidence >= 1.0);
             }
         }
+        if let Some((lang, script, confidence)) = self.function_word_verdict(text, &counts) {
+            return language(lang, script, confidence, long_enough);
+        }
         match self.whatlang.detect(text) {
             Some(info) => language(
                 info.lang(),
@@ -197,6 +235,35 @@ impl Detector {
                 None => Language::undetermined("Zyyy"),
             },
         }
+    }
+
+    /// The code the function-word shortcut alone would answer for `text` (already cut to
+    /// a prefix), `None` when it would fall back to whatlang: for evaluating the shortcut.
+    pub fn function_word_code(&self, text: &str) -> Option<&'static str> {
+        let counts = ScriptCounts::of(text);
+        self.function_word_verdict(text, &counts)
+            .map(|(lang, _, _)| code_of(lang))
+    }
+
+    /// The function-word shortcut's decision, when the text is mostly in the script of
+    /// the language it picks.
+    fn function_word_verdict(
+        &self,
+        text: &str,
+        counts: &ScriptCounts,
+    ) -> Option<function_words::Verdict> {
+        let words = self.function_words.as_ref()?;
+        let script_letters = |script| match script {
+            Script::Latin => counts.latin,
+            Script::Cyrillic => counts.cyrillic,
+            Script::Arabic => counts.arabic,
+            _ => 0,
+        };
+        let dominant = [Script::Latin, Script::Cyrillic, Script::Arabic]
+            .into_iter()
+            .find(|&script| 2 * script_letters(script) > counts.letters())?;
+        let verdict = words.decide(text)?;
+        (verdict.1 == dominant).then_some(verdict)
     }
 
     fn is_allowed(&self, lang: Lang) -> bool {

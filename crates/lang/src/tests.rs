@@ -161,3 +161,68 @@ fn every_whatlang_language_has_a_record_code() {
         assert_eq!(code.parse::<LangCode>().map(LangCode::lang), Ok(lang));
     }
 }
+
+/// A news paragraph repeated into an article body long enough for the shortcut.
+fn article(paragraph: &str) -> String {
+    paragraph.repeat(4)
+}
+
+#[test]
+fn spanish_article_is_decided_by_function_words_not_as_portuguese() {
+    let detector = Detector::new(&LangConfig::default());
+    let body = article("El ministro de Asuntos Exteriores llegó el martes a la capital para dos días de conversaciones con su homólogo sobre el comercio y la seguridad, según dijeron los funcionarios del gobierno, que también hablaron de la energía. ");
+    assert_eq!(detector.function_word_code(&body), Some("es"));
+    let language = detector.detect("", &body);
+    assert_eq!(language.code, "es");
+    assert!(language.reliable);
+    assert!(language.confidence >= 1.0 - 1.0 / function_words::MIN_RATIO as f64);
+}
+
+#[test]
+fn portuguese_article_is_decided_as_portuguese_not_spanish() {
+    let detector = Detector::new(&LangConfig::default());
+    let body = article("O ministro dos Negócios Estrangeiros chegou na terça-feira à capital para dois dias de conversações com o seu homólogo sobre o comércio e a segurança, disseram os responsáveis do governo, que também falaram da energia. ");
+    assert_eq!(detector.function_word_code(&body), Some("pt"));
+    assert_eq!(detector.detect("", &body).code, "pt");
+}
+
+#[test]
+fn russian_and_ukrainian_articles_are_told_apart() {
+    let detector = Detector::new(&LangConfig::default());
+    let russian = article("Министр иностранных дел прибыл во вторник в столицу, и это был его первый визит. Он сказал, что переговоры о торговле и безопасности были полезными, но не все вопросы решены, как и после прошлой встречи. ");
+    let ukrainian = article("Міністр закордонних справ прибув у вівторок до столиці, і це був його перший візит. Він сказав, що переговори про торгівлю та безпеку були корисними, але не всі питання вирішені, як і після минулої зустрічі. ");
+    assert_eq!(detector.function_word_code(&russian), Some("ru"));
+    assert_eq!(detector.function_word_code(&ukrainian), Some("uk"));
+    assert_eq!(detector.detect("", &russian).code, "ru");
+    assert_eq!(detector.detect("", &ukrainian).code, "uk");
+}
+
+#[test]
+fn short_sentence_falls_back_to_whatlang() {
+    let detector = Detector::new(&LangConfig::default());
+    for (code, text) in SAMPLES.iter().take(4) {
+        assert_eq!(detector.function_word_code(text), None, "{text}");
+        assert_eq!(detector.detect("", text).code, *code);
+    }
+}
+
+#[test]
+fn shortcut_answers_only_allowed_languages() {
+    let body = article("El ministro de Asuntos Exteriores llegó el martes a la capital para dos días de conversaciones con su homólogo sobre el comercio y la seguridad, según dijeron los funcionarios del gobierno, que también hablaron de la energía. ");
+    let detector = Detector::new(&LangConfig {
+        allowlist: vec!["pt".parse().unwrap(), "en".parse().unwrap()],
+        ..LangConfig::default()
+    });
+    assert_ne!(detector.function_word_code(&body), Some("es"));
+    assert_ne!(detector.detect("", &body).code, "es");
+}
+
+#[test]
+fn function_word_shortcut_can_be_switched_off() {
+    let config: LangConfig = toml::from_str("function_word_shortcut = false").unwrap();
+    let detector = Detector::new(&config);
+    let body = article("The foreign minister arrived in the capital on Tuesday for two days of talks with his counterpart, and officials said that the talks were about trade and security. ");
+    assert_eq!(detector.function_word_code(&body), None);
+    assert_eq!(detector.detect("", &body).code, "en");
+    assert!(LangConfig::default().function_word_shortcut);
+}

@@ -10,9 +10,7 @@ use serde_json::{Map, Value};
 const LANGUAGES: &[&str] = &["en", "fr", "ru", "zh", "ja", "ar"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .map_or(Ok(10), |a| a.parse())?;
+    let rounds: usize = std::env::args().nth(1).map_or(Ok(10), |a| a.parse())?;
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let tagger = Tagger::load(&TagConfig::default(), &root.join("config"))?;
     let text = std::fs::read_to_string(root.join("tests/eval/articles.jsonl"))?;
@@ -70,6 +68,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             events += tagger.tag(article).events.len();
         }
     }
-    println!("{} articles tagged, {events} events", rounds * articles.len());
+    println!(
+        "{} articles tagged, {events} events",
+        rounds * articles.len()
+    );
     Ok(())
 }

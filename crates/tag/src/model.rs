@@ -10,7 +10,7 @@ use newsflow_record::EventStatus;
 use crate::config::LoadError;
 use crate::gazetteer::Gazetteer;
 use crate::rules::{RuleFile, Side};
-use crate::text::{left_ok, lower_aligned, right_ok};
+use crate::text::{is_alnum, left_ok, lower_aligned, right_ok};
 
 /// Role names are interned: an index into [`LangModel::roles`].
 pub(crate) type RoleId = u16;
@@ -383,7 +383,7 @@ fn follow_tail(lowered: &str, mut pos: usize, tail: &[String]) -> Option<usize> 
     for segment in tail {
         pos += lowered[pos..]
             .char_indices()
-            .find(|&(_, c)| !c.is_alphanumeric())
+            .find(|&(_, c)| !is_alnum(c))
             .map_or(lowered.len() - pos, |(i, _)| i);
         if !lowered[pos..].starts_with(segment.as_str()) {
             return None;

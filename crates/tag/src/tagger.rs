@@ -45,14 +45,25 @@ struct Mention {
     entity: u32,
 }
 
+/// An actor of a sighting, borrowed from the gazetteer: the owned [`Actor`] is made
+/// only for the events an article reports, not for every sighting along the way.
+#[derive(Clone, Copy)]
+struct Cast<'g> {
+    name: &'g str,
+    person: bool,
+    country: &'g str,
+    role: Option<RoleId>,
+}
+
 /// The best sighting so far of one event type in an article.
-struct Found {
+struct Found<'g> {
     event: u16,
     confidence: f64,
     status: EventStatus,
     evidence: Evidence,
-    actors: Vec<Actor>,
-    location: Option<Place>,
+    actors: Vec<Cast<'g>>,
+    /// Entity of the location.
+    location: Option<u32>,
     /// The location is a city, not just a country.
     city: bool,
     date: Option<String>,
@@ -141,6 +152,7 @@ impl Tagger {
             models.insert(rules.language.clone(), model);
         }
         let fallback = LangModel::entities_only(&gazetteer, &gazetteer_dir)?;
+        crate::text::warm_up();
         Ok(Tagger {
             gazetteer,
             models,
@@ -295,7 +307,7 @@ impl Tagger {
         fields: &[Field<'_>; 2],
         published: Option<NaiveDate>,
     ) -> Vec<Event> {
-        let mut found: Vec<Found> = Vec::new();
+        let mut found: Vec<Found<'_>> = Vec::new();
         // Confusers in the title ("Pride parade", "new war film") rule their event out
         // for the whole article.
         let mut blocked = 0u64;
@@ -330,8 +342,8 @@ impl Tagger {
                     };
                     // The sentence text and date are built only when `merge` keeps them.
                     let existing = found.iter().find(|f| f.event == event_id);
-                    let leads = existing
-                        .is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
+                    let leads =
+                        existing.is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
                     if leads {
                         sighting.evidence.text = field.text[span.start..span.end].to_string();
                     }
@@ -371,8 +383,17 @@ impl Tagger {
                     confidence: f.confidence,
                     status: f.status,
                     evidence: f.evidence,
-                    actors: f.actors,
-                    location: f.location,
+                    actors: f
+                        .actors
+                        .iter()
+                        .map(|cast| Actor {
+                            name: cast.name.to_string(),
+                            kind: if cast.person { "person" } else { "country" }.into(),
+                            country: Some(cast.country.to_string()),
+                            role: cast.role.map(|r| model.roles[r as usize].clone()),
+                        })
+                        .collect(),
+                    location: f.location.map(|entity| self.place(entity)),
                     date: f.date,
                 }
             })
@@ -381,8 +402,8 @@ impl Tagger {
 
     /// The event in one sentence, if its rules fire there.
     #[allow(clippy::too_many_arguments)]
-    fn sighting(
-        &self,
+    fn sighting<'g>(
+        &'g self,
         model: &LangModel,
         field: &Field<'_>,
         span: &Span,
@@ -391,7 +412,7 @@ impl Tagger {
         event_id: u16,
         already: bool,
         published: Option<NaiveDate>,
-    ) -> Option<Found> {
+    ) -> Option<Found<'g>> {
         let mut trigger: Option<&Hit> = None;
         let mut context = false;
         for hit in hits {
@@ -449,7 +470,7 @@ impl Tagger {
         }
         let location = self.location(field, hits, mentions, trigger);
         let actors = self.actors(
-            model, hits, mentions, event, event_id, trigger, before, after, &location,
+            hits, mentions, event, event_id, trigger, before, after, &location,
         );
 
         // Explainable score: trigger strength, then context, named countries, title.
@@ -473,7 +494,7 @@ impl Tagger {
                 text: String::new(),
             },
             actors,
-            location: location.map(|m| self.place(m.entity)),
+            location: location.map(|m| m.entity),
             city: location.is_some_and(|m| {
                 self.gazetteer.entities[m.entity as usize].kind == EntityKind::Place
             }),
@@ -527,9 +548,8 @@ impl Tagger {
     /// the location's country (unless a cue already named who holds that role), then
     /// the trigger's side. A country keeps the strongest role any mention gives it.
     #[allow(clippy::too_many_arguments)]
-    fn actors(
-        &self,
-        model: &LangModel,
+    fn actors<'g>(
+        &'g self,
         hits: &[Hit],
         mentions: &[Mention],
         event: &crate::model::EventType,
@@ -538,7 +558,7 @@ impl Tagger {
         before: Option<RoleId>,
         after: Option<RoleId>,
         location: &Option<Mention>,
-    ) -> Vec<Actor> {
+    ) -> Vec<Cast<'g>> {
         let location_country =
             location.map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
         let cue_role = |i: usize| {
@@ -556,9 +576,9 @@ impl Tagger {
         };
         let cued: Vec<Option<RoleId>> = (0..mentions.len()).map(cue_role).collect();
         let location_role = event.location.filter(|role| !cued.contains(&Some(*role)));
-        let mut people: Vec<Actor> = Vec::new();
+        let mut people: Vec<Cast<'g>> = Vec::new();
         // (actor, strength of the evidence for its role)
-        let mut countries: Vec<(Actor, u8)> = Vec::new();
+        let mut countries: Vec<(Cast<'g>, u8)> = Vec::new();
         for (i, mention) in mentions.iter().enumerate() {
             let entity = &self.gazetteer.entities[mention.entity as usize];
             let is_place = entity.kind == EntityKind::Place;
@@ -593,18 +613,17 @@ impl Tagger {
                     _ => (side, 0),
                 }
             };
-            let role = role.map(|r| model.roles[r as usize].clone());
             if entity.kind == EntityKind::Person && !people.iter().any(|p| p.name == entity.name) {
-                people.push(Actor {
-                    name: entity.name.clone(),
-                    kind: "person".into(),
-                    country: Some(entity.country.clone()),
-                    role: role.clone(),
+                people.push(Cast {
+                    name: &entity.name,
+                    person: true,
+                    country: &entity.country,
+                    role,
                 });
             }
             match countries
                 .iter_mut()
-                .find(|(c, _)| c.country.as_deref() == Some(&entity.country))
+                .find(|(c, _)| c.country == entity.country)
             {
                 Some((actor, held)) if strength > *held && role.is_some() => {
                     actor.role = role;
@@ -615,25 +634,23 @@ impl Tagger {
             }
         }
         if let (Some(code), Some(role)) = (location_country, location_role) {
-            if !countries
-                .iter()
-                .any(|(c, _)| c.country.as_deref() == Some(code))
-            {
-                countries.push((
-                    self.country_actor(code, Some(model.roles[role as usize].clone())),
-                    2,
-                ));
+            if !countries.iter().any(|(c, _)| c.country == code) {
+                countries.push((self.country_actor(code, Some(role)), 2));
             }
         }
         people.extend(countries.into_iter().map(|(c, _)| c));
         people
     }
 
-    fn country_actor(&self, code: &str, role: Option<String>) -> Actor {
-        Actor {
-            name: self.country_name(code),
-            kind: "country".into(),
-            country: Some(code.to_string()),
+    fn country_actor<'g>(&'g self, code: &'g str, role: Option<RoleId>) -> Cast<'g> {
+        Cast {
+            name: self
+                .gazetteer
+                .country_names
+                .get(code)
+                .map_or(code, String::as_str),
+            person: false,
+            country: code,
             role,
         }
     }
@@ -708,7 +725,7 @@ const LEAD_MARGIN: f64 = 0.2;
 /// News puts the event first (title, lead), later sentences add background, so a
 /// later sighting takes the lead only when it is clearly stronger. A city found in
 /// any sighting beats a country-only location.
-fn merge(found: &mut Vec<Found>, mut sighting: Found, event: u16, order: usize) {
+fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, order: usize) {
     let Some(existing) = found.iter_mut().find(|f| f.event == event) else {
         sighting.order = order;
         found.push(sighting);
@@ -749,7 +766,7 @@ fn merge(found: &mut Vec<Found>, mut sighting: Found, event: u16, order: usize) 
         let same = existing
             .actors
             .iter()
-            .any(|a| a.kind == actor.kind && a.name == actor.name);
+            .any(|a| a.person == actor.person && a.name == actor.name);
         if !same && existing.actors.len() < 12 {
             existing.actors.push(actor);
         }

@@ -15,29 +15,125 @@ pub(crate) fn lower_aligned(text: &str) -> String {
 /// [`lower_aligned`] into a reused buffer.
 pub(crate) fn lower_aligned_into(text: &str, out: &mut String) {
     out.clear();
-    out.reserve(text.len());
+    out.push_str(text);
+    out.make_ascii_lowercase();
     if text.is_ascii() {
-        out.push_str(text);
-        out.make_ascii_lowercase();
         return;
     }
+    // Copy, then rewrite only the few chars that change: most non-ASCII text is
+    // already lowercase (or caseless), and a same-length rewrite keeps offsets.
     let table = lower_table();
-    for c in text.chars() {
-        let code = c as u32;
-        let lowered = if c.is_ascii() {
-            c.to_ascii_lowercase()
-        } else if code < 0x1_0000 {
-            match &table[(code >> 8) as usize] {
-                None => c,
-                Some(block) => {
-                    char::from_u32(u32::from(block[(code & 0xff) as usize])).unwrap_or(c)
-                }
-            }
-        } else {
-            lower_char(c)
+    let caseless = caseless_leads();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let lead = bytes[i];
+        if lead < 0x80 {
+            i = next_non_ascii(bytes, i + 1);
+            continue;
+        }
+        let width = match lead {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
         };
-        out.push(lowered);
+        if caseless[lead as usize] {
+            i += width;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let lowered = table_lower(table, c);
+        if lowered != c {
+            let mut buf = [0u8; 4];
+            out.replace_range(i..i + c.len_utf8(), lowered.encode_utf8(&mut buf));
+        }
+        i += c.len_utf8();
     }
+}
+
+/// The first non-ASCII byte at or after `from` (or the end), eight bytes at a time.
+fn next_non_ascii(bytes: &[u8], mut from: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(word) = bytes.get(from..from + 8) {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(word);
+        let high = u64::from_le_bytes(chunk) & HIGH;
+        if high != 0 {
+            return from + (high.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while from < bytes.len() && bytes[from] < 0x80 {
+        from += 1;
+    }
+    from
+}
+
+fn table_lower(table: &[Option<LowerBlock>], c: char) -> char {
+    let code = c as u32;
+    if code < 0x1_0000 {
+        match &table[(code >> 8) as usize] {
+            None => c,
+            Some(block) => char::from_u32(u32::from(block[(code & 0xff) as usize])).unwrap_or(c),
+        }
+    } else {
+        lower_char(c)
+    }
+}
+
+/// UTF-8 lead bytes none of whose chars change when lowered (CJK, kana, Arabic):
+/// the lowering skips such chars without decoding them.
+fn caseless_leads() -> &'static [bool; 256] {
+    static LEADS: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
+    LEADS.get_or_init(|| {
+        let table = lower_table();
+        let mut leads = [false; 256];
+        // Two-byte leads cover 64 code points, three-byte leads 4096; four-byte
+        // chars are left to the per-char path.
+        for (lead, caseless) in leads.iter_mut().enumerate() {
+            let range = match lead {
+                0xC2..=0xDF => ((lead as u32 & 0x1F) << 6)..((lead as u32 & 0x1F) << 6) + 64,
+                0xE0..=0xEF => ((lead as u32 & 0x0F) << 12)..((lead as u32 & 0x0F) << 12) + 4096,
+                _ => continue,
+            };
+            *caseless = range
+                .filter_map(char::from_u32)
+                .all(|c| table_lower(table, c) == c);
+        }
+        leads
+    })
+}
+
+/// Builds the lazily made tables now, so that the first article does not pay for them.
+pub(crate) fn warm_up() {
+    caseless_leads();
+    is_alnum('\u{400}');
+}
+
+/// `char::is_alphanumeric`, from a table for the Basic Multilingual Plane: the
+/// standard library searches its Unicode tables for every non-ASCII char, and word
+/// boundary checks ask for many of them in Cyrillic and Arabic text.
+pub(crate) fn is_alnum(c: char) -> bool {
+    static BMP: std::sync::OnceLock<Box<[u64; 1024]>> = std::sync::OnceLock::new();
+    let code = c as u32;
+    if code < 0x80 {
+        return c.is_ascii_alphanumeric();
+    }
+    if code >= 0x1_0000 {
+        return c.is_alphanumeric();
+    }
+    let bits = BMP.get_or_init(|| {
+        let mut bits = Box::new([0u64; 1024]);
+        for code in 0..0x1_0000u32 {
+            if char::from_u32(code).is_some_and(char::is_alphanumeric) {
+                bits[(code >> 6) as usize] |= 1 << (code & 63);
+            }
+        }
+        bits
+    });
+    bits[(code >> 6) as usize] & (1 << (code & 63)) != 0
 }
 
 /// The aligned lowercase form of one char.
@@ -87,6 +183,44 @@ pub(crate) struct Span {
     pub char_end: usize,
 }
 
+/// Whether a byte may start a terminator: '.', '!', '?', '\n', or the first byte
+/// of '؟', '。', '！', '？'. These bytes are never inside another char.
+fn is_candidate(byte: u8) -> bool {
+    matches!(byte, b'.' | b'!' | b'?' | b'\n' | 0xD8 | 0xE3 | 0xEF)
+}
+
+/// The first byte at or after `from` that may start a terminator (or the end).
+/// Words of eight ASCII bytes with no terminator are skipped at once, which is
+/// most of a Latin-script text.
+fn next_candidate(bytes: &[u8], mut from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has = |word: u64, byte: u8| {
+        let diff = word ^ (ONES * u64::from(byte));
+        diff.wrapping_sub(ONES) & !diff & HIGH != 0
+    };
+    while let Some(bytes8) = bytes.get(from..from + 8) {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(bytes8);
+        let word = u64::from_le_bytes(chunk);
+        if word & HIGH != 0
+            || has(word, b'.')
+            || has(word, b'!')
+            || has(word, b'?')
+            || has(word, b'\n')
+        {
+            if let Some(j) = bytes8.iter().position(|&b| is_candidate(b)) {
+                return from + j;
+            }
+        }
+        from += 8;
+    }
+    bytes[from.min(bytes.len())..]
+        .iter()
+        .position(|&b| is_candidate(b))
+        .map_or(bytes.len(), |j| from + j)
+}
+
 /// Terminators that end a sentence on their own (no space follows them in CJK text).
 fn is_hard_terminator(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '؟' | '\n')
@@ -105,18 +239,12 @@ pub(crate) fn sentences(
     out: &mut Vec<Span>,
 ) {
     out.clear();
-    let bytes = text.as_bytes();
     let mut seg_start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        // Only these bytes start a terminator ('.', '!', '?', '\n', or the first byte
-        // of '؟', '。', '！', '？'); they are never inside another char, so the scan
-        // decodes a char only where a sentence may end.
-        if !matches!(bytes[i], b'.' | b'!' | b'?' | b'\n' | 0xD8 | 0xE3 | 0xEF) {
-            i += 1;
-            continue;
-        }
-        let Some(c) = text[i..].chars().next() else {
+    let bytes = text.as_bytes();
+    loop {
+        i = next_candidate(bytes, i);
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
             break;
         };
         let after = i + c.len_utf8();
@@ -211,7 +339,7 @@ pub(crate) fn left_ok(lowered: &str, start: usize, clitics: &[String]) -> bool {
     let Some(prev) = lowered[..start].chars().next_back() else {
         return true;
     };
-    if !prev.is_alphanumeric() {
+    if !is_alnum(prev) {
         return true;
     }
     if clitics.is_empty() {
@@ -220,7 +348,7 @@ pub(crate) fn left_ok(lowered: &str, start: usize, clitics: &[String]) -> bool {
     let word_start = lowered[..start]
         .char_indices()
         .rev()
-        .find(|&(_, c)| !c.is_alphanumeric())
+        .find(|&(_, c)| !is_alnum(c))
         .map_or(0, |(j, c)| j + c.len_utf8());
     let prefix = &lowered[word_start..start];
     clitics.iter().any(|c| c == prefix)
@@ -228,10 +356,7 @@ pub(crate) fn left_ok(lowered: &str, start: usize, clitics: &[String]) -> bool {
 
 /// True when the match ending at `end` is not followed by a letter or digit.
 pub(crate) fn right_ok(lowered: &str, end: usize) -> bool {
-    lowered[end..]
-        .chars()
-        .next()
-        .is_none_or(|c| !c.is_alphanumeric())
+    lowered[end..].chars().next().is_none_or(|c| !is_alnum(c))
 }
 
 #[cfg(test)]
@@ -263,10 +388,54 @@ mod tests {
     }
 
     #[test]
+    fn lowering_in_place_matches_char_lowering_everywhere() {
+        // Every char up to the end of the BMP and a sample beyond, mixed with ASCII.
+        let text: String = (0..0x2_0000u32)
+            .filter(|code| code < &0x1_0000 || code % 5 == 0)
+            .filter_map(char::from_u32)
+            .flat_map(|c| [c, 'Q'])
+            .collect();
+        let expected: String = text.chars().map(lower_char).collect();
+        assert_eq!(lower_aligned(&text), expected);
+    }
+
+    #[test]
+    fn alnum_table_matches_the_standard_library() {
+        for code in (0..0x11_0000u32)
+            .step_by(7)
+            .chain([0x4E2D, 0x0660, 0x00B2, 0x2160])
+        {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
     fn abbreviations_and_initials_do_not_split() {
         assert_eq!(
             split("Mr. Kim met the U.S. envoy. Talks ended.\n\nNext day."),
             vec!["Mr. Kim met the U.S. envoy.", "Talks ended.", "Next day."]
+        );
+    }
+
+    #[test]
+    fn candidate_scan_finds_every_terminator_byte() {
+        let text = "Word after word, then a stop. Да! 北京。 هل؟ (and more)\nlast line without end";
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() {
+            let naive = (from..bytes.len())
+                .find(|&i| is_candidate(bytes[i]))
+                .unwrap_or(bytes.len());
+            assert_eq!(next_candidate(bytes, from), naive, "from {from}");
+        }
+    }
+
+    #[test]
+    fn quotes_stay_with_their_sentence_and_arabic_questions_split() {
+        assert_eq!(
+            split("\"Go!\" He left. هل يزور؟ نعم"),
+            vec!["\"Go!\"", "He left.", "هل يزور؟", "نعم"]
         );
     }
 

@@ -1,5 +1,7 @@
 //! Runs `newsflow eval` on the labelled set and holds the quality floors of the
-//! core issue: language accuracy, duplicate precision and recall, English event F1.
+//! core issue (language accuracy, duplicate precision and recall, English event F1) and
+//! of native multilingual tagging (event F1 in each of ten languages, English higher,
+//! status accuracy, no confuser firing, 30 articles per language).
 
 use std::path::Path;
 use std::process::Command;
@@ -59,4 +61,35 @@ fn labelled_set_meets_the_quality_floors() {
         .map(|(pointer, floor)| format!("{pointer} = {:.3} < {floor}", figure(&report, pointer)))
         .collect();
     assert!(failures.is_empty(), "below the floors: {failures:?}");
+}
+
+/// The ten languages events are tagged in natively.
+const LANGUAGES: [&str; 10] = ["en", "fr", "de", "es", "it", "pt", "ru", "zh", "ja", "ar"];
+
+#[test]
+fn every_language_is_tagged_natively_at_the_floors() {
+    let report = eval_report();
+    let mut floors: Vec<(String, f64)> = LANGUAGES
+        .iter()
+        .map(|language| (format!("/events/per_language/{language}/f1"), 0.85))
+        .collect();
+    floors.push(("/events/per_language/en/f1".into(), 0.9));
+    floors.push(("/events/status/accuracy".into(), 0.85));
+    let failures: Vec<String> = floors
+        .iter()
+        .filter(|(pointer, floor)| figure(&report, pointer) < *floor)
+        .map(|(pointer, floor)| format!("{pointer} = {:.3} < {floor}", figure(&report, pointer)))
+        .collect();
+    assert!(failures.is_empty(), "below the floors: {failures:?}");
+
+    for language in LANGUAGES {
+        let articles = figure(&report, &format!("/language/per_language/{language}/total"));
+        assert!(articles >= 30.0, "{language}: {articles} labelled articles");
+    }
+    assert_eq!(
+        report.pointer("/confusers/fired").and_then(Value::as_u64),
+        Some(0),
+        "confusers that fired: {}",
+        report["confusers"]["fired_ids"]
+    );
 }

@@ -24,18 +24,31 @@ impl Paragraphs {
             buffer: String::with_capacity(text.len()),
             ranges: Vec::new(),
         };
-        if text.is_ascii() {
+        if !has_unicode_line_break(text.as_bytes()) {
             // Splitting on bytes skips UTF-8 decoding; the ASCII line breaks are
             // always char boundaries.
+            let bytes = text.as_bytes();
             let mut start = 0;
-            let breaks = text
-                .bytes()
-                .enumerate()
-                .filter(|(_, b)| is_ascii_line_break(*b));
-            for end in breaks.map(|(i, _)| i).chain(std::iter::once(text.len())) {
+            let mut push_until = |end: usize, paragraphs: &mut Paragraphs| {
                 paragraphs.push(&text[start..end]);
                 start = end + 1;
+            };
+            if memchr::memchr2(0x0B, 0x0C, bytes).is_none() {
+                // Vertical tabs and form feeds are rare: without them the search
+                // for breaks is vectorised.
+                for end in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                    push_until(end, &mut paragraphs);
+                }
+            } else {
+                let breaks = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| is_ascii_line_break(**b));
+                for (end, _) in breaks {
+                    push_until(end, &mut paragraphs);
+                }
             }
+            push_until(text.len(), &mut paragraphs);
         } else {
             for line in text.split(is_line_break) {
                 paragraphs.push(line);
@@ -63,11 +76,32 @@ impl Paragraphs {
 
 /// `text` in Unicode NFC, borrowed when it already is (always for ASCII).
 pub(crate) fn nfc(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    // The quick check does two table lookups per non-ASCII character; letters of the
+    // common scripts need neither, and an ASCII stand-in leaves its verdict unchanged
+    // because such a letter, like ASCII, is a starter that is always allowed.
+    let quick = || is_nfc_quick(text.chars().map(|c| if always_nfc(c) { 'a' } else { c }));
+    if text.is_ascii() || quick() == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
     }
+}
+
+/// Characters that are starters (combining class 0) and may appear in NFC whatever
+/// surrounds them: Latin before the combining marks, most Cyrillic, common
+/// punctuation, kana, CJK ideographs and Hangul syllables. A test checks every one.
+fn always_nfc(c: char) -> bool {
+    matches!(c as u32,
+        0x0000..=0x02FF
+        | 0x0400..=0x0482
+        | 0x048A..=0x052F
+        | 0x2010..=0x2027
+        | 0x3000..=0x3029
+        | 0x3041..=0x3096
+        | 0x30A1..=0x30FA
+        | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7A3
+        | 0xFF01..=0xFF5E)
 }
 
 /// `text` on one line: NFC, every run of whitespace and line breaks one space.
@@ -76,6 +110,15 @@ pub(crate) fn single_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_collapsed(&text, &mut out);
     out
+}
+
+/// Whether `text` has U+0085, U+2028 or U+2029, the line breaks outside ASCII.
+fn has_unicode_line_break(text: &[u8]) -> bool {
+    use memchr::memmem::find;
+    !text.is_ascii()
+        && (find(text, "\u{85}".as_bytes()).is_some()
+            || find(text, "\u{2028}".as_bytes()).is_some()
+            || find(text, "\u{2029}".as_bytes()).is_some())
 }
 
 fn is_ascii_line_break(b: u8) -> bool {
@@ -95,26 +138,80 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{FEFF}' | '\u{200B}' | '\u{00AD}')
 }
 
+/// Whether `line` (valid UTF-8) has nothing for [`push_collapsed`] to change: single
+/// ASCII spaces between words, no whitespace at either end, no control or invisible
+/// characters. Judged on bytes, so story text in any script is checked without
+/// decoding; a rare character that only might matter sends the line the slow way.
+fn is_clean(line: &[u8]) -> bool {
+    if line.first().is_none_or(|&b| b == b' ') || line.last().is_none_or(|&b| b == b' ') {
+        return false;
+    }
+    if memchr::memmem::find(line, b"  ").is_some() {
+        return false;
+    }
+    let mut rest = line;
+    // Only the bytes of the table need a look; the search for them is the hot loop.
+    while let Some(at) = rest.iter().position(|&b| NEEDS_A_LOOK[usize::from(b)]) {
+        let next = |n: usize| rest.get(at + n).copied().unwrap_or(0);
+        let suspect = match rest[at] {
+            // U+0080..U+00A0 (C1 controls, NEL, no-break space) and U+00AD soft hyphen.
+            0xC2 => matches!(next(1), 0x80..=0xA0 | 0xAD),
+            // U+1680 ogham space mark.
+            0xE1 => next(1) == 0x9A && next(2) == 0x80,
+            // U+2000..U+200B spaces and zero-width space, U+2028, U+2029, U+202F,
+            // U+205F.
+            0xE2 => match next(1) {
+                0x80 => matches!(next(2), 0x80..=0x8B | 0xA8 | 0xA9 | 0xAF),
+                0x81 => next(2) == 0x9F,
+                _ => false,
+            },
+            // U+3000 ideographic space.
+            0xE3 => next(1) == 0x80 && next(2) == 0x80,
+            // U+FEFF byte-order mark.
+            0xEF => next(1) == 0xBB && next(2) == 0xBF,
+            // ASCII control characters.
+            _ => true,
+        };
+        if suspect {
+            return false;
+        }
+        rest = &rest[at + 1..];
+    }
+    true
+}
+
+/// Bytes that start a control, whitespace or invisible character other than the
+/// ASCII space, or may start one: the leading bytes of the UTF-8 forms checked in
+/// [`is_clean`].
+const NEEDS_A_LOOK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true;
+    table[0xE1] = true;
+    table[0xE2] = true;
+    table[0xE3] = true;
+    table[0xEF] = true;
+    table
+};
+
 /// Appends `line` trimmed, with inner whitespace runs as one space and control
 /// characters removed.
 fn push_collapsed(line: &str, out: &mut String) {
-    let bytes = line.as_bytes();
     // Most story lines are already clean: copy them whole.
-    let clean_ascii = line.is_ascii()
-        && bytes.first().is_some_and(|&b| b > b' ' && b != 0x7F)
-        && bytes.last().is_some_and(|&b| b > b' ' && b != 0x7F)
-        && {
-            let mut after_space = false;
-            bytes.iter().all(|&b| {
-                let ok = b >= b' ' && b != 0x7F && !(after_space && b == b' ');
-                after_space = b == b' ';
-                ok
-            })
-        };
-    if clean_ascii {
+    if is_clean(line.as_bytes()) {
         out.push_str(line);
-        return;
+    } else {
+        push_collapsed_slowly(line, out);
     }
+}
+
+/// [`push_collapsed`] word by word, for lines that need changing.
+fn push_collapsed_slowly(line: &str, out: &mut String) {
     let start = out.len();
     for word in line.split_whitespace() {
         let separator = out.len() > start;
@@ -150,11 +247,59 @@ mod tests {
     }
 
     #[test]
+    fn every_ascii_line_break_splits_with_or_without_rare_ones() {
+        assert_eq!(
+            Paragraphs::of("a\r\nb\n\nc\rd").lines(),
+            ["a", "b", "c", "d"]
+        );
+        assert_eq!(
+            Paragraphs::of("a\u{b}b\u{c}c\nd").lines(),
+            ["a", "b", "c", "d"]
+        );
+        assert_eq!(Paragraphs::of("é\nü\u{85}ß").lines(), ["é", "ü", "ß"]);
+    }
+
+    #[test]
     fn decomposed_text_is_composed() {
         let decomposed = "Cafe\u{301} in Ko\u{308}ln";
         let p = Paragraphs::of(decomposed);
         assert_eq!(p.lines(), ["Café in Köln"]);
         assert!(matches!(nfc("Café"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn always_nfc_characters_are_allowed_starters() {
+        use unicode_normalization::char::canonical_combining_class;
+        let all = (0..=u32::from(char::MAX)).filter_map(char::from_u32);
+        for c in all.filter(|&c| always_nfc(c)) {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn combining_marks_after_fast_letters_are_still_composed() {
+        assert_eq!(
+            nfc("\u{418}\u{306} \u{4E2D}e\u{301}"),
+            "\u{419} \u{4E2D}\u{E9}"
+        );
+    }
+
+    #[test]
+    fn the_byte_check_agrees_with_collapsing_on_every_character() {
+        let all = (0..=u32::from(char::MAX)).filter_map(char::from_u32);
+        for c in all {
+            for line in [format!("a{c}b"), format!("{c}"), format!("a {c} b")] {
+                let mut collapsed = String::new();
+                push_collapsed_slowly(&line, &mut collapsed);
+                if is_clean(line.as_bytes()) {
+                    assert_eq!(collapsed, line, "{c:?}");
+                }
+            }
+        }
+        for line in ["a  b", " a", "a ", "", "a\u{a0}b"] {
+            assert!(!is_clean(line.as_bytes()), "{line:?}");
+        }
     }
 
     #[test]

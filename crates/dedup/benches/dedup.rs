@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use newsflow_dedup::{DedupConfig, Deduplicator, IndexEntry};
+use newsflow_dedup::{DedupConfig, Deduplicator, IndexEntry, FINGERPRINT_VERSION};
 use newsflow_record::{Article, Language};
 
 const WORDS: &[&str] = &[
@@ -86,6 +86,7 @@ fn bench(c: &mut Criterion) {
             sketch: Some(sketch),
             bands: Some([y as u32, (y >> 32) as u32, (x >> 32) as u32]),
             admitted_at: 1_700_000_000,
+            version: FINGERPRINT_VERSION,
         });
     }
     let articles: Vec<Article> = (0..1000).map(article).collect();

@@ -1,12 +1,11 @@
 //! Normalised tokens, the exact hash, the 64-bit SimHash and the MinHash sketch of a
 //! text, in one pass over its bytes with no allocation.
 //!
-//! Speed notes (this is the hot path of the stage): ASCII bytes are handled without
-//! decoding characters; each token is hashed once (xxh3 of its lowercased bytes) and a
-//! shingle's hash is a cheap combination of its tokens' hashes, never a re-hash of its
-//! text; the 64 SimHash votes are counted 8 at a time in the byte lanes of 8 `u64`s.
-
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+//! Speed notes (this is the hot path of the stage): ASCII bytes are classified,
+//! lowercased and hashed 8 at a time (SWAR), without decoding characters; each token
+//! is hashed once and a shingle's hash is a cheap combination of its tokens' hashes,
+//! never a re-hash of its text; the 64 SimHash votes are counted bit-sliced with
+//! carry-save adders.
 
 /// MinHash bins (one-permutation hashing: a shingle's top 5 hash bits pick its bin).
 pub(crate) const BINS: usize = 32;
@@ -41,11 +40,11 @@ pub(crate) struct Fingerprint {
 
 /// Tokens per shingle: words, or characters of scripts written without spaces.
 const MAX_SHINGLE: usize = 8;
-/// Token bytes hashed in one piece; longer tokens are hashed in chunks.
-const TOKEN_CHUNK: usize = 64;
 const K0: u64 = 0x9e37_79b9_7f4a_7c15;
 const K1: u64 = 0xbf58_476d_1ce4_e5b9;
 const TITLE_BODY_SEPARATOR: u64 = 0x94d0_49bb_1331_11eb;
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// A fast finaliser (one multiply, two shifts) for combined token hashes, which are
 /// already well mixed: enough for every output bit to be a fair coin.
@@ -54,6 +53,24 @@ fn finish64(mut h: u64) -> u64 {
     h ^= h >> 32;
     h = h.wrapping_mul(K1);
     h ^ (h >> 29)
+}
+
+/// Folds 8 bytes of a token (little-endian, zero-padded) into its hash state.
+#[inline]
+fn mix_chunk(state: u64, chunk: u64) -> u64 {
+    (state ^ chunk).wrapping_mul(K0).rotate_left(29)
+}
+
+/// A token's hash from its state and length: a full finaliser (murmur3's), because
+/// shingle hashes are only a rotate-xor of token hashes.
+#[inline]
+fn token_hash(state: u64, len: usize) -> u64 {
+    let mut h = state ^ (len as u64).wrapping_mul(K1);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// Characters of scripts written without spaces between words: each is a token, so
@@ -71,51 +88,49 @@ fn is_unspaced(ch: char) -> bool {
         | '\u{20000}'..='\u{2FA1F}')
 }
 
-/// The lowercased bytes of the token being read, hashed in chunks when it is long.
+/// The token being read byte by byte (tokens with non-ASCII letters), hashed 8 bytes
+/// at a time exactly as [`ascii_run`] hashes ASCII tokens, so that a token's hash
+/// never depends on which path read it.
 struct TokenBuffer {
-    bytes: [u8; TOKEN_CHUNK],
+    chunk: u64,
+    fill: u32,
+    state: u64,
     len: usize,
-    /// Hash of the chunks already full, 0 when none.
-    seed: u64,
-    chunks: bool,
 }
 
 impl TokenBuffer {
     fn new() -> Self {
         TokenBuffer {
-            bytes: [0; TOKEN_CHUNK],
+            chunk: 0,
+            fill: 0,
+            state: K1,
             len: 0,
-            seed: 0,
-            chunks: false,
         }
     }
 
     #[inline]
     fn push(&mut self, byte: u8) {
-        if self.len == TOKEN_CHUNK {
-            self.seed = xxh3_64_with_seed(&self.bytes, self.seed);
-            self.chunks = true;
-            self.len = 0;
-        }
-        self.bytes[self.len] = byte;
+        self.chunk |= u64::from(byte) << (8 * self.fill);
+        self.fill += 1;
         self.len += 1;
+        if self.fill == 8 {
+            self.state = mix_chunk(self.state, self.chunk);
+            self.chunk = 0;
+            self.fill = 0;
+        }
     }
 
     /// The token's hash, when a token was being read; resets the buffer.
     #[inline]
     fn take(&mut self) -> Option<u64> {
-        if self.len == 0 && !self.chunks {
+        if self.len == 0 {
             return None;
         }
-        let piece = &self.bytes[..self.len];
-        let hash = if self.chunks {
-            xxh3_64_with_seed(piece, self.seed)
-        } else {
-            xxh3_64(piece)
-        };
-        self.len = 0;
-        self.seed = 0;
-        self.chunks = false;
+        if self.fill > 0 {
+            self.state = mix_chunk(self.state, self.chunk);
+        }
+        let hash = token_hash(self.state, self.len);
+        *self = TokenBuffer::new();
         Some(hash)
     }
 }
@@ -142,16 +157,58 @@ static CLASS: [u8; 256] = {
     table
 };
 
-/// Hash of a whole token of ASCII letters and digits, lowercased: the same value
-/// [`TokenBuffer`] gives for the same bytes.
+/// The 8 bytes at `at`, little-endian, zero-padded past the end (a zero byte is a
+/// separator, so padding never extends a token).
 #[inline]
-fn ascii_token_hash(word: &[u8]) -> u64 {
-    let mut lower = [0u8; TOKEN_CHUNK];
-    for (to, &from) in lower.iter_mut().zip(word) {
-        // Digits already have bit 0x20 set: OR lowercases letters only.
-        *to = from | 0x20;
+fn load8(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(eight) => {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(eight);
+            u64::from_le_bytes(word)
+        }
+        None => {
+            let mut word = [0u8; 8];
+            let rest = bytes.get(at..).unwrap_or_default();
+            word[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(word)
+        }
     }
-    xxh3_64(&lower[..word.len()])
+}
+
+/// High bit of each byte of `word` that is an ASCII letter or digit (SWAR range
+/// checks on the 7-bit values; no byte's sum carries into the next).
+#[inline]
+fn ascii_alnum_mask(word: u64) -> u64 {
+    let low7 = word & !HIGH;
+    let folded = low7 | (0x20 * ONES);
+    let letter = (folded + (0x80 - 0x61) * ONES) & !(folded + (0x7f - 0x7a) * ONES);
+    let digit = (low7 + (0x80 - 0x30) * ONES) & !(low7 + (0x7f - 0x39) * ONES);
+    (letter | digit) & !word & HIGH
+}
+
+/// Reads the run of ASCII letters and digits starting at `at` (which is one), 8 bytes
+/// at a time: its end and its hash state (lowercased, as [`TokenBuffer`] would).
+#[inline]
+fn ascii_run(bytes: &[u8], mut at: usize) -> (usize, u64) {
+    let mut state = K1;
+    loop {
+        let word = load8(bytes, at);
+        let stop = !ascii_alnum_mask(word) & HIGH;
+        // Letters and digits lowercase by setting bit 0x20 (digits have it already).
+        let lower = word | (0x20 * ONES);
+        if stop == 0 {
+            state = mix_chunk(state, lower);
+            at += 8;
+            continue;
+        }
+        let run = stop.trailing_zeros() / 8;
+        if run > 0 {
+            state = mix_chunk(state, lower & (u64::MAX >> (64 - 8 * run)));
+            at += run as usize;
+        }
+        return (at, state);
+    }
 }
 
 /// Calls `emit` with the hash of each normalised token of `text`: runs of letters and
@@ -170,21 +227,17 @@ pub(crate) fn tokens(text: &str, mut emit: impl FnMut(u64)) {
             }
             ALNUM => {
                 let start = at;
-                at += 1;
-                while at < bytes.len() && CLASS[usize::from(bytes[at])] == ALNUM {
-                    at += 1;
-                }
-                let word = &bytes[start..at];
+                let (end, state) = ascii_run(bytes, at);
+                at = end;
                 let whole = token.len == 0
-                    && !token.chunks
-                    && word.len() <= TOKEN_CHUNK
                     && bytes
                         .get(at)
                         .is_none_or(|&next| CLASS[usize::from(next)] == SEPARATOR);
                 if whole {
-                    emit(ascii_token_hash(word));
+                    emit(token_hash(state, at - start));
                 } else {
-                    for &byte in word {
+                    // Part of a token with non-ASCII letters: byte by byte.
+                    for &byte in &bytes[start..at] {
                         token.push(byte | 0x20);
                     }
                 }
@@ -219,39 +272,105 @@ pub(crate) fn tokens(text: &str, mut emit: impl FnMut(u64)) {
     }
 }
 
-/// Each byte value spread over the 8 byte lanes of a `u64` (bit i -> lane i), so that
-/// one addition counts 8 SimHash votes.
-static SPREAD: [u64; 256] = {
-    let mut table = [0u64; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let mut lanes = 0u64;
-        let mut bit = 0;
-        while bit < 8 {
-            if byte & (1 << bit) != 0 {
-                lanes |= 1 << (8 * bit);
-            }
-            bit += 1;
+/// A carry-save adder on 64 bit columns: (carries, sums) of `a + b + c`.
+#[inline]
+fn csa(a: u64, b: u64, c: u64) -> (u64, u64) {
+    let u = a ^ b;
+    ((a & b) | (u & c), u ^ c)
+}
+
+/// How many of the hashes added have each bit set, counted bit-sliced: Harley-Seal
+/// carry-save adders take 8 hashes in 7 adders (a few operations a hash, where
+/// counting each of the 64 bits costs far more), and a ripple counter takes their
+/// weight-8 carries.
+struct BitVotes {
+    pending: [u64; 8],
+    waiting: usize,
+    ones: u64,
+    twos: u64,
+    fours: u64,
+    /// Plane `i` holds bit `i` of each column's count of weight-8 carries.
+    eights: [u64; 32],
+    levels: usize,
+}
+
+impl BitVotes {
+    fn new() -> Self {
+        BitVotes {
+            pending: [0; 8],
+            waiting: 0,
+            ones: 0,
+            twos: 0,
+            fours: 0,
+            eights: [0; 32],
+            levels: 0,
         }
-        table[byte] = lanes;
-        byte += 1;
     }
-    table
-};
+
+    #[inline]
+    fn add(&mut self, hash: u64) {
+        self.pending[self.waiting] = hash;
+        self.waiting += 1;
+        if self.waiting == self.pending.len() {
+            self.waiting = 0;
+            self.add_eight();
+        }
+    }
+
+    #[inline]
+    fn add_eight(&mut self) {
+        let p = self.pending;
+        let (twos_a, ones) = csa(self.ones, p[0], p[1]);
+        let (twos_b, ones) = csa(ones, p[2], p[3]);
+        let (fours_a, twos) = csa(self.twos, twos_a, twos_b);
+        let (twos_a, ones) = csa(ones, p[4], p[5]);
+        let (twos_b, ones) = csa(ones, p[6], p[7]);
+        let (fours_b, twos) = csa(twos, twos_a, twos_b);
+        let (mut carry, fours) = csa(self.fours, fours_a, fours_b);
+        self.ones = ones;
+        self.twos = twos;
+        self.fours = fours;
+        let mut level = 0;
+        // 32 planes count up to 8 * (2^32 - 1): more than a text's `u32` shingles.
+        while carry != 0 && level < self.eights.len() {
+            let next = self.eights[level] & carry;
+            self.eights[level] ^= carry;
+            carry = next;
+            level += 1;
+        }
+        self.levels = self.levels.max(level);
+    }
+
+    /// Each bit's count, bit 0 first.
+    fn counts(&self) -> [u64; 64] {
+        let mut counts = [0u64; 64];
+        for (bit, count) in counts.iter_mut().enumerate() {
+            let column = |plane: u64| (plane >> bit) & 1;
+            *count = column(self.ones) + 2 * column(self.twos) + 4 * column(self.fours);
+            for (level, &plane) in self.eights[..self.levels].iter().enumerate() {
+                *count += column(plane) << (3 + level);
+            }
+            for &hash in &self.pending[..self.waiting] {
+                *count += column(hash);
+            }
+        }
+        counts
+    }
+}
 
 /// Shingles a token stream into SimHash votes and MinHash bins.
 struct Sketcher {
-    /// Votes for bit `8 j + i` in byte lane `i` of `lanes[j]`; flushed to `votes`
-    /// before a lane can overflow.
-    lanes: [u64; 8],
-    pending: u32,
-    votes: [u32; 64],
+    votes: BitVotes,
     shingles: u32,
     mins: [u64; BINS],
     /// Smallest hash of the shingles starting in the first `lead_tokens` tokens.
     lead_min: u64,
     lead_tokens: usize,
+    /// The last tokens, the newest at `(seen - 1) % MAX_SHINGLE`.
     window: [u64; MAX_SHINGLE],
+    /// Hash of the last `size` tokens (of all of them while fewer were seen).
+    rolling: u64,
+    leave_rotation: u32,
     size: usize,
     seen: usize,
 }
@@ -259,67 +378,44 @@ struct Sketcher {
 impl Sketcher {
     fn new(size: usize, lead_tokens: usize) -> Self {
         Sketcher {
-            lanes: [0; 8],
-            pending: 0,
-            votes: [0; 64],
+            votes: BitVotes::new(),
             shingles: 0,
             mins: [u64::MAX; BINS],
             lead_min: u64::MAX,
             lead_tokens,
             window: [0; MAX_SHINGLE],
+            rolling: 0,
+            leave_rotation: (21 * size.clamp(1, MAX_SHINGLE) % 64) as u32,
             size: size.clamp(1, MAX_SHINGLE),
             seen: 0,
         }
     }
 
+    /// Rolls the shingle hash on: with `rot(x, 21 i)` for the token `i` places back,
+    /// the oldest token's term leaves with one rotate and one xor (the ring holds
+    /// zeros before the first `size` tokens, whose terms are then zero too).
     #[inline]
     fn token(&mut self, token: u64) {
-        // A shift register, oldest first: no division by the (runtime) shingle size.
-        self.window.copy_within(1.., 0);
-        self.window[MAX_SHINGLE - 1] = token;
+        let slot = self.seen % MAX_SHINGLE;
+        let leaving = self.window[(slot + MAX_SHINGLE - self.size) % MAX_SHINGLE];
+        self.rolling =
+            self.rolling.rotate_left(21) ^ token ^ leaving.rotate_left(self.leave_rotation);
+        self.window[slot] = token;
         self.seen += 1;
         if self.seen >= self.size {
-            let shingle = self.shingle(self.size);
-            self.add(shingle);
+            self.add(finish64(self.rolling));
         }
-    }
-
-    /// Hash of the last `len` tokens, in order: rotations keep the order, the
-    /// finaliser spreads the combination.
-    #[inline]
-    fn shingle(&self, len: usize) -> u64 {
-        let mut hash = 0u64;
-        for &token in &self.window[MAX_SHINGLE - len.min(MAX_SHINGLE)..] {
-            hash = hash.rotate_left(21) ^ token;
-        }
-        finish64(hash)
     }
 
     #[inline]
     fn add(&mut self, shingle: u64) {
-        for (j, lane) in self.lanes.iter_mut().enumerate() {
-            *lane += SPREAD[((shingle >> (8 * j)) & 0xff) as usize];
-        }
-        self.pending += 1;
-        if self.pending == 255 {
-            self.flush();
-        }
+        self.votes.add(shingle);
         self.shingles += 1;
         let bin = (shingle >> 59) as usize;
         self.mins[bin] = self.mins[bin].min(shingle);
         if self.seen < self.lead_tokens + self.size {
             self.lead_min = self.lead_min.min(shingle);
         }
-    }
-
-    fn flush(&mut self) {
-        for (j, lane) in self.lanes.iter_mut().enumerate() {
-            for i in 0..8 {
-                self.votes[8 * j + i] += ((*lane >> (8 * i)) & 0xff) as u32;
-            }
-            *lane = 0;
-        }
-        self.pending = 0;
     }
 
     /// SimHash, sketch and band keys.
@@ -333,12 +429,11 @@ impl Sketcher {
     ) {
         if self.shingles == 0 && self.seen > 0 {
             // Fewer tokens than a shingle: the whole text is one shingle.
-            self.add(self.shingle(self.seen));
+            self.add(finish64(self.rolling));
         }
-        self.flush();
         let mut simhash = 0u64;
-        for (bit, &vote) in self.votes.iter().enumerate() {
-            if 2 * vote > self.shingles {
+        for (bit, &vote) in self.votes.counts().iter().enumerate() {
+            if 2 * vote > u64::from(self.shingles) {
                 simhash |= 1 << bit;
             }
         }
@@ -568,10 +663,39 @@ mod tests {
     }
 
     #[test]
-    fn spread_table_counts_bits() {
-        for (byte, lanes) in SPREAD.iter().enumerate() {
-            assert_eq!(lanes.count_ones(), byte.count_ones(), "{byte}");
-            assert_eq!(lanes & !0x0101_0101_0101_0101, 0, "{byte}");
+    fn bit_votes_count_every_column() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for n in [0usize, 1, 7, 8, 9, 63, 1000] {
+            let mut votes = BitVotes::new();
+            let mut expected = [0u64; 64];
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                votes.add(x);
+                for (bit, count) in expected.iter_mut().enumerate() {
+                    *count += (x >> bit) & 1;
+                }
+            }
+            assert_eq!(votes.counts(), expected, "{n} hashes");
         }
+    }
+
+    #[test]
+    fn a_token_hashes_the_same_on_the_ascii_and_the_unicode_path() {
+        let hashes = |text: &str| {
+            let mut all = Vec::new();
+            tokens(text, |hash| all.push(hash));
+            all
+        };
+        // An em dash after an ASCII token sends it through the byte-by-byte buffer.
+        for word in ["rome", "abcdefgh", "abcdefghijklmnopq"] {
+            let fast = hashes(&format!("{word} x"));
+            let slow = hashes(&format!("{word}\u{2014}x"));
+            assert_eq!(fast, slow, "{word}");
+        }
+        assert_eq!(hashes("GRÖßE über"), hashes("größe Über"));
+        assert_ne!(hashes("abcdefgh"), hashes("abcdefgh0"));
+        assert_ne!(hashes("abcdefgh"), hashes("abcdefg"));
     }
 }

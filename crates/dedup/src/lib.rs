@@ -150,7 +150,17 @@ pub struct IndexEntry {
     pub bands: Option<[u32; 3]>,
     /// When it was admitted (Unix seconds).
     pub admitted_at: i64,
+    /// The fingerprint scheme that made `exact`, `sketch` and `bands`
+    /// ([`FINGERPRINT_VERSION`] for new entries; 0 for entries written before versions
+    /// existed). Entries of another version are not restored: their values would
+    /// compare wrongly with this scheme's.
+    #[serde(default)]
+    pub version: u32,
 }
+
+/// The fingerprint scheme of this build (see [`IndexEntry::version`]): 1 hashes tokens
+/// 8 bytes at a time (before, xxh3 of the token), which changes every hash.
+pub const FINGERPRINT_VERSION: u32 = 1;
 
 /// The decision for one article.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,6 +248,7 @@ impl Deduplicator {
                         sketch: Some(fingerprint.sketch),
                         bands: Some(fingerprint.bands),
                         admitted_at: now_unix,
+                        version: FINGERPRINT_VERSION,
                     }),
                 }
             }
@@ -247,9 +258,13 @@ impl Deduplicator {
     /// Puts an entry read back from the changelog into the index. Entries older than
     /// the window (relative to the newest entry restored) are skipped, and so is an
     /// entry already present (a changelog may hold a record twice), and an entry
-    /// without a sketch (written before sketches existed: nothing to compare it with).
+    /// without a sketch (written before sketches existed: nothing to compare it with)
+    /// or of another fingerprint version.
     pub fn restore(&mut self, entry: IndexEntry) {
         let window_seconds = self.config.window_seconds;
+        if entry.version != FINGERPRINT_VERSION {
+            return;
+        }
         let (Some(sketch), Some(bands)) = (entry.sketch, entry.bands) else {
             return;
         };

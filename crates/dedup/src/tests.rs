@@ -296,10 +296,32 @@ fn restore_applies_the_time_window() {
         sketch: Some([simhash as u8; 16]),
         bands: Some([simhash as u32; 3]),
         admitted_at: at,
+        version: FINGERPRINT_VERSION,
     };
     index.restore(entry("old", 1, T0));
     index.restore(entry("new", u64::MAX, T0 + 86_400));
     index.restore(entry("stale", 0xffff, T0 + 10));
+    assert_eq!(index.len(), 1);
+}
+
+#[test]
+fn entries_of_an_older_fingerprint_version_are_not_restored() {
+    let mut index = dedup();
+    let first = dedup()
+        .check(&article("a", "en", SUMMIT_TITLE, SUMMIT_REPORT), T0)
+        .admitted
+        .expect("a new article is admitted");
+    index.restore(IndexEntry {
+        version: 0,
+        ..first.clone()
+    });
+    assert!(index.is_empty());
+    // Serialised before versions existed: the field is absent and reads as 0.
+    let mut json: serde_json::Value = serde_json::to_value(&first).expect("serialises");
+    json.as_object_mut().expect("an object").remove("version");
+    index.restore(serde_json::from_value(json).expect("old entries still parse"));
+    assert!(index.is_empty());
+    index.restore(first);
     assert_eq!(index.len(), 1);
 }
 
@@ -359,6 +381,7 @@ fn million_entries_restore_from_changelog() {
             ),
             bands: Some([(x >> 7) as u32, (x >> 19) as u32, (x >> 31) as u32]),
             admitted_at: T0 + i as i64 / 20,
+            version: FINGERPRINT_VERSION,
         });
     }
     eprintln!(

@@ -199,6 +199,12 @@ impl KafkaConfig {
             Role::Consumer => {
                 properties.insert("auto.offset.reset".into(), "earliest".into());
                 properties.insert("statistics.interval.ms".into(), "5000".into());
+                // librdkafka's 500 ms is only a cap on an idle fetch for brokers that
+                // answer as soon as fetch.min.bytes is met. Some (Tansu, the test
+                // broker) hold the fetch until the cap instead, which then adds up
+                // to 500 ms per hop. 10 ms bounds that, at the cost of up to 100 empty
+                // fetches a second from an idle consumer; [kafka.consumer] overrides it.
+                properties.insert("fetch.wait.max.ms".into(), "10".into());
             }
             Role::Producer => {
                 properties.insert("linger.ms".into(), "5".into());
@@ -318,6 +324,14 @@ mod tests {
         assert_eq!(producer["client.id"], "c");
         let consumer = config.properties(Role::Consumer);
         assert_eq!(consumer["auto.offset.reset"], "earliest");
+        assert_eq!(consumer["fetch.wait.max.ms"], "10", "low-latency default");
+        config
+            .consumer
+            .insert("fetch.wait.max.ms".into(), "100".into());
+        assert_eq!(
+            config.properties(Role::Consumer)["fetch.wait.max.ms"],
+            "100"
+        );
         assert_eq!(consumer["linger.ms"], "1", "common applies to every client");
         assert_eq!(consumer["client.id"], "c");
     }

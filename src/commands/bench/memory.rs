@@ -253,6 +253,7 @@ fn run_once(
                 bands: Some(rng.random()),
                 // Spread over the last hour: all inside any window.
                 admitted_at: now - (i % 3600) as i64,
+                version: newsflow_dedup::FINGERPRINT_VERSION,
             };
             // The record types always serialise.
             batch.push(serde_json::to_vec(&entry).unwrap_or_default());

@@ -1,0 +1,50 @@
+//! Cleans generated 3 KB articles in a loop, for profilers:
+//! `cargo build --release -p newsflow-clean --example clean_profile` then
+//! `valgrind --tool=callgrind target/release/examples/clean_profile 2000`.
+//! Text comes from `../shared/bench-data/langid` when it exists, as in `newsflow bench`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use newsflow_clean::{CleanConfig, Cleaner};
+use newsflow_gen::GeneratorConfig;
+
+fn main() {
+    let articles = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2_000);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let sentences = root.join("../shared/bench-data/langid");
+    let config = GeneratorConfig {
+        articles,
+        sentences_dir: sentences.is_dir().then_some(sentences),
+        ..GeneratorConfig::default()
+    };
+    let records: Vec<Vec<u8>> = match newsflow_gen::generate(&config) {
+        Ok(records) => records.collect(),
+        Err(e) => {
+            eprintln!("cannot generate articles: {e}");
+            std::process::exit(1);
+        }
+    };
+    let cleaner = match Cleaner::load(&CleanConfig::default(), &PathBuf::from(root.join("config")))
+    {
+        Ok(cleaner) => cleaner,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let started = Instant::now();
+    let mut kept = 0usize;
+    for record in &records {
+        kept += usize::from(cleaner.clean(std::hint::black_box(record)).is_ok());
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "{kept}/{} cleaned, {:.1} µs/article",
+        records.len(),
+        elapsed.as_secs_f64() * 1e6 / records.len().max(1) as f64
+    );
+}

@@ -3,7 +3,7 @@
 //! `valgrind --tool=callgrind target/release/examples/clean_profile 2000`.
 //! Text comes from `../shared/bench-data/langid` when it exists, as in `newsflow bench`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use newsflow_clean::{CleanConfig, Cleaner};
@@ -28,8 +28,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let cleaner = match Cleaner::load(&CleanConfig::default(), &PathBuf::from(root.join("config")))
-    {
+    let cleaner = match Cleaner::load(&CleanConfig::default(), &root.join("config")) {
         Ok(cleaner) => cleaner,
         Err(e) => {
             eprintln!("{e}");

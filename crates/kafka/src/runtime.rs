@@ -558,6 +558,33 @@ async fn rebuild<S: ServiceStage>(
         .map_err(|error| Error::Task(error.to_string()))?
 }
 
+/// Runs the stage on one consumed record, counts what it did, and turns its outputs
+/// into records for the producer.
+pub(crate) fn process_message<S: ServiceStage>(
+    stage: &mut S,
+    message: &BorrowedMessage<'_>,
+    emits: &mut Vec<Emit>,
+    router: &Router,
+    metrics: &StageMetrics,
+) -> Result<Routed, Error> {
+    let payload = message.payload().unwrap_or_default();
+    let started = Instant::now();
+    stage.process(
+        Input {
+            payload,
+            timestamp_ms: message.timestamp().to_millis(),
+        },
+        emits,
+    );
+    let seconds = started.elapsed().as_secs_f64();
+    for kind in stage.event_types() {
+        metrics.event(kind);
+    }
+    let routed = router.route(message, emits, metrics)?;
+    metrics.record(routed.outcome, payload.len() as u64, seconds);
+    Ok(routed)
+}
+
 pub(crate) fn report_state<S: ServiceStage>(stage: &S, metrics: &StageMetrics) {
     if let Some(size) = stage.state_size() {
         metrics.dedup_index(
@@ -611,23 +638,7 @@ async fn at_least_once<S: ServiceStage>(
         };
         restore_assigned(&mut stage, &router, config, &shared).await?;
 
-        let payload = message.payload().unwrap_or_default();
-        let started = Instant::now();
-        stage.process(
-            Input {
-                payload,
-                timestamp_ms: message.timestamp().to_millis(),
-            },
-            &mut emits,
-        );
-        let seconds = started.elapsed().as_secs_f64();
-        for kind in stage.event_types() {
-            shared.metrics.event(kind);
-        }
-        let routed = router.route(&message, &mut emits, &shared.metrics)?;
-        shared
-            .metrics
-            .record(routed.outcome, payload.len() as u64, seconds);
+        let routed = process_message(&mut stage, &message, &mut emits, &router, &shared.metrics)?;
         seen += 1;
         if seen.is_multiple_of(256) {
             report_state(&stage, &shared.metrics);

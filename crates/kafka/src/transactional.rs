@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use newsflow_pipeline::{Input, ServiceStage};
+use newsflow_pipeline::ServiceStage;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
@@ -18,7 +18,9 @@ use rdkafka::{Offset, TopicPartitionList};
 use crate::config::KafkaConfig;
 use crate::context::{ServiceContext, Shared};
 use crate::error::Error;
-use crate::runtime::{enqueue, now_ms, report_state, restore_assigned, Router, IDLE_WAKE};
+use crate::runtime::{
+    enqueue, now_ms, process_message, report_state, restore_assigned, Router, IDLE_WAKE,
+};
 
 /// Most records per transaction, and longest a transaction stays open.
 const BATCH_RECORDS: usize = 500;
@@ -81,23 +83,8 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
                 let Some(open) = batch.as_mut() else {
                     continue;
                 };
-                let payload = message.payload().unwrap_or_default();
-                let started = Instant::now();
-                stage.process(
-                    Input {
-                        payload,
-                        timestamp_ms: message.timestamp().to_millis(),
-                    },
-                    &mut emits,
-                );
-                let seconds = started.elapsed().as_secs_f64();
-                for kind in stage.event_types() {
-                    shared.metrics.event(kind);
-                }
-                let routed = router.route(&message, &mut emits, &shared.metrics)?;
-                shared
-                    .metrics
-                    .record(routed.outcome, payload.len() as u64, seconds);
+                let routed =
+                    process_message(&mut stage, &message, &mut emits, &router, &shared.metrics)?;
                 for record in routed.records {
                     let delivery = enqueue(&producer, &record, &shared.metrics).await;
                     open.deliveries.push((record.topic, delivery));

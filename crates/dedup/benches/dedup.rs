@@ -5,66 +5,10 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use newsflow_dedup::{DedupConfig, Deduplicator, IndexEntry, FINGERPRINT_VERSION};
-use newsflow_record::{Article, Language};
+use newsflow_record::Article;
 
-const WORDS: &[&str] = &[
-    "the",
-    "minister",
-    "said",
-    "on",
-    "tuesday",
-    "that",
-    "talks",
-    "with",
-    "leaders",
-    "of",
-    "neighbouring",
-    "countries",
-    "would",
-    "continue",
-    "in",
-    "capital",
-    "after",
-    "summit",
-    "agreement",
-    "trade",
-    "energy",
-    "security",
-    "officials",
-    "reported",
-    "government",
-    "president",
-    "army",
-    "parade",
-    "visit",
-    "sanctions",
-    "election",
-    "protest",
-    "city",
-];
-
-fn article(i: u64) -> Article {
-    let mut body = String::new();
-    let mut x = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    while body.len() < 3000 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        body.push_str(WORDS[(x % WORDS.len() as u64) as usize]);
-        body.push(if x.is_multiple_of(11) { '.' } else { ' ' });
-    }
-    let mut article: Article = serde_json::from_str(r#"{"id":"x"}"#).expect("valid JSON");
-    article.id = format!("bench-{i:010}");
-    article.body = body;
-    article.language = Some(Language {
-        code: "en".into(),
-        iso639_3: "eng".into(),
-        script: "Latin".into(),
-        confidence: 1.0,
-        reliable: true,
-    });
-    article
-}
+#[path = "support/workload.rs"]
+mod workload;
 
 fn bench(c: &mut Criterion) {
     let mut index = Deduplicator::new(&DedupConfig::default());
@@ -89,7 +33,7 @@ fn bench(c: &mut Criterion) {
             version: FINGERPRINT_VERSION,
         });
     }
-    let articles: Vec<Article> = (0..1000).map(article).collect();
+    let articles: Vec<Article> = (0..1000).map(|i| workload::article("bench", i)).collect();
     let mut next = 0;
     c.bench_function("dedup/check_3kb", |b| {
         b.iter(|| {

@@ -673,21 +673,26 @@ mod tests {
         assert!((120..280).contains(&bad), "bad {bad}");
     }
 
-    #[test]
-    fn exact_copy_has_same_text_and_a_new_id() {
+    /// The first copy of the given kind among 300 generated lines, and its original.
+    fn first_copy(copy_of: fn(&Kind) -> Option<&String>) -> (Value, Value) {
         let lines: Vec<_> = Generator::new(&config(300)).unwrap().collect();
-        let copy = lines
+        let (copy, of) = lines
             .iter()
-            .find(|g| matches!(g.kind, Kind::Exact { .. }))
-            .expect("some exact copies");
-        let Kind::Exact { of } = &copy.kind else {
-            unreachable!()
-        };
+            .find_map(|g| copy_of(&g.kind).map(|of| (g, of)))
+            .expect("some copies of that kind");
         let original = lines
             .iter()
             .find(|g| g.id.as_deref() == Some(of.as_str()))
             .expect("the original was generated earlier");
-        let (a, b) = (parse(&copy.line), parse(&original.line));
+        (parse(&copy.line), parse(&original.line))
+    }
+
+    #[test]
+    fn exact_copy_has_same_text_and_a_new_id() {
+        let (a, b) = first_copy(|kind| match kind {
+            Kind::Exact { of } => Some(of),
+            _ => None,
+        });
         assert_eq!(a["title"], b["title"]);
         assert_eq!(a["body"], b["body"]);
         assert_ne!(a["id"], b["id"]);
@@ -695,19 +700,10 @@ mod tests {
 
     #[test]
     fn near_copy_keeps_most_of_the_original_body() {
-        let lines: Vec<_> = Generator::new(&config(300)).unwrap().collect();
-        let copy = lines
-            .iter()
-            .find(|g| matches!(g.kind, Kind::Near { .. }))
-            .expect("some near copies");
-        let Kind::Near { of } = &copy.kind else {
-            unreachable!()
-        };
-        let original = lines
-            .iter()
-            .find(|g| g.id.as_deref() == Some(of.as_str()))
-            .expect("the original was generated earlier");
-        let (a, b) = (parse(&copy.line), parse(&original.line));
+        let (a, b) = first_copy(|kind| match kind {
+            Kind::Near { of } => Some(of),
+            _ => None,
+        });
         assert_ne!(a["body"], b["body"]);
         let first_paragraph = b["body"].as_str().unwrap().split("\n\n").next().unwrap();
         assert!(a["body"].as_str().unwrap().starts_with(first_paragraph));

@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{dfa, Anchored, MatchKind};
 use newsflow_record::EventStatus;
 
 use crate::config::LoadError;
@@ -90,7 +91,9 @@ pub(crate) struct LangModel {
     pub status_window: usize,
     pub events: Vec<EventType>,
     pub roles: Vec<String>,
-    automaton: AhoCorasick,
+    automaton: dfa::DFA,
+    /// Unanchored start state of `automaton`.
+    start: StateID,
     meanings: Vec<Vec<Meaning>>,
 }
 
@@ -301,11 +304,15 @@ impl LangModel {
             }
         }
         // A DFA scans an article several times faster than the default contiguous
-        // NFA; one language's phrases and names make a DFA of a few MB.
-        let automaton = AhoCorasickBuilder::new()
+        // NFA; one language's phrases and names make a DFA of a few MB. It is
+        // stepped by `scan` itself (see there), so it needs no prefilter.
+        let automaton = dfa::DFA::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&b.patterns)
+            .map_err(|e| e.to_string())?;
+        let start = automaton
+            .start_state(Anchored::No)
             .map_err(|e| e.to_string())?;
         let (word_boundaries, clitics, abbreviations, compound_prefixes, status_window) =
             match rules {
@@ -330,6 +337,7 @@ impl LangModel {
             events,
             roles,
             automaton,
+            start,
             meanings: b.meanings,
         })
     }
@@ -338,41 +346,68 @@ impl LangModel {
     /// checked, sorted by start. Overlapping phrases are all reported.
     pub fn scan(&self, original: &str, lowered: &str, hits: &mut Vec<Hit>) {
         hits.clear();
-        for m in self.automaton.find_overlapping_iter(lowered) {
-            let (start, head_end) = (m.start(), m.end());
-            let left = !self.word_boundaries || left_ok(lowered, start, &self.clitics);
-            for meaning in &self.meanings[m.pattern().as_usize()] {
-                let Some(end) = follow_tail(lowered, head_end, &meaning.tail) else {
-                    continue;
-                };
-                let right = !self.word_boundaries || right_ok(lowered, end);
-                if !(left || meaning.open_start) || !(right || meaning.open_end) {
-                    continue;
-                }
-                if meaning
-                    .exact
-                    .as_deref()
-                    .is_some_and(|e| &original[start..end] != e)
-                {
-                    continue;
-                }
-                // Matches arrive by end, so a hit belongs only a few places back:
-                // inserting it there keeps the hits sorted (and stable) with no sort
-                // pass and no sort buffer.
-                let key = (start, std::cmp::Reverse(end));
-                let at = hits
-                    .iter()
-                    .rposition(|h| (h.start, std::cmp::Reverse(h.end)) <= key)
-                    .map_or(0, |i| i + 1);
-                hits.insert(
-                    at,
-                    Hit {
-                        start,
-                        end,
-                        what: meaning.what,
-                    },
-                );
+        // The overlapping search of the `aho_corasick` crate, stepped here: its
+        // iterator re-enters the search and re-checks its state for every match
+        // and every byte, which cost three times this loop's few instructions per
+        // byte. Every pattern of a match state ends at the current byte.
+        let dfa = &self.automaton;
+        let mut sid = self.start;
+        for (at, &byte) in lowered.as_bytes().iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, byte);
+            if !(dfa.is_special(sid) && dfa.is_match(sid)) {
+                continue;
             }
+            let head_end = at + 1;
+            for index in 0..dfa.match_len(sid) {
+                let pattern = dfa.match_pattern(sid, index);
+                let start = head_end - dfa.pattern_len(pattern);
+                self.push_hits(original, lowered, start, head_end, pattern.as_usize(), hits);
+            }
+        }
+    }
+
+    /// The hits of one matched pattern: each of its meanings whose edges and tail fit.
+    fn push_hits(
+        &self,
+        original: &str,
+        lowered: &str,
+        start: usize,
+        head_end: usize,
+        pattern: usize,
+        hits: &mut Vec<Hit>,
+    ) {
+        let left = !self.word_boundaries || left_ok(lowered, start, &self.clitics);
+        for meaning in &self.meanings[pattern] {
+            let Some(end) = follow_tail(lowered, head_end, &meaning.tail) else {
+                continue;
+            };
+            let right = !self.word_boundaries || right_ok(lowered, end);
+            if !(left || meaning.open_start) || !(right || meaning.open_end) {
+                continue;
+            }
+            if meaning
+                .exact
+                .as_deref()
+                .is_some_and(|e| &original[start..end] != e)
+            {
+                continue;
+            }
+            // Matches arrive by end, so a hit belongs only a few places back:
+            // inserting it there keeps the hits sorted (and stable) with no sort
+            // pass and no sort buffer.
+            let key = (start, std::cmp::Reverse(end));
+            let at = hits
+                .iter()
+                .rposition(|h| (h.start, std::cmp::Reverse(h.end)) <= key)
+                .map_or(0, |i| i + 1);
+            hits.insert(
+                at,
+                Hit {
+                    start,
+                    end,
+                    what: meaning.what,
+                },
+            );
         }
     }
 }

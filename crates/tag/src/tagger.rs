@@ -15,7 +15,7 @@ use crate::dates;
 use crate::gazetteer::{EntityKind, Gazetteer};
 use crate::model::{Hit, LangModel, RoleId, What};
 use crate::rules::{RuleFile, Side};
-use crate::text::{lower_aligned_into, sentences, Span};
+use crate::text::{lower_aligned_into, sentence_at, Span};
 
 /// What the tag stage found in one article.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +83,6 @@ struct Field<'a> {
     name: &'static str,
     text: &'a str,
     lowered: &'a str,
-    spans: &'a [Span],
     hits: &'a [Hit],
     mentions: &'a [Mention],
 }
@@ -93,7 +92,6 @@ struct Field<'a> {
 #[derive(Default)]
 struct Buffers {
     lowered: String,
-    spans: Vec<Span>,
     hits: Vec<Hit>,
     mentions: Vec<Mention>,
 }
@@ -107,9 +105,6 @@ impl Buffers {
         }
         if self.hits.capacity() > KEEP / std::mem::size_of::<Hit>() {
             self.hits = Vec::new();
-        }
-        if self.spans.capacity() > KEEP / std::mem::size_of::<Span>() {
-            self.spans = Vec::new();
         }
         if self.mentions.capacity() > KEEP / std::mem::size_of::<Mention>() {
             self.mentions = Vec::new();
@@ -212,13 +207,11 @@ impl Tagger {
     ) -> Field<'a> {
         let Buffers {
             lowered,
-            spans,
             hits,
             mentions,
         } = buffers;
         lower_aligned_into(text, lowered);
         let lowered = lowered.as_str();
-        sentences(text, lowered, &model.abbreviations, spans);
         model.scan(text, lowered, hits);
         // Entity mentions: the longest wins ("North Korea" over a shorter name inside it).
         mentions.clear();
@@ -249,7 +242,6 @@ impl Tagger {
             name,
             text,
             lowered,
-            spans,
             hits,
             mentions,
         }
@@ -318,7 +310,22 @@ impl Tagger {
         }
         let mut order = 0;
         for field in fields.iter() {
-            for span in field.spans {
+            // Sentences are found around unblocked triggers only: most hold none.
+            let mut done = 0;
+            for hit in field.hits {
+                let What::Trigger { event, .. } = hit.what else {
+                    continue;
+                };
+                if hit.start < done || blocked & (1 << event) != 0 {
+                    continue;
+                }
+                let Some(span) =
+                    sentence_at(field.text, field.lowered, &model.abbreviations, hit.start)
+                else {
+                    continue;
+                };
+                done = span.end;
+                let span = &span;
                 let hits = slice(field.hits, span.start, span.end);
                 // Only event types with a trigger in the sentence can fire there.
                 let triggered = hits.iter().fold(0u64, |mask, hit| match hit.what {
@@ -345,6 +352,9 @@ impl Tagger {
                     let leads =
                         existing.is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
                     if leads {
+                        let (start, end) = span.chars(field.text);
+                        sighting.evidence.start = start;
+                        sighting.evidence.end = end;
                         sighting.evidence.text = field.text[span.start..span.end].to_string();
                     }
                     if leads || existing.is_some_and(|e| e.date.is_none()) {
@@ -489,8 +499,9 @@ impl Tagger {
             status,
             evidence: Evidence {
                 field: field.name.to_string(),
-                start: span.char_start,
-                end: span.char_end,
+                // The char range and text are filled in only when the sighting leads.
+                start: 0,
+                end: 0,
                 text: String::new(),
             },
             actors,

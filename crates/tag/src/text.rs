@@ -173,14 +173,20 @@ fn lower_table() -> &'static [Option<LowerBlock>] {
     })
 }
 
-/// One sentence of a field: byte range (valid in the original and lowered text)
-/// and char range (what the output reports).
+/// One sentence of a field: a byte range, valid in the original and lowered text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Span {
     pub start: usize,
     pub end: usize,
-    pub char_start: usize,
-    pub char_end: usize,
+}
+
+impl Span {
+    /// The sentence's char range in `text` (what the output reports). Counted only
+    /// for the sentences that become evidence.
+    pub fn chars(&self, text: &str) -> (usize, usize) {
+        let start = text[..self.start].chars().count();
+        (start, start + text[self.start..self.end].chars().count())
+    }
 }
 
 /// Whether a byte may start a terminator: '.', '!', '?', '\n', or the first byte
@@ -221,6 +227,11 @@ fn next_candidate(bytes: &[u8], mut from: usize) -> usize {
         .map_or(bytes.len(), |j| from + j)
 }
 
+/// The last byte before `before` that may start a terminator.
+fn prev_candidate(bytes: &[u8], before: usize) -> Option<usize> {
+    bytes[..before].iter().rposition(|&b| is_candidate(b))
+}
+
 /// Terminators that end a sentence on their own (no space follows them in CJK text).
 fn is_hard_terminator(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '؟' | '\n')
@@ -230,60 +241,113 @@ fn is_closing(c: char) -> bool {
     matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | '」' | '』')
 }
 
-/// Splits `text` into sentences. `lowered` is `lower_aligned(text)`; `abbreviations`
-/// are lowercase words (without the dot) after which a period does not end a sentence.
-pub(crate) fn sentences(
+/// What the char at byte `i` does to the sentence: where the sentence ends if it
+/// ends one, and where the search for the next terminator resumes (after the
+/// closing quotes it swallows). `None` past the end of the text.
+///
+/// The answer depends only on the text around `i`, never on earlier splits, so the
+/// sentence around any position can be found without splitting the whole text.
+fn split_at(
+    text: &str,
+    lowered: &str,
+    i: usize,
+    abbreviations: &HashSet<String>,
+) -> Option<(Option<usize>, usize)> {
+    let c = text.get(i..).and_then(|rest| rest.chars().next())?;
+    let after = i + c.len_utf8();
+    if is_hard_terminator(c) {
+        return Some((Some(after), after));
+    }
+    if !matches!(c, '.' | '!' | '?') {
+        return Some((None, after));
+    }
+    // Swallow closing quotes so they stay with their sentence.
+    let mut end = after;
+    let mut next = None;
+    for q in text[after..].chars() {
+        if !is_closing(q) {
+            next = Some(q);
+            break;
+        }
+        end += q.len_utf8();
+    }
+    let split = match next {
+        None => Some(end),
+        Some(next) if next.is_whitespace() => {
+            if c == '.' && !period_ends_sentence(text, lowered, i, end, abbreviations) {
+                None
+            } else {
+                Some(end)
+            }
+        }
+        _ => None,
+    };
+    Some((split, end))
+}
+
+/// The sentence that holds byte `pos` of `text`, trimmed; `None` when `pos` is in
+/// the blank between two sentences. `lowered` is `lower_aligned(text)`;
+/// `abbreviations` are lowercase words (without the dot) after which a period does
+/// not end a sentence.
+///
+/// Only the text around `pos` is read: most sentences of an article hold no
+/// trigger, and splitting them all cost more than the rest of the tagging.
+pub(crate) fn sentence_at(
     text: &str,
     lowered: &str,
     abbreviations: &HashSet<String>,
-    out: &mut Vec<Span>,
-) {
-    out.clear();
+    pos: usize,
+) -> Option<Span> {
+    let bytes = text.as_bytes();
+    // Splits come in the order of their terminators, so the first one found
+    // walking back that is not after `pos` starts the sentence. One after `pos`
+    // (`pos` among the closing quotes of a terminator) ends it.
+    let mut start = 0;
+    let mut end = None;
+    let mut i = pos;
+    while let Some(candidate) = prev_candidate(bytes, i) {
+        if let Some((Some(split), _)) = split_at(text, lowered, candidate, abbreviations) {
+            if split <= pos {
+                start = split;
+                break;
+            }
+            end = Some(split);
+        }
+        i = candidate;
+    }
+    let end = end.unwrap_or_else(|| {
+        let mut i = pos;
+        loop {
+            i = next_candidate(bytes, i);
+            match split_at(text, lowered, i, abbreviations) {
+                None => break text.len(),
+                Some((Some(split), _)) => break split,
+                Some((None, resume)) => i = resume,
+            }
+        }
+    });
+    trimmed(text, start, end).filter(|s| s.start <= pos && pos < s.end)
+}
+
+/// Splits `text` into sentences, as [`sentence_at`] finds them one at a time.
+#[cfg(test)]
+pub(crate) fn sentences(text: &str, lowered: &str, abbreviations: &HashSet<String>) -> Vec<Span> {
+    let mut out = Vec::new();
     let mut seg_start = 0;
     let mut i = 0;
-    let bytes = text.as_bytes();
     loop {
-        i = next_candidate(bytes, i);
-        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+        i = next_candidate(text.as_bytes(), i);
+        let Some((split, resume)) = split_at(text, lowered, i, abbreviations) else {
             break;
         };
-        let after = i + c.len_utf8();
-        let mut resume = after;
-        let split_at = if is_hard_terminator(c) {
-            Some(after)
-        } else if matches!(c, '.' | '!' | '?') {
-            // Swallow closing quotes so they stay with their sentence.
-            let mut end = after;
-            let mut next = None;
-            for q in text[after..].chars() {
-                if !is_closing(q) {
-                    next = Some(q);
-                    break;
-                }
-                end += q.len_utf8();
-            }
-            resume = end;
-            match next {
-                None => Some(end),
-                Some(next) if next.is_whitespace() => {
-                    if c == '.' && !period_ends_sentence(text, lowered, i, end, abbreviations) {
-                        None
-                    } else {
-                        Some(end)
-                    }
-                }
-                _ => None,
-            }
-        } else {
-            None
-        };
-        if let Some(end) = split_at {
-            push_trimmed(text, seg_start, end, out);
+        if let Some(end) = split {
+            out.extend(trimmed(text, seg_start, end));
             seg_start = end;
         }
         i = resume;
     }
-    push_trimmed(text, seg_start, text.len(), out);
+    out.extend(trimmed(text, seg_start, text.len()));
+    out
 }
 
 /// A period followed by a space ends a sentence unless it closes an abbreviation or
@@ -312,25 +376,18 @@ fn period_ends_sentence(
     !abbreviations.contains(word)
 }
 
-fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+/// `text[start..end]` without its surrounding whitespace, unless nothing is left.
+fn trimmed(text: &str, start: usize, end: usize) -> Option<Span> {
     let segment = &text[start..end];
-    let trimmed_start = segment.len() - segment.trim_start().len();
     let body = segment.trim();
     if body.is_empty() {
-        return;
+        return None;
     }
-    let start = start + trimmed_start;
-    let end = start + body.len();
-    // Sentences arrive in order, so counting from the previous one keeps this linear.
-    let (prev_byte, prev_char) = out.last().map_or((0, 0), |s| (s.end, s.char_end));
-    let char_start = prev_char + text[prev_byte..start].chars().count();
-    let char_end = char_start + body.chars().count();
-    out.push(Span {
+    let start = start + (segment.len() - segment.trim_start().len());
+    Some(Span {
         start,
-        end,
-        char_start,
-        char_end,
-    });
+        end: start + body.len(),
+    })
 }
 
 /// True when the match starting at `start` does not continue a word, or continues
@@ -366,8 +423,15 @@ mod tests {
     fn split(text: &str) -> Vec<&str> {
         let lowered = lower_aligned(text);
         let abbreviations: HashSet<String> = ["mr".to_string(), "dr".to_string()].into();
-        let mut spans = Vec::new();
-        sentences(text, &lowered, &abbreviations, &mut spans);
+        let spans = sentences(text, &lowered, &abbreviations);
+        for (pos, _) in text.char_indices() {
+            let found = spans.iter().find(|s| s.start <= pos && pos < s.end);
+            assert_eq!(
+                sentence_at(text, &lowered, &abbreviations, pos).as_ref(),
+                found,
+                "{text:?} at {pos}"
+            );
+        }
         spans.iter().map(|s| &text[s.start..s.end]).collect()
     }
 
@@ -451,9 +515,8 @@ mod tests {
     fn char_offsets_count_characters_not_bytes() {
         let text = "Пекин. Москва.";
         let lowered = lower_aligned(text);
-        let mut spans = Vec::new();
-        sentences(text, &lowered, &HashSet::new(), &mut spans);
-        assert_eq!((spans[1].char_start, spans[1].char_end), (7, 14));
+        let spans = sentences(text, &lowered, &HashSet::new());
+        assert_eq!(spans[1].chars(text), (7, 14));
     }
 
     #[test]

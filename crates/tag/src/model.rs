@@ -351,18 +351,31 @@ impl LangModel {
         // and every byte, which cost three times this loop's few instructions per
         // byte. Every pattern of a match state ends at the current byte.
         let dfa = &self.automaton;
+        let bytes = lowered.as_bytes();
         let mut sid = self.start;
-        for (at, &byte) in lowered.as_bytes().iter().enumerate() {
-            sid = dfa.next_state(Anchored::No, sid, byte);
-            if !(dfa.is_special(sid) && dfa.is_match(sid)) {
-                continue;
+        let mut at = 0;
+        while at < bytes.len() {
+            sid = dfa.next_state(Anchored::No, sid, bytes[at]);
+            at += 1;
+            // Without a prefilter only match states are special.
+            if dfa.is_special(sid) {
+                self.report(original, lowered, sid, at, hits);
             }
-            let head_end = at + 1;
-            for index in 0..dfa.match_len(sid) {
-                let pattern = dfa.match_pattern(sid, index);
-                let start = head_end - dfa.pattern_len(pattern);
-                self.push_hits(original, lowered, start, head_end, pattern.as_usize(), hits);
-            }
+        }
+    }
+
+    /// The hits of every pattern of match state `sid`, all ending at `end`. Kept out
+    /// of the scan loop, which then needs only a few registers.
+    #[inline(never)]
+    fn report(&self, original: &str, lowered: &str, sid: StateID, end: usize, hits: &mut Vec<Hit>) {
+        let dfa = &self.automaton;
+        if !dfa.is_match(sid) {
+            return;
+        }
+        for index in 0..dfa.match_len(sid) {
+            let pattern = dfa.match_pattern(sid, index);
+            let start = end - dfa.pattern_len(pattern);
+            self.push_hits(original, lowered, start, end, pattern.as_usize(), hits);
         }
     }
 
@@ -377,7 +390,12 @@ impl LangModel {
         hits: &mut Vec<Hit>,
     ) {
         let left = !self.word_boundaries || left_ok(lowered, start, &self.clitics);
-        for meaning in &self.meanings[pattern] {
+        let meanings = &self.meanings[pattern];
+        // Most matches are short names inside longer words ("us" in "because").
+        if !left && !meanings.iter().any(|m| m.open_start) {
+            return;
+        }
+        for meaning in meanings {
             let Some(end) = follow_tail(lowered, head_end, &meaning.tail) else {
                 continue;
             };

@@ -24,6 +24,7 @@ pub(crate) fn lower_aligned_into(text: &str, out: &mut String) {
     // already lowercase (or caseless), and a same-length rewrite keeps offsets.
     let table = lower_table();
     let caseless = caseless_leads();
+    let changing = changing_two_byte_chars();
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -39,6 +40,15 @@ pub(crate) fn lower_aligned_into(text: &str, out: &mut String) {
         };
         if caseless[lead as usize] {
             i += width;
+            continue;
+        }
+        // Cyrillic, Greek and accented Latin: most chars are lowercase already.
+        if width == 2
+            && bytes
+                .get(i + 1)
+                .is_some_and(|&next| changing[usize::from(lead & 0x1F)] & 1 << (next & 0x3F) == 0)
+        {
+            i += 2;
             continue;
         }
         let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
@@ -106,9 +116,26 @@ fn caseless_leads() -> &'static [bool; 256] {
     })
 }
 
+/// Per two-byte UTF-8 lead (its low five bits), the chars that lowering changes, as
+/// a bit per continuation byte (its low six bits): one lookup instead of decoding.
+fn changing_two_byte_chars() -> &'static [u64; 32] {
+    static CHANGING: std::sync::OnceLock<[u64; 32]> = std::sync::OnceLock::new();
+    CHANGING.get_or_init(|| {
+        let table = lower_table();
+        let mut changing = [0u64; 32];
+        for code in 0x80..0x800u32 {
+            if char::from_u32(code).is_some_and(|c| table_lower(table, c) != c) {
+                changing[(code >> 6) as usize] |= 1 << (code & 0x3F);
+            }
+        }
+        changing
+    })
+}
+
 /// Builds the lazily made tables now, so that the first article does not pay for them.
 pub(crate) fn warm_up() {
     caseless_leads();
+    changing_two_byte_chars();
     is_alnum('\u{400}');
 }
 
@@ -393,6 +420,12 @@ fn trimmed(text: &str, start: usize, end: usize) -> Option<Span> {
 /// True when the match starting at `start` does not continue a word, or continues
 /// it only after one of the language's clitic prefixes (Arabic "و", "ب", "ال").
 pub(crate) fn left_ok(lowered: &str, start: usize, clitics: &[String]) -> bool {
+    // Most matches follow an ASCII byte: no char to decode, no clitic to try.
+    if let Some(&prev) = lowered.as_bytes()[..start].last() {
+        if prev.is_ascii() && (clitics.is_empty() || !prev.is_ascii_alphanumeric()) {
+            return !prev.is_ascii_alphanumeric();
+        }
+    }
     let Some(prev) = lowered[..start].chars().next_back() else {
         return true;
     };
@@ -413,6 +446,9 @@ pub(crate) fn left_ok(lowered: &str, start: usize, clitics: &[String]) -> bool {
 
 /// True when the match ending at `end` is not followed by a letter or digit.
 pub(crate) fn right_ok(lowered: &str, end: usize) -> bool {
+    if let Some(&next) = lowered.as_bytes().get(end).filter(|b| b.is_ascii()) {
+        return !next.is_ascii_alphanumeric();
+    }
     lowered[end..].chars().next().is_none_or(|c| !is_alnum(c))
 }
 

@@ -1,11 +1,14 @@
 //! Normalised tokens, the exact hash, the 64-bit SimHash and the MinHash sketch of a
-//! text, in one pass over its bytes with no allocation.
+//! text, with no allocation once the reused buffers have grown.
 //!
 //! Speed notes (this is the hot path of the stage): ASCII bytes are classified,
-//! lowercased and hashed 8 at a time (SWAR), without decoding characters; each token
+//! lowercased and hashed 8 at a time (SWAR), without decoding characters; other
+//! characters of 2 and 3 bytes are classified and lowercased by table; each token
 //! is hashed once and a shingle's hash is a cheap combination of its tokens' hashes,
-//! never a re-hash of its text; the 64 SimHash votes are counted bit-sliced with
-//! carry-save adders.
+//! never a re-hash of its text; tokens, shingles and the sketch are each a tight loop
+//! over a buffer; the 64 SimHash votes are counted bit-sliced with carry-save adders.
+
+use std::sync::LazyLock;
 
 /// MinHash bins (one-permutation hashing: a shingle's top 5 hash bits pick its bin).
 pub(crate) const BINS: usize = 32;
@@ -177,7 +180,7 @@ pub(crate) fn tokens(text: &str, mut emit: impl FnMut(u64)) {
         let mut alnum = ascii_alnum_mask(word);
         if alnum & 0x80 == 0 {
             if word & 0x80 != 0 {
-                at = non_ascii_char(text, at, &mut token, &mut emit);
+                at = non_ascii_char(text, at, word, &mut token, &mut emit);
                 continue;
             }
             // An ASCII separator: skip to the next letter, digit or non-ASCII byte
@@ -234,17 +237,82 @@ pub(crate) fn tokens(text: &str, mut emit: impl FnMut(u64)) {
 }
 
 /// Reads the non-ASCII character at `at` (a character boundary: only ASCII bytes and
-/// whole characters are ever stepped over) into `token`, or emits it as a token of its
-/// own; returns where the next character starts.
+/// whole characters are ever stepped over), whose bytes start `word`, into `token`,
+/// or emits it as a token of its own; returns where the next character starts.
+///
+/// Characters of 2 and 3 bytes (every script the generator and most news use) are
+/// looked up in tables built from the same `char` methods that [`char_token`] calls,
+/// which cost hundreds of instructions a character.
 fn non_ascii_char(
     text: &str,
     at: usize,
+    word: u64,
     token: &mut TokenBuffer,
     emit: &mut impl FnMut(u64),
 ) -> usize {
+    let byte = |i: u32| (word >> (8 * i)) as u32 & 0xff;
+    let payload = |i: u32| byte(i) & 0x3f;
+    match byte(0) {
+        0xc0..=0xdf => {
+            let code = ((byte(0) & 0x1f) << 6) | payload(1);
+            let entry = (code as usize)
+                .checked_sub(0x80)
+                .and_then(|i| TWO_BYTE_LOWER.get(i).copied());
+            match entry {
+                Some(NOT_ALPHANUMERIC) => {
+                    if let Some(hash) = token.take() {
+                        emit(hash);
+                    }
+                    return at + 2;
+                }
+                Some(entry) if entry >> 24 <= 3 => {
+                    for i in 0..entry >> 24 {
+                        token.push((entry >> (8 * i)) as u8);
+                    }
+                    return at + 2;
+                }
+                _ => {}
+            }
+        }
+        0xe0..=0xef => {
+            let code = ((byte(0) & 0x0f) << 12) | (payload(1) << 6) | payload(2);
+            let Some(ch) = char::from_u32(code) else {
+                return at + 3;
+            };
+            if is_unspaced(ch) {
+                char_token(ch, token, emit);
+                return at + 3;
+            }
+            let class = (code as usize)
+                .checked_sub(0x800)
+                .and_then(|i| THREE_BYTE_CLASS.get(i).copied());
+            match class {
+                Some(CharClass::NotAlphanumeric) => {
+                    if let Some(hash) = token.take() {
+                        emit(hash);
+                    }
+                    return at + 3;
+                }
+                Some(CharClass::OwnLowercase) => {
+                    for i in 0..3 {
+                        token.push(byte(i) as u8);
+                    }
+                    return at + 3;
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
     let Some(ch) = text.get(at..).and_then(|rest| rest.chars().next()) else {
         return text.len();
     };
+    char_token(ch, token, emit);
+    at + ch.len_utf8()
+}
+
+/// Reads a non-ASCII character into `token`, or emits it as a token of its own.
+fn char_token(ch: char, token: &mut TokenBuffer, emit: &mut impl FnMut(u64)) {
     if is_unspaced(ch) {
         if let Some(hash) = token.take() {
             emit(hash);
@@ -260,8 +328,59 @@ fn non_ascii_char(
     } else if let Some(hash) = token.take() {
         emit(hash);
     }
-    at + ch.len_utf8()
 }
+
+/// A [`TWO_BYTE_LOWER`] entry for a character that separates tokens.
+const NOT_ALPHANUMERIC: u32 = 0;
+
+/// What [`char_token`] does with each character U+0080..U+07FF (Latin, Greek,
+/// Cyrillic, Armenian, Hebrew, Arabic; none is unspaced): [`NOT_ALPHANUMERIC`], or
+/// the UTF-8 bytes of its lowercase, little-endian, with their count in the top byte
+/// (a count over 3 means "ask `char_token`").
+static TWO_BYTE_LOWER: LazyLock<Vec<u32>> = LazyLock::new(|| {
+    ('\u{80}'..='\u{7ff}')
+        .map(|ch| {
+            if !ch.is_alphanumeric() {
+                return NOT_ALPHANUMERIC;
+            }
+            let mut bytes = Vec::new();
+            let mut utf8 = [0u8; 4];
+            for lower in ch.to_lowercase() {
+                bytes.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
+            if bytes.len() > 3 {
+                return u32::MAX;
+            }
+            bytes
+                .iter()
+                .rev()
+                .fold(0u32, |packed, &b| (packed << 8) | u32::from(b))
+                | ((bytes.len() as u32) << 24)
+        })
+        .collect()
+});
+
+/// What [`char_token`] does with a character that is not unspaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    NotAlphanumeric,
+    /// Alphanumeric and its own lowercase: its bytes join the token as they are.
+    OwnLowercase,
+    /// Anything else: ask `char_token`.
+    Other,
+}
+
+/// [`CharClass`] of each character U+0800..U+FFFF (surrogates included, as
+/// `Other`, so that a code point indexes the table directly).
+static THREE_BYTE_CLASS: LazyLock<Vec<CharClass>> = LazyLock::new(|| {
+    (0x800..=0xffff_u32)
+        .map(|code| match char::from_u32(code) {
+            Some(ch) if !ch.is_alphanumeric() => CharClass::NotAlphanumeric,
+            Some(ch) if ch.to_lowercase().eq([ch]) => CharClass::OwnLowercase,
+            _ => CharClass::Other,
+        })
+        .collect()
+});
 
 /// A carry-save adder on 64 bit columns: (carries, sums) of `a + b + c`.
 #[inline]
@@ -676,6 +795,36 @@ mod tests {
                 }
             }
             assert_eq!(bit_counts(&hashes), expected, "{n} hashes");
+        }
+    }
+
+    #[test]
+    fn character_tables_agree_with_the_char_methods() {
+        // Each character inside a token and alone, through the tables and through
+        // `char_token`: the same token hashes.
+        let through = |ch: char, table: bool| {
+            let mut hashes = Vec::new();
+            let mut emit = |hash| hashes.push(hash);
+            let mut token = TokenBuffer::new();
+            token.push(b'a');
+            let mut utf8 = [0u8; 4];
+            let text: &str = ch.encode_utf8(&mut utf8);
+            for _ in 0..2 {
+                if table {
+                    let at =
+                        non_ascii_char(text, 0, load8(text.as_bytes(), 0), &mut token, &mut emit);
+                    assert_eq!(at, text.len(), "{ch:?}");
+                } else {
+                    char_token(ch, &mut token, &mut emit);
+                }
+                if let Some(hash) = token.take() {
+                    emit(hash);
+                }
+            }
+            hashes
+        };
+        for ch in ('\u{80}'..='\u{ffff}').chain(['\u{10000}', '\u{1d400}', '\u{20000}']) {
+            assert_eq!(through(ch, true), through(ch, false), "{ch:?}");
         }
     }
 

@@ -1,11 +1,14 @@
 //! Normalised tokens, the exact hash, the 64-bit SimHash and the MinHash sketch of a
-//! text, in one pass over its bytes with no allocation.
+//! text, with no allocation once the reused buffers have grown.
 //!
 //! Speed notes (this is the hot path of the stage): ASCII bytes are classified,
-//! lowercased and hashed 8 at a time (SWAR), without decoding characters; each token
+//! lowercased and hashed 8 at a time (SWAR), without decoding characters; other
+//! characters of 2 and 3 bytes are classified and lowercased by table; each token
 //! is hashed once and a shingle's hash is a cheap combination of its tokens' hashes,
-//! never a re-hash of its text; the 64 SimHash votes are counted bit-sliced with
-//! carry-save adders.
+//! never a re-hash of its text; tokens, shingles and the sketch are each a tight loop
+//! over a buffer; the 64 SimHash votes are counted bit-sliced with carry-save adders.
+
+use std::sync::LazyLock;
 
 /// MinHash bins (one-permutation hashing: a shingle's top 5 hash bits pick its bin).
 pub(crate) const BINS: usize = 32;
@@ -89,7 +92,7 @@ fn is_unspaced(ch: char) -> bool {
 }
 
 /// The token being read byte by byte (tokens with non-ASCII letters), hashed 8 bytes
-/// at a time exactly as [`ascii_run`] hashes ASCII tokens, so that a token's hash
+/// at a time exactly as [`tokens`] hashes ASCII tokens, so that a token's hash
 /// never depends on which path read it.
 struct TokenBuffer {
     chunk: u64,
@@ -135,41 +138,15 @@ impl TokenBuffer {
     }
 }
 
-/// Byte classes for the ASCII fast path.
-const SEPARATOR: u8 = 0;
-const ALNUM: u8 = 1;
-const NON_ASCII: u8 = 2;
-
-static CLASS: [u8; 256] = {
-    let mut table = [SEPARATOR; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let b = byte as u8;
-        table[byte] = if b >= 0x80 {
-            NON_ASCII
-        } else if b.is_ascii_alphanumeric() {
-            ALNUM
-        } else {
-            SEPARATOR
-        };
-        byte += 1;
-    }
-    table
-};
-
 /// The 8 bytes at `at`, little-endian, zero-padded past the end (a zero byte is a
 /// separator, so padding never extends a token).
 #[inline]
 fn load8(bytes: &[u8], at: usize) -> u64 {
-    match bytes.get(at..at + 8) {
-        Some(eight) => {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(eight);
-            u64::from_le_bytes(word)
-        }
+    let rest = bytes.get(at..).unwrap_or_default();
+    match rest.first_chunk::<8>() {
+        Some(eight) => u64::from_le_bytes(*eight),
         None => {
             let mut word = [0u8; 8];
-            let rest = bytes.get(at..).unwrap_or_default();
             word[..rest.len()].copy_from_slice(rest);
             u64::from_le_bytes(word)
         }
@@ -187,83 +164,70 @@ fn ascii_alnum_mask(word: u64) -> u64 {
     (letter | digit) & !word & HIGH
 }
 
-/// Reads the run of ASCII letters and digits starting at `at` (which is one), 8 bytes
-/// at a time: its end and its hash state (lowercased, as [`TokenBuffer`] would).
-#[inline]
-fn ascii_run(bytes: &[u8], mut at: usize) -> (usize, u64) {
-    let mut state = K1;
-    loop {
-        let word = load8(bytes, at);
-        let stop = !ascii_alnum_mask(word) & HIGH;
-        // Letters and digits lowercase by setting bit 0x20 (digits have it already).
-        let lower = word | (0x20 * ONES);
-        if stop == 0 {
-            state = mix_chunk(state, lower);
-            at += 8;
-            continue;
-        }
-        let run = stop.trailing_zeros() / 8;
-        if run > 0 {
-            state = mix_chunk(state, lower & (u64::MAX >> (64 - 8 * run)));
-            at += run as usize;
-        }
-        return (at, state);
-    }
-}
-
 /// Calls `emit` with the hash of each normalised token of `text`: runs of letters and
 /// digits, lowercased; every other character separates tokens.
+///
+/// ASCII text goes 8 bytes at a time: one load at a token's start gives the token's
+/// first chunk, where it ends, and (in the bytes after it) where the next one starts,
+/// so a word under 8 bytes and the separators after it cost one load and one mask.
 pub(crate) fn tokens(text: &str, mut emit: impl FnMut(u64)) {
     let bytes = text.as_bytes();
+    // The token with non-ASCII letters being read, if any.
     let mut token = TokenBuffer::new();
     let mut at = 0;
     while at < bytes.len() {
-        match CLASS[usize::from(bytes[at])] {
-            SEPARATOR => {
-                if let Some(hash) = token.take() {
-                    emit(hash);
-                }
-                at += 1;
+        let mut word = load8(bytes, at);
+        let mut alnum = ascii_alnum_mask(word);
+        if alnum & 0x80 == 0 {
+            if word & 0x80 != 0 {
+                at = non_ascii_char(text, at, word, &mut token, &mut emit);
+                continue;
             }
-            ALNUM => {
-                let start = at;
-                let (end, state) = ascii_run(bytes, at);
-                at = end;
-                let whole = token.len == 0
-                    && bytes
-                        .get(at)
-                        .is_none_or(|&next| CLASS[usize::from(next)] == SEPARATOR);
-                if whole {
-                    emit(token_hash(state, at - start));
-                } else {
-                    // Part of a token with non-ASCII letters: byte by byte.
-                    for &byte in &bytes[start..at] {
-                        token.push(byte | 0x20);
-                    }
-                }
+            // An ASCII separator: skip to the next letter, digit or non-ASCII byte
+            // (the zero padding past the end is a separator).
+            if let Some(hash) = token.take() {
+                emit(hash);
             }
-            _ => {
-                // `at` is on a character boundary: only ASCII bytes and whole
-                // characters are ever stepped over.
-                let Some(ch) = text.get(at..).and_then(|rest| rest.chars().next()) else {
-                    break;
-                };
-                at += ch.len_utf8();
-                if is_unspaced(ch) {
-                    if let Some(hash) = token.take() {
-                        emit(hash);
-                    }
-                    emit(finish64(u64::from(u32::from(ch)) ^ K0).wrapping_mul(K0));
-                } else if ch.is_alphanumeric() {
-                    let mut utf8 = [0u8; 4];
-                    for lower in ch.to_lowercase() {
-                        for &b in lower.encode_utf8(&mut utf8).as_bytes() {
-                            token.push(b);
-                        }
-                    }
-                } else if let Some(hash) = token.take() {
-                    emit(hash);
-                }
+            let next = alnum | (word & HIGH);
+            at += if next == 0 {
+                8
+            } else {
+                (next.trailing_zeros() / 8) as usize
+            };
+            continue;
+        }
+        // A run of ASCII letters and digits, read 8 bytes at a time and lowercased by
+        // setting bit 0x20 (digits have it already).
+        let start = at;
+        let mut state = K1;
+        let mut stop = !alnum & HIGH;
+        while stop == 0 {
+            state = mix_chunk(state, word | (0x20 * ONES));
+            at += 8;
+            word = load8(bytes, at);
+            alnum = ascii_alnum_mask(word);
+            stop = !alnum & HIGH;
+        }
+        let run = stop.trailing_zeros() / 8;
+        if run > 0 {
+            state = mix_chunk(state, (word | (0x20 * ONES)) & (u64::MAX >> (64 - 8 * run)));
+        }
+        at += run as usize;
+        // What follows the run in this word, from the byte that stopped it.
+        let after = (alnum | (word & HIGH)) >> (8 * run);
+        if token.len == 0 && after & 0x80 == 0 {
+            // A whole token, ended by a separator: emit it, and skip the separators
+            // that this word shows.
+            emit(token_hash(state, at - start));
+            at += if after == 0 {
+                8 - run as usize
+            } else {
+                (after.trailing_zeros() / 8) as usize
+            };
+        } else {
+            // Part of a token with non-ASCII letters: byte by byte.
+            for &byte in &bytes[start..at] {
+                token.push(byte | 0x20);
             }
         }
     }
@@ -272,6 +236,152 @@ pub(crate) fn tokens(text: &str, mut emit: impl FnMut(u64)) {
     }
 }
 
+/// Reads the non-ASCII character at `at` (a character boundary: only ASCII bytes and
+/// whole characters are ever stepped over), whose bytes start `word`, into `token`,
+/// or emits it as a token of its own; returns where the next character starts.
+///
+/// Characters of 2 and 3 bytes (every script the generator and most news use) are
+/// looked up in tables built from the same `char` methods that [`char_token`] calls,
+/// which cost hundreds of instructions a character.
+fn non_ascii_char(
+    text: &str,
+    at: usize,
+    word: u64,
+    token: &mut TokenBuffer,
+    emit: &mut impl FnMut(u64),
+) -> usize {
+    let byte = |i: u32| (word >> (8 * i)) as u32 & 0xff;
+    let payload = |i: u32| byte(i) & 0x3f;
+    match byte(0) {
+        0xc0..=0xdf => {
+            let code = ((byte(0) & 0x1f) << 6) | payload(1);
+            let entry = (code as usize)
+                .checked_sub(0x80)
+                .and_then(|i| TWO_BYTE_LOWER.get(i).copied());
+            match entry {
+                Some(NOT_ALPHANUMERIC) => {
+                    if let Some(hash) = token.take() {
+                        emit(hash);
+                    }
+                    return at + 2;
+                }
+                Some(entry) if entry >> 24 <= 3 => {
+                    for i in 0..entry >> 24 {
+                        token.push((entry >> (8 * i)) as u8);
+                    }
+                    return at + 2;
+                }
+                _ => {}
+            }
+        }
+        0xe0..=0xef => {
+            let code = ((byte(0) & 0x0f) << 12) | (payload(1) << 6) | payload(2);
+            let Some(ch) = char::from_u32(code) else {
+                return at + 3;
+            };
+            if is_unspaced(ch) {
+                char_token(ch, token, emit);
+                return at + 3;
+            }
+            let class = (code as usize)
+                .checked_sub(0x800)
+                .and_then(|i| THREE_BYTE_CLASS.get(i).copied());
+            match class {
+                Some(CharClass::NotAlphanumeric) => {
+                    if let Some(hash) = token.take() {
+                        emit(hash);
+                    }
+                    return at + 3;
+                }
+                Some(CharClass::OwnLowercase) => {
+                    for i in 0..3 {
+                        token.push(byte(i) as u8);
+                    }
+                    return at + 3;
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    let Some(ch) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+        return text.len();
+    };
+    char_token(ch, token, emit);
+    at + ch.len_utf8()
+}
+
+/// Reads a non-ASCII character into `token`, or emits it as a token of its own.
+fn char_token(ch: char, token: &mut TokenBuffer, emit: &mut impl FnMut(u64)) {
+    if is_unspaced(ch) {
+        if let Some(hash) = token.take() {
+            emit(hash);
+        }
+        emit(finish64(u64::from(u32::from(ch)) ^ K0).wrapping_mul(K0));
+    } else if ch.is_alphanumeric() {
+        let mut utf8 = [0u8; 4];
+        for lower in ch.to_lowercase() {
+            for &b in lower.encode_utf8(&mut utf8).as_bytes() {
+                token.push(b);
+            }
+        }
+    } else if let Some(hash) = token.take() {
+        emit(hash);
+    }
+}
+
+/// A [`TWO_BYTE_LOWER`] entry for a character that separates tokens.
+const NOT_ALPHANUMERIC: u32 = 0;
+
+/// What [`char_token`] does with each character U+0080..U+07FF (Latin, Greek,
+/// Cyrillic, Armenian, Hebrew, Arabic; none is unspaced): [`NOT_ALPHANUMERIC`], or
+/// the UTF-8 bytes of its lowercase, little-endian, with their count in the top byte
+/// (a count over 3 means "ask `char_token`").
+static TWO_BYTE_LOWER: LazyLock<Vec<u32>> = LazyLock::new(|| {
+    ('\u{80}'..='\u{7ff}')
+        .map(|ch| {
+            if !ch.is_alphanumeric() {
+                return NOT_ALPHANUMERIC;
+            }
+            let mut bytes = Vec::new();
+            let mut utf8 = [0u8; 4];
+            for lower in ch.to_lowercase() {
+                bytes.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
+            if bytes.len() > 3 {
+                return u32::MAX;
+            }
+            bytes
+                .iter()
+                .rev()
+                .fold(0u32, |packed, &b| (packed << 8) | u32::from(b))
+                | ((bytes.len() as u32) << 24)
+        })
+        .collect()
+});
+
+/// What [`char_token`] does with a character that is not unspaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    NotAlphanumeric,
+    /// Alphanumeric and its own lowercase: its bytes join the token as they are.
+    OwnLowercase,
+    /// Anything else: ask `char_token`.
+    Other,
+}
+
+/// [`CharClass`] of each character U+0800..U+FFFF (surrogates included, as
+/// `Other`, so that a code point indexes the table directly).
+static THREE_BYTE_CLASS: LazyLock<Vec<CharClass>> = LazyLock::new(|| {
+    (0x800..=0xffff_u32)
+        .map(|code| match char::from_u32(code) {
+            Some(ch) if !ch.is_alphanumeric() => CharClass::NotAlphanumeric,
+            Some(ch) if ch.to_lowercase().eq([ch]) => CharClass::OwnLowercase,
+            _ => CharClass::Other,
+        })
+        .collect()
+});
+
 /// A carry-save adder on 64 bit columns: (carries, sums) of `a + b + c`.
 #[inline]
 fn csa(a: u64, b: u64, c: u64) -> (u64, u64) {
@@ -279,218 +389,136 @@ fn csa(a: u64, b: u64, c: u64) -> (u64, u64) {
     ((a & b) | (u & c), u ^ c)
 }
 
-/// How many of the hashes added have each bit set, counted bit-sliced: Harley-Seal
-/// carry-save adders take 8 hashes in 7 adders (a few operations a hash, where
-/// counting each of the 64 bits costs far more), and a ripple counter takes their
-/// weight-8 carries.
-struct BitVotes {
-    pending: [u64; 8],
-    waiting: usize,
-    ones: u64,
-    twos: u64,
-    fours: u64,
-    /// Plane `i` holds bit `i` of each column's count of weight-8 carries.
-    eights: [u64; 32],
-    levels: usize,
-}
-
-impl BitVotes {
-    fn new() -> Self {
-        BitVotes {
-            pending: [0; 8],
-            waiting: 0,
-            ones: 0,
-            twos: 0,
-            fours: 0,
-            eights: [0; 32],
-            levels: 0,
-        }
-    }
-
-    #[inline]
-    fn add(&mut self, hash: u64) {
-        self.pending[self.waiting] = hash;
-        self.waiting += 1;
-        if self.waiting == self.pending.len() {
-            self.waiting = 0;
-            self.add_eight();
-        }
-    }
-
-    #[inline]
-    fn add_eight(&mut self) {
-        let p = self.pending;
-        let (twos_a, ones) = csa(self.ones, p[0], p[1]);
-        let (twos_b, ones) = csa(ones, p[2], p[3]);
-        let (fours_a, twos) = csa(self.twos, twos_a, twos_b);
-        let (twos_a, ones) = csa(ones, p[4], p[5]);
-        let (twos_b, ones) = csa(ones, p[6], p[7]);
-        let (fours_b, twos) = csa(twos, twos_a, twos_b);
-        let (mut carry, fours) = csa(self.fours, fours_a, fours_b);
-        self.ones = ones;
-        self.twos = twos;
-        self.fours = fours;
+/// How many of `hashes` have each bit set, bit 0 first, counted bit-sliced:
+/// Harley-Seal carry-save adders take 8 hashes in 7 adders (a few operations a hash,
+/// where counting each of the 64 bits costs far more), and a ripple counter takes
+/// their weight-8 carries.
+fn bit_counts(hashes: &[u64]) -> [u64; 64] {
+    let (mut ones, mut twos, mut fours) = (0u64, 0u64, 0u64);
+    // Plane `i` holds bit `i` of each column's count of weight-8 carries: 61 planes
+    // count more carries than any slice can make.
+    let mut eights = [0u64; 61];
+    let mut levels = 0;
+    let mut chunks = hashes.chunks_exact(8);
+    for p in &mut chunks {
+        let (twos_a, ones_a) = csa(ones, p[0], p[1]);
+        let (twos_b, ones_b) = csa(ones_a, p[2], p[3]);
+        let (fours_a, twos_c) = csa(twos, twos_a, twos_b);
+        let (twos_a, ones_c) = csa(ones_b, p[4], p[5]);
+        let (twos_b, ones_d) = csa(ones_c, p[6], p[7]);
+        let (fours_b, twos_d) = csa(twos_c, twos_a, twos_b);
+        let (mut carry, fours_c) = csa(fours, fours_a, fours_b);
+        ones = ones_d;
+        twos = twos_d;
+        fours = fours_c;
         let mut level = 0;
-        // 32 planes count up to 8 * (2^32 - 1): more than a text's `u32` shingles.
-        while carry != 0 && level < self.eights.len() {
-            let next = self.eights[level] & carry;
-            self.eights[level] ^= carry;
+        while carry != 0 && level < eights.len() {
+            let next = eights[level] & carry;
+            eights[level] ^= carry;
             carry = next;
             level += 1;
         }
-        self.levels = self.levels.max(level);
+        levels = levels.max(level);
     }
-
-    /// Each bit's count, bit 0 first.
-    fn counts(&self) -> [u64; 64] {
-        let mut counts = [0u64; 64];
-        for (bit, count) in counts.iter_mut().enumerate() {
-            let column = |plane: u64| (plane >> bit) & 1;
-            *count = column(self.ones) + 2 * column(self.twos) + 4 * column(self.fours);
-            for (level, &plane) in self.eights[..self.levels].iter().enumerate() {
-                *count += column(plane) << (3 + level);
-            }
-            for &hash in &self.pending[..self.waiting] {
-                *count += column(hash);
-            }
+    let mut counts = [0u64; 64];
+    for (bit, count) in counts.iter_mut().enumerate() {
+        let column = |plane: u64| (plane >> bit) & 1;
+        *count = column(ones) + 2 * column(twos) + 4 * column(fours);
+        for (level, &plane) in eights[..levels].iter().enumerate() {
+            *count += column(plane) << (3 + level);
         }
-        counts
+        for &hash in chunks.remainder() {
+            *count += column(hash);
+        }
     }
+    counts
 }
 
-/// Shingles a token stream into SimHash votes and MinHash bins.
-struct Sketcher {
-    votes: BitVotes,
-    shingles: u32,
-    mins: [u64; BINS],
-    /// Smallest hash of the shingles starting in the first `lead_tokens` tokens.
-    lead_min: u64,
-    lead_tokens: usize,
-    /// The last tokens, the newest at `(seen - 1) % MAX_SHINGLE`.
-    window: [u64; MAX_SHINGLE],
-    /// Hash of the last `size` tokens (of all of them while fewer were seen).
-    rolling: u64,
-    leave_rotation: u32,
-    size: usize,
-    seen: usize,
+/// The sketch of a text's shingles: SimHash, b-bit MinHash and LSH keys.
+struct Sketch {
+    simhash: u64,
+    sketch: [u8; SKETCH_BYTES],
+    bands: [u32; BANDS],
+    probes: [[u32; PROBES]; BANDS],
 }
 
-impl Sketcher {
-    fn new(size: usize, lead_tokens: usize) -> Self {
-        Sketcher {
-            votes: BitVotes::new(),
-            shingles: 0,
-            mins: [u64::MAX; BINS],
-            lead_min: u64::MAX,
-            lead_tokens,
-            window: [0; MAX_SHINGLE],
-            rolling: 0,
-            leave_rotation: (21 * size.clamp(1, MAX_SHINGLE) % 64) as u32,
-            size: size.clamp(1, MAX_SHINGLE),
-            seen: 0,
+/// Sketches `shingles`, the first `lead` of which make the lead key.
+fn sketch(shingles: &[u64], lead: usize) -> Sketch {
+    let mut simhash = 0u64;
+    for (bit, &vote) in bit_counts(shingles).iter().enumerate() {
+        if 2 * vote > shingles.len() as u64 {
+            simhash |= 1 << bit;
         }
     }
-
-    /// Rolls the shingle hash on: with `rot(x, 21 i)` for the token `i` places back,
-    /// the oldest token's term leaves with one rotate and one xor (the ring holds
-    /// zeros before the first `size` tokens, whose terms are then zero too).
-    #[inline]
-    fn token(&mut self, token: u64) {
-        let slot = self.seen % MAX_SHINGLE;
-        let leaving = self.window[(slot + MAX_SHINGLE - self.size) % MAX_SHINGLE];
-        self.rolling =
-            self.rolling.rotate_left(21) ^ token ^ leaving.rotate_left(self.leave_rotation);
-        self.window[slot] = token;
-        self.seen += 1;
-        if self.seen >= self.size {
-            self.add(finish64(self.rolling));
-        }
-    }
-
-    #[inline]
-    fn add(&mut self, shingle: u64) {
-        self.votes.add(shingle);
-        self.shingles += 1;
+    // One-permutation hashing: a shingle's top 5 hash bits pick its bin.
+    let mut mins = [u64::MAX; BINS];
+    for &shingle in shingles {
         let bin = (shingle >> 59) as usize;
-        self.mins[bin] = self.mins[bin].min(shingle);
-        if self.seen < self.lead_tokens + self.size {
-            self.lead_min = self.lead_min.min(shingle);
+        mins[bin] = mins[bin].min(shingle);
+    }
+    let lead_min = shingles[..lead.min(shingles.len())]
+        .iter()
+        .copied()
+        .min()
+        .unwrap_or(u64::MAX);
+    let values = densified(&mins);
+    let mut sketch = [0u8; SKETCH_BYTES];
+    for (byte, pair) in sketch.iter_mut().zip(values.chunks_exact(2)) {
+        *byte = (pair[0] & 0xf) as u8 | (((pair[1] & 0xf) as u8) << 4);
+    }
+    let mut bands = [lead_min as u32; BANDS];
+    let mut probes = [[lead_min as u32; PROBES]; BANDS];
+    for band in 1..BANDS {
+        let bins = band_bins(band);
+        let mut smallest = [u64::MAX; PROBES];
+        for &min in &mins[bins.clone()] {
+            if min < smallest[PROBES - 1] {
+                smallest[PROBES - 1] = min;
+                smallest.sort_unstable();
+            }
+        }
+        if smallest[0] == u64::MAX {
+            // An empty half: the densified value of its first bin, which two texts
+            // share under the same condition.
+            smallest[0] = values[bins.start];
+        }
+        bands[band] = smallest[0] as u32;
+        for (probe, &min) in probes[band].iter_mut().zip(&smallest) {
+            *probe = if min == u64::MAX {
+                bands[band]
+            } else {
+                min as u32
+            };
         }
     }
+    Sketch {
+        simhash,
+        sketch,
+        bands,
+        probes,
+    }
+}
 
-    /// SimHash, sketch and band keys.
-    fn finish(
-        mut self,
-    ) -> (
-        u64,
-        [u8; SKETCH_BYTES],
-        [u32; BANDS],
-        [[u32; PROBES]; BANDS],
-    ) {
-        if self.shingles == 0 && self.seen > 0 {
-            // Fewer tokens than a shingle: the whole text is one shingle.
-            self.add(finish64(self.rolling));
+/// Each bin's minimum, an empty bin borrowing that of the next non-empty bin
+/// (circularly), mixed with the distance: two texts then agree on a bin with
+/// probability equal to their Jaccard similarity, short texts too (rotation
+/// densification, Shrivastava and Li 2014).
+fn densified(mins: &[u64; BINS]) -> [u64; BINS] {
+    let mut values = [0u64; BINS];
+    for (bin, value) in values.iter_mut().enumerate() {
+        if mins[bin] != u64::MAX {
+            *value = mins[bin];
+            continue;
         }
-        let mut simhash = 0u64;
-        for (bit, &vote) in self.votes.counts().iter().enumerate() {
-            if 2 * vote > u64::from(self.shingles) {
-                simhash |= 1 << bit;
+        for step in 1..BINS {
+            let min = mins[(bin + step) % BINS];
+            if min != u64::MAX {
+                *value = finish64(min.wrapping_add(K0.wrapping_mul(step as u64)));
+                break;
             }
         }
-        let values = self.densified();
-        let mut sketch = [0u8; SKETCH_BYTES];
-        for (byte, pair) in sketch.iter_mut().zip(values.chunks_exact(2)) {
-            *byte = (pair[0] & 0xf) as u8 | (((pair[1] & 0xf) as u8) << 4);
-        }
-        let mut bands = [self.lead_min as u32; BANDS];
-        let mut probes = [[self.lead_min as u32; PROBES]; BANDS];
-        for band in 1..BANDS {
-            let bins = band_bins(band);
-            let mut smallest = [u64::MAX; PROBES];
-            for &min in &self.mins[bins.clone()] {
-                if min < smallest[PROBES - 1] {
-                    smallest[PROBES - 1] = min;
-                    smallest.sort_unstable();
-                }
-            }
-            if smallest[0] == u64::MAX {
-                // An empty half: the densified value of its first bin, which two
-                // texts share under the same condition.
-                smallest[0] = values[bins.start];
-            }
-            bands[band] = smallest[0] as u32;
-            for (probe, &min) in probes[band].iter_mut().zip(&smallest) {
-                *probe = if min == u64::MAX {
-                    bands[band]
-                } else {
-                    min as u32
-                };
-            }
-        }
-        (simhash, sketch, bands, probes)
     }
-
-    /// Each bin's minimum, an empty bin borrowing that of the next non-empty bin
-    /// (circularly), mixed with the distance: two texts then agree on a bin with
-    /// probability equal to their Jaccard similarity, short texts too (rotation
-    /// densification, Shrivastava and Li 2014).
-    fn densified(&self) -> [u64; BINS] {
-        let mut values = [0u64; BINS];
-        for (bin, value) in values.iter_mut().enumerate() {
-            if self.mins[bin] != u64::MAX {
-                *value = self.mins[bin];
-                continue;
-            }
-            for step in 1..BINS {
-                let min = self.mins[(bin + step) % BINS];
-                if min != u64::MAX {
-                    *value = finish64(min.wrapping_add(K0.wrapping_mul(step as u64)));
-                    break;
-                }
-            }
-        }
-        values
-    }
+    values
 }
 
 /// The bins of LSH band 1 or 2: a half of the 32 bins.
@@ -499,39 +527,128 @@ fn band_bins(band: usize) -> std::ops::Range<usize> {
     (band - 1) * per..band * per
 }
 
-/// Fingerprints a title and body.
+/// Folds a token into the exact hash.
+#[inline]
+fn mix_exact(exact: u64, token: u64) -> u64 {
+    (exact.rotate_left(5) ^ token).wrapping_mul(K0)
+}
+
+/// Fingerprints texts, keeping its token and shingle buffers between calls so that
+/// a fingerprint allocates nothing once they have grown to the longest text seen.
+///
+/// Tokens are read first, then shingled, then sketched, each in its own loop over a
+/// buffer: a loop that does one of these keeps its state in registers.
+#[derive(Debug)]
+pub(crate) struct Fingerprinter {
+    shingle_size: usize,
+    lead_tokens: usize,
+    /// `shingle_size` zeros, then the hashes of the tokens to sketch: the zeros are
+    /// what leaves the rolling hash while the first shingle fills.
+    tokens: Vec<u64>,
+    shingles: Vec<u64>,
+}
+
+impl Fingerprinter {
+    pub(crate) fn new(shingle_size: usize, lead_tokens: usize) -> Self {
+        Fingerprinter {
+            shingle_size: shingle_size.clamp(1, MAX_SHINGLE),
+            lead_tokens,
+            tokens: Vec::new(),
+            shingles: Vec::new(),
+        }
+    }
+
+    /// Fingerprints a title and body.
+    pub(crate) fn fingerprint(&mut self, title: &str, body: &str) -> Fingerprint {
+        let mut exact = K0;
+        tokens(title, |token| exact = mix_exact(exact, token));
+        exact = mix_exact(exact, TITLE_BODY_SEPARATOR);
+        let mut count = self.read_tokens(body, |token| exact = mix_exact(exact, token));
+        if count == 0 {
+            // The title is left out of the content sketch (syndicated copies are
+            // often retitled) unless the body has nothing to compare.
+            count = self.read_tokens(title, |_| {});
+        }
+        let lead = self.shingle(count);
+        let Sketch {
+            simhash,
+            sketch,
+            bands,
+            probes,
+        } = sketch(&self.shingles, lead);
+        Fingerprint {
+            exact: finish64(exact),
+            simhash,
+            sketch,
+            bands,
+            probes,
+        }
+    }
+
+    /// Puts the hashes of the tokens of `text` after the leading zeros of `tokens`,
+    /// showing each to `also`; returns how many there are.
+    fn read_tokens(&mut self, text: &str, mut also: impl FnMut(u64)) -> usize {
+        // Every token takes at least a byte. The buffer only ever grows, so that it
+        // is not cleared for each text: only the slots written are read.
+        let needed = self.shingle_size + text.len();
+        if self.tokens.len() < needed {
+            self.tokens.resize(needed, 0);
+        }
+        let slots = &mut self.tokens[self.shingle_size..];
+        let mut count = 0;
+        tokens(text, |token| {
+            also(token);
+            // Always a slot: a token is at least a byte of the text.
+            if let Some(slot) = slots.get_mut(count) {
+                *slot = token;
+                count += 1;
+            }
+        });
+        count
+    }
+
+    /// Hashes the shingles of the first `count` buffered tokens into `shingles`;
+    /// returns how many
+    /// of them start in the opening `lead_tokens` tokens (the lead key's).
+    ///
+    /// With `rot(x, 21 i)` for the token `i` places back, a shingle's hash rolls on
+    /// with one rotate and one xor per token entering and leaving.
+    fn shingle(&mut self, count: usize) -> usize {
+        let size = self.shingle_size;
+        let leave_rotation = (21 * size % 64) as u32;
+        let tokens = &self.tokens[..size + count];
+        let mut rolling = 0u64;
+        let mut step = |(&leaving, &entering): (&u64, &u64)| {
+            rolling = rolling.rotate_left(21) ^ entering ^ leaving.rotate_left(leave_rotation);
+            finish64(rolling)
+        };
+        let mut windows = tokens.iter().zip(&tokens[size..]);
+        let mut last = None;
+        for pair in windows.by_ref().take(size - 1) {
+            last = Some(step(pair));
+        }
+        self.shingles.clear();
+        self.shingles.extend(windows.map(&mut step));
+        match last {
+            Some(whole) if self.shingles.is_empty() => {
+                // Fewer tokens than a shingle: the whole text is one shingle.
+                self.shingles.push(whole);
+                1
+            }
+            _ => self.lead_tokens,
+        }
+    }
+}
+
+/// Fingerprints a title and body with a fresh [`Fingerprinter`].
+#[cfg(test)]
 pub(crate) fn fingerprint(
     title: &str,
     body: &str,
     shingle_size: usize,
     lead_tokens: usize,
 ) -> Fingerprint {
-    let mut exact = K0;
-    let mut title_sketch = Sketcher::new(shingle_size, lead_tokens);
-    tokens(title, |token| {
-        exact = (exact.rotate_left(5) ^ token).wrapping_mul(K0);
-        title_sketch.token(token);
-    });
-    exact = (exact.rotate_left(5) ^ TITLE_BODY_SEPARATOR).wrapping_mul(K0);
-    let mut body_sketch = Sketcher::new(shingle_size, lead_tokens);
-    tokens(body, |token| {
-        exact = (exact.rotate_left(5) ^ token).wrapping_mul(K0);
-        body_sketch.token(token);
-    });
-    // The title is left out of the content sketch (syndicated copies are often
-    // retitled) unless the body has nothing to compare.
-    let (simhash, sketch, bands, probes) = if body_sketch.seen > 0 {
-        body_sketch.finish()
-    } else {
-        title_sketch.finish()
-    };
-    Fingerprint {
-        exact: finish64(exact),
-        simhash,
-        sketch,
-        bands,
-        probes,
-    }
+    Fingerprinter::new(shingle_size, lead_tokens).fingerprint(title, body)
 }
 
 /// Bins whose 4-bit values agree in two sketches.
@@ -663,21 +780,51 @@ mod tests {
     }
 
     #[test]
-    fn bit_votes_count_every_column() {
+    fn bit_counts_count_every_column() {
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for n in [0usize, 1, 7, 8, 9, 63, 1000] {
-            let mut votes = BitVotes::new();
+            let mut hashes = Vec::new();
             let mut expected = [0u64; 64];
             for _ in 0..n {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
-                votes.add(x);
+                hashes.push(x);
                 for (bit, count) in expected.iter_mut().enumerate() {
                     *count += (x >> bit) & 1;
                 }
             }
-            assert_eq!(votes.counts(), expected, "{n} hashes");
+            assert_eq!(bit_counts(&hashes), expected, "{n} hashes");
+        }
+    }
+
+    #[test]
+    fn character_tables_agree_with_the_char_methods() {
+        // Each character inside a token and alone, through the tables and through
+        // `char_token`: the same token hashes.
+        let through = |ch: char, table: bool| {
+            let mut hashes = Vec::new();
+            let mut emit = |hash| hashes.push(hash);
+            let mut token = TokenBuffer::new();
+            token.push(b'a');
+            let mut utf8 = [0u8; 4];
+            let text: &str = ch.encode_utf8(&mut utf8);
+            for _ in 0..2 {
+                if table {
+                    let at =
+                        non_ascii_char(text, 0, load8(text.as_bytes(), 0), &mut token, &mut emit);
+                    assert_eq!(at, text.len(), "{ch:?}");
+                } else {
+                    char_token(ch, &mut token, &mut emit);
+                }
+                if let Some(hash) = token.take() {
+                    emit(hash);
+                }
+            }
+            hashes
+        };
+        for ch in ('\u{80}'..='\u{ffff}').chain(['\u{10000}', '\u{1d400}', '\u{20000}']) {
+            assert_eq!(through(ch, true), through(ch, false), "{ch:?}");
         }
     }
 

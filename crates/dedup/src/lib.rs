@@ -56,7 +56,7 @@ use newsflow_record::{Article, Dedup, DedupStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{
-    bins_needed, estimated_jaccard, fingerprint, Fingerprint, BANDS, PROBES, SKETCH_BYTES,
+    bins_needed, estimated_jaccard, Fingerprint, Fingerprinter, BANDS, PROBES, SKETCH_BYTES,
 };
 use crate::index::{Candidate, Shard, Stored};
 
@@ -178,6 +178,7 @@ pub struct Deduplicator {
     config: DedupConfig,
     /// Agreeing sketch bins a near duplicate needs (from `min_similarity`).
     bins_needed: u32,
+    fingerprinter: Fingerprinter,
     shards: HashMap<String, Shard>,
 }
 
@@ -187,6 +188,7 @@ impl Deduplicator {
         Deduplicator {
             config: config.clone(),
             bins_needed: bins_needed(config.min_similarity),
+            fingerprinter: Fingerprinter::new(config.shingle_size, config.lead_tokens),
             shards: HashMap::new(),
         }
     }
@@ -198,12 +200,9 @@ impl Deduplicator {
             .language
             .as_ref()
             .map_or("und", |language| language.code.as_str());
-        let fingerprint = fingerprint(
-            &article.title,
-            &article.body,
-            self.config.shingle_size,
-            self.config.lead_tokens,
-        );
+        let fingerprint = self
+            .fingerprinter
+            .fingerprint(&article.title, &article.body);
         let stored = Stored::of(&fingerprint);
         let fingerprint_hex = Some(format!("{:016x}", fingerprint.simhash));
         let window_seconds = self.config.window_seconds;

@@ -80,11 +80,75 @@ pub(crate) fn nfc(text: &str) -> Cow<'_, str> {
     // common scripts need neither, and an ASCII stand-in leaves its verdict unchanged
     // because such a letter, like ASCII, is a starter that is always allowed.
     let quick = || is_nfc_quick(text.chars().map(|c| if always_nfc(c) { 'a' } else { c }));
-    if text.is_ascii() || quick() == IsNormalized::Yes {
+    if all_always_nfc(text) || quick() == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
     }
+}
+
+/// Whether every character of `text` is in [`always_nfc`]: the verdict for nearly all
+/// news text. Only the leads in [`NFC_LOOK`] start a character that may be outside it,
+/// so only those are decoded.
+fn all_always_nfc(text: &str) -> bool {
+    // A word without a byte of 0xCC or more holds no such lead.
+    let plain = |word: u64| !has_byte_below(!word, 0xFF - 0xCB);
+    let mut from = 0;
+    while let Some(at) = find_flagged(text.as_bytes(), from, &NFC_LOOK, plain) {
+        match text.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) if always_nfc(c) => from = at + c.len_utf8(),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Lead bytes of characters that may be outside [`always_nfc`]; the others start
+/// U+0000..U+02FF, U+0400..U+047F, U+04C0..U+04FF or U+5000..U+9FFF. A test checks it.
+const NFC_LOOK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0xCC;
+    while b < 256 {
+        table[b] = !matches!(b, 0xD0 | 0xD1 | 0xD3 | 0xE5..=0xE9);
+        b += 1;
+    }
+    table
+};
+
+/// The high bit of each byte of a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+/// One in each byte of a word.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+
+/// Whether a byte of `word` is below `n` (at most 0x80): subtracting `n` from each byte
+/// borrows into the high bit of the lowest such byte ("Bit Twiddling Hacks", hasless).
+fn has_byte_below(word: u64, n: u8) -> bool {
+    word.wrapping_sub(LOW_BITS * u64::from(n)) & !word & HIGH_BITS != 0
+}
+
+/// The first position from `from` on whose byte `table` flags. Words of eight bytes
+/// that `plain` says hold no flagged byte are skipped whole, which is what makes the
+/// search cheap on text that rarely has one.
+fn find_flagged(
+    bytes: &[u8],
+    from: usize,
+    table: &[bool; 256],
+    plain: impl Fn(u64) -> bool,
+) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let flagged = |chunk: &[u8]| chunk.iter().position(|&b| table[usize::from(b)]);
+    let mut chunks = rest.chunks_exact(8);
+    let mut offset = from;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        if !plain(word) {
+            if let Some(found) = flagged(chunk) {
+                return Some(offset + found);
+            }
+        }
+        offset += 8;
+    }
+    flagged(chunks.remainder()).map(|found| offset + found)
 }
 
 /// Characters that are starters (combining class 0) and may appear in NFC whatever
@@ -151,7 +215,7 @@ fn is_clean(line: &[u8]) -> bool {
     }
     let mut rest = line;
     // Only the bytes of the table need a look; the search for them is the hot loop.
-    while let Some(at) = rest.iter().position(|&b| NEEDS_A_LOOK[usize::from(b)]) {
+    while let Some(at) = find_needs_a_look(rest) {
         let next = |n: usize| rest.get(at + n).copied().unwrap_or(0);
         let suspect = match rest[at] {
             // U+0080..U+00A0 (C1 controls, NEL, no-break space) and U+00AD soft hyphen.
@@ -178,6 +242,16 @@ fn is_clean(line: &[u8]) -> bool {
         rest = &rest[at + 1..];
     }
     true
+}
+
+/// The first byte of `bytes` in [`NEEDS_A_LOOK`]. Words of eight printable ASCII bytes
+/// are skipped whole: such a word has no high bit, no byte below 0x20 and no 0x7F, which
+/// alone makes `word + 1` carry into a high bit.
+fn find_needs_a_look(bytes: &[u8]) -> Option<usize> {
+    let printable = |word: u64| {
+        (word | word.wrapping_add(LOW_BITS)) & HIGH_BITS == 0 && !has_byte_below(word, 0x20)
+    };
+    find_flagged(bytes, 0, &NEEDS_A_LOOK, printable)
 }
 
 /// Bytes that start a control, whitespace or invisible character other than the
@@ -274,6 +348,32 @@ mod tests {
         for c in all.filter(|&c| always_nfc(c)) {
             assert_eq!(canonical_combining_class(c), 0, "{c:?}");
             assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn characters_with_unflagged_leads_are_always_nfc() {
+        let all = (0..=u32::from(char::MAX)).filter_map(char::from_u32);
+        for c in all {
+            let mut lead = [0; 4];
+            c.encode_utf8(&mut lead);
+            if !NFC_LOOK[usize::from(lead[0])] {
+                assert!(always_nfc(c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_tests_agree_with_byte_tests() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = [b'a'; 8];
+                bytes[at] = b;
+                let word = u64::from_le_bytes(bytes);
+                assert_eq!(has_byte_below(word, 0x20), b < 0x20, "{b:#x}");
+                assert_eq!(has_byte_below(!word, 0xFF - 0xCB), b >= 0xCC, "{b:#x}");
+                assert_eq!(find_needs_a_look(&bytes), NEEDS_A_LOOK[usize::from(b)].then_some(at));
+            }
         }
     }
 

@@ -99,8 +99,7 @@ impl Cleaner {
                 ),
             ));
         }
-        let object = raw::parse_object(input).map_err(|error| reject(None, error))?;
-        let mut fields = raw::take_fields(object).map_err(|(id, error)| reject(id, error))?;
+        let mut fields = raw::parse(input).map_err(|(id, error)| reject(id, error))?;
 
         let url = fields
             .url
@@ -108,7 +107,7 @@ impl Cleaner {
             .map(str::trim)
             .filter(|u| !u.is_empty());
         let id = match (fields.id.take(), url) {
-            (Some(id), _) => id,
+            (Some(id), _) => id.into_owned(),
             (None, Some(url)) => id_from_url(url).ok_or_else(|| {
                 missing(format!(
                     "no `id`, and `url` {:?} is not an absolute URL to derive one from",
@@ -218,7 +217,7 @@ fn missing(message: String) -> Rejection {
     reject(None, RecordError::new(ErrorCode::MissingField, message))
 }
 
-fn non_blank(value: Option<String>) -> Option<String> {
+fn non_blank(value: Option<Cow<'_, str>>) -> Option<String> {
     value
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())

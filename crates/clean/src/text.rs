@@ -6,6 +6,9 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -80,11 +83,56 @@ pub(crate) fn nfc(text: &str) -> Cow<'_, str> {
     // common scripts need neither, and an ASCII stand-in leaves its verdict unchanged
     // because such a letter, like ASCII, is a starter that is always allowed.
     let quick = || is_nfc_quick(text.chars().map(|c| if always_nfc(c) { 'a' } else { c }));
-    if text.is_ascii() || quick() == IsNormalized::Yes {
+    if all_always_nfc(text) || quick() == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
     }
+}
+
+/// Whether every character of `text` is in [`always_nfc`]: the verdict for nearly all
+/// news text. Only the leads that [`nfc_look`] flags start a character that may be
+/// outside it, so only those characters are decoded.
+fn all_always_nfc(text: &str) -> bool {
+    let mut from = 0;
+    while let Some(at) = find_flagged(text.as_bytes(), from, nfc_look) {
+        match text.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) if always_nfc(c) => from = at + c.len_utf8(),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Lead bytes of characters that may be outside [`always_nfc`]; the other bytes are
+/// ASCII, continuation bytes or leads of U+0080..U+02FF, U+0400..U+047F, U+04C0..U+04FF
+/// or U+5000..U+9FFF. A test checks it.
+fn nfc_look(b: u8) -> bool {
+    // `&`, not `&&`: no branches, so that [`find_flagged`] can test a block at once.
+    (b >= 0xCC) & (b.wrapping_sub(0xD0) > 1) & (b != 0xD3) & (b.wrapping_sub(0xE5) > 4)
+}
+
+/// Bytes per block in [`find_flagged`].
+const BLOCK: usize = 32;
+
+/// The first position from `from` on whose byte `flagged` holds. Each block is first
+/// tested as a whole, without an early exit, which the compiler turns into a few vector
+/// instructions; only a block with a flagged byte is searched byte by byte.
+fn find_flagged(bytes: &[u8], from: usize, flagged: impl Fn(u8) -> bool) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let mut blocks = rest.chunks_exact(BLOCK);
+    let mut offset = from;
+    for block in &mut blocks {
+        let block: &[u8; BLOCK] = block.try_into().ok()?;
+        if block.iter().fold(false, |any, &b| any | flagged(b)) {
+            if let Some(found) = block.iter().position(|&b| flagged(b)) {
+                return Some(offset + found);
+            }
+        }
+        offset += BLOCK;
+    }
+    let found = blocks.remainder().iter().position(|&b| flagged(b));
+    found.map(|found| offset + found)
 }
 
 /// Characters that are starters (combining class 0) and may appear in NFC whatever
@@ -114,11 +162,14 @@ pub(crate) fn single_line(text: &str) -> String {
 
 /// Whether `text` has U+0085, U+2028 or U+2029, the line breaks outside ASCII.
 fn has_unicode_line_break(text: &[u8]) -> bool {
-    use memchr::memmem::find;
-    !text.is_ascii()
-        && (find(text, "\u{85}".as_bytes()).is_some()
-            || find(text, "\u{2028}".as_bytes()).is_some()
-            || find(text, "\u{2029}".as_bytes()).is_some())
+    // Their UTF-8 forms are C2 85, E2 80 A8 and E2 80 A9.
+    memchr::memchr2_iter(0xC2, 0xE2, text).any(|at| {
+        let next = |n: usize| text.get(at + n).copied();
+        match text[at] {
+            0xC2 => next(1) == Some(0x85),
+            _ => next(1) == Some(0x80) && matches!(next(2), Some(0xA8 | 0xA9)),
+        }
+    })
 }
 
 fn is_ascii_line_break(b: u8) -> bool {
@@ -138,6 +189,11 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{FEFF}' | '\u{200B}' | '\u{00AD}')
 }
 
+/// Built once: `memmem::find` builds a searcher per call, which cost more than the
+/// search on short lines.
+static DOUBLE_SPACE: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"  "));
+
 /// Whether `line` (valid UTF-8) has nothing for [`push_collapsed`] to change: single
 /// ASCII spaces between words, no whitespace at either end, no control or invisible
 /// characters. Judged on bytes, so story text in any script is checked without
@@ -146,12 +202,12 @@ fn is_clean(line: &[u8]) -> bool {
     if line.first().is_none_or(|&b| b == b' ') || line.last().is_none_or(|&b| b == b' ') {
         return false;
     }
-    if memchr::memmem::find(line, b"  ").is_some() {
+    if DOUBLE_SPACE.find(line).is_some() {
         return false;
     }
     let mut rest = line;
     // Only the bytes of the table need a look; the search for them is the hot loop.
-    while let Some(at) = rest.iter().position(|&b| NEEDS_A_LOOK[usize::from(b)]) {
+    while let Some(at) = find_flagged(rest, 0, needs_a_look) {
         let next = |n: usize| rest.get(at + n).copied().unwrap_or(0);
         let suspect = match rest[at] {
             // U+0080..U+00A0 (C1 controls, NEL, no-break space) and U+00AD soft hyphen.
@@ -183,21 +239,10 @@ fn is_clean(line: &[u8]) -> bool {
 /// Bytes that start a control, whitespace or invisible character other than the
 /// ASCII space, or may start one: the leading bytes of the UTF-8 forms checked in
 /// [`is_clean`].
-const NEEDS_A_LOOK: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[0x7F] = true;
-    table[0xC2] = true;
-    table[0xE1] = true;
-    table[0xE2] = true;
-    table[0xE3] = true;
-    table[0xEF] = true;
-    table
-};
+fn needs_a_look(b: u8) -> bool {
+    // `|`, not `||`: no branches, so that [`find_flagged`] can test a block at once.
+    (b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3) | (b == 0xEF)
+}
 
 /// Appends `line` trimmed, with inner whitespace runs as one space and control
 /// characters removed.
@@ -274,6 +319,31 @@ mod tests {
         for c in all.filter(|&c| always_nfc(c)) {
             assert_eq!(canonical_combining_class(c), 0, "{c:?}");
             assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn characters_with_unflagged_leads_are_always_nfc() {
+        let all = (0..=u32::from(char::MAX)).filter_map(char::from_u32);
+        for c in all {
+            let mut lead = [0; 4];
+            c.encode_utf8(&mut lead);
+            if !nfc_look(lead[0]) {
+                assert!(always_nfc(c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn flagged_bytes_are_found_in_blocks_and_in_the_tail() {
+        for len in [1, BLOCK - 1, BLOCK, 3 * BLOCK + 5] {
+            for at in 0..len {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = 0x7F;
+                assert_eq!(find_flagged(&bytes, 0, needs_a_look), Some(at));
+                assert_eq!(find_flagged(&bytes, at, needs_a_look), Some(at));
+                assert_eq!(find_flagged(&bytes, at + 1, needs_a_look), None);
+            }
         }
     }
 

@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use futures_util::{FutureExt, StreamExt};
 use newsflow_pipeline::{Emit, Input, ServiceStage};
 use newsflow_telemetry::{Health, RecordOutcome, StageMetrics};
-use futures_util::{FutureExt, StreamExt};
 use rdkafka::consumer::{Consumer, MessageStream, StreamConsumer};
 use rdkafka::error::{KafkaError, KafkaResult};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders, OwnedMessage};
@@ -861,7 +861,12 @@ async fn acknowledge(
                             return given_up(&shared, &record);
                         }
                     }
-                    complete(&shared, &*consumer, std::slice::from_ref(&record), final_stage);
+                    complete(
+                        &shared,
+                        &*consumer,
+                        std::slice::from_ref(&record),
+                        final_stage,
+                    );
                 });
             }
         }
@@ -909,10 +914,9 @@ fn complete<C: Consumer<ServiceContext>>(
         for record in records {
             let ticket = &record.ticket;
             if let Some(next) = tracker.complete(ticket) {
-                match moved
-                    .iter_mut()
-                    .find(|(t, _)| t.partition() == ticket.partition() && t.topic() == ticket.topic())
-                {
+                match moved.iter_mut().find(|(t, _)| {
+                    t.partition() == ticket.partition() && t.topic() == ticket.topic()
+                }) {
                     Some(entry) => *entry = (ticket, next),
                     None => moved.push((ticket, next)),
                 }

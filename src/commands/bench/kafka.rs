@@ -293,7 +293,12 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
             |r| r.cpu.noop_chain,
         ),
         ("(b) lang alone", |r| r.lang, |r| r.noop_hop, |r| r.cpu.lang),
-        ("(b) dedup alone", |r| r.dedup, |r| r.noop_hop, |r| r.cpu.dedup),
+        (
+            "(b) dedup alone",
+            |r| r.dedup,
+            |r| r.noop_hop,
+            |r| r.cpu.dedup,
+        ),
         ("(b) tag alone", |r| r.tag, |r| r.noop_hop, |r| r.cpu.tag),
         (
             "(c) pipeline, 3 services",

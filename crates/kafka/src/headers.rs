@@ -11,6 +11,9 @@ pub const SCHEMA_VERSION_HEADER: &str = "newsflow-schema-version";
 pub const STAGE_HEADER: &str = "newsflow-stage";
 /// Header: W3C trace context.
 pub const TRACEPARENT_HEADER: &str = "traceparent";
+/// Header: the raw record's broker timestamp (ms), carried down the chain for the
+/// end-to-end latency the last stage reports.
+pub const INGEST_HEADER: &str = "newsflow-ingest-ms";
 /// DLQ header: machine-readable error code.
 pub const ERROR_CODE_HEADER: &str = "newsflow-error-code";
 /// DLQ header: human-readable error message.
@@ -94,26 +97,53 @@ impl std::fmt::Display for TraceParent {
     }
 }
 
-/// The trace context of an output: the input's, continued, or a new one.
-pub fn trace_for(input: Option<&impl Headers>) -> TraceParent {
-    input
-        .and_then(|headers| {
-            headers
-                .iter()
-                .find(|header| header.key == TRACEPARENT_HEADER)
-                .and_then(|header| header.value)
-                .and_then(TraceParent::parse)
-        })
-        .map_or_else(TraceParent::generate, TraceParent::child)
+/// What an output carries over from its input's headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carried {
+    /// The trace context of the output: the input's, continued, or a new one.
+    pub trace: TraceParent,
+    /// The raw record's timestamp from [`INGEST_HEADER`], when the input has one.
+    pub ingest_ms: Option<i64>,
 }
 
-/// Headers of a regular output record.
-pub fn output_headers(stage: &str, trace: &TraceParent) -> OwnedHeaders {
+/// Reads the input's trace context and ingest time in one pass over its headers.
+pub fn carried(input: Option<&impl Headers>) -> Carried {
+    let mut trace = None;
+    let mut ingest_ms = None;
+    for header in input.iter().flat_map(|headers| headers.iter()) {
+        match header.key {
+            TRACEPARENT_HEADER => trace = header.value.and_then(TraceParent::parse),
+            INGEST_HEADER => {
+                ingest_ms = header
+                    .value
+                    .and_then(|v| std::str::from_utf8(v).ok())
+                    .and_then(|v| v.parse::<i64>().ok());
+            }
+            _ => {}
+        }
+    }
+    Carried {
+        trace: trace.map_or_else(TraceParent::generate, TraceParent::child),
+        ingest_ms,
+    }
+}
+
+/// The trace context of an output: the input's, continued, or a new one.
+pub fn trace_for(input: Option<&impl Headers>) -> TraceParent {
+    carried(input).trace
+}
+
+/// Headers of a regular output record, with the raw record's time when known.
+pub fn output_headers(stage: &str, trace: &TraceParent, ingest_ms: Option<i64>) -> OwnedHeaders {
     let trace = trace.to_string();
-    OwnedHeaders::new_with_capacity(3)
+    let headers = OwnedHeaders::new_with_capacity(4)
         .insert(header(SCHEMA_VERSION_HEADER, SCHEMA_VERSION))
         .insert(header(STAGE_HEADER, stage))
-        .insert(header(TRACEPARENT_HEADER, &trace))
+        .insert(header(TRACEPARENT_HEADER, &trace));
+    match ingest_ms {
+        Some(ms) => headers.insert(header(INGEST_HEADER, &ms.to_string())),
+        None => headers,
+    }
 }
 
 /// Where a dead-lettered record came from.
@@ -137,7 +167,7 @@ pub fn dlq_headers(
 ) -> OwnedHeaders {
     let partition = source.partition.to_string();
     let offset = source.offset.to_string();
-    output_headers(stage, trace)
+    output_headers(stage, trace, None)
         .insert(header(ERROR_CODE_HEADER, code))
         .insert(header(ERROR_MESSAGE_HEADER, message))
         .insert(header(SOURCE_TOPIC_HEADER, source.topic))
@@ -186,6 +216,21 @@ mod tests {
         let trace = trace_for(Some(&input));
         assert_eq!(trace.trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
         assert_ne!(trace.to_string(), SAMPLE, "a new parent id for this hop");
+    }
+
+    #[test]
+    fn trace_and_ingest_time_are_carried_in_one_pass() {
+        let input = OwnedHeaders::new()
+            .insert(header(INGEST_HEADER, "1700000000123"))
+            .insert(header(TRACEPARENT_HEADER, SAMPLE));
+        let carried = carried(Some(&input));
+        assert_eq!(carried.ingest_ms, Some(1_700_000_000_123));
+        assert_eq!(carried.trace.trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
+        let output = output_headers("tag", &carried.trace, carried.ingest_ms);
+        let ingest = output.iter().find(|h| h.key == INGEST_HEADER);
+        assert_eq!(ingest.and_then(|h| h.value), Some(&b"1700000000123"[..]));
+        let bad = OwnedHeaders::new().insert(header(INGEST_HEADER, "soon"));
+        assert_eq!(super::carried(Some(&bad)).ingest_ms, None);
     }
 
     #[test]

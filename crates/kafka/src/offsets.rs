@@ -3,14 +3,13 @@
 //! past records that are all done, so out-of-order acknowledgements never skip one.
 
 use std::collections::{BTreeSet, HashMap};
-
-/// A topic partition, as the tracker keys it.
-pub type TopicPartition = (String, i32);
+use std::sync::Arc;
 
 /// Identifies one tracked record; hand it back to [`OffsetTracker::complete`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
-    topic: String,
+    /// Shared with the tracker: a ticket per record costs no string copy.
+    topic: Arc<str>,
     partition: i32,
     offset: i64,
     /// Which assignment of the partition the record belongs to: a delivery finishing
@@ -55,7 +54,8 @@ impl PartitionState {
 /// Tracks in-flight records per partition.
 #[derive(Debug, Default)]
 pub struct OffsetTracker {
-    partitions: HashMap<TopicPartition, PartitionState>,
+    /// Per topic, then per partition: looked up by `&str` without building a key.
+    topics: HashMap<Arc<str>, HashMap<i32, PartitionState>>,
     epochs: u64,
 }
 
@@ -67,33 +67,47 @@ impl OffsetTracker {
 
     /// Records that work on `offset` started.
     pub fn begin(&mut self, topic: &str, partition: i32, offset: i64) -> Ticket {
-        let key = (topic.to_string(), partition);
+        let name = match self.topics.get_key_value(topic) {
+            Some((name, _)) => name.clone(),
+            None => Arc::from(topic),
+        };
         let epochs = &mut self.epochs;
-        let state = self.partitions.entry(key).or_insert_with(|| {
-            *epochs += 1;
-            PartitionState {
-                epoch: *epochs,
-                pending: BTreeSet::new(),
-                next: offset,
-                // Where consumption of this assignment started: nothing to store yet.
-                stored: offset,
-            }
-        });
+        let state = self
+            .topics
+            .entry(name.clone())
+            .or_default()
+            .entry(partition)
+            .or_insert_with(|| {
+                *epochs += 1;
+                PartitionState {
+                    epoch: *epochs,
+                    pending: BTreeSet::new(),
+                    next: offset,
+                    // Where consumption of this assignment started: nothing to store yet.
+                    stored: offset,
+                }
+            });
         state.pending.insert(offset);
         state.next = state.next.max(offset + 1);
         Ticket {
-            topic: topic.to_string(),
+            topic: name,
             partition,
             offset,
             epoch: state.epoch,
         }
     }
 
+    fn state(&self, topic: &str, partition: i32) -> Option<&PartitionState> {
+        self.topics.get(topic)?.get(&partition)
+    }
+
     /// Records that every output of the ticket's record was acknowledged. Returns the
     /// offset to store for its partition (the next offset to consume) when it moved.
     pub fn complete(&mut self, ticket: &Ticket) -> Option<i64> {
-        let key = (ticket.topic.clone(), ticket.partition);
-        let state = self.partitions.get_mut(&key)?;
+        let state = self
+            .topics
+            .get_mut(&*ticket.topic)?
+            .get_mut(&ticket.partition)?;
         if state.epoch != ticket.epoch || !state.pending.remove(&ticket.offset) {
             return None;
         }
@@ -107,22 +121,24 @@ impl OffsetTracker {
 
     /// Records in flight on one partition.
     pub fn in_flight(&self, topic: &str, partition: i32) -> usize {
-        self.partitions
-            .get(&(topic.to_string(), partition))
+        self.state(topic, partition)
             .map_or(0, |state| state.pending.len())
     }
 
     /// Records in flight over all partitions.
     pub fn total_in_flight(&self) -> usize {
-        self.partitions
+        self.topics
             .values()
+            .flat_map(HashMap::values)
             .map(|state| state.pending.len())
             .sum()
     }
 
     /// Forgets a revoked partition; later completions of its records are ignored.
     pub fn revoke(&mut self, topic: &str, partition: i32) {
-        self.partitions.remove(&(topic.to_string(), partition));
+        if let Some(partitions) = self.topics.get_mut(topic) {
+            partitions.remove(&partition);
+        }
     }
 }
 

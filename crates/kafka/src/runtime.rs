@@ -6,28 +6,27 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use futures_util::{FutureExt, StreamExt};
 use newsflow_pipeline::{Emit, Input, ServiceStage};
 use newsflow_telemetry::{Health, RecordOutcome, StageMetrics};
-use rdkafka::consumer::{Consumer, StreamConsumer};
-use rdkafka::error::KafkaError;
-use rdkafka::message::{BorrowedMessage, Headers, Message, OwnedHeaders};
+use rdkafka::consumer::{Consumer, MessageStream, StreamConsumer};
+use rdkafka::error::{KafkaError, KafkaResult};
+use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders, OwnedMessage};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 use crate::admin::partition_count;
 use crate::config::{DeliveryMode, KafkaConfig, Role};
 use crate::context::{commit_stored, Assignment, ServiceContext, Shared};
 use crate::error::Error;
-use crate::headers::{dlq_headers, output_headers, trace_for, Source, TraceParent};
+use crate::headers::{carried, dlq_headers, output_headers, Carried, Source, TraceParent};
 use crate::offsets::{OffsetTracker, Ticket};
 use crate::restore::read_changelog;
 use crate::routing::language_partition;
 
-/// Header carrying the raw record's broker timestamp (ms) down the chain, for the
-/// end-to-end latency the last stage reports.
-pub const INGEST_HEADER: &str = "newsflow-ingest-ms";
+pub use crate::headers::INGEST_HEADER;
 
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
@@ -109,50 +108,80 @@ impl ServiceTopics {
     }
 }
 
-/// One output, owned so that it can be produced again after a delivery failure.
-#[derive(Debug, Clone)]
-pub(crate) struct OutRecord {
-    pub(crate) topic: String,
+/// One output of a record, on its way to the producer.
+#[derive(Debug)]
+pub(crate) struct OutRecord<'a> {
+    pub(crate) topic: &'a str,
     pub(crate) partition: Option<i32>,
     pub(crate) key: Option<Vec<u8>>,
     pub(crate) payload: Vec<u8>,
     pub(crate) headers: OwnedHeaders,
 }
 
-impl OutRecord {
-    fn future_record(&self) -> FutureRecord<'_, [u8], [u8]> {
-        let mut record = FutureRecord::to(&self.topic)
-            .payload(&self.payload[..])
-            .headers(self.headers.clone());
-        if let Some(key) = &self.key {
-            record = record.key(&key[..]);
-        }
-        if let Some(partition) = self.partition {
-            record = record.partition(partition);
-        }
-        record
-    }
+/// An output handed to the producer. A failed delivery hands the message back, so a
+/// retry needs only the partition asked for (`None`: the partitioner's choice by key,
+/// which picks the same partition again).
+pub(crate) struct Sent {
+    partition: Option<i32>,
+    pub(crate) delivery: DeliveryFuture,
 }
 
 /// Enqueues a record, waiting while the producer queue is full (backpressure) and
 /// retrying with backoff when the producer refuses it outright.
 pub(crate) async fn enqueue(
     producer: &FutureProducer,
-    record: &OutRecord,
+    record: OutRecord<'_>,
+    metrics: &StageMetrics,
+) -> Sent {
+    let delivery = send(
+        producer,
+        record.topic,
+        record.partition,
+        record.key.as_deref(),
+        &record.payload,
+        Some(record.headers),
+        metrics,
+    )
+    .await;
+    Sent {
+        partition: record.partition,
+        delivery,
+    }
+}
+
+async fn send(
+    producer: &FutureProducer,
+    topic: &str,
+    partition: Option<i32>,
+    key: Option<&[u8]>,
+    payload: &[u8],
+    headers: Option<OwnedHeaders>,
     metrics: &StageMetrics,
 ) -> DeliveryFuture {
+    let mut record: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(topic).payload(payload);
+    if let Some(key) = key {
+        record = record.key(key);
+    }
+    if let Some(headers) = headers {
+        record = record.headers(headers);
+    }
+    if let Some(partition) = partition {
+        record = record.partition(partition);
+    }
     let mut backoff = Duration::from_millis(100);
     loop {
-        match producer.send_result(record.future_record()) {
+        match producer.send_result(record) {
             Ok(delivery) => return delivery,
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
+                record = back;
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
-            Err((error, _)) => {
-                metrics.produce_error(&record.topic);
+            Err((error, back)) => {
+                record = back;
+                metrics.produce_error(topic);
                 tracing::warn!(
                     %error,
-                    topic = record.topic,
+                    topic,
                     backoff_ms = backoff.as_millis() as u64,
                     "Failed to enqueue a record; retrying."
                 );
@@ -163,32 +192,42 @@ pub(crate) async fn enqueue(
     }
 }
 
-/// Waits for a delivery; on a final failure produces the record again, with
-/// backoff, until the broker takes it. A record is never skipped.
-async fn deliver(
+/// Produces a record whose delivery failed again, with backoff, until the broker
+/// takes it: a record is never skipped. `false` when the producer closed first.
+async fn redeliver(
     producer: &FutureProducer,
-    record: &OutRecord,
-    mut delivery: DeliveryFuture,
+    partition: Option<i32>,
+    mut failed: (KafkaError, OwnedMessage),
     metrics: &StageMetrics,
-) {
+) -> bool {
     let mut backoff = Duration::from_millis(100);
     loop {
-        let error = match delivery.await {
-            Ok(Ok(_)) => return,
-            Ok(Err((error, _))) => error.to_string(),
-            Err(_canceled) => "delivery report lost (producer closed)".to_string(),
-        };
-        metrics.produce_error(&record.topic);
+        let (error, message) = failed;
+        metrics.produce_error(message.topic());
         tracing::warn!(
-            error,
-            topic = record.topic,
-            partition = record.partition,
+            %error,
+            topic = message.topic(),
+            partition,
             backoff_ms = backoff.as_millis() as u64,
             "Delivery failed; producing the record again."
         );
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(MAX_BACKOFF);
-        delivery = enqueue(producer, record, metrics).await;
+        let delivery = send(
+            producer,
+            message.topic(),
+            partition,
+            message.key(),
+            message.payload().unwrap_or_default(),
+            message.headers().cloned(),
+            metrics,
+        )
+        .await;
+        failed = match delivery.await {
+            Ok(Ok(_)) => return true,
+            Ok(Err(failed)) => failed,
+            Err(_canceled) => return false,
+        };
     }
 }
 
@@ -201,8 +240,8 @@ pub(crate) struct Router {
 }
 
 /// What one input record became, for metrics.
-pub(crate) struct Routed {
-    pub(crate) records: Vec<OutRecord>,
+pub(crate) struct Routed<'a> {
+    pub(crate) records: Vec<OutRecord<'a>>,
     pub(crate) outcome: RecordOutcome,
     pub(crate) ingest_ms: Option<i64>,
 }
@@ -242,19 +281,23 @@ impl Router {
         message: &BorrowedMessage<'_>,
         emits: &mut Vec<Emit>,
         metrics: &StageMetrics,
-    ) -> Result<Routed, Error> {
-        let trace = trace_for(message.headers());
-        let ingest_ms = ingest_ms(message);
-        let mut headers = output_headers(self.stage, &trace);
-        if let Some(ms) = ingest_ms {
-            headers = headers.insert(rdkafka::message::Header {
-                key: INGEST_HEADER,
-                value: Some(&ms.to_string()),
-            });
-        }
+    ) -> Result<Routed<'_>, Error> {
+        let Carried { trace, ingest_ms } = carried(message.headers());
+        // The first hop has no header yet: the raw record's own broker timestamp.
+        let ingest_ms = ingest_ms.or_else(|| message.timestamp().to_millis());
+        let mut shared_headers = Some(output_headers(self.stage, &trace, ingest_ms));
         let mut records = Vec::with_capacity(emits.len());
         let mut outcome = RecordOutcome::Error;
-        for emit in emits.drain(..) {
+        let count = emits.len();
+        for (index, emit) in emits.drain(..).enumerate() {
+            // Every output but the last gets a copy; the last takes the original.
+            let mut headers = || {
+                if index + 1 == count {
+                    shared_headers.take().unwrap_or_default()
+                } else {
+                    shared_headers.clone().unwrap_or_default()
+                }
+            };
             match emit {
                 Emit::Next {
                     key,
@@ -280,15 +323,15 @@ impl Router {
                         };
                     }
                     records.push(OutRecord {
-                        topic: self.io.next.clone(),
+                        topic: &self.io.next,
                         partition,
                         key: Some(key.into_bytes()),
                         payload,
-                        headers: headers.clone(),
+                        headers: headers(),
                     });
                 }
                 Emit::Duplicate { key, near, payload } => {
-                    let topic = self.io.duplicates.clone().ok_or(Error::NoTopicFor {
+                    let topic = self.io.duplicates.as_deref().ok_or(Error::NoTopicFor {
                         stage: self.stage,
                         output: "duplicate",
                     })?;
@@ -302,11 +345,11 @@ impl Router {
                         partition: None,
                         key: Some(key.into_bytes()),
                         payload,
-                        headers: headers.clone(),
+                        headers: headers(),
                     });
                 }
                 Emit::State { key, payload, .. } => {
-                    let topic = self.io.state.clone().ok_or(Error::NoTopicFor {
+                    let topic = self.io.state.as_deref().ok_or(Error::NoTopicFor {
                         stage: self.stage,
                         output: "state",
                     })?;
@@ -317,7 +360,7 @@ impl Router {
                         partition: Some(self.state_partition(message.partition())),
                         key: Some(key.into_bytes()),
                         payload,
-                        headers: headers.clone(),
+                        headers: headers(),
                     });
                 }
                 Emit::Reject(rejection) => {
@@ -329,7 +372,7 @@ impl Router {
                         offset: message.offset(),
                     };
                     records.push(OutRecord {
-                        topic: self.io.dlq.clone(),
+                        topic: &self.io.dlq,
                         partition: None,
                         key: message.key().map(<[u8]>::to_vec),
                         payload: message.payload().unwrap_or_default().to_vec(),
@@ -350,20 +393,6 @@ impl Router {
             ingest_ms,
         })
     }
-}
-
-/// The raw record's timestamp: carried in a header after the first hop, else the
-/// input's own broker timestamp.
-fn ingest_ms(message: &BorrowedMessage<'_>) -> Option<i64> {
-    let carried = message.headers().and_then(|headers| {
-        headers
-            .iter()
-            .find(|h| h.key == INGEST_HEADER)
-            .and_then(|h| h.value)
-            .and_then(|v| std::str::from_utf8(v).ok())
-            .and_then(|v| v.parse::<i64>().ok())
-    });
-    carried.or_else(|| message.timestamp().to_millis())
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -493,13 +522,14 @@ pub(crate) async fn restore_assigned<S: ServiceStage>(
     config: &KafkaConfig,
     shared: &Shared,
 ) -> Result<(), Error> {
+    // Runs before every record: costs one uncontended lock when nothing was assigned.
     let assigned = std::mem::take(&mut shared.assignment().to_restore);
-    let Some(topic) = router.io.state.clone() else {
-        return Ok(());
-    };
     if assigned.is_empty() {
         return Ok(());
     }
+    let Some(topic) = router.io.state.clone() else {
+        return Ok(());
+    };
     let mut partitions: Vec<i32> = assigned
         .iter()
         .map(|p| router.state_partition(*p))
@@ -560,13 +590,13 @@ async fn rebuild<S: ServiceStage>(
 
 /// Runs the stage on one consumed record, counts what it did, and turns its outputs
 /// into records for the producer.
-pub(crate) fn process_message<S: ServiceStage>(
+pub(crate) fn process_message<'r, S: ServiceStage>(
     stage: &mut S,
     message: &BorrowedMessage<'_>,
     emits: &mut Vec<Emit>,
-    router: &Router,
+    router: &'r Router,
     metrics: &StageMetrics,
-) -> Result<Routed, Error> {
+) -> Result<Routed<'r>, Error> {
     let payload = message.payload().unwrap_or_default();
     let started = Instant::now();
     stage.process(
@@ -596,6 +626,22 @@ pub(crate) fn report_state<S: ServiceStage>(stage: &S, metrics: &StageMetrics) {
     }
 }
 
+/// Most records handled per turn of the consumer loop without waiting (what the
+/// consumer has ready), between two looks at the shutdown signal.
+const READY_BATCH: usize = 256;
+/// Most records whose acknowledgements are handled, and offsets stored, at once.
+const ACK_BATCH: usize = 512;
+
+/// A consumed record whose outputs are on their way to the broker.
+struct InFlight {
+    ticket: Ticket,
+    outputs: Vec<Sent>,
+    ingest_ms: Option<i64>,
+    /// Released once the record is done (or given up on): the shutdown drain waits
+    /// for every permit.
+    _permit: OwnedSemaphorePermit,
+}
+
 async fn at_least_once<S: ServiceStage>(
     mut stage: S,
     router: Router,
@@ -607,8 +653,30 @@ async fn at_least_once<S: ServiceStage>(
 ) -> Result<(), Error> {
     let max_in_flight = config.max_in_flight.clamp(1, u32::MAX as usize >> 4);
     let permits = Arc::new(Semaphore::new(max_in_flight));
-    let mut emits = Vec::new();
-    let mut seen = 0u64;
+    // One task awaits every delivery and stores offsets for many records at once,
+    // rather than a task and an offset store per record. It runs apart from this
+    // loop, so a revocation (which blocks this loop inside the consumer poll until
+    // the revoked partitions drain) still sees their records complete.
+    let (in_flight, acks) = mpsc::unbounded_channel();
+    let acknowledger = tokio::spawn(acknowledge(
+        acks,
+        producer.clone(),
+        shared.clone(),
+        consumer.clone(),
+        router.io.next_is_final,
+    ));
+    let mut turn = Turn {
+        stage: &mut stage,
+        router: &router,
+        config,
+        shared: &shared,
+        producer: &producer,
+        in_flight,
+        emits: Vec::new(),
+        seen: 0,
+    };
+    // One stream for the whole loop: each `recv()` would register a new waker slot.
+    let mut messages = consumer.stream();
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -619,59 +687,39 @@ async fn at_least_once<S: ServiceStage>(
                 Err(_closed) => break,
             },
         };
-        // Rebalance callbacks run inside recv(): rebuild what they handed over before
-        // touching a record, and wake up now and then so that a rebuild does not
-        // wait for the first record.
-        restore_assigned(&mut stage, &router, config, &shared).await?;
+        // Rebalance callbacks run inside the poll: rebuild what they handed over before
+        // touching a record, and wake up now and then so that a rebuild does not wait
+        // for the first record.
+        turn.restore().await?;
         let message = tokio::select! {
             biased;
             () = &mut shutdown => break,
-            message = tokio::time::timeout(IDLE_WAKE, consumer.recv()) => message,
+            message = tokio::time::timeout(IDLE_WAKE, messages.next()) => message,
         };
-        let message = match message {
-            Ok(Ok(message)) => message,
-            Ok(Err(error)) => {
+        match message {
+            Ok(Some(Ok(message))) => turn.handle(&message, permit).await?,
+            Ok(Some(Err(error))) => {
                 tracing::warn!(%error, stage = router.stage, "Consumer error.");
                 continue;
             }
-            Err(_idle) => continue,
-        };
-        restore_assigned(&mut stage, &router, config, &shared).await?;
-
-        let routed = process_message(&mut stage, &message, &mut emits, &router, &shared.metrics)?;
-        seen += 1;
-        if seen.is_multiple_of(256) {
-            report_state(&stage, &shared.metrics);
+            Ok(None) | Err(_) => continue,
         }
-
-        let ticket = shared
-            .tracker()
-            .begin(message.topic(), message.partition(), message.offset());
-        shared.metrics.in_flight(1);
-        let mut deliveries = Vec::with_capacity(routed.records.len());
-        for record in routed.records {
-            let delivery = enqueue(&producer, &record, &shared.metrics).await;
-            deliveries.push((record, delivery));
-        }
-        let final_stage = router.io.next_is_final;
-        let task_producer = producer.clone();
-        let task_shared = shared.clone();
-        let task_consumer = consumer.clone();
-        let ingest_ms = routed.ingest_ms;
-        tokio::spawn(async move {
-            for (record, delivery) in deliveries {
-                deliver(&task_producer, &record, delivery, &task_shared.metrics).await;
-            }
-            if final_stage {
-                if let Some(ingest) = ingest_ms {
-                    let seconds = (now_ms() - ingest).max(0) as f64 / 1000.0;
-                    task_shared.metrics.end_to_end_latency(seconds);
+        // Then whatever else is ready, without a timer or a select per record.
+        for _ in 1..READY_BATCH {
+            let Ok(permit) = permits.clone().try_acquire_owned() else {
+                break;
+            };
+            match ready(&mut messages) {
+                Some(Ok(message)) => turn.handle(&message, permit).await?,
+                Some(Err(error)) => {
+                    tracing::warn!(%error, stage = router.stage, "Consumer error.");
                 }
+                None => break,
             }
-            complete(&task_shared, &*task_consumer, &ticket);
-            drop(permit);
-        });
+        }
     }
+    drop(messages);
+    drop(turn);
 
     // Graceful shutdown: nothing more is fetched; wait for what is in flight.
     tracing::info!(
@@ -692,6 +740,14 @@ async fn at_least_once<S: ServiceStage>(
             "Shutdown timeout reached; records still in flight will be redelivered."
         );
     }
+    // Every sender is gone: the acknowledger ends once its queue is empty.
+    if drained {
+        if let Err(error) = acknowledger.await {
+            tracing::warn!(%error, stage = router.stage, "Acknowledger task failed.");
+        }
+    } else {
+        acknowledger.abort();
+    }
     shared.closing.store(true, Ordering::Relaxed);
     commit_stored(&*consumer, &shared.metrics, router.stage);
     report_state(&stage, &shared.metrics);
@@ -703,30 +759,195 @@ async fn at_least_once<S: ServiceStage>(
     Ok(())
 }
 
-/// Marks a record done and stores its partition's new committable offset.
-fn complete<C: Consumer<ServiceContext>>(shared: &Shared, consumer: &C, ticket: &Ticket) {
+/// The next message if the consumer has one ready now, without waiting.
+fn ready<'c>(
+    messages: &mut MessageStream<'c, ServiceContext>,
+) -> Option<KafkaResult<BorrowedMessage<'c>>> {
+    messages.next().now_or_never().flatten()
+}
+
+/// What the consumer loop needs to handle one record.
+struct Turn<'a, S> {
+    stage: &'a mut S,
+    router: &'a Router,
+    config: &'a KafkaConfig,
+    shared: &'a Arc<Shared>,
+    producer: &'a FutureProducer,
+    in_flight: mpsc::UnboundedSender<InFlight>,
+    emits: Vec<Emit>,
+    seen: u64,
+}
+
+impl<S: ServiceStage> Turn<'_, S> {
+    async fn restore(&mut self) -> Result<(), Error> {
+        restore_assigned(self.stage, self.router, self.config, self.shared).await
+    }
+
+    /// Processes one record, enqueues its outputs and hands them to the acknowledger.
+    async fn handle(
+        &mut self,
+        message: &BorrowedMessage<'_>,
+        permit: OwnedSemaphorePermit,
+    ) -> Result<(), Error> {
+        self.restore().await?;
+        let shared = self.shared;
+        let routed = process_message(
+            self.stage,
+            message,
+            &mut self.emits,
+            self.router,
+            &shared.metrics,
+        )?;
+        self.seen += 1;
+        if self.seen.is_multiple_of(256) {
+            report_state(self.stage, &shared.metrics);
+        }
+        let ticket = shared
+            .tracker()
+            .begin(message.topic(), message.partition(), message.offset());
+        shared.metrics.in_flight(1);
+        let mut outputs = Vec::with_capacity(routed.records.len());
+        for record in routed.records {
+            outputs.push(enqueue(self.producer, record, &shared.metrics).await);
+        }
+        let record = InFlight {
+            ticket,
+            outputs,
+            ingest_ms: routed.ingest_ms,
+            _permit: permit,
+        };
+        if self.in_flight.send(record).is_err() {
+            // Only if the acknowledger panicked: its records were never stored, so
+            // they will be redelivered; stop rather than consume without storing.
+            return Err(Error::Task("the acknowledger stopped".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Awaits the deliveries of records in the order they were consumed and stores the
+/// input offsets of whole runs of acknowledged records at once. A failed delivery is
+/// produced again in a task of its own, so that it holds up no other record.
+async fn acknowledge(
+    mut queue: mpsc::UnboundedReceiver<InFlight>,
+    producer: FutureProducer,
+    shared: Arc<Shared>,
+    consumer: Arc<StreamConsumer<ServiceContext>>,
+    final_stage: bool,
+) {
+    let mut batch = Vec::with_capacity(ACK_BATCH);
+    let mut done = Vec::with_capacity(ACK_BATCH);
+    while queue.recv_many(&mut batch, ACK_BATCH).await > 0 {
+        for mut record in batch.drain(..) {
+            let mut failed = Vec::new();
+            let mut closed = false;
+            for sent in record.outputs.drain(..) {
+                match sent.delivery.await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(failure)) => failed.push((sent.partition, failure)),
+                    Err(_canceled) => closed = true,
+                }
+            }
+            if closed {
+                given_up(&shared, &record);
+            } else if failed.is_empty() {
+                done.push(record);
+            } else {
+                let (producer, shared, consumer) =
+                    (producer.clone(), shared.clone(), consumer.clone());
+                tokio::spawn(async move {
+                    for (partition, failure) in failed {
+                        if !redeliver(&producer, partition, failure, &shared.metrics).await {
+                            return given_up(&shared, &record);
+                        }
+                    }
+                    complete(
+                        &shared,
+                        &*consumer,
+                        std::slice::from_ref(&record),
+                        final_stage,
+                    );
+                });
+            }
+        }
+        complete(&shared, &*consumer, &done, final_stage);
+        // Permits go back only now, after the offsets were stored.
+        done.clear();
+    }
+}
+
+/// A record whose outputs the producer dropped while closing: its offset is never
+/// stored, so it is redelivered after a restart.
+fn given_up(shared: &Shared, record: &InFlight) {
+    tracing::warn!(
+        stage = shared.stage,
+        partition = record.ticket.partition(),
+        offset = record.ticket.offset(),
+        "Delivery report lost (producer closed); the record will be redelivered."
+    );
+    shared.metrics.in_flight(-1);
+}
+
+/// Marks records done and stores each partition's new committable offset, with one
+/// offset store for all of them.
+fn complete<C: Consumer<ServiceContext>>(
+    shared: &Shared,
+    consumer: &C,
+    records: &[InFlight],
+    final_stage: bool,
+) {
+    if records.is_empty() {
+        return;
+    }
+    if final_stage {
+        let now = now_ms();
+        for ingest in records.iter().filter_map(|record| record.ingest_ms) {
+            let seconds = (now - ingest).max(0) as f64 / 1000.0;
+            shared.metrics.end_to_end_latency(seconds);
+        }
+    }
     {
         let mut tracker = shared.tracker();
-        if let Some(next) = tracker.complete(ticket) {
+        // The newest offset to store per partition; a service reads one topic and a
+        // handful of partitions, so a short list beats a map.
+        let mut moved: Vec<(&Ticket, i64)> = Vec::new();
+        for record in records {
+            let ticket = &record.ticket;
+            if let Some(next) = tracker.complete(ticket) {
+                match moved.iter_mut().find(|(t, _)| {
+                    t.partition() == ticket.partition() && t.topic() == ticket.topic()
+                }) {
+                    Some(entry) => *entry = (ticket, next),
+                    None => moved.push((ticket, next)),
+                }
+            }
+        }
+        if !moved.is_empty() {
             // Stored under the lock, so a revocation that sees the partition drained
             // also sees its offset stored.
-            let mut offsets = TopicPartitionList::new();
-            let stored = offsets
-                .add_partition_offset(ticket.topic(), ticket.partition(), Offset::Offset(next))
+            let mut offsets = TopicPartitionList::with_capacity(moved.len());
+            let stored = moved
+                .iter()
+                .try_for_each(|(ticket, next)| {
+                    offsets.add_partition_offset(
+                        ticket.topic(),
+                        ticket.partition(),
+                        Offset::Offset(*next),
+                    )
+                })
                 .and_then(|()| consumer.store_offsets(&offsets));
             if let Err(error) = stored {
                 shared.metrics.commit_error();
                 tracing::warn!(
                     %error,
-                    topic = ticket.topic(),
-                    partition = ticket.partition(),
-                    offset = next,
-                    "Failed to store offset."
+                    stage = shared.stage,
+                    partitions = ?moved.iter().map(|(t, next)| (t.partition(), *next)).collect::<Vec<_>>(),
+                    "Failed to store offsets."
                 );
             }
         }
     }
-    shared.metrics.in_flight(-1);
+    shared.metrics.in_flight(-(records.len() as i64));
     shared.completed.notify_all();
 }
 

@@ -32,7 +32,7 @@ struct Batch {
     started: Instant,
     /// Per input partition: first offset read and next offset to consume.
     offsets: BTreeMap<i32, (i64, i64)>,
-    deliveries: Vec<(String, DeliveryFuture)>,
+    deliveries: Vec<DeliveryFuture>,
     records: usize,
     ingest_ms: Vec<i64>,
 }
@@ -86,8 +86,8 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
                 let routed =
                     process_message(&mut stage, &message, &mut emits, &router, &shared.metrics)?;
                 for record in routed.records {
-                    let delivery = enqueue(&producer, &record, &shared.metrics).await;
-                    open.deliveries.push((record.topic, delivery));
+                    let sent = enqueue(&producer, record, &shared.metrics).await;
+                    open.deliveries.push(sent.delivery);
                 }
                 let entry = open
                     .offsets
@@ -152,11 +152,12 @@ async fn commit(
     mut open: Batch,
 ) -> Result<(), Error> {
     let mut failed = false;
-    for (topic, delivery) in open.deliveries.drain(..) {
+    for delivery in open.deliveries.drain(..) {
         match delivery.await {
             Ok(Ok(_)) => {}
-            Ok(Err((error, _))) => {
-                shared.metrics.produce_error(&topic);
+            Ok(Err((error, message))) => {
+                let topic = message.topic();
+                shared.metrics.produce_error(topic);
                 tracing::warn!(%error, topic, "Transactional delivery failed; aborting the batch.");
                 failed = true;
             }

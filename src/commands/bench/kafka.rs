@@ -151,12 +151,31 @@ async fn until(mut stopped: watch::Receiver<bool>) {
     let _ = stopped.wait_for(|stop| *stop).await;
 }
 
-/// A line of the report: its name, its figure and the no-op figure it is a ratio of.
-type Row = (&'static str, fn(&RunFigures) -> f64, fn(&RunFigures) -> f64);
+/// A line of the report: its name, its figure, the no-op figure it is a ratio of, and
+/// its CPU figure.
+type Row = (
+    &'static str,
+    fn(&RunFigures) -> f64,
+    fn(&RunFigures) -> f64,
+    fn(&RunFigures) -> f64,
+);
 
-/// The figures of one run.
+/// The figures of one run: rates, and CPU µs of this process per input record.
 #[derive(Debug, Default, Clone)]
 struct RunFigures {
+    noop_hop: f64,
+    noop_chain: f64,
+    lang: f64,
+    dedup: f64,
+    tag: f64,
+    pipeline: f64,
+    cpu: CpuFigures,
+}
+
+/// CPU time of this process (services and the bench's reader, not the broker) per
+/// input record, in µs: far less noisy than rates on a shared machine.
+#[derive(Debug, Default, Clone)]
+struct CpuFigures {
     noop_hop: f64,
     noop_chain: f64,
     lang: f64,
@@ -196,13 +215,16 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         let hop = scenario("hop");
         prepare(&async_runtime, &hop, &input.records)?;
         let outputs = [hop.topics.lang.as_str()];
-        (figures.noop_hop, _) = measure(&probe, pipeline, &hop, vec![noop(&hop, 0)], &outputs, n)?;
+        let hop_service = vec![noop(&hop, 0)];
+        (figures.noop_hop, figures.cpu.noop_hop, _) =
+            measure(&probe, pipeline, &hop, hop_service, &outputs, n)?;
 
         let chain = scenario("chain");
         prepare(&async_runtime, &chain, &input.records)?;
         let hops = (0..3).map(|i| noop(&chain, i)).collect();
         let outputs = [chain.topics.enriched.as_str()];
-        (figures.noop_chain, _) = measure(&probe, pipeline, &chain, hops, &outputs, n)?;
+        (figures.noop_chain, figures.cpu.noop_chain, _) =
+            measure(&probe, pipeline, &chain, hops, &outputs, n)?;
 
         // Each stage alone on the full backlog its upstream stage left.
         let alone = scenario("alone");
@@ -210,18 +232,19 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         let service = |kind, io| vec![Service { kind, io }];
         let outputs = [alone.topics.lang.as_str(), alone.topics.dlq.as_str()];
         let lang = service(Kind::Lang, ServiceTopics::lang(&alone));
-        let (rate, counts) = measure(&probe, pipeline, &alone, lang, &outputs, n)?;
-        figures.lang = rate;
+        let (rate, cpu, counts) = measure(&probe, pipeline, &alone, lang, &outputs, n)?;
+        (figures.lang, figures.cpu.lang) = (rate, cpu);
         let outputs = [
             alone.topics.unique.as_str(),
             alone.topics.duplicates.as_str(),
         ];
         let dedup = service(Kind::Dedup, ServiceTopics::dedup(&alone));
-        let (rate, counts) = measure(&probe, pipeline, &alone, dedup, &outputs, counts[0])?;
-        figures.dedup = rate;
+        let (rate, cpu, counts) = measure(&probe, pipeline, &alone, dedup, &outputs, counts[0])?;
+        (figures.dedup, figures.cpu.dedup) = (rate, cpu);
         let outputs = [alone.topics.enriched.as_str()];
         let tag = service(Kind::Tag, ServiceTopics::tag(&alone));
-        (figures.tag, _) = measure(&probe, pipeline, &alone, tag, &outputs, counts[0])?;
+        (figures.tag, figures.cpu.tag, _) =
+            measure(&probe, pipeline, &alone, tag, &outputs, counts[0])?;
 
         let full = scenario("full");
         prepare(&async_runtime, &full, &input.records)?;
@@ -230,7 +253,7 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
             full.topics.duplicates.as_str(),
             full.topics.dlq.as_str(),
         ];
-        (figures.pipeline, _) =
+        (figures.pipeline, figures.cpu.pipeline, _) =
             measure(&probe, pipeline, &full, stage_services(&full), &outputs, n)?;
         eprintln!("run {run}/{}: {figures:?}", args.runs);
         runs.push(figures);
@@ -253,27 +276,44 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         runs.len()
     );
     println!(
-        "  {:<28} {:>26} {:>22}",
-        "measurement", "records/s", "ratio"
+        "  {:<28} {:>26} {:>22} {:>24}",
+        "measurement", "records/s", "ratio", "CPU µs/record"
     );
     let rows: [Row; 6] = [
-        ("(a) no-op hop", |r| r.noop_hop, |r| r.noop_hop),
+        (
+            "(a) no-op hop",
+            |r| r.noop_hop,
+            |r| r.noop_hop,
+            |r| r.cpu.noop_hop,
+        ),
         (
             "(a) no-op chain, 3 hops",
             |r| r.noop_chain,
             |r| r.noop_chain,
+            |r| r.cpu.noop_chain,
         ),
-        ("(b) lang alone", |r| r.lang, |r| r.noop_hop),
-        ("(b) dedup alone", |r| r.dedup, |r| r.noop_hop),
-        ("(b) tag alone", |r| r.tag, |r| r.noop_hop),
-        ("(c) pipeline, 3 services", |r| r.pipeline, |r| r.noop_chain),
+        ("(b) lang alone", |r| r.lang, |r| r.noop_hop, |r| r.cpu.lang),
+        (
+            "(b) dedup alone",
+            |r| r.dedup,
+            |r| r.noop_hop,
+            |r| r.cpu.dedup,
+        ),
+        ("(b) tag alone", |r| r.tag, |r| r.noop_hop, |r| r.cpu.tag),
+        (
+            "(c) pipeline, 3 services",
+            |r| r.pipeline,
+            |r| r.noop_chain,
+            |r| r.cpu.pipeline,
+        ),
     ];
-    for (name, value, of) in rows {
+    for (name, value, of, cpu) in rows {
         println!(
-            "  {:<28} {:>26} {:>22}",
+            "  {:<28} {:>26} {:>22} {:>24}",
             name,
             format!("{:.0}", pick(value)),
-            format!("{:.2}", ratio(value, of))
+            format!("{:.2}", ratio(value, of)),
+            format!("{:.1}", pick(cpu))
         );
     }
     println!("  (b) ratios are of the no-op hop, (c) of the no-op chain");
@@ -383,7 +423,8 @@ fn prepare(
 }
 
 /// Runs `services` until `outputs` received `expected` records, then stops them and
-/// returns the output rate over the middle of the run and the records per output.
+/// returns the output rate over the middle of the run, this process's CPU µs per
+/// expected record, and the records per output.
 ///
 /// Outputs are counted by reading them as they arrive: Tansu's high watermark lags
 /// behind the last batch, so offsets cannot tell when a run is complete.
@@ -394,13 +435,18 @@ fn measure(
     services: Vec<Service>,
     outputs: &[&str],
     expected: u64,
-) -> anyhow::Result<(f64, Vec<u64>)> {
+) -> anyhow::Result<(f64, f64, Vec<u64>)> {
     probe.assign(outputs)?;
+    let cpu_before = process_cpu_seconds();
     let running = Running::start(services, pipeline, kafka)?;
     let stamps = probe.collect(outputs, expected, || {
         running.threads.iter().all(|t| t.is_finished())
     });
     running.stop()?;
+    let cpu = match (cpu_before, process_cpu_seconds()) {
+        (Some(before), Some(after)) => (after - before) * 1e6 / expected.max(1) as f64,
+        _ => f64::NAN,
+    };
     let stamps = stamps?;
     let mut per_output = vec![0; outputs.len()];
     for stamp in &stamps {
@@ -408,7 +454,25 @@ fn measure(
     }
     let mut times: Vec<i64> = stamps.into_iter().map(|r| r.timestamp_ms).collect();
     times.sort_unstable();
-    Ok((rate(&times), per_output))
+    Ok((rate(&times), cpu, per_output))
+}
+
+/// User plus system CPU seconds of this process so far (`/proc/self/stat`); `None`
+/// off Linux. Its 10 ms tick is fine for measurements lasting seconds.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    parse_cpu_seconds(&stat)
+}
+
+/// utime and stime (fields 14 and 15) of a `/proc/PID/stat` line, in seconds,
+/// assuming the usual USER_HZ of 100. The command name (field 2) may hold spaces,
+/// so fields are counted after its closing parenthesis.
+fn parse_cpu_seconds(stat: &str) -> Option<f64> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some((user + system) as f64 / 100.0)
 }
 
 /// Records per second between the outputs at TRIM and 1 - TRIM of the run.
@@ -663,6 +727,14 @@ mod tests {
         stamps[0] = 0;
         assert_eq!(rate(&stamps), 100.0);
         assert_eq!(rate(&stamps[..5]), 0.0);
+    }
+
+    #[test]
+    fn cpu_seconds_come_from_utime_and_stime_after_the_command_name() {
+        let stat = "4242 (tokio (worker) 1) S 1 2 3 4 5 6 7 8 9 10 150 50 0 0 20 0";
+        assert_eq!(parse_cpu_seconds(stat), Some(2.0));
+        assert_eq!(parse_cpu_seconds("garbage"), None);
+        assert!(process_cpu_seconds().is_some_and(|s| s >= 0.0));
     }
 
     #[test]

@@ -202,7 +202,7 @@ impl ServiceStage for DedupStage {
     }
 
     fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
-        let article: Article = match serde_json::from_slice(input.payload) {
+        let article = match Article::from_json(input.payload) {
             Ok(article) => article,
             Err(error) => return out.push(Emit::Reject(upstream_rejection(error))),
         };
@@ -286,7 +286,7 @@ impl ServiceStage for TagStage {
 
     fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
         self.last_events.clear();
-        match serde_json::from_slice::<Article>(input.payload) {
+        match Article::from_json(input.payload) {
             Ok(article) => {
                 let enriched = self.run(article);
                 let kinds = enriched.events.iter().flatten().map(|e| e.kind.clone());

@@ -63,6 +63,23 @@ pub struct Article {
     pub extra: Map<String, Value>,
 }
 
+impl Article {
+    /// Parses an article from JSON bytes, as the dedup and tag services receive it:
+    /// the same result, value or error, as `serde_json::from_slice::<Article>`, at
+    /// about 30% fewer instructions on a 3.7 KB enriched article.
+    ///
+    /// `from_slice` checks UTF-8 string by string with `std`'s validator, a third of
+    /// its work; here the whole input is checked once with SIMD and then parsed as a
+    /// `str`, which serde_json does not check again. Input that is not UTF-8 goes
+    /// through `from_slice` after all, so its error names the same position.
+    pub fn from_json(json: &[u8]) -> Result<Article, serde_json::Error> {
+        match simdutf8::basic::from_utf8(json) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(json),
+        }
+    }
+}
+
 /// Field names of [`Article`] and [`Outcome`] that unknown input fields may not take
 /// over: an input field with one of these names is dropped from `extra` by the clean step.
 pub const RESERVED_FIELDS: &[&str] = &[
@@ -390,6 +407,102 @@ mod tests {
         assert_eq!(json["outcome"], "rejected");
         assert_eq!(json["input_line"], 3);
         assert_eq!(json["error"]["code"], "invalid_json");
+    }
+
+    /// Parses with `Article::from_json` and checks that `serde_json::from_slice`, the
+    /// parse it replaces, gives the same article or the same error message.
+    fn parse_like_from_slice(json: &[u8]) -> Result<Article, String> {
+        let fast = Article::from_json(json).map_err(|e| e.to_string());
+        let reference = serde_json::from_slice::<Article>(json).map_err(|e| e.to_string());
+        assert_eq!(fast, reference, "input: {}", String::from_utf8_lossy(json));
+        fast
+    }
+
+    #[test]
+    fn enriched_records_parse_as_from_slice_and_serialise_back_unchanged() {
+        // `newsflow process` output for config/samples, `outcome` key removed: what the
+        // tag stage emits, in English, French, Russian, Chinese and Arabic.
+        let records = include_str!("../tests/data/enriched.jsonl");
+        for line in records.lines() {
+            let article = parse_like_from_slice(line.as_bytes()).unwrap();
+            assert!(article.events.as_ref().is_some_and(|e| !e.is_empty()));
+            assert_eq!(serde_json::to_string(&article).unwrap(), line);
+        }
+        assert_eq!(records.lines().count(), 5);
+    }
+
+    #[test]
+    fn unknown_fields_of_every_kind_land_in_extra_as_with_from_slice() {
+        let json = r#"{"zeta":{"b":[1,-2,3.5e3,18446744073709551615,1e-400]},"id":"a",
+            "alpha":null,"caf\u00e9":"x","\u0069d2":true,"tags":["a","b"],"n":-0.0}"#;
+        let article = parse_like_from_slice(json.as_bytes()).unwrap();
+        let keys: Vec<&str> = article.extra.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["alpha", "café", "id2", "n", "tags", "zeta"]);
+        assert_eq!(article.extra["zeta"]["b"][3], u64::MAX);
+    }
+
+    #[test]
+    fn escaped_known_key_is_the_known_field() {
+        let article = parse_like_from_slice(br#"{"\u0069d":"a","t\u0069tle":"T"}"#).unwrap();
+        assert_eq!((article.id.as_str(), article.title.as_str()), ("a", "T"));
+        assert!(article.extra.is_empty());
+    }
+
+    #[test]
+    fn duplicated_keys_behave_as_with_from_slice() {
+        let error = parse_like_from_slice(br#"{"id":"a","id":"b"}"#).unwrap_err();
+        assert!(error.starts_with("duplicate field `id`"), "{error}");
+        parse_like_from_slice(br#"{"id":"a","body":"x","body":"y"}"#).unwrap_err();
+        let article = parse_like_from_slice(br#"{"id":"a","k":1,"k":2}"#).unwrap();
+        assert_eq!(article.extra["k"], 2);
+    }
+
+    #[test]
+    fn missing_and_mistyped_fields_fail_as_with_from_slice() {
+        let error = parse_like_from_slice(br#"{"title":"t","body":"b"}"#).unwrap_err();
+        assert!(error.starts_with("missing field `id`"), "{error}");
+        for json in [
+            r#"{"id":5}"#,
+            r#"{"id":null}"#,
+            r#"{"id":"a","title":null}"#,
+            r#"{"id":"a","url":7}"#,
+            r#"{"id":"a","language":{"code":"en"}}"#,
+            r#"{"id":"a","language":"en"}"#,
+            r#"{"id":"a","dedup":{"status":"maybe"}}"#,
+            r#"{"id":"a","event_rules":"unknown"}"#,
+            r#"{"id":"a","events":{}}"#,
+            r#"{"id":"a","entities":{"people":[]}}"#,
+        ] {
+            parse_like_from_slice(json.as_bytes()).unwrap_err();
+        }
+        let article = parse_like_from_slice(br#"{"id":"a","url":null,"events":null}"#).unwrap();
+        assert_eq!((article.url, article.events), (None, None));
+    }
+
+    #[test]
+    fn malformed_input_fails_as_with_from_slice() {
+        let inputs: [&[u8]; 17] = [
+            b"",
+            b"   ",
+            b"[]",
+            b"\"id\"",
+            b"null",
+            br#"{"id":"a""#,
+            br#"{"id":"a"} x"#,
+            br#"{"id":"a",}"#,
+            br#"{"id":"\ud800"}"#,
+            br#"{"id":"\x"}"#,
+            br#"{"id":"a","n":1e400}"#,
+            b"{\"id\":\"a\tb\"}",
+            b"\xef\xbb\xbf{\"id\":\"a\"}",
+            b"{\"id\":\"a\",\"body\":\"caf\xe9\"}",
+            b"{\"id\":\"a\",\"k\xff\":1}",
+            b"{\"id\":\"a\"}\xff",
+            b"{\"id\":\"a\",\"body\":\"\xed\xa0\x80\"}",
+        ];
+        for json in inputs {
+            parse_like_from_slice(json).unwrap_err();
+        }
     }
 
     #[test]

@@ -419,13 +419,20 @@ fn trimmed(text: &str, start: usize, end: usize) -> Option<Span> {
 
 /// True when the match starting at `start` does not continue a word, or continues
 /// it only after one of the language's clitic prefixes (Arabic "و", "ب", "ال").
+#[inline]
 pub(crate) fn left_ok(lowered: &str, start: usize, clitics: &[String]) -> bool {
     // Most matches follow an ASCII byte: no char to decode, no clitic to try.
-    if let Some(&prev) = lowered.as_bytes()[..start].last() {
-        if prev.is_ascii() && (clitics.is_empty() || !prev.is_ascii_alphanumeric()) {
-            return !prev.is_ascii_alphanumeric();
+    match lowered.as_bytes()[..start].last() {
+        None => true,
+        Some(&prev) if prev.is_ascii() && (clitics.is_empty() || !prev.is_ascii_alphanumeric()) => {
+            !prev.is_ascii_alphanumeric()
         }
+        Some(_) => left_ok_decoded(lowered, start, clitics),
     }
+}
+
+#[inline(never)]
+fn left_ok_decoded(lowered: &str, start: usize, clitics: &[String]) -> bool {
     let Some(prev) = lowered[..start].chars().next_back() else {
         return true;
     };
@@ -445,10 +452,17 @@ pub(crate) fn left_ok(lowered: &str, start: usize, clitics: &[String]) -> bool {
 }
 
 /// True when the match ending at `end` is not followed by a letter or digit.
+#[inline]
 pub(crate) fn right_ok(lowered: &str, end: usize) -> bool {
-    if let Some(&next) = lowered.as_bytes().get(end).filter(|b| b.is_ascii()) {
-        return !next.is_ascii_alphanumeric();
+    match lowered.as_bytes().get(end) {
+        None => true,
+        Some(&next) if next.is_ascii() => !next.is_ascii_alphanumeric(),
+        Some(_) => right_ok_decoded(lowered, end),
     }
+}
+
+#[inline(never)]
+fn right_ok_decoded(lowered: &str, end: usize) -> bool {
     lowered[end..].chars().next().is_none_or(|c| !is_alnum(c))
 }
 

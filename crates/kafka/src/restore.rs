@@ -1,5 +1,6 @@
 //! Rebuilding a stage's state from its changelog: read the assigned partition numbers
-//! from the beginning to their end with a separate consumer that never joins a group.
+//! from the beginning to their end with a separate consumer that never joins a group,
+//! and hand every record to [`ServiceStage::restore`].
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -9,17 +10,49 @@ use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 
-use crate::config::{KafkaConfig, Role};
+use newsflow_pipeline::ServiceStage;
+
+use crate::config::{DeliveryMode, KafkaConfig, Role};
 use crate::error::Error;
 
 /// How long one rebuild may take before the service goes on with what it read.
 const REBUILD_TIMEOUT: Duration = Duration::from_secs(120);
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Rebuilds `stage`'s state from `partitions` of the changelog `topic`, as a service
+/// does for the partitions it was just assigned. Returns the number of records read.
+pub async fn rebuild<S: ServiceStage>(
+    stage: &mut S,
+    topic: &str,
+    partitions: &[i32],
+    config: &KafkaConfig,
+) -> Result<u64, Error> {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(1024);
+    let reader_config = config.clone();
+    let reader_topic = topic.to_string();
+    let reader_partitions = partitions.to_vec();
+    let read_committed = config.delivery == DeliveryMode::ExactlyOnce;
+    let reader = tokio::task::spawn_blocking(move || {
+        read_changelog(
+            &reader_config,
+            &reader_topic,
+            &reader_partitions,
+            read_committed,
+            |payload| sender.blocking_send(payload).is_ok(),
+        )
+    });
+    while let Some(payload) = receiver.recv().await {
+        stage.restore(&payload);
+    }
+    reader
+        .await
+        .map_err(|error| Error::Task(error.to_string()))?
+}
+
 /// Reads `partitions` of `topic` up to their high watermarks at the time of the call,
 /// handing every value to `sink` (which returns false to stop). Returns the number
 /// of records read.
-pub(crate) fn read_changelog(
+fn read_changelog(
     config: &KafkaConfig,
     topic: &str,
     partitions: &[i32],

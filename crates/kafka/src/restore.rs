@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
+use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
 use newsflow_pipeline::ServiceStage;
@@ -111,7 +112,10 @@ struct RestoreContext;
 impl ClientContext for RestoreContext {
     fn error(&self, error: KafkaError, reason: &str) {
         match error {
-            KafkaError::PartitionEOF(_) => tracing::trace!(reason, "Changelog partition read."),
+            // The error callback sees it as a global error, polling as a partition's.
+            KafkaError::PartitionEOF(_) | KafkaError::Global(RDKafkaErrorCode::PartitionEOF) => {
+                tracing::trace!(reason, "Changelog partition read.")
+            }
             error => tracing::warn!(%error, reason, "Changelog consumer error."),
         }
     }

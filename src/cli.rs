@@ -199,6 +199,10 @@ pub struct BenchArgs {
     /// Benchmark through Kafka instead of in process.
     #[arg(long)]
     pub kafka: bool,
+    /// With --kafka, measure the dedup index rebuild instead: this many changelog
+    /// records written to a fresh changelog topic, then read back into an empty index.
+    #[arg(long, requires = "kafka")]
+    pub dedup_rebuild: Option<usize>,
     /// Internal: one measurement in a fresh process, printed as JSON.
     #[arg(long, hide = true)]
     pub child: bool,

@@ -6,6 +6,7 @@
 //! - [`memory`]: the dedup index with many articles: bytes per article, rebuild time.
 //! - [`overhead`]: the chain with metrics updates on and off.
 //! - [`kafka`]: the services through a broker, against a no-op chain of as many hops.
+//! - [`rebuild`]: the dedup index rebuilt from its changelog through a broker.
 //! - [`stats`]: medians and spreads over repeated runs, peak RSS.
 //! - [`chart`]: the per-stage throughput chart (PNG).
 //!
@@ -18,6 +19,7 @@ mod input;
 mod kafka;
 mod memory;
 mod overhead;
+mod rebuild;
 mod stats;
 
 use crate::cli::BenchArgs;
@@ -31,6 +33,9 @@ pub fn run(args: BenchArgs, config: &Config) -> anyhow::Result<()> {
     }
     if args.metrics_overhead {
         return overhead::run(&args, config);
+    }
+    if let Some(articles) = args.dedup_rebuild {
+        return rebuild::run(articles, &args, config);
     }
     if args.kafka {
         return kafka::run(&args, config);

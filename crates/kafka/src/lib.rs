@@ -15,8 +15,10 @@
 //! - [`headers`]: output, dead-letter and trace-context headers.
 //! - [`admin`]: topic creation and metadata look-ups.
 //! - [`tools`]: the `produce` loader and the `tail` reader.
-//! - `context`, `restore`, `transactional` (private): rebalance callbacks, the
-//!   changelog rebuild and the exactly-once loop.
+//! - [`restore`]: the state rebuild from a changelog that a service runs on
+//!   assignment (public so that `newsflow bench` can time the same code path).
+//! - `context`, `transactional` (private): rebalance callbacks and the exactly-once
+//!   loop.
 #![deny(missing_docs)]
 
 pub mod admin;
@@ -25,7 +27,7 @@ mod context;
 pub mod error;
 pub mod headers;
 pub mod offsets;
-mod restore;
+pub mod restore;
 pub mod routing;
 pub mod runtime;
 pub mod tools;

@@ -1,30 +1,137 @@
 //! Rebuilding a stage's state from its changelog: read the assigned partition numbers
-//! from the beginning to their end with a separate consumer that never joins a group.
+//! from the beginning to their end with a separate consumer that never joins a group,
+//! and hand every record to [`ServiceStage::restore`].
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
-use rdkafka::{Offset, TopicPartitionList};
+use rdkafka::types::RDKafkaErrorCode;
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
-use crate::config::{KafkaConfig, Role};
+use newsflow_pipeline::ServiceStage;
+
+use crate::config::{DeliveryMode, KafkaConfig, Role};
 use crate::error::Error;
 
 /// How long one rebuild may take before the service goes on with what it read.
 const REBUILD_TIMEOUT: Duration = Duration::from_secs(120);
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bytes one fetch may return per changelog partition (librdkafka's default: 1 MB).
+const REBUILD_PARTITION_FETCH_BYTES: &str = "16777216";
+
+/// Changelog bytes the reading thread gathers before handing them to the stage: one
+/// allocation and one channel hand-off per batch instead of per record.
+const BATCH_BYTES: usize = 1 << 20;
+/// Batches between the reader and the stage: bounds the memory a slow stage lets the
+/// reader fill, and lets the reader go on while the stage restores.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// Rebuilds `stage`'s state from `partitions` of the changelog `topic`, as a service
+/// does for the partitions it was just assigned. Returns the number of records read.
+///
+/// A blocking thread reads while the stage restores what was read before.
+pub async fn rebuild<S: ServiceStage>(
+    stage: &mut S,
+    topic: &str,
+    partitions: &[i32],
+    config: &KafkaConfig,
+) -> Result<u64, Error> {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(BATCHES_IN_FLIGHT);
+    let reader_config = config.clone();
+    let reader_topic = topic.to_string();
+    let reader_partitions = partitions.to_vec();
+    let read_committed = config.delivery == DeliveryMode::ExactlyOnce;
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut batch = Batch::with_capacity(BATCH_BYTES);
+        let read = read_changelog(
+            &reader_config,
+            &reader_topic,
+            &reader_partitions,
+            read_committed,
+            |payload| {
+                batch.push(payload);
+                if batch.bytes.len() < BATCH_BYTES {
+                    return true;
+                }
+                let full = std::mem::replace(&mut batch, Batch::with_capacity(BATCH_BYTES));
+                sender.blocking_send(full).is_ok()
+            },
+        )?;
+        // An error means the stage side is gone: nobody is left to restore the rest.
+        let _ = sender.blocking_send(batch);
+        Ok(read)
+    });
+    while let Some(batch) = receiver.recv().await {
+        for payload in batch.records() {
+            stage.restore(payload);
+        }
+    }
+    reader
+        .await
+        .map_err(|error| Error::Task(error.to_string()))?
+}
+
+/// Changelog values read in a row, end to end in one buffer.
+#[derive(Debug, Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    /// Where each value ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl Batch {
+    fn with_capacity(bytes: usize) -> Batch {
+        Batch {
+            bytes: Vec::with_capacity(bytes),
+            ends: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, value: &[u8]) {
+        self.bytes.extend_from_slice(value);
+        self.ends.push(self.bytes.len());
+    }
+
+    fn records(&self) -> impl Iterator<Item = &[u8]> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let value = &self.bytes[start..end];
+            start = end;
+            value
+        })
+    }
+}
+
+/// The changelog consumer's context: the end of a partition is how a rebuild knows it
+/// is done, not an error worth the default context's error log.
+struct RestoreContext;
+
+impl ClientContext for RestoreContext {
+    fn error(&self, error: KafkaError, reason: &str) {
+        match error {
+            // The error callback sees it as a global error, polling as a partition's.
+            KafkaError::PartitionEOF(_) | KafkaError::Global(RDKafkaErrorCode::PartitionEOF) => {
+                tracing::trace!(reason, "Changelog partition read.")
+            }
+            error => tracing::warn!(%error, reason, "Changelog consumer error."),
+        }
+    }
+}
+
+impl ConsumerContext for RestoreContext {}
 
 /// Reads `partitions` of `topic` up to their high watermarks at the time of the call,
 /// handing every value to `sink` (which returns false to stop). Returns the number
 /// of records read.
-pub(crate) fn read_changelog(
+fn read_changelog(
     config: &KafkaConfig,
     topic: &str,
     partitions: &[i32],
     read_committed: bool,
-    mut sink: impl FnMut(Vec<u8>) -> bool,
+    mut sink: impl FnMut(&[u8]) -> bool,
 ) -> Result<u64, Error> {
     let isolation = if read_committed {
         "read_committed"
@@ -34,7 +141,7 @@ pub(crate) fn read_changelog(
     // librdkafka refuses assign() without a group id; this group never subscribes
     // nor commits, so it never joins or disturbs the service's group.
     let group = format!("newsflow-restore-{topic}");
-    let consumer: BaseConsumer = config
+    let consumer: BaseConsumer<RestoreContext> = config
         .client_config(
             Role::Consumer,
             &[
@@ -44,9 +151,15 @@ pub(crate) fn read_changelog(
                 ("isolation.level", isolation),
                 ("statistics.interval.ms", "0"),
                 ("enable.partition.eof", "true"),
+                // A bulk read from the start: larger fetches mean fewer requests for
+                // the broker to serve (about 10% less Tansu CPU for 1,000,000
+                // records than the 1 MB default); fetch.max.bytes (50 MB) still caps a
+                // response. The prefetch queue stays at its default: smaller ones left
+                // the stage waiting for fetches.
+                ("max.partition.fetch.bytes", REBUILD_PARTITION_FETCH_BYTES),
             ],
         )
-        .create()
+        .create_with_context(RestoreContext)
         .map_err(|source| Error::Client {
             role: "changelog consumer",
             source,
@@ -102,7 +215,7 @@ pub(crate) fn read_changelog(
                 );
                 if let Some(payload) = message.payload() {
                     read += 1;
-                    if !sink(payload.to_vec()) {
+                    if !sink(payload) {
                         return Ok(read);
                     }
                 }
@@ -120,4 +233,23 @@ pub(crate) fn read_changelog(
         }
     }
     Ok(read)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_gives_back_each_value_as_it_was_pushed() {
+        let mut batch = Batch::with_capacity(16);
+        for value in [&b"{\"id\":\"a\"}"[..], b"", b"longer than the capacity"] {
+            batch.push(value);
+        }
+        let values: Vec<&[u8]> = batch.records().collect();
+        assert_eq!(
+            values,
+            [&b"{\"id\":\"a\"}"[..], b"", b"longer than the capacity"]
+        );
+        assert!(Batch::default().records().next().is_none());
+    }
 }

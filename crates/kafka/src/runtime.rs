@@ -23,7 +23,7 @@ use crate::context::{commit_stored, Assignment, ServiceContext, Shared};
 use crate::error::Error;
 use crate::headers::{carried, dlq_headers, output_headers, Carried, Source, TraceParent};
 use crate::offsets::{OffsetTracker, Ticket};
-use crate::restore::read_changelog;
+use crate::restore::rebuild;
 use crate::routing::language_partition;
 
 pub use crate::headers::INGEST_HEADER;
@@ -558,34 +558,6 @@ pub(crate) async fn restore_assigned<S: ServiceStage>(
         "State rebuilt from the changelog."
     );
     Ok(())
-}
-
-async fn rebuild<S: ServiceStage>(
-    stage: &mut S,
-    topic: &str,
-    partitions: &[i32],
-    config: &KafkaConfig,
-) -> Result<u64, Error> {
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(1024);
-    let reader_config = config.clone();
-    let reader_topic = topic.to_string();
-    let reader_partitions = partitions.to_vec();
-    let read_committed = config.delivery == DeliveryMode::ExactlyOnce;
-    let reader = tokio::task::spawn_blocking(move || {
-        read_changelog(
-            &reader_config,
-            &reader_topic,
-            &reader_partitions,
-            read_committed,
-            |payload| sender.blocking_send(payload).is_ok(),
-        )
-    });
-    while let Some(payload) = receiver.recv().await {
-        stage.restore(&payload);
-    }
-    reader
-        .await
-        .map_err(|error| Error::Task(error.to_string()))?
 }
 
 /// Runs the stage on one consumed record, counts what it did, and turns its outputs

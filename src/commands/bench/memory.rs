@@ -144,12 +144,12 @@ pub fn run(articles: usize, args: &BenchArgs, config: &Config) -> anyhow::Result
 
 /// The config a child process reads: this process's config with the window that
 /// fits every article, in a temporary file removed on drop.
-struct ChildConfig {
-    path: PathBuf,
+pub(super) struct ChildConfig {
+    pub(super) path: PathBuf,
 }
 
 impl ChildConfig {
-    fn write(config: &Config, pipeline: &PipelineConfig) -> anyhow::Result<ChildConfig> {
+    pub(super) fn write(config: &Config, pipeline: &PipelineConfig) -> anyhow::Result<ChildConfig> {
         let mut config = config.clone();
         config.pipeline = pipeline.clone();
         config.pipeline.data_dir = std::path::absolute(&config.pipeline.data_dir)
@@ -208,7 +208,7 @@ fn run_child(
     serde_json::from_str(line.trim()).context("unexpected output of the measuring process")
 }
 
-fn languages(args: &BenchArgs) -> anyhow::Result<Vec<String>> {
+pub(super) fn languages(args: &BenchArgs) -> anyhow::Result<Vec<String>> {
     let config = input::generator_config(args, 1)?;
     Ok(config.languages.into_iter().map(|(code, _)| code).collect())
 }
@@ -242,19 +242,7 @@ fn run_once(
         batch.clear();
         let count = BATCH.min(articles - made);
         for i in made..made + count {
-            let entry = IndexEntry {
-                // The generator's id shape: a source prefix and a running number.
-                id: format!("gen-{seed:x}-{i:09}"),
-                language: languages[i % languages.len()].clone(),
-                exact: rng.random(),
-                simhash: rng.random(),
-                lead: None,
-                sketch: Some(rng.random()),
-                bands: Some(rng.random()),
-                // Spread over the last hour: all inside any window.
-                admitted_at: now - (i % 3600) as i64,
-                version: newsflow_dedup::FINGERPRINT_VERSION,
-            };
+            let entry = index_entry(&mut rng, seed, i, languages, now);
             // The record types always serialise.
             batch.push(serde_json::to_vec(&entry).unwrap_or_default());
         }
@@ -279,6 +267,30 @@ fn run_once(
         estimate,
         probe,
     })
+}
+
+/// Index entry number `i` of a generated changelog, as the dedup service admits
+/// them: random fingerprints (distinct articles), languages in turn.
+pub(super) fn index_entry(
+    rng: &mut StdRng,
+    seed: u64,
+    i: usize,
+    languages: &[String],
+    now: i64,
+) -> IndexEntry {
+    IndexEntry {
+        // The generator's id shape: a source prefix and a running number.
+        id: format!("gen-{seed:x}-{i:09}"),
+        language: languages[i % languages.len()].clone(),
+        exact: rng.random(),
+        simhash: rng.random(),
+        lead: None,
+        sketch: Some(rng.random()),
+        bands: Some(rng.random()),
+        // Spread over the last hour: all inside any window.
+        admitted_at: now - (i % 3600) as i64,
+        version: newsflow_dedup::FINGERPRINT_VERSION,
+    }
 }
 
 fn time_probes(stage: &mut DedupStage, probes: &[Article], now: i64) -> Duration {

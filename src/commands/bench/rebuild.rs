@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use newsflow_kafka::headers::{output_headers, TraceParent};
-use newsflow_kafka::runtime::INGEST_HEADER;
 use newsflow_kafka::{create_topics, language_partition, KafkaConfig, Role};
 use newsflow_pipeline::{DedupStage, ServiceStage};
 use rand::rngs::StdRng;
@@ -25,7 +24,7 @@ use rand::SeedableRng;
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
-use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::message::OwnedHeaders;
 use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 use rdkafka::types::RDKafkaErrorCode;
 use serde::{Deserialize, Serialize};
@@ -208,11 +207,7 @@ fn load_changelog(
             .rem_euclid(state_partitions.max(1));
         let payload = serde_json::to_vec(&entry).context("cannot serialise an index entry")?;
         bytes += payload.len() as u64;
-        let ingest = (now * 1000).to_string();
-        let headers = output_headers("dedup", &TraceParent::generate()).insert(Header {
-            key: INGEST_HEADER,
-            value: Some(&ingest),
-        });
+        let headers = output_headers("dedup", &TraceParent::generate(), Some(now * 1000));
         send(&producer, topic, partition, &entry.id, &payload, headers)?;
     }
     producer

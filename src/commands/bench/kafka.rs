@@ -342,7 +342,7 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
 
 /// The config of one measurement: its own topics and groups, so that measurements
 /// sharing a broker never see each other's records.
-fn scenario_config(base: &KafkaConfig, prefix: &str) -> KafkaConfig {
+pub(super) fn scenario_config(base: &KafkaConfig, prefix: &str) -> KafkaConfig {
     let mut kafka = base.clone();
     let t = &mut kafka.topics;
     for topic in [

@@ -195,6 +195,13 @@ fn run_child(
     if let Some(dir) = &args.sentences {
         command.arg("--sentences").arg(dir);
     }
+    child_result(&mut command)
+}
+
+/// Runs a `bench --child` command and reads the one JSON line it prints.
+pub(super) fn child_result<T: serde::de::DeserializeOwned>(
+    command: &mut Command,
+) -> anyhow::Result<T> {
     let output = command
         .stderr(Stdio::inherit())
         .output()

@@ -10,7 +10,7 @@
 //! service runs on assignment, and reports the time, the rate and its RSS afterwards.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -29,6 +29,7 @@ use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, T
 use rdkafka::types::RDKafkaErrorCode;
 use serde::{Deserialize, Serialize};
 
+use super::kafka::scenario_config;
 use super::memory::{self, ChildConfig};
 use super::stats::{self, Spread};
 use crate::cli::BenchArgs;
@@ -67,7 +68,7 @@ pub fn run(articles: usize, args: &BenchArgs, config: &Config) -> anyhow::Result
         println!("{}", serde_json::to_string(&result)?);
         return Ok(());
     }
-    let kafka = bench_topics(&kafka, &format!("bench-{}-rebuild", std::process::id()));
+    let kafka = scenario_config(&kafka, &format!("bench-{}-rebuild", std::process::id()));
     let topic = kafka.topics.dedup_state.clone();
     let languages = memory::languages(args)?;
     let loaded = load_changelog(&kafka, articles, &languages, args.seed)?;
@@ -118,25 +119,6 @@ pub fn run(articles: usize, args: &BenchArgs, config: &Config) -> anyhow::Result
     println!("  CPU of the rebuilding process {cpu:.2} s (the broker's not included)");
     println!("  RSS after the rebuild   {rss_after:.0} MB (growth {rss_growth:.0} MB)");
     Ok(())
-}
-
-/// `base` with every topic prefixed, so that the bench's changelog is a fresh topic
-/// and never one of a running pipeline.
-fn bench_topics(base: &KafkaConfig, prefix: &str) -> KafkaConfig {
-    let mut kafka = base.clone();
-    let t = &mut kafka.topics;
-    for topic in [
-        &mut t.raw,
-        &mut t.lang,
-        &mut t.unique,
-        &mut t.duplicates,
-        &mut t.enriched,
-        &mut t.dlq,
-        &mut t.dedup_state,
-    ] {
-        *topic = format!("{prefix}.{topic}");
-    }
-    kafka
 }
 
 struct Loaded {
@@ -277,30 +259,22 @@ fn partition_count(kafka: &KafkaConfig, topic: &str) -> anyhow::Result<i32> {
 /// an earlier rebuild would otherwise be reused and hide the RSS.
 fn run_child(config: &Path, articles: usize, brokers: &str) -> anyhow::Result<RebuildRun> {
     let exe = std::env::current_exe().context("cannot find the newsflow executable")?;
-    let output = Command::new(exe)
-        .arg("--config")
-        .arg(config)
-        .args([
-            "bench",
-            "--child",
-            "--kafka",
-            "--runs",
-            "1",
-            "--brokers",
-            brokers,
-        ])
-        .arg("--dedup-rebuild")
-        .arg(articles.to_string())
-        .stderr(Stdio::inherit())
-        .output()
-        .context("cannot start the measuring process")?;
-    anyhow::ensure!(
-        output.status.success(),
-        "the measuring process failed ({})",
-        output.status
-    );
-    let line = String::from_utf8_lossy(&output.stdout);
-    serde_json::from_str(line.trim()).context("unexpected output of the measuring process")
+    memory::child_result(
+        Command::new(exe)
+            .arg("--config")
+            .arg(config)
+            .args([
+                "bench",
+                "--child",
+                "--kafka",
+                "--runs",
+                "1",
+                "--brokers",
+                brokers,
+            ])
+            .arg("--dedup-rebuild")
+            .arg(articles.to_string()),
+    )
 }
 
 /// Rebuilds an empty dedup stage from every partition of the changelog.
@@ -367,7 +341,7 @@ mod tests {
 
     #[test]
     fn every_bench_topic_is_prefixed() {
-        let kafka = bench_topics(&KafkaConfig::default(), "bench-1-rebuild");
+        let kafka = scenario_config(&KafkaConfig::default(), "bench-1-rebuild");
         assert_eq!(kafka.topics.dedup_state, "bench-1-rebuild.news.dedup-state");
         assert_eq!(kafka.topics.raw, "bench-1-rebuild.news.raw");
     }

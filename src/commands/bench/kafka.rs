@@ -163,19 +163,16 @@ type Row = (
 /// The figures of one run: rates, and CPU µs of this process per input record.
 #[derive(Debug, Default, Clone)]
 struct RunFigures {
-    noop_hop: f64,
-    noop_chain: f64,
-    lang: f64,
-    dedup: f64,
-    tag: f64,
-    pipeline: f64,
-    cpu: CpuFigures,
+    /// Records per second.
+    rate: Measurements,
+    /// CPU time of this process (services and the bench's reader, not the broker) per
+    /// input record, in µs: far less noisy than rates on a shared machine.
+    cpu: Measurements,
 }
 
-/// CPU time of this process (services and the bench's reader, not the broker) per
-/// input record, in µs: far less noisy than rates on a shared machine.
+/// One figure for each measurement of a run.
 #[derive(Debug, Default, Clone)]
-struct CpuFigures {
+struct Measurements {
     noop_hop: f64,
     noop_chain: f64,
     lang: f64,
@@ -216,14 +213,14 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         prepare(&async_runtime, &hop, &input.records)?;
         let outputs = [hop.topics.lang.as_str()];
         let hop_service = vec![noop(&hop, 0)];
-        (figures.noop_hop, figures.cpu.noop_hop, _) =
+        (figures.rate.noop_hop, figures.cpu.noop_hop, _) =
             measure(&probe, pipeline, &hop, hop_service, &outputs, n)?;
 
         let chain = scenario("chain");
         prepare(&async_runtime, &chain, &input.records)?;
         let hops = (0..3).map(|i| noop(&chain, i)).collect();
         let outputs = [chain.topics.enriched.as_str()];
-        (figures.noop_chain, figures.cpu.noop_chain, _) =
+        (figures.rate.noop_chain, figures.cpu.noop_chain, _) =
             measure(&probe, pipeline, &chain, hops, &outputs, n)?;
 
         // Each stage alone on the full backlog its upstream stage left.
@@ -233,17 +230,17 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         let outputs = [alone.topics.lang.as_str(), alone.topics.dlq.as_str()];
         let lang = service(Kind::Lang, ServiceTopics::lang(&alone));
         let (rate, cpu, counts) = measure(&probe, pipeline, &alone, lang, &outputs, n)?;
-        (figures.lang, figures.cpu.lang) = (rate, cpu);
+        (figures.rate.lang, figures.cpu.lang) = (rate, cpu);
         let outputs = [
             alone.topics.unique.as_str(),
             alone.topics.duplicates.as_str(),
         ];
         let dedup = service(Kind::Dedup, ServiceTopics::dedup(&alone));
         let (rate, cpu, counts) = measure(&probe, pipeline, &alone, dedup, &outputs, counts[0])?;
-        (figures.dedup, figures.cpu.dedup) = (rate, cpu);
+        (figures.rate.dedup, figures.cpu.dedup) = (rate, cpu);
         let outputs = [alone.topics.enriched.as_str()];
         let tag = service(Kind::Tag, ServiceTopics::tag(&alone));
-        (figures.tag, figures.cpu.tag, _) =
+        (figures.rate.tag, figures.cpu.tag, _) =
             measure(&probe, pipeline, &alone, tag, &outputs, counts[0])?;
 
         let full = scenario("full");
@@ -253,7 +250,7 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
             full.topics.duplicates.as_str(),
             full.topics.dlq.as_str(),
         ];
-        (figures.pipeline, figures.cpu.pipeline, _) =
+        (figures.rate.pipeline, figures.cpu.pipeline, _) =
             measure(&probe, pipeline, &full, stage_services(&full), &outputs, n)?;
         eprintln!("run {run}/{}: {figures:?}", args.runs);
         runs.push(figures);
@@ -282,28 +279,38 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
     let rows: [Row; 6] = [
         (
             "(a) no-op hop",
-            |r| r.noop_hop,
-            |r| r.noop_hop,
+            |r| r.rate.noop_hop,
+            |r| r.rate.noop_hop,
             |r| r.cpu.noop_hop,
         ),
         (
             "(a) no-op chain, 3 hops",
-            |r| r.noop_chain,
-            |r| r.noop_chain,
+            |r| r.rate.noop_chain,
+            |r| r.rate.noop_chain,
             |r| r.cpu.noop_chain,
         ),
-        ("(b) lang alone", |r| r.lang, |r| r.noop_hop, |r| r.cpu.lang),
+        (
+            "(b) lang alone",
+            |r| r.rate.lang,
+            |r| r.rate.noop_hop,
+            |r| r.cpu.lang,
+        ),
         (
             "(b) dedup alone",
-            |r| r.dedup,
-            |r| r.noop_hop,
+            |r| r.rate.dedup,
+            |r| r.rate.noop_hop,
             |r| r.cpu.dedup,
         ),
-        ("(b) tag alone", |r| r.tag, |r| r.noop_hop, |r| r.cpu.tag),
+        (
+            "(b) tag alone",
+            |r| r.rate.tag,
+            |r| r.rate.noop_hop,
+            |r| r.cpu.tag,
+        ),
         (
             "(c) pipeline, 3 services",
-            |r| r.pipeline,
-            |r| r.noop_chain,
+            |r| r.rate.pipeline,
+            |r| r.rate.noop_chain,
             |r| r.cpu.pipeline,
         ),
     ];
@@ -318,7 +325,7 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
     }
     println!("  (b) ratios are of the no-op hop, (c) of the no-op chain");
 
-    let max_rate = pick(|r| r.pipeline).median;
+    let max_rate = pick(|r| r.rate.pipeline).median;
     let latency = latency(
         &async_runtime,
         &probe,

@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "newsflow", version, about)]
 pub struct Cli {
-    /// Config file (TOML). Defaults to config/newsflow.toml when it exists.
+    /// Config file (TOML). Without it, the defaults built into the binary (print
+    /// them with `newsflow config default`).
     #[arg(long, global = true, env = "NEWSFLOW_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log format on stderr.
@@ -45,6 +46,26 @@ pub enum Command {
     Tail(TailArgs),
     /// Measure throughput.
     Bench(BenchArgs),
+    /// Show the configuration.
+    Config(ConfigArgs),
+}
+
+/// `newsflow config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// What to show.
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+/// Config actions.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the effective configuration (secrets redacted), each value with where
+    /// it came from: default, config file, environment or command line.
+    Show(KafkaArgs),
+    /// Print the documented default configuration file, to start one from.
+    Default,
 }
 
 /// `newsflow process`.
@@ -208,17 +229,4 @@ pub struct BenchArgs {
     pub child: bool,
     #[command(flatten)]
     pub kafka_args: KafkaArgs,
-}
-
-/// Starts the tracing subscriber on stderr; `RUST_LOG` filters (default `info`).
-pub fn init_tracing(format: LogFormat) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
-    }
 }

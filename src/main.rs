@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod config;
+mod logging;
 
 use std::process::ExitCode;
 
@@ -10,7 +11,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    cli::init_tracing(cli.log_format);
+    logging::init(cli.log_format);
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

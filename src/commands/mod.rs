@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod bench;
+mod config;
 mod eval;
 mod process;
 mod produce;
@@ -10,7 +11,9 @@ mod topics;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
-use newsflow_kafka::KafkaConfig;
+use std::time::Duration;
+
+use newsflow_kafka::{Connected, KafkaConfig};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -23,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Produce(args) => produce::run(args, &config),
         Command::Tail(args) => tail::run(args, &config),
         Command::Bench(args) => bench::run(args, &config),
+        Command::Config(args) => config::run(args, &config),
     }
 }
 
@@ -33,4 +37,19 @@ pub(crate) fn kafka_config(config: &Config, brokers: Option<&str>) -> KafkaConfi
         kafka.brokers = brokers.to_string();
     }
     kafka
+}
+
+/// The connection check every one-shot Kafka command runs first: within
+/// `connect_timeout_ms`, or an error naming the brokers and the cause.
+pub(crate) fn check_connection(kafka: &KafkaConfig) -> anyhow::Result<Connected> {
+    Ok(newsflow_kafka::check_connection(
+        kafka,
+        Duration::from_millis(kafka.connect_timeout_ms),
+    )?)
+}
+
+/// A line without the UTF-8 byte-order mark some editors put at the start of a
+/// file (only the first line of a file can carry one).
+pub(crate) fn strip_bom(line: &[u8]) -> &[u8] {
+    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
 }

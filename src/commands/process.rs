@@ -22,6 +22,7 @@ struct Counts {
 }
 
 pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
+    refuse_same_file(&args.input, &args.output)?;
     let mut pipeline = Pipeline::new(&config.pipeline).context("cannot build the pipeline")?;
     let (input, input_len) = open_input(&args.input)?;
     let mut output = open_output(&args.output)?;
@@ -57,6 +58,11 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
         line_number += 1;
         bytes_in += read as u64;
         let record = trim_line_end(&line);
+        let record = if line_number == 1 {
+            super::strip_bom(record)
+        } else {
+            record
+        };
         let now = chrono::Utc::now().timestamp();
         let before = metrics.as_ref().map(|_| (times.busy, Instant::now()));
         let outcome = pipeline.process_line(record, line_number, now, &mut times);
@@ -143,6 +149,42 @@ impl ProcessMetrics {
 fn trim_line_end(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Refuses to write the output over the input: opening the output truncates it
+/// before a single line is read. Compares device and inode, so the same file
+/// reached through another name (a symlink, a hard link, `./f`) is caught too.
+fn refuse_same_file(input: &Path, output: &Path) -> anyhow::Result<()> {
+    let stdio = Path::new("-");
+    if input == stdio || output == stdio {
+        return Ok(());
+    }
+    let (Ok(input_meta), Ok(output_meta)) = (std::fs::metadata(input), std::fs::metadata(output))
+    else {
+        // The output does not exist yet (or the input cannot be read, which
+        // opening it reports next): not the same file.
+        return Ok(());
+    };
+    if same_file(&input_meta, &output_meta) {
+        anyhow::bail!(
+            "--output {} is the input file {}: writing it would destroy the input; \
+             choose another output file",
+            output.display(),
+            input.display()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
 }
 
 fn open_input(path: &Path) -> anyhow::Result<(Box<dyn BufRead>, Option<u64>)> {

@@ -12,6 +12,7 @@ use crate::config::Config;
 
 pub fn run(args: ProduceArgs, config: &Config) -> anyhow::Result<()> {
     let kafka = super::kafka_config(config, args.kafka.brokers.as_deref());
+    super::check_connection(&kafka)?;
     let (mut input, len): (Box<dyn BufRead>, Option<u64>) = if args.input.as_os_str() == "-" {
         (Box::new(BufReader::new(io::stdin().lock())), None)
     } else {
@@ -37,6 +38,7 @@ pub fn run(args: ProduceArgs, config: &Config) -> anyhow::Result<()> {
     let delivered = runtime.block_on(async {
         let mut loader = Loader::new(&kafka, &args.topic)?;
         let mut line = Vec::new();
+        let mut first = true;
         loop {
             line.clear();
             let read = input
@@ -47,6 +49,12 @@ pub fn run(args: ProduceArgs, config: &Config) -> anyhow::Result<()> {
             }
             let record = line.strip_suffix(b"\n").unwrap_or(&line);
             let record = record.strip_suffix(b"\r").unwrap_or(record);
+            let record = if first {
+                super::strip_bom(record)
+            } else {
+                record
+            };
+            first = false;
             loader.send(record).await?;
             if let Some(bar) = &progress {
                 bar.inc(read as u64);

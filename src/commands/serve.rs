@@ -1,5 +1,7 @@
 //! `newsflow serve`: one stage (or the whole chain) as a Kafka service.
 
+use std::time::{Duration, Instant};
+
 use anyhow::Context;
 use newsflow_kafka::{run_service, KafkaConfig, ServiceTopics};
 use newsflow_telemetry::Health;
@@ -45,6 +47,15 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
         // Receivers may all be gone already; nothing to tell then.
         let _ = stop.send(true);
     });
+
+    // Not ready (/readyz 503) until the brokers answer and partitions are assigned.
+    if !wait_for_brokers(&kafka, until(stopped.clone())).await {
+        drop(stopped);
+        if let Some(server) = metrics_server {
+            server.abort();
+        }
+        return Ok(());
+    }
 
     let pipeline = &config.pipeline;
     let health = Some(health);
@@ -118,6 +129,74 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
         server.abort();
     }
     result.context("service failed")
+}
+
+/// Runs the connection check until the brokers answer (true) or `stop` completes
+/// first (false), waiting longer after each failure. Logs a failure when its
+/// cause changes, and otherwise at most once per [`REPEAT_LOG`].
+async fn wait_for_brokers(
+    kafka: &KafkaConfig,
+    stop: impl std::future::Future<Output = ()>,
+) -> bool {
+    const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+    const MAX_BACKOFF: Duration = Duration::from_secs(30);
+    const REPEAT_LOG: Duration = Duration::from_secs(60);
+    tokio::pin!(stop);
+    let mut backoff = FIRST_BACKOFF;
+    let mut last_logged: Option<(newsflow_kafka::Cause, Instant)> = None;
+    let mut attempts = 0u32;
+    loop {
+        attempts += 1;
+        let check = {
+            let kafka = kafka.clone();
+            tokio::task::spawn_blocking(move || super::check_connection(&kafka))
+        };
+        let result = tokio::select! {
+            result = check => result,
+            () = &mut stop => return false,
+        };
+        let error = match result {
+            Ok(Ok(connected)) => {
+                tracing::info!(
+                    broker = connected.broker,
+                    brokers = connected.brokers,
+                    attempts,
+                    "Connected to Kafka."
+                );
+                return true;
+            }
+            Ok(Err(error)) => error,
+            Err(join) => anyhow::Error::new(join),
+        };
+        let cause = error
+            .downcast_ref::<newsflow_kafka::Error>()
+            .and_then(|error| match error {
+                newsflow_kafka::Error::Unreachable { cause, .. } => Some(*cause),
+                _ => None,
+            })
+            .unwrap_or(newsflow_kafka::Cause::Other);
+        let now = Instant::now();
+        let log = match last_logged {
+            Some((last, at)) => last != cause || now.duration_since(at) >= REPEAT_LOG,
+            None => true,
+        };
+        if log {
+            tracing::error!(
+                error = format!("{error:#}"),
+                brokers = kafka.brokers,
+                %cause,
+                attempts,
+                retry_in_s = backoff.as_secs(),
+                "Kafka is not reachable; retrying (not ready meanwhile)."
+            );
+            last_logged = Some((cause, now));
+        }
+        tokio::select! {
+            () = tokio::time::sleep(backoff) => {}
+            () = &mut stop => return false,
+        }
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
 }
 
 /// Completes when `true` is sent, or when the sender is gone.

@@ -11,6 +11,7 @@ use crate::config::Config;
 
 pub fn run(args: TailArgs, config: &Config) -> anyhow::Result<()> {
     let kafka = super::kafka_config(config, args.kafka.brokers.as_deref());
+    super::check_connection(&kafka)?;
     let pretty = io::stdout().is_terminal();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

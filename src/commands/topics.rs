@@ -13,7 +13,17 @@ pub fn run(args: TopicsArgs, config: &Config) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let statuses = runtime.block_on(create_topics(&kafka))?;
+    eprintln!("newsflow: connecting to {}", kafka.brokers);
+    let connected = super::check_connection(&kafka)?;
+    eprintln!(
+        "newsflow: creating {} topics with {} partitions each on {}",
+        kafka.topics.all().len(),
+        kafka.partitions.max(1),
+        connected.broker
+    );
+    let statuses = runtime
+        .block_on(create_topics(&kafka))
+        .with_context(|| format!("cannot create the topics on {}", connected.broker))?;
     for (topic, status) in statuses {
         let status = match status {
             TopicStatus::Created => "created",

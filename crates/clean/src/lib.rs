@@ -32,6 +32,7 @@ mod tests;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+pub use newsflow_data::DataDir;
 use newsflow_record::{Article, ErrorCode, RecordError, Rejection};
 use serde_json::Value;
 
@@ -67,14 +68,20 @@ pub struct Cleaner {
 }
 
 impl Cleaner {
-    /// Loads the rules named by `config` from `data_dir`.
+    /// Loads the rules named by `config` from the directory `data_dir`.
     pub fn load(config: &CleanConfig, data_dir: &Path) -> Result<Self, LoadError> {
-        let path = data_dir.join(&config.boilerplate);
+        Cleaner::load_from(config, &DataDir::Disk(data_dir.to_path_buf()))
+    }
+
+    /// Loads the rules named by `config` from `data` (built in or on disk).
+    pub fn load_from(config: &CleanConfig, data: &DataDir) -> Result<Self, LoadError> {
         let fail = |message: String| LoadError {
-            path: path.clone(),
+            path: data.describe(&config.boilerplate),
             message,
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| fail(e.to_string()))?;
+        let text = data
+            .read_to_string(&config.boilerplate)
+            .map_err(|e| fail(e.to_string()))?;
         let rules: RulesFile = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
         let boilerplate = Boilerplate::compile(&rules).map_err(fail)?;
         Ok(Cleaner {
@@ -117,6 +124,15 @@ impl Cleaner {
             (None, None) => return Err(missing("record has neither `id` nor `url`".into())),
         };
         let url = url.map(str::to_string);
+        if fields.title.is_none() && fields.body.is_none() {
+            return Err(reject(
+                Some(id),
+                RecordError::new(
+                    ErrorCode::MissingField,
+                    "record has neither `title` nor `body`",
+                ),
+            ));
+        }
 
         let title = fields
             .title

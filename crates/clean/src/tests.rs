@@ -232,10 +232,19 @@ fn nothing_but_markup_and_boilerplate_is_an_empty_body() {
     .unwrap_err();
     assert_eq!(rejection.error.code, ErrorCode::EmptyBody);
     assert_eq!(rejection.id.as_deref(), Some("e1"));
+}
+
+#[test]
+fn neither_title_nor_body_is_a_missing_field() {
+    let rejection = clean_json(json!({"id": "e2", "url": "https://x.example/a"})).unwrap_err();
+    assert_eq!(rejection.error.code, ErrorCode::MissingField);
     assert_eq!(
-        code_of(clean_json(json!({"id": "e2"}))),
-        ErrorCode::EmptyBody
+        rejection.error.message,
+        "record has neither `title` nor `body`"
     );
+    assert_eq!(rejection.id.as_deref(), Some("e2"));
+    let null_fields = json!({"id": "e3", "title": null, "body": null});
+    assert_eq!(code_of(clean_json(null_fields)), ErrorCode::MissingField);
 }
 
 #[test]

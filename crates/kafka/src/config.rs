@@ -12,6 +12,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub struct KafkaConfig {
     /// Bootstrap servers (`HOST:PORT[,HOST:PORT...]`).
     pub brokers: String,
+    /// How long the connection check before any Kafka work waits for the brokers.
+    pub connect_timeout_ms: u64,
     /// Delivery guarantee of the services.
     pub delivery: DeliveryMode,
     /// Topic names.
@@ -39,6 +41,7 @@ impl Default for KafkaConfig {
     fn default() -> Self {
         KafkaConfig {
             brokers: "localhost:9092".into(),
+            connect_timeout_ms: 10_000,
             delivery: DeliveryMode::AtLeastOnce,
             topics: Topics::default(),
             groups: Groups::default(),

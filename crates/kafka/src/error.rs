@@ -6,12 +6,28 @@ use rdkafka::error::KafkaError;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A client could not be created (bad property, unreachable broker list...).
-    #[error("cannot create the Kafka {role}: {source}")]
+    #[error("cannot create the Kafka {role}")]
     Client {
         /// Which client.
         role: &'static str,
         /// The librdkafka error.
         source: KafkaError,
+    },
+    /// No broker answered the connection check.
+    #[error(
+        "cannot reach the Kafka broker at {brokers} (gave up after {:.1} s): {}. librdkafka: {detail}",
+        waited.as_secs_f64(),
+        cause.explain()
+    )]
+    Unreachable {
+        /// The configured bootstrap addresses.
+        brokers: String,
+        /// Why, as far as librdkafka's reports tell.
+        cause: crate::connect::Cause,
+        /// librdkafka's last report.
+        detail: String,
+        /// How long the check waited.
+        waited: std::time::Duration,
     },
     /// A topic the service needs does not exist (run `newsflow topics create`).
     #[error("topic {topic} not found (create it with `newsflow topics create`): {reason}")]
@@ -22,7 +38,7 @@ pub enum Error {
         reason: String,
     },
     /// Subscribing or assigning failed.
-    #[error("cannot consume {topic}: {source}")]
+    #[error("cannot consume {topic}")]
     Subscribe {
         /// The topic.
         topic: String,
@@ -49,7 +65,7 @@ pub enum Error {
     #[error("transaction failed: {0}")]
     Transaction(KafkaError),
     /// A produce the caller waits for failed for good.
-    #[error("cannot produce to {topic}: {source}")]
+    #[error("cannot produce to {topic}")]
     Produce {
         /// The topic.
         topic: String,

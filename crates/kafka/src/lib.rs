@@ -6,6 +6,9 @@
 //! Layout:
 //! - [`config`]: [`KafkaConfig`] (`[kafka]` in the config file) and the librdkafka
 //!   client configurations built from it, with secrets redacted in logs.
+//! - [`connect`]: the bounded broker connection check run before anything else,
+//!   naming the address and the cause of a failure, and the rate limit on
+//!   librdkafka's error reports.
 //! - [`runtime`]: [`run_service`] and [`ServiceTopics`]: consume, process, produce,
 //!   store offsets once every output is acknowledged.
 //! - [`offsets`]: the per-partition tracker that keeps commits contiguous when
@@ -23,6 +26,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod connect;
 mod context;
 pub mod error;
 pub mod headers;
@@ -35,6 +39,7 @@ mod transactional;
 
 pub use admin::{create_topics, TopicStatus};
 pub use config::{DeliveryMode, Groups, KafkaConfig, Redacted, Role, Topics};
+pub use connect::{check as check_connection, Cause, Connected};
 pub use error::Error;
 pub use routing::language_partition;
 pub use runtime::{run_service, ServiceTopics};

@@ -35,7 +35,7 @@ fn pipeline_config() -> PipelineConfig {
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", file.display()));
     let mut config: PipelineConfig =
         toml::from_str(&text).unwrap_or_else(|error| panic!("invalid {}: {error}", file.display()));
-    config.data_dir = workspace().join("config");
+    config.data_dir = Some(workspace().join("config"));
     config
 }
 

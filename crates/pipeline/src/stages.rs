@@ -321,7 +321,7 @@ impl PipelineConfig {
     /// Builds the lang service stage (clean step included).
     pub fn lang_stage(&self) -> Result<LangStage, BuildError> {
         Ok(LangStage::new(
-            Cleaner::load(&self.clean, &self.data_dir)?,
+            Cleaner::load_from(&self.clean, &self.data())?,
             Detector::new(&self.lang),
         ))
     }
@@ -333,6 +333,6 @@ impl PipelineConfig {
 
     /// Builds the tag service stage.
     pub fn tag_stage(&self) -> Result<TagStage, BuildError> {
-        Ok(TagStage::new(Tagger::load(&self.tag, &self.data_dir)?))
+        Ok(TagStage::new(Tagger::load_from(&self.tag, &self.data())?))
     }
 }

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use newsflow_data::DataDir;
 use serde::Deserialize;
 
 use crate::config::LoadError;
@@ -119,9 +120,12 @@ pub(crate) struct Gazetteer {
     pub ambiguous: HashSet<String>,
 }
 
-fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::new(path, e))?;
-    toml::from_str(&text).map_err(|e| LoadError::new(path, e))
+fn read<T: for<'de> Deserialize<'de>>(data: &DataDir, path: &Path) -> Result<T, LoadError> {
+    let shown = data.describe(path);
+    let text = data
+        .read_to_string(path)
+        .map_err(|e| LoadError::new(&shown, e))?;
+    toml::from_str(&text).map_err(|e| LoadError::new(&shown, e))
 }
 
 fn is_iso3(code: &str) -> bool {
@@ -137,13 +141,19 @@ impl Gazetteer {
     /// Loads the three gazetteer files from `dir` and checks them: known country
     /// codes, capitals that exist, and no name shared by two countries unless both
     /// list it under `ambiguous`.
+    #[cfg(test)]
     pub fn load(dir: &Path) -> Result<Self, LoadError> {
-        let countries_path = dir.join("countries.toml");
-        let people_path = dir.join("people.toml");
-        let places_path = dir.join("places.toml");
-        let countries: CountryFile = read(&countries_path)?;
-        let people: PersonFile = read(&people_path)?;
-        let places: PlaceFile = read(&places_path)?;
+        Gazetteer::load_from(&DataDir::Disk(dir.to_path_buf()), Path::new(""))
+    }
+
+    /// Like [`Gazetteer::load`], from directory `dir` of `data`.
+    pub fn load_from(data: &DataDir, dir: &Path) -> Result<Self, LoadError> {
+        let countries: CountryFile = read(data, &dir.join("countries.toml"))?;
+        let people: PersonFile = read(data, &dir.join("people.toml"))?;
+        let places: PlaceFile = read(data, &dir.join("places.toml"))?;
+        let countries_path = data.describe(&dir.join("countries.toml"));
+        let people_path = data.describe(&dir.join("people.toml"));
+        let places_path = data.describe(&dir.join("places.toml"));
 
         let mut gazetteer = Gazetteer::default();
         let mut ambiguous: HashMap<String, Vec<String>> = HashMap::new();

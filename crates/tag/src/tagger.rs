@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use newsflow_data::DataDir;
 use newsflow_record::{
     Actor, Article, Country, Entities, Event, EventRules, EventStatus, Evidence, Person, Place,
 };
@@ -121,17 +122,26 @@ thread_local! {
 impl Tagger {
     /// Loads the gazetteer and every `<lang>.toml` rule file of the events directory.
     pub fn load(config: &TagConfig, data_dir: &Path) -> Result<Self, LoadError> {
-        let gazetteer_dir = data_dir.join(&config.gazetteer_dir);
-        let gazetteer = Gazetteer::load(&gazetteer_dir)?;
-        let events_dir = data_dir.join(&config.events_dir);
-        let entries = std::fs::read_dir(&events_dir).map_err(|e| LoadError::new(&events_dir, e))?;
+        Tagger::load_from(config, &DataDir::Disk(data_dir.to_path_buf()))
+    }
+
+    /// Like [`Tagger::load`], from `data` (built into the binary or on disk).
+    pub fn load_from(config: &TagConfig, data: &DataDir) -> Result<Self, LoadError> {
+        let gazetteer = Gazetteer::load_from(data, &config.gazetteer_dir)?;
+        let gazetteer_dir = data.describe(&config.gazetteer_dir);
+        let events_dir = data.describe(&config.events_dir);
+        let entries = data
+            .files(&config.events_dir)
+            .map_err(|e| LoadError::new(&events_dir, e))?;
         let mut models = HashMap::new();
-        for entry in entries {
-            let path = entry.map_err(|e| LoadError::new(&events_dir, e))?.path();
+        for relative in entries {
+            let path = data.describe(&relative);
             if path.extension().and_then(|e| e.to_str()) != Some("toml") {
                 continue;
             }
-            let text = std::fs::read_to_string(&path).map_err(|e| LoadError::new(&path, e))?;
+            let text = data
+                .read_to_string(&relative)
+                .map_err(|e| LoadError::new(&path, e))?;
             let rules: RuleFile = toml::from_str(&text).map_err(|e| LoadError::new(&path, e))?;
             let stem = path
                 .file_stem()

@@ -152,8 +152,10 @@ impl ChildConfig {
     pub(super) fn write(config: &Config, pipeline: &PipelineConfig) -> anyhow::Result<ChildConfig> {
         let mut config = config.clone();
         config.pipeline = pipeline.clone();
-        config.pipeline.data_dir = std::path::absolute(&config.pipeline.data_dir)
-            .context("cannot resolve the data directory")?;
+        if let Some(dir) = &config.pipeline.data_dir {
+            config.pipeline.data_dir =
+                Some(std::path::absolute(dir).context("cannot resolve the data directory")?);
+        }
         let path =
             std::env::temp_dir().join(format!("newsflow-bench-memory-{}.toml", std::process::id()));
         let text = toml::to_string(&config).context("cannot write the config as TOML")?;

@@ -139,6 +139,7 @@ fn bad_records_reach_the_dlq_unchanged_and_the_pipeline_goes_on() {
         "bad",
         Options {
             max_record_bytes: Some(4_096),
+            ..Options::default()
         },
     );
     harness.create_topics();

@@ -88,6 +88,10 @@ impl Topics {
 pub struct Options {
     /// `[clean] max_record_bytes`.
     pub max_record_bytes: Option<usize>,
+    /// Another broker than the suite's (`NEWSFLOW_TEST_BROKERS`).
+    pub brokers: Option<String>,
+    /// `[kafka.common]` librdkafka properties (TLS, SASL).
+    pub kafka_common: Vec<(String, String)>,
 }
 
 /// One test's world: its config, topics, services and logs. Dropping it kills the
@@ -122,7 +126,7 @@ impl Harness {
 
     /// A harness whose config file applies `options`.
     pub fn with_options(name: &str, options: Options) -> Self {
-        let brokers = brokers();
+        let brokers = options.brokers.clone().unwrap_or_else(brokers);
         // Topics and groups stay unique across runs too, although each run of
         // scripts/test starts an empty broker.
         let stamp = std::time::SystemTime::now()
@@ -427,7 +431,16 @@ all = "{prefix}-all"
 [kafka.consumer]
 "session.timeout.ms" = "2000"
 "heartbeat.interval.ms" = "500"
+
+[kafka.common]
+{common}
 "#,
+        common = options
+            .kafka_common
+            .iter()
+            .map(|(key, value)| format!("{key:?} = {value:?}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
         shutdown = SHUTDOWN_TIMEOUT.as_millis(),
         raw = topics.raw,
         lang = topics.lang,

@@ -226,6 +226,18 @@ impl KafkaConfig {
             Role::Producer => properties.extend(self.producer.clone()),
             Role::Admin => {}
         }
+        // OpenSSL is built into the binary, so its default certificate directory is
+        // one of the build machine, not the host's: without a configured CA, look
+        // for the host's CA bundle in the usual places.
+        let tls = properties
+            .get("security.protocol")
+            .is_some_and(|protocol| protocol.to_ascii_lowercase().ends_with("ssl"));
+        let ca_configured = ["ssl.ca.location", "ssl.ca.pem", "ssl.ca.certificate.stores"]
+            .iter()
+            .any(|key| properties.contains_key(*key));
+        if tls && !ca_configured {
+            properties.insert("ssl.ca.location".into(), "probe".into());
+        }
         properties
     }
 
@@ -343,6 +355,28 @@ mod tests {
         );
         assert_eq!(consumer["linger.ms"], "1", "common applies to every client");
         assert_eq!(consumer["client.id"], "c");
+    }
+
+    #[test]
+    fn tls_without_a_configured_ca_probes_the_hosts_ca_bundle() {
+        let mut config = KafkaConfig::default();
+        assert!(!config
+            .properties(Role::Admin)
+            .contains_key("ssl.ca.location"));
+        config
+            .common
+            .insert("security.protocol".into(), "SASL_SSL".into());
+        assert_eq!(
+            config.properties(Role::Consumer)["ssl.ca.location"],
+            "probe"
+        );
+        config
+            .common
+            .insert("ssl.ca.location".into(), "/etc/ca.pem".into());
+        assert_eq!(
+            config.properties(Role::Producer)["ssl.ca.location"],
+            "/etc/ca.pem"
+        );
     }
 
     #[test]

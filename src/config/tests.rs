@@ -104,7 +104,14 @@ fn environment_overrides_use_their_own_prefix_and_are_checked() {
         newsflow_kafka::DeliveryMode::ExactlyOnce
     );
     assert_eq!(config.kafka.common["sasl.password"], "hunter2");
-    assert_eq!(config.pipeline.lang.allowlist, ["en", "fr"]);
+    let allowlist: Vec<String> = config
+        .pipeline
+        .lang
+        .allowlist
+        .iter()
+        .map(|c| String::from(*c))
+        .collect();
+    assert_eq!(allowlist, ["en", "fr"]);
     assert_eq!(
         config.sources.of("dedup.window_count"),
         &Source::Env("NEWSFLOW__DEDUP__WINDOW_COUNT".into())

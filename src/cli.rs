@@ -128,6 +128,10 @@ pub struct ServeArgs {
     /// Serve /metrics, /healthz and /readyz on this address.
     #[arg(long)]
     pub metrics_addr: Option<String>,
+    /// Name of this replica on every metric series (`replica` label); default:
+    /// the host name (the container's in docker compose).
+    #[arg(long, env = "NEWSFLOW_REPLICA")]
+    pub replica: Option<String>,
 }
 
 /// `newsflow topics`.

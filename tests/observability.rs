@@ -414,6 +414,18 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
         .collect();
     assert_eq!(stages, STAGES.map(str::to_string).into());
 
+    // Every series names the stage and the replica it comes from (the services
+    // set both), so that legends can show them instead of addresses.
+    for label in ["stage", "replica"] {
+        let unnamed = prometheus
+            .query(&format!(r#"{{job="newsflow",{label}=""}}"#))
+            .unwrap_or_default();
+        assert!(
+            unnamed.is_empty(),
+            "series without a {label} label: {unnamed:?}"
+        );
+    }
+
     // Every dashboard expression parses and returns data, for every stage.
     let exprs = dashboard_exprs(&dashboard);
     assert!(
@@ -495,6 +507,9 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
         .map(|(panel, series)| (panel.title.as_str(), series.len()))
         .collect();
     eprintln!("rendered {} ({width}x{height}): {counts:?}", png.display());
+    for panel in ["CPU per service", "Memory per service (resident)"] {
+        assert_eq!(counts.get(panel), Some(&3), "{panel}: one line per service");
+    }
     drop(prometheus_process);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

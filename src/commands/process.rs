@@ -33,6 +33,10 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
         .or(config.metrics.addr.as_deref());
     let health = Health::new();
     // Kept alive until the end of the run; dropping it stops the endpoint.
+    newsflow_telemetry::Metrics::global().set_identity(newsflow_telemetry::Identity {
+        stage: "process".into(),
+        replica: super::host_name(),
+    });
     let _endpoint = match metrics_addr {
         Some(addr) => Some(newsflow_telemetry::spawn(addr, health.clone())?),
         None => None,

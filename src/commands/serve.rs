@@ -23,6 +23,10 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::Result<()> {
+    newsflow_telemetry::Metrics::global().set_identity(newsflow_telemetry::Identity {
+        stage: format!("{:?}", args.stage).to_ascii_lowercase(),
+        replica: args.replica.clone().unwrap_or_else(super::host_name),
+    });
     let health = Health::new();
     let (stop, stopped) = watch::channel(false);
     let metrics_addr = args

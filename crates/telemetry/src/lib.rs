@@ -39,7 +39,7 @@ pub mod stage;
 use serde::{Deserialize, Serialize};
 
 pub use health::Health;
-pub use metrics::{language_label, Metrics, LANGUAGES};
+pub use metrics::{language_label, Identity, Metrics, LANGUAGES};
 pub use server::{bind, serve, spawn, BackgroundServer, Error};
 pub use stage::{RecordOutcome, StageMetrics};
 

@@ -101,6 +101,19 @@ pub struct Metrics {
     pub(crate) language_counters: Vec<IntCounter>,
     /// Event-type counters resolved so far, capped at [`MAX_EVENT_TYPES`].
     event_counters: std::sync::Arc<RwLock<HashMap<String, IntCounter>>>,
+    /// Which service and replica this process is, once the service said so.
+    identity: std::sync::Arc<OnceLock<Identity>>,
+}
+
+/// The labels that tell one process's series from another's on a dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The service (`lang`, `dedup`, `tag`, `all`, `process`): the `stage` label of
+    /// every series that has none of its own (CPU, memory, readiness, ...).
+    pub stage: String,
+    /// The replica (by default the host name, which is the container's in
+    /// docker compose): the `replica` label of every series.
+    pub replica: String,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -243,6 +256,7 @@ impl Metrics {
             )?,
             language_counters: Vec::new(),
             event_counters: Default::default(),
+            identity: Default::default(),
             registry,
         };
         let mut metrics = metrics;
@@ -336,9 +350,36 @@ impl Metrics {
             .set(i64::try_from(bytes).unwrap_or(i64::MAX));
     }
 
-    /// Encodes every metric in the Prometheus text format (what `/metrics` serves).
+    /// Names this process on every series it exports (see [`Identity`]). The
+    /// first call wins: a process is one service.
+    pub fn set_identity(&self, identity: Identity) {
+        let _ = self.identity.set(identity);
+    }
+
+    /// Encodes every metric in the Prometheus text format (what `/metrics` serves),
+    /// with the [`Identity`] labels once they are set.
     pub fn encode(&self) -> Result<String, prometheus::Error> {
-        prometheus::TextEncoder::new().encode_to_string(&self.registry.gather())
+        let mut families = self.registry.gather();
+        if let Some(identity) = self.identity.get() {
+            for family in &mut families {
+                for metric in family.mut_metric() {
+                    let mut labels = metric.get_label().to_vec();
+                    let mut add = |name: &str, value: &str| {
+                        if !labels.iter().any(|label| label.get_name() == name) {
+                            let mut label = prometheus::proto::LabelPair::new();
+                            label.set_name(name.to_string());
+                            label.set_value(value.to_string());
+                            labels.push(label);
+                        }
+                    };
+                    add("stage", &identity.stage);
+                    add("replica", &identity.replica);
+                    labels.sort_by(|a, b| a.get_name().cmp(b.get_name()));
+                    metric.set_label(labels);
+                }
+            }
+        }
+        prometheus::TextEncoder::new().encode_to_string(&families)
     }
 
     fn collectors(&self) -> Vec<Box<dyn Collector>> {

@@ -286,3 +286,28 @@ fn spawn_on_a_bad_address_fails_with_bind_error() {
     let error = crate::spawn("not an address", Health::new()).unwrap_err();
     assert!(matches!(error, crate::Error::Bind { .. }), "{error:?}");
 }
+
+#[test]
+fn every_series_names_its_stage_and_replica_once_the_service_says_who_it_is() {
+    let metrics = Metrics::new().unwrap();
+    metrics
+        .stage("dedup")
+        .record(RecordOutcome::Forwarded, 10, 0.001);
+    metrics.set_identity(crate::Identity {
+        stage: "all".into(),
+        replica: "host-1".into(),
+    });
+    let text = metrics.encode().unwrap();
+    for line in text.lines().filter(|line| !line.starts_with('#')) {
+        assert!(line.contains("replica=\"host-1\""), "{line}");
+        assert!(line.contains("stage=\""), "{line}");
+    }
+    assert!(
+        text.contains("newsflow_stage_records_total{outcome=\"forwarded\",replica=\"host-1\",stage=\"dedup\"} 1"),
+        "a stage's own label is kept:\n{text}"
+    );
+    assert!(
+        text.contains("newsflow_ready{replica=\"host-1\",stage=\"all\"} 0"),
+        "{text}"
+    );
+}

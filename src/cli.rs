@@ -48,6 +48,20 @@ pub enum Command {
     Bench(BenchArgs),
     /// Show the configuration.
     Config(ConfigArgs),
+    /// Ask a running service whether it is ready (`/readyz`) or alive (`/healthz`):
+    /// exit 0 on HTTP 200. For container health checks (the image has no curl).
+    Probe(ProbeArgs),
+}
+
+/// `newsflow probe`.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The service's metrics address.
+    #[arg(long, default_value = "127.0.0.1:9464")]
+    pub addr: String,
+    /// Check liveness (`/healthz`) instead of readiness (`/readyz`).
+    #[arg(long)]
+    pub live: bool,
 }
 
 /// `newsflow config`.

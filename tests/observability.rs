@@ -418,7 +418,9 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
     // set both), so that legends can show them instead of addresses.
     for label in ["stage", "replica"] {
         let unnamed = prometheus
-            .query(&format!(r#"{{job="newsflow",{label}=""}}"#))
+            .query(&format!(
+                r#"{{job="newsflow",{label}="",__name__!~"up|scrape_.*"}}"#
+            ))
             .unwrap_or_default();
         assert!(
             unnamed.is_empty(),

@@ -3,6 +3,7 @@
 mod bench;
 mod config;
 mod eval;
+mod probe;
 mod process;
 mod produce;
 mod serve;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tail(args) => tail::run(args, &config),
         Command::Bench(args) => bench::run(args, &config),
         Command::Config(args) => config::run(args, &config),
+        Command::Probe(args) => probe::run(args),
     }
 }
 

@@ -365,7 +365,7 @@ impl Metrics {
                 for metric in family.mut_metric() {
                     let mut labels = metric.get_label().to_vec();
                     let mut add = |name: &str, value: &str| {
-                        if !labels.iter().any(|label| label.get_name() == name) {
+                        if !labels.iter().any(|label| label.name() == name) {
                             let mut label = prometheus::proto::LabelPair::new();
                             label.set_name(name.to_string());
                             label.set_value(value.to_string());
@@ -374,7 +374,7 @@ impl Metrics {
                     };
                     add("stage", &identity.stage);
                     add("replica", &identity.replica);
-                    labels.sort_by(|a, b| a.get_name().cmp(b.get_name()));
+                    labels.sort_by(|a, b| a.name().cmp(b.name()));
                     metric.set_label(labels);
                 }
             }

@@ -118,7 +118,11 @@ fn the_image_caches_dependencies_ships_a_stripped_binary_and_runs_as_a_user() {
         "dependencies are built before the sources are copied"
     );
     assert!(dockerfile.contains("CARGO_PROFILE_RELEASE_STRIP=symbols"));
-    let runtime = &dockerfile[position("AS runtime")..];
+    let runtime: String = dockerfile[position("AS runtime")..]
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .map(|line| format!("{line}\n"))
+        .collect();
     assert!(
         runtime.contains("\nUSER "),
         "the runtime stage runs as a user"

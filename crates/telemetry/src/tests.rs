@@ -6,7 +6,7 @@ use newsflow_record::ErrorCode;
 use crate::{Health, Metrics, RecordOutcome, StageMetrics, LANGUAGES};
 
 /// Every family name `Metrics::new` declares, as exported.
-const DECLARED: [&str; 16] = [
+const DECLARED: [&str; 17] = [
     "newsflow_stage_records_total",
     "newsflow_stage_bytes_total",
     "newsflow_stage_processing_seconds",
@@ -23,6 +23,7 @@ const DECLARED: [&str; 16] = [
     "newsflow_dedup_index_bytes",
     "newsflow_ready",
     "newsflow_build_info",
+    "newsflow_process_cpu_seconds_total",
 ];
 
 fn exercised() -> Metrics {
@@ -310,4 +311,18 @@ fn every_series_names_its_stage_and_replica_once_the_service_says_who_it_is() {
         text.contains("newsflow_ready{replica=\"host-1\",stage=\"all\"} 0"),
         "{text}"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn cpu_seconds_have_the_resolution_of_a_tick_not_a_second() {
+    let metrics = Metrics::new().unwrap();
+    let started = std::time::Instant::now();
+    let mut spin = 0u64;
+    while started.elapsed() < std::time::Duration::from_millis(200) {
+        spin = std::hint::black_box(spin.wrapping_add(1));
+    }
+    let text = metrics.encode().unwrap();
+    let cpu = sample(&text, "newsflow_process_cpu_seconds_total").expect("exported");
+    assert!(cpu >= 0.05, "{cpu} s after 200 ms of spinning");
 }

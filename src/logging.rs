@@ -38,8 +38,9 @@ struct LibrdkafkaRateLimit {
     log: ErrorLog,
 }
 
-/// The target rust-rdkafka logs librdkafka's reports under.
-const RDKAFKA_TARGET: &str = "rdkafka::client";
+/// The targets rust-rdkafka logs librdkafka's reports under: its error callback
+/// and its log callback.
+const RDKAFKA_TARGETS: [&str; 2] = ["rdkafka::client", "librdkafka"];
 
 impl<S: Subscriber> Layer<S> for LibrdkafkaRateLimit {
     fn event_enabled(&self, event: &Event<'_>, _ctx: Context<'_, S>) -> bool {
@@ -54,7 +55,7 @@ impl<S: Subscriber> Layer<S> for LibrdkafkaRateLimit {
             .target
             .as_deref()
             .unwrap_or(event.metadata().target());
-        if target != RDKAFKA_TARGET {
+        if !RDKAFKA_TARGETS.contains(&target) {
             return true;
         }
         self.log.admit(&fields.message, Instant::now())

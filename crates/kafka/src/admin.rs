@@ -74,11 +74,12 @@ pub fn partition_count<C: ClientContext>(
     topic: &str,
     timeout: Duration,
 ) -> Result<i32, Error> {
+    // A failed request says nothing about the topic: the brokers did not answer.
     let metadata = client
         .fetch_metadata(Some(topic), timeout)
-        .map_err(|source| Error::MissingTopic {
+        .map_err(|source| Error::Metadata {
             topic: topic.to_string(),
-            reason: source.to_string(),
+            source,
         })?;
     let found = metadata.topics().iter().find(|t| t.name() == topic);
     match found {

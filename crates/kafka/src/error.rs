@@ -29,6 +29,15 @@ pub enum Error {
         /// How long the check waited.
         waited: std::time::Duration,
     },
+    /// The brokers did not answer a metadata request (unreachable since the
+    /// connection check, or overloaded).
+    #[error("cannot read the metadata of topic {topic}: no answer from the brokers")]
+    Metadata {
+        /// The topic.
+        topic: String,
+        /// The librdkafka error.
+        source: KafkaError,
+    },
     /// A topic the service needs does not exist (run `newsflow topics create`).
     #[error("topic {topic} not found (create it with `newsflow topics create`): {reason}")]
     MissingTopic {

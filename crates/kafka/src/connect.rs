@@ -166,6 +166,10 @@ pub fn check(config: &KafkaConfig, timeout: Duration) -> Result<Connected, Error
         if Instant::now() >= deadline || (definite && started.elapsed() >= DEFINITE_AFTER) {
             break error;
         }
+        // A refused connection fails the request at once: do not spin.
+        if now.elapsed() < Duration::from_millis(100) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
     };
     let last = reports
         .lock()

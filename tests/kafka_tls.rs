@@ -147,6 +147,58 @@ fn an_untrusted_certificate_is_reported_as_a_tls_handshake_failure() {
     );
 }
 
+#[test]
+fn sasl_scram_is_built_in_and_refused_credentials_are_named_as_authentication() {
+    // Tansu with --authentication takes SASL (SCRAM) only. Its user store is
+    // managed through the broker, which then wants credentials already: with
+    // memory storage no user can exist, so this proves the SCRAM exchange runs and
+    // a refusal is reported as such, not a successful login.
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let address = format!("127.0.0.1:{port}");
+    let log = std::fs::File::create(dir.path().join("tansu-sasl.log")).unwrap();
+    let mut tansu = Command::new(tansu_binary())
+        .arg("broker")
+        .args(["--listener-url", &format!("tcp://{address}")])
+        .args(["--advertised-listener-url", &format!("tcp://{address}")])
+        .args(["--storage-engine", "memory://tansu/", "--authentication"])
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("start tansu");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(&address).is_err() {
+        assert!(Instant::now() < deadline, "tansu did not start");
+        thread::sleep(Duration::from_millis(50));
+    }
+    let config = dir.path().join("sasl.toml");
+    std::fs::write(
+        &config,
+        "[kafka.common]\n\"security.protocol\" = \"SASL_PLAINTEXT\"\n\
+         \"sasl.mechanisms\" = \"SCRAM-SHA-512\"\n\"sasl.username\" = \"newsflow\"\n\
+         \"sasl.password\" = \"not-the-password\"\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_newsflow"))
+        .arg("--config")
+        .arg(&config)
+        .args(["topics", "create", "--brokers", &address])
+        .env_remove("NEWSFLOW_BROKERS")
+        .output()
+        .unwrap();
+    let _ = tansu.kill();
+    let _ = tansu.wait();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains(&address), "names the broker: {stderr}");
+    assert!(
+        stderr.contains("authentication failed"),
+        "names the cause: {stderr}"
+    );
+    assert!(stderr.contains("SCRAM"), "the SCRAM exchange ran: {stderr}");
+    assert!(!stderr.contains("not-the-password"), "{stderr}");
+}
+
 /// Waits for `child` to exit within `limit` and returns its stdout.
 fn wait_output(child: &mut Child, limit: Duration) -> String {
     let deadline = Instant::now() + limit;

@@ -47,6 +47,15 @@ impl DataDir {
         }
     }
 
+    /// Whether the file `path` (relative to the data directory, or absolute) exists:
+    /// for optional rule files.
+    pub fn exists(&self, path: &Path) -> bool {
+        match self.locate(path) {
+            Located::Disk(path) => path.is_file(),
+            Located::BuiltIn(path) => BUILT_IN.get_file(&path).is_some(),
+        }
+    }
+
     /// The files directly in directory `dir` (relative to the data directory, or
     /// absolute), as paths that [`DataDir::read_to_string`] accepts, sorted.
     pub fn files(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
@@ -166,6 +175,8 @@ mod tests {
             PathBuf::from("<built-in>/events/en.toml")
         );
         assert!(built_in_file("newsflow.toml").is_some());
+        assert!(data.exists(Path::new("gazetteer/countries.toml")));
+        assert!(!data.exists(Path::new("gazetteer/nope.toml")));
     }
 
     #[test]

@@ -52,6 +52,20 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
         let _ = stop.send(true);
     });
 
+    // The stages first (loading the tag rules takes a moment), so that the
+    // connection check is the last thing before the runtime starts.
+    let pipeline = &config.pipeline;
+    let with_lang = matches!(args.stage, ServiceName::Lang | ServiceName::All);
+    let with_tag = matches!(args.stage, ServiceName::Tag | ServiceName::All);
+    let lang_stage = with_lang
+        .then(|| pipeline.lang_stage())
+        .transpose()
+        .context("cannot build the lang stage")?;
+    let tag_stage = with_tag
+        .then(|| pipeline.tag_stage())
+        .transpose()
+        .context("cannot build the tag stage")?;
+
     // Not ready (/readyz 503) until the brokers answer and partitions are assigned.
     if !wait_for_brokers(&kafka, until(stopped.clone())).await {
         drop(stopped);
@@ -61,13 +75,9 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
         return Ok(());
     }
 
-    let pipeline = &config.pipeline;
     let health = Some(health);
-    let result = match args.stage {
-        ServiceName::Lang => {
-            let stage = pipeline
-                .lang_stage()
-                .context("cannot build the lang stage")?;
+    let result = match (args.stage, lang_stage, tag_stage) {
+        (ServiceName::Lang, Some(stage), _) => {
             run_service(
                 stage,
                 ServiceTopics::lang(&kafka),
@@ -77,10 +87,9 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
             )
             .await
         }
-        ServiceName::Dedup => {
-            let stage = pipeline.dedup_stage();
+        (ServiceName::Dedup, _, _) => {
             run_service(
-                stage,
+                pipeline.dedup_stage(),
                 ServiceTopics::dedup(&kafka),
                 &kafka,
                 health,
@@ -88,8 +97,7 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
             )
             .await
         }
-        ServiceName::Tag => {
-            let stage = pipeline.tag_stage().context("cannot build the tag stage")?;
+        (ServiceName::Tag, _, Some(stage)) => {
             run_service(
                 stage,
                 ServiceTopics::tag(&kafka),
@@ -99,15 +107,11 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
             )
             .await
         }
-        ServiceName::All => {
+        (ServiceName::All, Some(lang_stage), Some(tag_stage)) => {
             let all = &kafka.groups.all;
             let lang = ServiceTopics::lang(&kafka).with_group(format!("{all}-lang"));
             let dedup = ServiceTopics::dedup(&kafka).with_group(format!("{all}-dedup"));
             let tag = ServiceTopics::tag(&kafka).with_group(format!("{all}-tag"));
-            let lang_stage = pipeline
-                .lang_stage()
-                .context("cannot build the lang stage")?;
-            let tag_stage = pipeline.tag_stage().context("cannot build the tag stage")?;
             let (a, b, c) = tokio::join!(
                 run_service(
                     lang_stage,
@@ -127,6 +131,7 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
             );
             a.and(b).and(c)
         }
+        _ => unreachable!("the stages of every service are built above"),
     };
     drop(stopped);
     if let Some(server) = metrics_server {

@@ -13,6 +13,8 @@
 //! - [`routing`]: the language-to-partition function shared by `news.lang` and the
 //!   dedup changelog.
 //! - [`headers`]: output, dead-letter and trace-context headers.
+//! - [`limits`]: the record size limits, all derived from `max_record_bytes`.
+//! - [`redact`]: the one redaction step for secrets in logs, errors and `config show`.
 //! - [`admin`]: topic creation and metadata look-ups.
 //! - [`tools`]: the `produce` loader and the `tail` reader.
 //! - [`restore`]: the state rebuild from a changelog that a service runs on
@@ -24,9 +26,12 @@
 pub mod admin;
 pub mod config;
 mod context;
+mod delivery;
 pub mod error;
 pub mod headers;
+pub mod limits;
 pub mod offsets;
+pub mod redact;
 pub mod restore;
 pub mod routing;
 pub mod runtime;
@@ -36,6 +41,7 @@ mod transactional;
 pub use admin::{create_topics, TopicStatus};
 pub use config::{DeliveryMode, Groups, KafkaConfig, Redacted, Role, Topics};
 pub use error::Error;
+pub use limits::Limits;
 pub use routing::language_partition;
 pub use runtime::{run_service, ServiceTopics};
 pub use tools::{Loader, Tail, TailRecord};

@@ -2,8 +2,10 @@
 //! implements [`ServiceStage`] (bytes in, outputs out) for the Kafka runtime, which
 //! knows no stage.
 
+use std::time::Instant;
+
 use newsflow_clean::Cleaner;
-use newsflow_dedup::{Deduplicator, IndexEntry};
+use newsflow_dedup::{Deduplicator, IndexEntry, Restore, SkipReason};
 use newsflow_lang::Detector;
 use newsflow_record::{
     Article, DedupStatus, DuplicateRecord, ErrorCode, Outcome, RecordError, Rejection,
@@ -19,6 +21,22 @@ pub struct Input<'a> {
     pub payload: &'a [u8],
     /// The broker timestamp (milliseconds since the epoch), when there is one.
     pub timestamp_ms: Option<i64>,
+    /// When the record's CPU budget runs out: a stage that gets there finishes the
+    /// record early, marked partial (see [`ServiceStage::partial`]).
+    pub deadline: Option<Instant>,
+}
+
+/// What a stage did with one changelog record (see [`ServiceStage::restore`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restored {
+    /// Put back into the state.
+    Kept,
+    /// Put back with its future time clamped to the restore time.
+    Clamped,
+    /// Valid but not needed (outside the window, already known, or a stateless stage).
+    Ignored,
+    /// Not valid, for the reason given (a metric label).
+    Skipped(&'static str),
 }
 
 /// One output of a service stage. The runtime maps each variant to a topic.
@@ -80,8 +98,11 @@ pub trait ServiceStage: Send {
     fn name(&self) -> &'static str;
     /// Processes one record, pushing its outputs to `out` (at least one per input).
     fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>);
-    /// Puts back state read from the changelog (stages without state ignore it).
-    fn restore(&mut self, _payload: &[u8]) {}
+    /// Puts back state read from the changelog at `now_ms` (the restore time;
+    /// stages without state ignore it), validating it first.
+    fn restore(&mut self, _payload: &[u8], _now_ms: i64) -> Restored {
+        Restored::Ignored
+    }
     /// Size of the stage's state, for metrics (`None`: stateless).
     fn state_size(&self) -> Option<StateSize> {
         None
@@ -90,6 +111,11 @@ pub trait ServiceStage: Send {
     /// `newsflow_events_tagged_total` metric (tag stage; others find none).
     fn event_types(&self) -> &[String] {
         &[]
+    }
+    /// Whether the record `process` just handled was finished early, over its CPU
+    /// budget (its output then carries a `partial` marker).
+    fn partial(&self) -> bool {
+        false
     }
 }
 
@@ -234,9 +260,15 @@ impl ServiceStage for DedupStage {
         }
     }
 
-    fn restore(&mut self, payload: &[u8]) {
-        if let Ok(entry) = serde_json::from_slice::<IndexEntry>(payload) {
-            self.index.restore(entry);
+    fn restore(&mut self, payload: &[u8], now_ms: i64) -> Restored {
+        let Ok(entry) = serde_json::from_slice::<IndexEntry>(payload) else {
+            return Restored::Skipped(SkipReason::InvalidJson.as_str());
+        };
+        match self.index.restore_at(entry, now_ms.div_euclid(1000)) {
+            Restore::Restored => Restored::Kept,
+            Restore::Clamped => Restored::Clamped,
+            Restore::Ignored => Restored::Ignored,
+            Restore::Skipped(reason) => Restored::Skipped(reason.as_str()),
         }
     }
 

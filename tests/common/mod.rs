@@ -514,7 +514,10 @@ pub fn metric(page: &str, series: &str) -> Option<f64> {
 pub fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
     let start = Instant::now();
     while !condition() {
-        assert!(start.elapsed() < DEADLINE, "{what} did not happen within {DEADLINE:?}");
+        assert!(
+            start.elapsed() < DEADLINE,
+            "{what} did not happen within {DEADLINE:?}"
+        );
         std::thread::sleep(POLL);
     }
 }
@@ -547,7 +550,13 @@ impl PrivateBroker {
         let url = format!("tcp://127.0.0.1:{}", self.port);
         let log = File::create(&self.log).expect("create the broker log");
         let child = Command::new(tansu_binary())
-            .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+            ])
             .args(["--storage-engine", "memory://tansu/"])
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone the log file"))

@@ -81,8 +81,12 @@ fn a_broker_restarted_empty_is_noticed_and_the_service_goes_on_or_exits_with_the
     let (mut lang, _) = harness.serve_with_metrics("lang");
     let before = generated(41, 100, 0.0);
     harness.producer().send(&topics.raw, None, &before);
-    let mut reader = harness.reader(&[&topics.lang, &topics.dlq]);
-    reader.read_until_keys(&mut harness, &keys(&before));
+    {
+        // The test's own clients end before the restart: librdkafka 2.x crashes in
+        // its metadata cache when a client sees its topics come back with new ids.
+        let mut reader = harness.reader(&[&topics.lang, &topics.dlq]);
+        reader.read_until_keys(&mut harness, &keys(&before));
+    }
 
     broker.restart_empty();
     harness.create_topics();
@@ -101,6 +105,10 @@ fn a_broker_restarted_empty_is_noticed_and_the_service_goes_on_or_exits_with_the
             // Exiting is fine, silently or with success is not.
             assert!(!status.success(), "lang exited 0 after losing the broker state");
             let log = harness.log_of(lang);
+            eprintln!(
+                "restart: lang exited with {status}: {}",
+                log.lines().filter(|l| l.contains("Fatal") || l.contains("failed")).collect::<Vec<_>>().join("\n")
+            );
             assert!(
                 log.contains("Fatal Kafka client state") || log.contains("service failed"),
                 "lang exited without saying why:\n{log}"

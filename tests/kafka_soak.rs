@@ -200,10 +200,10 @@ fn three_services_under_hostile_and_valid_input_with_a_stall_and_a_kill_account_
             }
         }
     };
-    // Six waves of valid and hostile records; the broker freezes after the second,
+    // Ten waves of valid and hostile records; the broker freezes after the second,
     // dedup is killed after the fourth.
-    for wave in 0..6u64 {
-        let mut inputs = generated(100 + wave, 400, 0.03);
+    for wave in 0..10u64 {
+        let mut inputs = generated(100 + wave, 500, 0.03);
         let mut bad = hostile(max_record_bytes);
         for input in &mut bad {
             input.key = format!("{}-{wave}", input.key);

@@ -16,8 +16,8 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use common::{
-    generated, http_get, keys, wait_until, Harness, Input, Options, PrivateBroker, Tally,
-    DEADLINE, SHUTDOWN_TIMEOUT,
+    generated, http_get, keys, wait_until, Harness, Input, Options, PrivateBroker, Tally, DEADLINE,
+    SHUTDOWN_TIMEOUT,
 };
 
 /// Time a service gets beyond its shutdown budget to exit (process start-up and
@@ -103,11 +103,17 @@ fn a_broker_restarted_empty_is_noticed_and_the_service_goes_on_or_exits_with_the
         }
         if let Some(status) = harness.wait_exit(lang, Duration::ZERO) {
             // Exiting is fine, silently or with success is not.
-            assert!(!status.success(), "lang exited 0 after losing the broker state");
+            assert!(
+                !status.success(),
+                "lang exited 0 after losing the broker state"
+            );
             let log = harness.log_of(lang);
             eprintln!(
                 "restart: lang exited with {status}: {}",
-                log.lines().filter(|l| l.contains("Fatal") || l.contains("failed")).collect::<Vec<_>>().join("\n")
+                log.lines()
+                    .filter(|l| l.contains("Fatal") || l.contains("failed"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             );
             assert!(
                 log.contains("Fatal Kafka client state") || log.contains("service failed"),
@@ -123,7 +129,14 @@ fn a_broker_restarted_empty_is_noticed_and_the_service_goes_on_or_exits_with_the
             "records produced after the broker restart never reached news.lang"
         );
     }
-    eprintln!("restart: lang {}", if restarted { "exited and was restarted" } else { "went on" });
+    eprintln!(
+        "restart: lang {}",
+        if restarted {
+            "exited and was restarted"
+        } else {
+            "went on"
+        }
+    );
 }
 
 /// Records no stage can handle well, each with an id to account for.
@@ -140,14 +153,23 @@ fn hostile(max_record_bytes: usize) -> Vec<Input> {
     let mut deep = "[".repeat(100_000);
     deep.push_str(&"]".repeat(100_000));
     vec![
-        record("h-oversize", article("h-oversize", &"x".repeat(max_record_bytes + 1))),
+        record(
+            "h-oversize",
+            article("h-oversize", &"x".repeat(max_record_bytes + 1)),
+        ),
         record(
             "h-long-sentence",
-            article("h-long-sentence", &"Putin visited Beijing and ".repeat(6_000)),
+            article(
+                "h-long-sentence",
+                &"Putin visited Beijing and ".repeat(6_000),
+            ),
         ),
         record(
             "h-unpunctuated-zh",
-            article("h-unpunctuated-zh", &"普京访问北京并会见习近平".repeat(8_000)),
+            article(
+                "h-unpunctuated-zh",
+                &"普京访问北京并会见习近平".repeat(8_000),
+            ),
         ),
         record("h-deep", deep.into_bytes()),
         record("h-not-utf8", vec![b'{', 0xff, 0xfe, b'}']),
@@ -255,7 +277,11 @@ fn three_services_under_hostile_and_valid_input_with_a_stall_and_a_kill_account_
     );
     let expected = keys(&all);
     assert_eq!(
-        tally.by_key.keys().filter(|k| expected.contains(*k)).count(),
+        tally
+            .by_key
+            .keys()
+            .filter(|k| expected.contains(*k))
+            .count(),
         expected.len(),
         "every input id ends somewhere"
     );

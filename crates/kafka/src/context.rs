@@ -415,3 +415,84 @@ fn partitions_of(list: &TopicPartitionList, topic: &str) -> Vec<i32> {
         .map(|element| element.partition())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsflow_telemetry::{Health, Metrics};
+
+    fn shared(health: &Health, not_ready_after: Duration) -> Shared {
+        let metrics = Metrics::new().expect("metrics");
+        Shared {
+            stage: "lang",
+            input: "news.raw".into(),
+            tracker: Mutex::new(OffsetTracker::new()),
+            completed: Condvar::new(),
+            assignment: Mutex::new(Assignment::default()),
+            metrics: metrics.stage("lang"),
+            readiness: Some(health.part()),
+            drain_timeout: Duration::from_secs(1),
+            transactional: false,
+            closing: AtomicBool::new(false),
+            limits: Limits::default(),
+            stop: tokio::sync::watch::Sender::new(false),
+            fatal: Mutex::new(None),
+            retrying: AtomicUsize::new(0),
+            retrying_since_ms: AtomicI64::new(0),
+            retry_logged: Mutex::new(None),
+            broker_seen_ms: AtomicI64::new(now_ms()),
+            not_ready_after,
+        }
+    }
+
+    fn assigned(shared: &Shared) {
+        shared.assignment().owned.insert(0);
+        shared.broker_seen(true);
+    }
+
+    #[test]
+    fn ready_only_with_partitions_and_a_broker_that_answers() {
+        let health = Health::with_metrics(&Metrics::new().expect("metrics"));
+        let shared = shared(&health, Duration::from_secs(60));
+        shared.update_ready();
+        assert!(!health.is_ready(), "no partitions yet");
+        assigned(&shared);
+        assert!(health.is_ready());
+        shared.broker_seen(false);
+        assert!(!health.is_ready(), "all brokers down");
+        shared.broker_seen(true);
+        assert!(health.is_ready());
+    }
+
+    #[test]
+    fn an_output_retried_past_the_limit_turns_the_service_not_ready_until_it_goes_through() {
+        let health = Health::with_metrics(&Metrics::new().expect("metrics"));
+        let shared = shared(&health, Duration::ZERO);
+        assigned(&shared);
+        let retrying = shared.retrying();
+        // Any time past a zero limit counts: no sleep, the clock only moves forward.
+        shared
+            .retrying_since_ms
+            .store(now_ms() - 1, Ordering::Relaxed);
+        shared.broker_seen_ms.store(i64::MAX / 2, Ordering::Relaxed);
+        shared.update_ready();
+        assert!(!health.is_ready());
+        drop(retrying);
+        assert!(health.is_ready(), "ready again once nothing is retried");
+    }
+
+    #[test]
+    fn a_fatal_state_is_kept_once_stops_the_service_and_turns_it_not_ready() {
+        let health = Health::with_metrics(&Metrics::new().expect("metrics"));
+        let shared = shared(&health, Duration::from_secs(60));
+        assigned(&shared);
+        shared.fatal("producer: UnknownProducerId");
+        shared.fatal("a second cause is not kept");
+        assert!(shared.is_stopping());
+        assert!(!health.is_ready());
+        assert_eq!(
+            shared.fatal_cause().as_deref(),
+            Some("producer: UnknownProducerId")
+        );
+    }
+}

@@ -214,7 +214,7 @@ fn produce_sends_a_record_up_to_the_input_limit() {
     let harness = Harness::new("produce-big");
     harness.create_topics();
     let big = article("big", &text("big", 1_600_000));
-    let produced = produce_file(&harness, &harness.topics.raw, &[big.clone()]);
+    let produced = produce_file(&harness, &harness.topics.raw, std::slice::from_ref(&big));
     assert!(
         produced.status.success(),
         "newsflow produce failed: {}",

@@ -109,7 +109,7 @@ fn records_past_the_size_limits_are_dead_lettered_with_prefix_size_and_hash_and_
 
     // Straight into news.lang, as an upstream stage breaking its bound would write
     // it: a valid article whose dedup output is larger than any output may be.
-    let limits_output = 2 * max + 64 * 1024;
+    let limits_output = 3 * max + 64 * 1024;
     let forged_with = |body: &str| {
         let mut forged: serde_json::Value =
             serde_json::from_slice(&article("stage-output-too-large", body)).expect("json");

@@ -2,10 +2,12 @@
 //! `[clean] max_record_bytes`, the largest input a stage accepts.
 //!
 //! - A stage's output is bounded by its input plus a constant: the clean step only
-//!   removes markup and boilerplate, JSON re-escaping and Unicode NFC at most double a
-//!   text in practice, and the fields a stage adds are bounded (the runtime checks
-//!   every output anyway, see below). So the largest output is
-//!   [`Limits::max_output_bytes`] = 2 x `max_record_bytes` + 64 KiB.
+//!   removes markup and boilerplate and re-escapes JSON (never longer than the
+//!   input's own escapes), Unicode NFC grows UTF-8 text at most threefold (Unicode's
+//!   stability policy; U+1D160 becomes three 4-byte characters), and the fields a
+//!   stage adds are bounded (the runtime checks every output anyway, see below). So
+//!   the largest output is [`Limits::max_output_bytes`] = 3 x `max_record_bytes` +
+//!   64 KiB.
 //! - The producer's `message.max.bytes` leaves room for headers and batch framing on
 //!   top of that ([`Limits::message_max_bytes`]); the consumer's `fetch.max.bytes` and
 //!   `receive.message.max.bytes` take whole messages of that size.
@@ -26,7 +28,7 @@ use crate::error::Error;
 
 /// Room for headers, key and record batch framing on top of a record's value.
 const FRAMING_BYTES: usize = 16 * 1024;
-/// What a stage may add to a record on top of twice its input.
+/// What a stage may add to a record on top of three times its input.
 const OUTPUT_CONSTANT_BYTES: usize = 64 * 1024;
 /// Bytes of an oversized record kept in its dead-letter copy.
 const DLQ_PREFIX_BYTES: usize = 64 * 1024;
@@ -65,7 +67,7 @@ impl Limits {
     /// Largest value a stage may produce for an accepted input.
     pub fn max_output_bytes(&self) -> usize {
         self.max_record_bytes
-            .saturating_mul(2)
+            .saturating_mul(3)
             .saturating_add(OUTPUT_CONSTANT_BYTES)
     }
 
@@ -112,7 +114,7 @@ impl Limits {
             return Err(self.refused(
                 "max_record_bytes",
                 self.max_record_bytes,
-                "at most about 497 MB: the largest output must fit librdkafka's 1 GB message limit",
+                "at most about 333 MB: the largest output must fit librdkafka's 1 GB message limit",
             ));
         }
         let needed: &[(&str, usize)] = match role {
@@ -171,7 +173,7 @@ mod tests {
     #[test]
     fn every_limit_follows_max_record_bytes() {
         let limits = Limits::new(2 * 1024 * 1024);
-        assert_eq!(limits.max_output_bytes(), 4 * 1024 * 1024 + 64 * 1024);
+        assert_eq!(limits.max_output_bytes(), 6 * 1024 * 1024 + 64 * 1024);
         assert!(limits.message_max_bytes() > limits.max_output_bytes());
         assert!(limits.fetch_max_bytes() >= limits.message_max_bytes());
         assert!(limits.receive_max_bytes() >= limits.fetch_max_bytes() + 512);
@@ -215,7 +217,7 @@ mod tests {
 
     #[test]
     fn an_input_limit_past_librdkafkas_ceiling_is_refused() {
-        assert!(Limits::new(600_000_000)
+        assert!(Limits::new(400_000_000)
             .check(Role::Producer, &BTreeMap::new())
             .is_err());
     }

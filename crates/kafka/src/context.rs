@@ -49,6 +49,9 @@ pub(crate) struct Shared {
     pub(crate) retrying_since_ms: AtomicI64,
     /// When a stuck record was last logged.
     pub(crate) retry_logged: Mutex<Option<Instant>>,
+    /// Since when (ms) the acknowledger has been waiting for the record it waits for
+    /// now (0: waiting for none).
+    pub(crate) awaiting_since_ms: AtomicI64,
     /// When the broker last answered (ms since the epoch; 0: lost).
     pub(crate) broker_seen_ms: AtomicI64,
     /// How long a stall (retries, no broker) may last before the service is not ready.
@@ -200,8 +203,10 @@ impl Shared {
     pub(crate) fn can_work(&self) -> bool {
         let limit = self.not_ready_after.as_millis() as i64;
         let now = now_ms();
-        let stalled = self.retrying.load(Ordering::Relaxed) > 0
-            && now - self.retrying_since_ms.load(Ordering::Relaxed) > limit;
+        let awaiting = self.awaiting_since_ms.load(Ordering::Relaxed);
+        let stalled = (self.retrying.load(Ordering::Relaxed) > 0
+            && now - self.retrying_since_ms.load(Ordering::Relaxed) > limit)
+            || (awaiting > 0 && now - awaiting > limit);
         let broker_lost = now - self.broker_seen_ms.load(Ordering::Relaxed) > limit;
         !self.closing.load(Ordering::Relaxed)
             && !self.is_stopping()
@@ -440,6 +445,7 @@ mod tests {
             retrying: AtomicUsize::new(0),
             retrying_since_ms: AtomicI64::new(0),
             retry_logged: Mutex::new(None),
+            awaiting_since_ms: AtomicI64::new(0),
             broker_seen_ms: AtomicI64::new(now_ms()),
             not_ready_after,
         }
@@ -479,6 +485,15 @@ mod tests {
         assert!(!health.is_ready());
         drop(retrying);
         assert!(health.is_ready(), "ready again once nothing is retried");
+        // A delivery the broker does not acknowledge for that long counts the same.
+        shared
+            .awaiting_since_ms
+            .store(now_ms() - 1, Ordering::Relaxed);
+        shared.update_ready();
+        assert!(!health.is_ready());
+        shared.awaiting_since_ms.store(0, Ordering::Relaxed);
+        shared.update_ready();
+        assert!(health.is_ready());
     }
 
     #[test]

@@ -470,6 +470,7 @@ pub async fn run_service<S: ServiceStage>(
         retrying: AtomicUsize::new(0),
         retrying_since_ms: AtomicI64::new(0),
         retry_logged: Mutex::new(None),
+        awaiting_since_ms: AtomicI64::new(0),
         broker_seen_ms: AtomicI64::new(now_ms()),
         not_ready_after: Duration::from_millis(config.not_ready_after_ms.max(1)),
     });
@@ -736,6 +737,8 @@ struct InFlight {
     ticket: Ticket,
     outputs: Vec<Sent>,
     ingest_ms: Option<i64>,
+    /// When its outputs were handed to the producer.
+    enqueued_ms: i64,
     /// Released once the record is done (or given up on): the shutdown drain waits
     /// for every permit.
     _permit: OwnedSemaphorePermit,
@@ -936,6 +939,7 @@ impl<S: ServiceStage> Turn<'_, S> {
             ticket,
             outputs,
             ingest_ms: routed.ingest_ms,
+            enqueued_ms: now_ms(),
             _permit: permit,
         };
         if self.in_flight.send(record).is_err() {
@@ -963,6 +967,11 @@ async fn acknowledge(
     let mut done = Vec::with_capacity(ACK_BATCH);
     while queue.recv_many(&mut batch, ACK_BATCH).await > 0 {
         for mut record in batch.drain(..) {
+            // A delivery the broker holds (a frozen broker, a full queue) counts as a
+            // stall for readiness, like a retry.
+            shared
+                .awaiting_since_ms
+                .store(record.enqueued_ms, Ordering::Relaxed);
             let mut failed = Vec::new();
             let mut closed = false;
             for sent in record.outputs.drain(..) {
@@ -1013,6 +1022,7 @@ async fn acknowledge(
                 });
             }
         }
+        shared.awaiting_since_ms.store(0, Ordering::Relaxed);
         complete(&shared, &*consumer, &done, final_stage);
         // Permits go back only now, after the offsets were stored.
         done.clear();

@@ -19,8 +19,9 @@
 //! - [`tools`]: the `produce` loader and the `tail` reader.
 //! - [`restore`]: the state rebuild from a changelog that a service runs on
 //!   assignment (public so that `newsflow bench` can time the same code path).
-//! - `context`, `transactional` (private): rebalance callbacks and the exactly-once
-//!   loop.
+//! - `context`, `delivery`, `transactional` (private): rebalance callbacks, readiness
+//!   and fatal client states; the produce path (permanent, transient and fatal
+//!   errors, retries, dead-letter records); the exactly-once loop.
 #![deny(missing_docs)]
 
 pub mod admin;

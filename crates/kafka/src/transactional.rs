@@ -51,6 +51,7 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
     let batch_records = config.max_in_flight.clamp(1, BATCH_RECORDS);
     let mut batch: Option<Batch> = None;
     let mut emits = Vec::new();
+    let mut abandoned = 0;
     loop {
         let wait = match &batch {
             Some(open) => BATCH_TIME.saturating_sub(open.started.elapsed()),
@@ -94,7 +95,11 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
                 )?;
                 let Ok(sent) = enqueue(&producer, &router, &message, routed.records, &shared).await
                 else {
-                    // Stopping or fatal: the open transaction is never committed.
+                    // Stopping or fatal with a record half written: the open
+                    // transaction must not commit; the broker aborts it.
+                    abandoned = open.records + 1;
+                    shared.metrics.in_flight(-(open.records as i64));
+                    batch = None;
                     break;
                 };
                 for sent in sent {
@@ -150,6 +155,11 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
         }
     }
     tracing::info!(stage = router.stage, "Service stopped.");
+    if abandoned > 0 {
+        return Err(Error::Abandoned {
+            in_flight: abandoned,
+        });
+    }
     Ok(())
 }
 

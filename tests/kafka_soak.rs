@@ -198,7 +198,7 @@ fn rss_bytes(pid: u32) -> Option<u64> {
 }
 
 /// Most resident memory a service may reach in the soak (debug build).
-const RSS_BOUND: u64 = 600 * 1024 * 1024;
+const RSS_BOUND: u64 = 400 * 1024 * 1024;
 
 #[test]
 fn three_services_under_hostile_and_valid_input_with_a_stall_and_a_kill_account_for_every_id() {

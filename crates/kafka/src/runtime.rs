@@ -535,11 +535,23 @@ pub async fn run_service<S: ServiceStage>(
         () = signal => unreachable!("the signal future never completes"),
     };
     watch.abort();
+    // Closing the consumer leaves the group, a broker round trip that a frozen or
+    // lost broker never answers: close on a blocking thread, and wait a little only.
+    let closing = tokio::task::spawn_blocking(move || drop(consumer));
+    if tokio::time::timeout(CLOSE_TIMEOUT, closing).await.is_err() {
+        tracing::warn!(
+            stage = name,
+            "Consumer close did not finish; leaving it behind."
+        );
+    }
     match shared.fatal_cause() {
         Some(cause) => Err(Error::Fatal { cause }),
         None => result,
     }
 }
+
+/// How long the end of a service waits for its consumer to leave the group.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// How often the broker is asked for metadata to know it still answers.
 const BROKER_PROBE_EVERY: Duration = Duration::from_secs(1);

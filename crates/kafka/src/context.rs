@@ -201,18 +201,29 @@ impl Shared {
     /// Whether the service can do its work now: partitions assigned, the broker
     /// reached recently, no output stuck in retries for long, not stopping.
     pub(crate) fn can_work(&self) -> bool {
+        self.blocker().is_none()
+    }
+
+    /// What keeps the service from working, when something does.
+    pub(crate) fn blocker(&self) -> Option<&'static str> {
         let limit = self.not_ready_after.as_millis() as i64;
         let now = now_ms();
         let awaiting = self.awaiting_since_ms.load(Ordering::Relaxed);
-        let stalled = (self.retrying.load(Ordering::Relaxed) > 0
-            && now - self.retrying_since_ms.load(Ordering::Relaxed) > limit)
-            || (awaiting > 0 && now - awaiting > limit);
-        let broker_lost = now - self.broker_seen_ms.load(Ordering::Relaxed) > limit;
-        !self.closing.load(Ordering::Relaxed)
-            && !self.is_stopping()
-            && !stalled
-            && !broker_lost
-            && !self.assignment().owned.is_empty()
+        if self.closing.load(Ordering::Relaxed) || self.is_stopping() {
+            Some("stopping")
+        } else if now - self.broker_seen_ms.load(Ordering::Relaxed) > limit {
+            Some("the broker does not answer")
+        } else if self.retrying.load(Ordering::Relaxed) > 0
+            && now - self.retrying_since_ms.load(Ordering::Relaxed) > limit
+        {
+            Some("outputs are being retried")
+        } else if awaiting > 0 && now - awaiting > limit {
+            Some("the broker does not acknowledge outputs")
+        } else if self.assignment().owned.is_empty() {
+            Some("no partitions assigned")
+        } else {
+            None
+        }
     }
 
     /// Sets `/readyz` from [`Shared::can_work`].

@@ -553,6 +553,9 @@ pub async fn run_service<S: ServiceStage>(
 /// How long the end of a service waits for its consumer to leave the group.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// How often a service that stays not ready says so.
+const NOT_READY_LOG_EVERY: Duration = Duration::from_secs(30);
+
 /// How often the broker is asked for metadata to know it still answers.
 const BROKER_PROBE_EVERY: Duration = Duration::from_secs(1);
 
@@ -564,7 +567,28 @@ async fn watch_broker(shared: Arc<Shared>, consumer: Arc<StreamConsumer<ServiceC
         .not_ready_after
         .min(Duration::from_secs(2))
         .max(Duration::from_millis(100));
+    // Not ready for long is logged, with why, at most every NOT_READY_LOG_EVERY:
+    // a service never sits silent.
+    let mut not_ready_since: Option<Instant> = None;
+    let mut logged: Option<Instant> = None;
     loop {
+        match shared.blocker() {
+            Some(blocker) if blocker != "stopping" => {
+                let since = *not_ready_since.get_or_insert_with(Instant::now);
+                let due = logged.is_none_or(|at| at.elapsed() >= NOT_READY_LOG_EVERY);
+                if since.elapsed() >= shared.not_ready_after && due {
+                    logged = Some(Instant::now());
+                    tracing::warn!(
+                        stage = shared.stage,
+                        reason = blocker,
+                        not_ready_ms = since.elapsed().as_millis() as u64,
+                        in_flight = shared.tracker().total_in_flight(),
+                        "Service not ready."
+                    );
+                }
+            }
+            _ => not_ready_since = None,
+        }
         let (client, topic) = (consumer.clone(), shared.input.clone());
         let answered = tokio::task::spawn_blocking(move || {
             client

@@ -7,10 +7,10 @@
 //! part that matters to a service (it notices, and either goes on or exits non-zero
 //! with the cause logged, never sits silent); a restart that keeps the data (the
 //! usual Kafka case) is not covered here. When the topics come back (with new ids),
-//! librdkafka 2.12.1 sometimes crashes in its metadata cache
-//! (`rd_kafka_metadata_cache_find`, SIGSEGV): the test's own clients end before the
-//! restart for that reason, and a service that dies that way counts as having
-//! exited (its orchestrator restarts it), not as having sat silent.
+//! librdkafka 2.12.1 crashed in its metadata cache (`rd_kafka_metadata_cache_find`,
+//! SIGSEGV) in a test reader that lived through the restart: the test's own clients
+//! end before it, and a service dying that way (not seen, but the same library)
+//! would count as having exited (its orchestrator restarts it), not as silent.
 //!
 //! Run with `scripts/test`, which installs Tansu (`NEWSFLOW_TANSU`).
 
@@ -119,9 +119,9 @@ fn a_broker_restarted_empty_is_noticed_and_the_service_goes_on_or_exits_with_the
                     .collect::<Vec<_>>()
                     .join("\n")
             );
-            // librdkafka 2.12 can crash in its metadata cache when topics come back
-            // with new ids (see the module doc): a death by signal is loud enough
-            // for an orchestrator, if not for a reader of the log.
+            // Should librdkafka crash in its metadata cache as the test's reader did
+            // (see the module doc): a death by signal is loud enough for an
+            // orchestrator, if not for a reader of the log.
             let crashed = std::os::unix::process::ExitStatusExt::signal(&status).is_some();
             assert!(
                 crashed

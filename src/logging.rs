@@ -20,7 +20,9 @@ pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let fmt = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
+        // Every log line passes the redaction step: librdkafka's own messages can
+        // carry configuration values.
+        .with_writer(|| newsflow_kafka::redact::Redacting(std::io::stderr()))
         .with_ansi(colour);
     let registry = tracing_subscriber::registry()
         .with(filter)

@@ -15,7 +15,12 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("newsflow: {error:#}");
+            // Errors may quote librdkafka, which echoes configuration values.
+            let message = format!("{error:#}");
+            eprintln!(
+                "newsflow: {}",
+                newsflow_kafka::redact::redact_text(&message)
+            );
             ExitCode::FAILURE
         }
     }

@@ -211,7 +211,17 @@ fn bad_records_reach_the_dlq_unchanged_and_the_pipeline_goes_on() {
             .iter()
             .find(|r| r.key.as_deref() == Some(*key))
             .unwrap_or_else(|| panic!("{key} not in the DLQ"));
-        assert_eq!(&record.value, value, "{key}: original bytes changed");
+        if value.len() > 4_096 {
+            // Larger than an input may be: a prefix, with the size to find it upstream.
+            assert!(value.starts_with(&record.value), "{key}: not a prefix");
+            assert_eq!(
+                record.header("newsflow-original-bytes"),
+                Some(value.len().to_string().as_str()),
+                "{key}"
+            );
+        } else {
+            assert_eq!(&record.value, value, "{key}: original bytes changed");
+        }
         assert_eq!(record.header("newsflow-error-code"), Some(*code), "{key}");
         assert!(
             record

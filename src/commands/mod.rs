@@ -14,11 +14,12 @@ use crate::cli::{Cli, Command};
 use crate::config::Config;
 use std::time::Duration;
 
-use newsflow_kafka::{Connected, KafkaConfig};
+use newsflow_kafka::{Connected, KafkaConfig, Limits};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref())?;
+    config.kafka.register_secrets();
     match cli.command {
         Command::Process(args) => process::run(args, &config),
         Command::Eval(args) => eval::run(args, &config),
@@ -32,12 +33,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// The `[kafka]` settings with `--brokers` (or `NEWSFLOW_BROKERS`) on top.
+/// The `[kafka]` settings with `--brokers` (or `NEWSFLOW_BROKERS`) on top, the size
+/// limits derived from `[clean] max_record_bytes`, and the secrets of the librdkafka
+/// tables known to the redaction step.
 pub(crate) fn kafka_config(config: &Config, brokers: Option<&str>) -> KafkaConfig {
     let mut kafka = config.kafka.clone();
     if let Some(brokers) = brokers {
         kafka.brokers = brokers.to_string();
     }
+    kafka.limits = Limits::new(config.pipeline.clean.max_record_bytes);
+    kafka.register_secrets();
     kafka
 }
 

@@ -38,7 +38,7 @@ pub fn run(args: ProduceArgs, config: &Config) -> anyhow::Result<()> {
     let delivered = runtime.block_on(async {
         let mut loader = Loader::new(&kafka, &args.topic)?;
         let mut line = Vec::new();
-        let mut first = true;
+        let mut number = 0u64;
         loop {
             line.clear();
             let read = input
@@ -49,13 +49,18 @@ pub fn run(args: ProduceArgs, config: &Config) -> anyhow::Result<()> {
             }
             let record = line.strip_suffix(b"\n").unwrap_or(&line);
             let record = record.strip_suffix(b"\r").unwrap_or(record);
-            let record = if first {
+            number += 1;
+            let record = if number == 1 {
                 super::strip_bom(record)
             } else {
                 record
             };
-            first = false;
-            loader.send(record).await?;
+            loader.send(record).await.with_context(|| {
+                format!(
+                    "line {number} ({} bytes; records may have up to [clean] max_record_bytes)",
+                    record.len()
+                )
+            })?;
             if let Some(bar) = &progress {
                 bar.inc(read as u64);
             }

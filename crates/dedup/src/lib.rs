@@ -158,6 +158,45 @@ pub struct IndexEntry {
     pub version: u32,
 }
 
+/// What [`Deduplicator::restore_at`] did with a changelog entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restore {
+    /// Put into the index.
+    Restored,
+    /// Put into the index with its future `admitted_at` clamped to the restore time.
+    Clamped,
+    /// Valid, but not needed: outside the window, or already in the index.
+    Ignored,
+    /// Not valid: left out.
+    Skipped(SkipReason),
+}
+
+/// Why a changelog entry was not valid (the `reason` label of
+/// `newsflow_dedup_restore_skipped_total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Not an index entry at all (not JSON, or fields missing or of the wrong type).
+    InvalidJson,
+    /// Empty id or language, or a time before 1970.
+    InvalidField,
+    /// Written by another fingerprint scheme.
+    Version,
+    /// No sketch (written before sketches existed).
+    NoSketch,
+}
+
+impl SkipReason {
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::InvalidJson => "invalid_json",
+            SkipReason::InvalidField => "invalid_field",
+            SkipReason::Version => "version",
+            SkipReason::NoSketch => "no_sketch",
+        }
+    }
+}
+
 /// The fingerprint scheme of this build (see [`IndexEntry::version`]): 1 hashes tokens
 /// 8 bytes at a time (before, xxh3 of the token), which changes every hash.
 pub const FINGERPRINT_VERSION: u32 = 1;
@@ -254,19 +293,37 @@ impl Deduplicator {
         }
     }
 
-    /// Puts an entry read back from the changelog into the index. Entries older than
-    /// the window (relative to the newest entry restored) are skipped, and so is an
-    /// entry already present (a changelog may hold a record twice), and an entry
-    /// without a sketch (written before sketches existed: nothing to compare it with)
-    /// or of another fingerprint version.
+    /// Puts an entry read back from the changelog into the index, trusting its
+    /// time (see [`Deduplicator::restore_at`] for the validating form the service uses).
     pub fn restore(&mut self, entry: IndexEntry) {
+        self.restore_at(entry, i64::MAX);
+    }
+
+    /// Validates an entry read back from the changelog at time `now_unix` and puts
+    /// it into the index. A changelog can hold anything a producer wrote, so:
+    /// - an entry with an empty id or language, a time before 1970, another
+    ///   fingerprint version or no sketch is skipped ([`Restore::Skipped`]);
+    /// - an `admitted_at` in the future is clamped to `now_unix`
+    ///   ([`Restore::Clamped`]): the window is measured from the newest time seen, so
+    ///   one entry from the year 3000 would otherwise evict every other one;
+    /// - entries older than the window (relative to the newest entry restored) and
+    ///   entries already present (a changelog may hold a record twice) are left out
+    ///   ([`Restore::Ignored`]).
+    pub fn restore_at(&mut self, mut entry: IndexEntry, now_unix: i64) -> Restore {
         let window_seconds = self.config.window_seconds;
         if entry.version != FINGERPRINT_VERSION {
-            return;
+            return Restore::Skipped(SkipReason::Version);
+        }
+        if entry.id.is_empty() || entry.language.is_empty() || entry.admitted_at < 0 {
+            return Restore::Skipped(SkipReason::InvalidField);
         }
         let (Some(sketch), Some(bands)) = (entry.sketch, entry.bands) else {
-            return;
+            return Restore::Skipped(SkipReason::NoSketch);
         };
+        let clamped = entry.admitted_at > now_unix;
+        if clamped {
+            entry.admitted_at = now_unix;
+        }
         let stored = Stored::of(&Fingerprint {
             exact: entry.exact,
             simhash: entry.simhash,
@@ -282,13 +339,18 @@ impl Deduplicator {
                     .latest_time()
                     .saturating_sub(i64::try_from(window_seconds).unwrap_or(i64::MAX))
         {
-            return;
+            return Restore::Ignored;
         }
         if shard.contains(&entry.id, &stored) {
-            return;
+            return Restore::Ignored;
         }
         shard.advance_time(entry.admitted_at, window_seconds);
         shard.push(&entry.id, &stored, entry.admitted_at);
+        if clamped {
+            Restore::Clamped
+        } else {
+            Restore::Restored
+        }
     }
 
     /// Number of articles in the index, all languages together.

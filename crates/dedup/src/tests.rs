@@ -304,6 +304,87 @@ fn restore_applies_the_time_window() {
     assert_eq!(index.len(), 1);
 }
 
+fn entry_at(id: &str, simhash: u64, at: i64) -> IndexEntry {
+    IndexEntry {
+        id: id.into(),
+        language: "en".into(),
+        exact: simhash,
+        simhash,
+        lead: None,
+        sketch: Some([simhash as u8; 16]),
+        bands: Some([simhash as u32; 3]),
+        admitted_at: at,
+        version: FINGERPRINT_VERSION,
+    }
+}
+
+#[test]
+fn a_future_dated_changelog_entry_is_clamped_and_evicts_nothing() {
+    let mut index = Deduplicator::new(&DedupConfig {
+        window_seconds: 3600,
+        ..DedupConfig::default()
+    });
+    let now = T0 + 600;
+    for i in 0..50u64 {
+        let at = T0 + i as i64;
+        assert_eq!(
+            index.restore_at(entry_at(&format!("a{i}"), i + 1, at), now),
+            Restore::Restored
+        );
+    }
+    // The year 3000.
+    let forged = entry_at("forged", 0xdead_beef, 32_503_680_000);
+    assert_eq!(index.restore_at(forged, now), Restore::Clamped);
+    assert_eq!(index.len(), 51, "nothing evicted by a forged time");
+    // Entries after it are still judged against the clamped time.
+    assert_eq!(
+        index.restore_at(entry_at("later", 0xbeef, T0 + 300), now),
+        Restore::Restored
+    );
+    assert_eq!(index.len(), 52);
+}
+
+#[test]
+fn malformed_changelog_entries_are_skipped_with_a_reason() {
+    let mut index = dedup();
+    let now = T0;
+    let cases = [
+        (
+            IndexEntry {
+                id: String::new(),
+                ..entry_at("x", 1, T0)
+            },
+            SkipReason::InvalidField,
+        ),
+        (
+            IndexEntry {
+                language: String::new(),
+                ..entry_at("x", 2, T0)
+            },
+            SkipReason::InvalidField,
+        ),
+        (entry_at("x", 3, -5), SkipReason::InvalidField),
+        (
+            IndexEntry {
+                sketch: None,
+                ..entry_at("x", 4, T0)
+            },
+            SkipReason::NoSketch,
+        ),
+        (
+            IndexEntry {
+                version: 99,
+                ..entry_at("x", 5, T0)
+            },
+            SkipReason::Version,
+        ),
+    ];
+    for (entry, reason) in cases {
+        assert_eq!(index.restore_at(entry, now), Restore::Skipped(reason));
+    }
+    assert!(index.is_empty());
+}
+
 #[test]
 fn entries_of_an_older_fingerprint_version_are_not_restored() {
     let mut index = dedup();

@@ -29,12 +29,16 @@ pub async fn create_topics(config: &KafkaConfig) -> Result<Vec<(String, TopicSta
             source,
         })?;
     let partitions = config.partitions.max(1);
+    // The broker must take the largest output a stage may write (Apache Kafka's
+    // default is about 1 MB).
+    let max_message = config.limits.message_max_bytes().to_string();
     let topics: Vec<NewTopic<'_>> = config
         .topics
         .all()
         .into_iter()
         .map(|(name, compacted)| {
-            let topic = NewTopic::new(name, partitions, TopicReplication::Fixed(-1));
+            let topic = NewTopic::new(name, partitions, TopicReplication::Fixed(-1))
+                .set("max.message.bytes", &max_message);
             if compacted {
                 topic.set("cleanup.policy", "compact")
             } else {

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use rdkafka::ClientConfig;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::error::Error;
+use crate::limits::Limits;
+
 /// Kafka settings (`[kafka]` in the config file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -24,8 +27,18 @@ pub struct KafkaConfig {
     pub partitions: i32,
     /// Most input records in flight per service (read but not yet fully acknowledged).
     pub max_in_flight: usize,
-    /// How long a graceful shutdown (or a revocation) waits for in-flight records.
+    /// How long a graceful shutdown (or a revocation) waits for in-flight records;
+    /// the process ends within this time of SIGTERM whatever is being retried.
     pub shutdown_timeout_ms: u64,
+    /// A service whose outputs have been failing (and retried) for this long, or
+    /// that has not reached the broker for this long, answers 503 on `/readyz`.
+    pub not_ready_after_ms: u64,
+    /// Most CPU time one record may take in a stage before it is finished early
+    /// with a `partial` marker (0: no budget).
+    pub record_budget_ms: u64,
+    /// Size limits, derived from `[clean] max_record_bytes` (not a `[kafka]` key).
+    #[serde(skip)]
+    pub limits: Limits,
     /// librdkafka properties for every client.
     #[serde(deserialize_with = "scalar_map")]
     pub common: BTreeMap<String, String>,
@@ -48,6 +61,9 @@ impl Default for KafkaConfig {
             partitions: 6,
             max_in_flight: 1000,
             shutdown_timeout_ms: 10_000,
+            not_ready_after_ms: 5_000,
+            record_budget_ms: 2_000,
+            limits: Limits::default(),
             common: BTreeMap::new(),
             consumer: BTreeMap::new(),
             producer: BTreeMap::new(),
@@ -178,18 +194,7 @@ pub enum Role {
     Admin,
 }
 
-/// Parts of a property name that mark its value as a secret.
-const SECRET_MARKERS: [&str; 5] = ["password", "secret", "key", "token", "jaas"];
-
-/// The value to log for a property: secrets are replaced.
-pub fn redact<'a>(key: &str, value: &'a str) -> &'a str {
-    let key = key.to_ascii_lowercase();
-    if SECRET_MARKERS.iter().any(|marker| key.contains(marker)) {
-        "[redacted]"
-    } else {
-        value
-    }
-}
+pub use crate::redact::redact;
 
 impl KafkaConfig {
     /// The librdkafka properties for `role`: defaults, then `[kafka.common]`, then the
@@ -220,6 +225,9 @@ impl KafkaConfig {
             }
             Role::Admin => {}
         }
+        for (key, value) in self.limits.properties(role) {
+            properties.insert(key.to_string(), value);
+        }
         properties.extend(self.common.clone());
         match role {
             Role::Consumer => properties.extend(self.consumer.clone()),
@@ -241,9 +249,25 @@ impl KafkaConfig {
         properties
     }
 
+    /// Refuses a configuration under which an accepted input could not be written
+    /// out or read back (see [`Limits::check`]); run at start-up.
+    pub fn check_limits(&self) -> Result<(), Error> {
+        for role in [Role::Producer, Role::Consumer] {
+            self.limits.check(role, &self.properties(role))?;
+        }
+        Ok(())
+    }
+
+    /// Registers the secret values of the librdkafka tables with the redaction step
+    /// ([`crate::redact::register_secrets`]).
+    pub fn register_secrets(&self) {
+        crate::redact::register_secrets([&self.common, &self.consumer, &self.producer]);
+    }
+
     /// The properties of [`KafkaConfig::properties`] as a client configuration,
     /// with `forced` properties on top.
     pub fn client_config(&self, role: Role, forced: &[(&str, &str)]) -> ClientConfig {
+        self.register_secrets();
         let mut properties = self.properties(role);
         let configured = |key: &str| {
             let table = match role {

@@ -84,4 +84,25 @@ pub enum Error {
     /// A blocking helper task failed.
     #[error("background task failed: {0}")]
     Task(String),
+    /// The size limits do not agree (see [`crate::limits::Limits::check`]).
+    #[error("size limits do not agree: {reason}")]
+    Limits {
+        /// What does not fit.
+        reason: String,
+    },
+    /// A client reached a state it cannot leave (fenced or unknown producer, lost
+    /// idempotence state, authorisation failure): the service stops so that the
+    /// orchestrator restarts it with fresh clients.
+    #[error("fatal Kafka client state: {cause}")]
+    Fatal {
+        /// What the client reported.
+        cause: String,
+    },
+    /// Shutdown ended with records consumed but not committed; they are
+    /// redelivered after a restart.
+    #[error("stopped with {in_flight} records not committed (they will be redelivered)")]
+    Abandoned {
+        /// Records left in flight.
+        in_flight: usize,
+    },
 }

@@ -25,6 +25,11 @@ pub const SOURCE_PARTITION_HEADER: &str = "newsflow-source-partition";
 /// DLQ header: offset the record was read from.
 pub const SOURCE_OFFSET_HEADER: &str = "newsflow-source-offset";
 
+/// DLQ header: size in bytes of a payload cut to a prefix (absent when whole).
+pub const ORIGINAL_BYTES_HEADER: &str = "newsflow-original-bytes";
+/// DLQ header: SHA-256 (hex) of a payload cut to a prefix, to find it upstream.
+pub const ORIGINAL_SHA256_HEADER: &str = "newsflow-original-sha256";
+
 /// A validated W3C `traceparent` (version 00).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TraceParent {
@@ -173,6 +178,13 @@ pub fn dlq_headers(
         .insert(header(SOURCE_TOPIC_HEADER, source.topic))
         .insert(header(SOURCE_PARTITION_HEADER, &partition))
         .insert(header(SOURCE_OFFSET_HEADER, &offset))
+}
+
+/// Marks a dead-letter record whose value is only a prefix of the original.
+pub fn truncated(headers: OwnedHeaders, original_bytes: usize, sha256_hex: &str) -> OwnedHeaders {
+    headers
+        .insert(header(ORIGINAL_BYTES_HEADER, &original_bytes.to_string()))
+        .insert(header(ORIGINAL_SHA256_HEADER, sha256_hex))
 }
 
 fn header<'a>(key: &'a str, value: &'a str) -> Header<'a, &'a str> {

@@ -16,21 +16,27 @@
 //! - [`routing`]: the language-to-partition function shared by `news.lang` and the
 //!   dedup changelog.
 //! - [`headers`]: output, dead-letter and trace-context headers.
+//! - [`limits`]: the record size limits, all derived from `max_record_bytes`.
+//! - [`redact`]: the one redaction step for secrets in logs, errors and `config show`.
 //! - [`admin`]: topic creation and metadata look-ups.
 //! - [`tools`]: the `produce` loader and the `tail` reader.
 //! - [`restore`]: the state rebuild from a changelog that a service runs on
 //!   assignment (public so that `newsflow bench` can time the same code path).
-//! - `context`, `transactional` (private): rebalance callbacks and the exactly-once
-//!   loop.
+//! - `context`, `delivery`, `transactional` (private): rebalance callbacks, readiness
+//!   and fatal client states; the produce path (permanent, transient and fatal
+//!   errors, retries, dead-letter records); the exactly-once loop.
 #![deny(missing_docs)]
 
 pub mod admin;
 pub mod config;
 pub mod connect;
 mod context;
+mod delivery;
 pub mod error;
 pub mod headers;
+pub mod limits;
 pub mod offsets;
+pub mod redact;
 pub mod restore;
 pub mod routing;
 pub mod runtime;
@@ -41,6 +47,7 @@ pub use admin::{create_topics, TopicStatus};
 pub use config::{DeliveryMode, Groups, KafkaConfig, Redacted, Role, Topics};
 pub use connect::{check as check_connection, Cause, Connected};
 pub use error::Error;
+pub use limits::Limits;
 pub use routing::language_partition;
 pub use runtime::{run_service, ServiceTopics};
 pub use tools::{Loader, Tail, TailRecord};

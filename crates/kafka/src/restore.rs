@@ -11,7 +11,8 @@ use rdkafka::message::Message;
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
-use newsflow_pipeline::ServiceStage;
+use newsflow_pipeline::{Restored, ServiceStage};
+use newsflow_telemetry::Metrics;
 
 use crate::config::{DeliveryMode, KafkaConfig, Role};
 use crate::error::Error;
@@ -32,7 +33,11 @@ const BATCHES_IN_FLIGHT: usize = 4;
 /// Rebuilds `stage`'s state from `partitions` of the changelog `topic`, as a service
 /// does for the partitions it was just assigned. Returns the number of records read.
 ///
-/// A blocking thread reads while the stage restores what was read before.
+/// A blocking thread reads while the stage restores what was read before. Every
+/// record is validated by the stage against the restore time: future times are
+/// clamped (counted in `newsflow_dedup_restore_clamped_total`), invalid records are
+/// skipped (counted in `newsflow_dedup_restore_skipped_total{reason}` and logged with
+/// their partition and offset).
 pub async fn rebuild<S: ServiceStage>(
     stage: &mut S,
     topic: &str,
@@ -51,8 +56,8 @@ pub async fn rebuild<S: ServiceStage>(
             &reader_topic,
             &reader_partitions,
             read_committed,
-            |payload| {
-                batch.push(payload);
+            |payload, partition, offset| {
+                batch.push(payload, partition, offset);
                 if batch.bytes.len() < BATCH_BYTES {
                     return true;
                 }
@@ -64,15 +69,58 @@ pub async fn rebuild<S: ServiceStage>(
         let _ = sender.blocking_send(batch);
         Ok(read)
     });
+    let now_ms = crate::runtime::now_ms();
+    let metrics = Metrics::global();
+    let (mut skipped, mut clamped) = (0u64, 0u64);
     while let Some(batch) = receiver.recv().await {
-        for payload in batch.records() {
-            stage.restore(payload);
+        for (payload, (partition, offset)) in batch.records().zip(batch.origins.iter().copied()) {
+            match stage.restore(payload, now_ms) {
+                Restored::Kept | Restored::Ignored => {}
+                Restored::Clamped => {
+                    clamped += 1;
+                    metrics.restore_clamped();
+                    if clamped <= LOGGED_PER_REBUILD {
+                        tracing::warn!(
+                            topic,
+                            partition,
+                            offset,
+                            "Changelog record from the future: its time is clamped to now."
+                        );
+                    }
+                }
+                Restored::Skipped(reason) => {
+                    skipped += 1;
+                    metrics.restore_skipped(reason);
+                    if skipped <= LOGGED_PER_REBUILD {
+                        tracing::warn!(
+                            topic,
+                            partition,
+                            offset,
+                            reason,
+                            bytes = payload.len(),
+                            "Invalid changelog record skipped."
+                        );
+                    }
+                }
+            }
         }
+    }
+    if skipped > LOGGED_PER_REBUILD || clamped > LOGGED_PER_REBUILD {
+        tracing::warn!(
+            topic,
+            skipped,
+            clamped,
+            "More changelog records were skipped or clamped than logged one by one."
+        );
     }
     reader
         .await
         .map_err(|error| Error::Task(error.to_string()))?
 }
+
+/// Invalid or clamped changelog records logged one by one per rebuild; the rest are
+/// counted, and summed up in one line.
+const LOGGED_PER_REBUILD: u64 = 20;
 
 /// Changelog values read in a row, end to end in one buffer.
 #[derive(Debug, Default)]
@@ -80,6 +128,8 @@ struct Batch {
     bytes: Vec<u8>,
     /// Where each value ends in `bytes`.
     ends: Vec<usize>,
+    /// The partition and offset of each value.
+    origins: Vec<(i32, i64)>,
 }
 
 impl Batch {
@@ -87,12 +137,14 @@ impl Batch {
         Batch {
             bytes: Vec::with_capacity(bytes),
             ends: Vec::new(),
+            origins: Vec::new(),
         }
     }
 
-    fn push(&mut self, value: &[u8]) {
+    fn push(&mut self, value: &[u8], partition: i32, offset: i64) {
         self.bytes.extend_from_slice(value);
         self.ends.push(self.bytes.len());
+        self.origins.push((partition, offset));
     }
 
     fn records(&self) -> impl Iterator<Item = &[u8]> {
@@ -131,7 +183,7 @@ fn read_changelog(
     topic: &str,
     partitions: &[i32],
     read_committed: bool,
-    mut sink: impl FnMut(&[u8]) -> bool,
+    mut sink: impl FnMut(&[u8], i32, i64) -> bool,
 ) -> Result<u64, Error> {
     let isolation = if read_committed {
         "read_committed"
@@ -215,7 +267,7 @@ fn read_changelog(
                 );
                 if let Some(payload) = message.payload() {
                     read += 1;
-                    if !sink(payload) {
+                    if !sink(payload, partition, message.offset()) {
                         return Ok(read);
                     }
                 }
@@ -242,8 +294,11 @@ mod tests {
     #[test]
     fn a_batch_gives_back_each_value_as_it_was_pushed() {
         let mut batch = Batch::with_capacity(16);
-        for value in [&b"{\"id\":\"a\"}"[..], b"", b"longer than the capacity"] {
-            batch.push(value);
+        for (offset, value) in [&b"{\"id\":\"a\"}"[..], b"", b"longer than the capacity"]
+            .into_iter()
+            .enumerate()
+        {
+            batch.push(value, 0, offset as i64);
         }
         let values: Vec<&[u8]> = batch.records().collect();
         assert_eq!(

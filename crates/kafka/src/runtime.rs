@@ -2,7 +2,7 @@
 //! store the input offset only once all of them are acknowledged.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,16 +12,19 @@ use newsflow_telemetry::{Health, RecordOutcome, StageMetrics};
 use rdkafka::consumer::{Consumer, MessageStream, StreamConsumer};
 use rdkafka::error::{KafkaError, KafkaResult};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders, OwnedMessage};
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
-use rdkafka::types::RDKafkaErrorCode;
+use rdkafka::producer::{DeliveryFuture, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 use crate::admin::partition_count;
 use crate::config::{DeliveryMode, KafkaConfig, Role};
-use crate::context::{commit_stored, Assignment, ServiceContext, Shared};
+pub(crate) use crate::context::now_ms;
+use crate::context::{commit_stored, Assignment, ProducerContext, ServiceContext, Shared};
+pub(crate) use crate::delivery::ServiceProducer;
+use crate::delivery::{deliver, redeliver, send, DeadLetter, Failure, Origin, Outgoing};
 use crate::error::Error;
-use crate::headers::{carried, dlq_headers, output_headers, Carried, Source, TraceParent};
+use crate::headers::{carried, output_headers, Carried, Source, TraceParent};
+use crate::limits::Limits;
 use crate::offsets::{OffsetTracker, Ticket};
 use crate::restore::rebuild;
 use crate::routing::language_partition;
@@ -29,7 +32,6 @@ use crate::routing::language_partition;
 pub use crate::headers::INGEST_HEADER;
 
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// How often an idle consumer loop wakes up to look for partitions to rebuild.
 pub(crate) const IDLE_WAKE: Duration = Duration::from_millis(250);
 
@@ -116,6 +118,8 @@ pub(crate) struct OutRecord<'a> {
     pub(crate) key: Option<Vec<u8>>,
     pub(crate) payload: Vec<u8>,
     pub(crate) headers: OwnedHeaders,
+    /// A dead-letter record: its error code, counted once the broker has it.
+    pub(crate) dlq: Option<&'static str>,
 }
 
 /// An output handed to the producer. A failed delivery hands the message back, so a
@@ -123,118 +127,109 @@ pub(crate) struct OutRecord<'a> {
 /// which picks the same partition again).
 pub(crate) struct Sent {
     partition: Option<i32>,
+    pub(crate) dlq: Option<&'static str>,
     pub(crate) delivery: DeliveryFuture,
 }
 
-/// Enqueues a record, waiting while the producer queue is full (backpressure) and
-/// retrying with backoff when the producer refuses it outright.
+/// Hands every output of `message` to the producer (see [`send`]). An output the
+/// broker can never take is replaced by a dead-letter copy of the input, once per
+/// input; a dead-letter record that cannot be written is a fatal state, since the
+/// record could then neither go on nor be set aside.
 pub(crate) async fn enqueue(
-    producer: &FutureProducer,
-    record: OutRecord<'_>,
-    metrics: &StageMetrics,
-) -> Sent {
-    let delivery = send(
-        producer,
-        record.topic,
-        record.partition,
-        record.key.as_deref(),
-        &record.payload,
-        Some(record.headers),
-        metrics,
-    )
-    .await;
-    Sent {
-        partition: record.partition,
-        delivery,
-    }
-}
-
-async fn send(
-    producer: &FutureProducer,
-    topic: &str,
-    partition: Option<i32>,
-    key: Option<&[u8]>,
-    payload: &[u8],
-    headers: Option<OwnedHeaders>,
-    metrics: &StageMetrics,
-) -> DeliveryFuture {
-    let mut record: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(topic).payload(payload);
-    if let Some(key) = key {
-        record = record.key(key);
-    }
-    if let Some(headers) = headers {
-        record = record.headers(headers);
-    }
-    if let Some(partition) = partition {
-        record = record.partition(partition);
-    }
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        match producer.send_result(record) {
-            Ok(delivery) => return delivery,
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
-                record = back;
-                tokio::time::sleep(Duration::from_millis(5)).await;
+    producer: &ServiceProducer,
+    router: &Router,
+    message: &BorrowedMessage<'_>,
+    records: Vec<OutRecord<'_>>,
+    shared: &Shared,
+) -> Result<Vec<Sent>, Failure> {
+    let origin = Origin {
+        topic: message.topic(),
+        partition: message.partition(),
+        offset: message.offset(),
+    };
+    let mut sent = Vec::with_capacity(records.len());
+    let mut dead_lettered = false;
+    for record in records {
+        let outgoing = Outgoing {
+            topic: record.topic,
+            partition: record.partition,
+            key: record.key.as_deref(),
+            payload: &record.payload,
+            headers: Some(record.headers),
+        };
+        let (code, error) = match send(producer, outgoing, origin, shared).await {
+            Ok(delivery) => {
+                sent.push(Sent {
+                    partition: record.partition,
+                    dlq: record.dlq,
+                    delivery,
+                });
+                continue;
             }
-            Err((error, back)) => {
-                record = back;
-                metrics.produce_error(topic);
-                tracing::warn!(
-                    %error,
-                    topic,
-                    backoff_ms = backoff.as_millis() as u64,
-                    "Failed to enqueue a record; retrying."
-                );
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-            }
+            Err(Failure::Permanent { code, error }) => (code, error),
+            Err(failure) => return Err(failure),
+        };
+        if record.topic == router.io.dlq {
+            shared.fatal(&format!(
+                "the dead-letter topic {} refuses records: {error}",
+                record.topic
+            ));
+            return Err(Failure::Fatal);
         }
-    }
-}
-
-/// Produces a record whose delivery failed again, with backoff, until the broker
-/// takes it: a record is never skipped. `false` when the producer closed first.
-async fn redeliver(
-    producer: &FutureProducer,
-    partition: Option<i32>,
-    mut failed: (KafkaError, OwnedMessage),
-    metrics: &StageMetrics,
-) -> bool {
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        let (error, message) = failed;
-        metrics.produce_error(message.topic());
         tracing::warn!(
             %error,
-            topic = message.topic(),
-            partition,
-            backoff_ms = backoff.as_millis() as u64,
-            "Delivery failed; producing the record again."
+            stage = router.stage,
+            topic = record.topic,
+            bytes = record.payload.len(),
+            source_topic = origin.topic,
+            source_partition = origin.partition,
+            source_offset = origin.offset,
+            "Output can never be written; dead-lettering the input instead."
         );
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(MAX_BACKOFF);
-        let delivery = send(
-            producer,
-            message.topic(),
-            partition,
-            message.key(),
+        if std::mem::replace(&mut dead_lettered, true) {
+            continue;
+        }
+        let reason = format!(
+            "cannot write the {} output to {}: {error}",
+            router.stage, record.topic
+        );
+        let letter = router.dead_letter(
+            message,
+            code,
+            &reason,
             message.payload().unwrap_or_default(),
-            message.headers().cloned(),
-            metrics,
-        )
-        .await;
-        failed = match delivery.await {
-            Ok(Ok(_)) => return true,
-            Ok(Err(failed)) => failed,
-            Err(_canceled) => return false,
+        );
+        let outgoing = Outgoing {
+            topic: &router.io.dlq,
+            partition: None,
+            key: letter.key.as_deref(),
+            payload: &letter.payload,
+            headers: Some(letter.headers),
         };
+        match send(producer, outgoing, origin, shared).await {
+            Ok(delivery) => sent.push(Sent {
+                partition: None,
+                dlq: Some(code),
+                delivery,
+            }),
+            Err(Failure::Permanent { error, .. }) => {
+                shared.fatal(&format!(
+                    "the dead-letter topic {} refuses records: {error}",
+                    router.io.dlq
+                ));
+                return Err(Failure::Fatal);
+            }
+            Err(failure) => return Err(failure),
+        }
     }
+    Ok(sent)
 }
 
 /// Where a service writes and how it routes, resolved once at start-up.
 pub(crate) struct Router {
     pub(crate) stage: &'static str,
     pub(crate) io: ServiceTopics,
+    limits: Limits,
     next_partitions: i32,
     state_partitions: i32,
 }
@@ -250,6 +245,7 @@ impl Router {
     pub(crate) fn new<C: rdkafka::ClientContext>(
         stage: &'static str,
         io: ServiceTopics,
+        limits: Limits,
         client: &rdkafka::client::Client<C>,
     ) -> Result<Router, Error> {
         partition_count(client, &io.input, METADATA_TIMEOUT)?;
@@ -265,9 +261,31 @@ impl Router {
         Ok(Router {
             stage,
             io,
+            limits,
             next_partitions,
             state_partitions,
         })
+    }
+
+    /// The dead-letter record of `message` for a failure other than its content.
+    pub(crate) fn dead_letter(
+        &self,
+        message: &BorrowedMessage<'_>,
+        code: &str,
+        reason: &str,
+        payload: &[u8],
+    ) -> DeadLetter {
+        let trace = carried(message.headers()).trace;
+        DeadLetter::new(
+            self.stage,
+            &trace,
+            code,
+            reason,
+            source(message),
+            message.key(),
+            payload,
+            &self.limits,
+        )
     }
 
     /// The changelog partition for records of input partition `partition`.
@@ -328,6 +346,7 @@ impl Router {
                         key: Some(key.into_bytes()),
                         payload,
                         headers: headers(),
+                        dlq: None,
                     });
                 }
                 Emit::Duplicate { key, near, payload } => {
@@ -346,6 +365,7 @@ impl Router {
                         key: Some(key.into_bytes()),
                         payload,
                         headers: headers(),
+                        dlq: None,
                     });
                 }
                 Emit::State { key, payload, .. } => {
@@ -361,28 +381,29 @@ impl Router {
                         key: Some(key.into_bytes()),
                         payload,
                         headers: headers(),
+                        dlq: None,
                     });
                 }
                 Emit::Reject(rejection) => {
                     outcome = RecordOutcome::Rejected;
-                    metrics.dlq(rejection.error.code);
-                    let source = Source {
-                        topic: message.topic(),
-                        partition: message.partition(),
-                        offset: message.offset(),
-                    };
+                    let code = rejection.error.code.as_str();
+                    let letter = DeadLetter::new(
+                        self.stage,
+                        &trace,
+                        code,
+                        &rejection.error.message,
+                        source(message),
+                        message.key(),
+                        message.payload().unwrap_or_default(),
+                        &self.limits,
+                    );
                     records.push(OutRecord {
                         topic: &self.io.dlq,
                         partition: None,
-                        key: message.key().map(<[u8]>::to_vec),
-                        payload: message.payload().unwrap_or_default().to_vec(),
-                        headers: dlq_headers(
-                            self.stage,
-                            &trace,
-                            rejection.error.code.as_str(),
-                            &rejection.error.message,
-                            source,
-                        ),
+                        key: letter.key,
+                        payload: letter.payload,
+                        headers: letter.headers,
+                        dlq: Some(code),
                     });
                 }
             }
@@ -395,10 +416,12 @@ impl Router {
     }
 }
 
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+fn source<'m>(message: &'m BorrowedMessage<'_>) -> Source<'m> {
+    Source {
+        topic: message.topic(),
+        partition: message.partition(),
+        offset: message.offset(),
+    }
 }
 
 /// Per-process identity for transactional ids: the host and process id.
@@ -412,10 +435,14 @@ pub(crate) fn instance_id() -> String {
 /// Runs `stage` as a service until `shutdown` completes: consumes `io.input` in
 /// `io.group`, produces every output, and commits an input offset only after all
 /// outputs of that record (and of every earlier record of its partition) were
-/// acknowledged. On shutdown: stops fetching, drains in-flight records, commits,
-/// and returns, all within `shutdown_timeout_ms`.
+/// acknowledged. On shutdown: stops fetching and retrying, drains in-flight records,
+/// commits, and returns, all within `shutdown_timeout_ms`; with
+/// [`Error::Abandoned`] when records were left uncommitted (they are redelivered),
+/// or [`Error::Fatal`] when a client reached a state it cannot leave.
 ///
-/// `health` (when given) is marked ready while partitions are assigned.
+/// `health` (when given) gets a part that is ready while partitions are assigned,
+/// the broker answers and no output has been stuck in retries for longer than
+/// `not_ready_after_ms`.
 pub async fn run_service<S: ServiceStage>(
     stage: S,
     io: ServiceTopics,
@@ -423,6 +450,7 @@ pub async fn run_service<S: ServiceStage>(
     health: Option<Health>,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error> {
+    config.check_limits()?;
     let name = stage.name();
     let metrics = StageMetrics::new(name);
     let shared = Arc::new(Shared {
@@ -432,10 +460,19 @@ pub async fn run_service<S: ServiceStage>(
         completed: Condvar::new(),
         assignment: Mutex::new(Assignment::default()),
         metrics,
-        health,
+        readiness: health.map(|health| health.part()),
         drain_timeout: Duration::from_millis(config.shutdown_timeout_ms),
         transactional: config.delivery == DeliveryMode::ExactlyOnce,
         closing: AtomicBool::new(false),
+        limits: config.limits,
+        stop: tokio::sync::watch::Sender::new(false),
+        fatal: Mutex::new(None),
+        retrying: AtomicUsize::new(0),
+        retrying_since_ms: AtomicI64::new(0),
+        retry_logged: Mutex::new(None),
+        awaiting_since_ms: AtomicI64::new(0),
+        broker_seen_ms: AtomicI64::new(now_ms()),
+        not_ready_after: Duration::from_millis(config.not_ready_after_ms.max(1)),
     });
     let consumer = Arc::new(service_consumer(config, &io, shared.clone())?);
     tracing::info!(
@@ -444,25 +481,132 @@ pub async fn run_service<S: ServiceStage>(
         group = io.group,
         delivery = ?config.delivery,
         brokers = config.brokers,
+        max_record_bytes = config.limits.max_record_bytes(),
+        max_output_bytes = config.limits.max_output_bytes(),
         "Service starting."
     );
-    match config.delivery {
-        DeliveryMode::AtLeastOnce => {
-            let producer = service_producer(config, &[])?;
-            let router = Router::new(name, io, producer.client())?;
-            subscribe(&consumer, &router.io.input)?;
-            at_least_once(stage, router, config, shared, consumer, producer, shutdown).await
+    let watch = tokio::spawn(watch_broker(shared.clone(), consumer.clone()));
+    let service = async {
+        match config.delivery {
+            DeliveryMode::AtLeastOnce => {
+                let producer = service_producer(config, &[], Some(shared.clone()))?;
+                let router = Router::new(name, io, config.limits, producer.client())?;
+                subscribe(&consumer, &router.io.input)?;
+                at_least_once(
+                    stage,
+                    router,
+                    config,
+                    shared.clone(),
+                    consumer.clone(),
+                    producer,
+                )
+                .await
+            }
+            DeliveryMode::ExactlyOnce => {
+                let transactional_id = format!("{}-{}-{}", io.group, name, instance_id());
+                let producer = service_producer(
+                    config,
+                    &[("transactional.id", &transactional_id)],
+                    Some(shared.clone()),
+                )?;
+                let router = Router::new(name, io, config.limits, producer.client())?;
+                subscribe(&consumer, &router.io.input)?;
+                crate::transactional::exactly_once(
+                    stage,
+                    router,
+                    config,
+                    shared.clone(),
+                    consumer.clone(),
+                    producer,
+                )
+                .await
+            }
         }
-        DeliveryMode::ExactlyOnce => {
-            let transactional_id = format!("{}-{}-{}", io.group, name, instance_id());
-            let producer = service_producer(config, &[("transactional.id", &transactional_id)])?;
-            let router = Router::new(name, io, producer.client())?;
-            subscribe(&consumer, &router.io.input)?;
-            crate::transactional::exactly_once(
-                stage, router, config, shared, consumer, producer, shutdown,
-            )
-            .await
+    };
+    // The signal only asks to stop: the loops, retries and drain see it through
+    // `shared` and end within the shutdown timeout.
+    let signal = async {
+        shutdown.await;
+        shared.request_stop();
+        std::future::pending::<()>().await;
+    };
+    let result = tokio::select! {
+        result = service => result,
+        () = signal => unreachable!("the signal future never completes"),
+    };
+    watch.abort();
+    // Closing the consumer leaves the group, a broker round trip that a frozen or
+    // lost broker never answers: close on a blocking thread, and wait a little only.
+    let closing = tokio::task::spawn_blocking(move || drop(consumer));
+    if tokio::time::timeout(CLOSE_TIMEOUT, closing).await.is_err() {
+        tracing::warn!(
+            stage = name,
+            "Consumer close did not finish; leaving it behind."
+        );
+    }
+    match shared.fatal_cause() {
+        Some(cause) => Err(Error::Fatal { cause }),
+        None => result,
+    }
+}
+
+/// How long the end of a service waits for its consumer to leave the group.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How often a service that stays not ready says so.
+const NOT_READY_LOG_EVERY: Duration = Duration::from_secs(30);
+
+/// How often the broker is asked for metadata to know it still answers.
+const BROKER_PROBE_EVERY: Duration = Duration::from_secs(1);
+
+/// Asks the broker for the input topic's metadata every second, so that readiness
+/// follows the broker within `not_ready_after_ms` (a frozen broker keeps its
+/// connections open and answers nothing), and re-evaluates readiness.
+async fn watch_broker(shared: Arc<Shared>, consumer: Arc<StreamConsumer<ServiceContext>>) {
+    let probe_timeout = shared
+        .not_ready_after
+        .min(Duration::from_secs(2))
+        .max(Duration::from_millis(100));
+    // Not ready for long is logged, with why, at most every NOT_READY_LOG_EVERY:
+    // a service never sits silent.
+    let mut not_ready_since: Option<Instant> = None;
+    let mut logged: Option<Instant> = None;
+    loop {
+        match shared.blocker() {
+            Some(blocker) if blocker != "stopping" => {
+                let since = *not_ready_since.get_or_insert_with(Instant::now);
+                let due = logged.is_none_or(|at| at.elapsed() >= NOT_READY_LOG_EVERY);
+                if since.elapsed() >= shared.not_ready_after && due {
+                    logged = Some(Instant::now());
+                    tracing::warn!(
+                        stage = shared.stage,
+                        reason = blocker,
+                        not_ready_ms = since.elapsed().as_millis() as u64,
+                        in_flight = shared.tracker().total_in_flight(),
+                        "Service not ready."
+                    );
+                }
+            }
+            _ => not_ready_since = None,
         }
+        let (client, topic) = (consumer.clone(), shared.input.clone());
+        let answered = tokio::task::spawn_blocking(move || {
+            client
+                .client()
+                .fetch_metadata(Some(&topic), probe_timeout)
+                .is_ok()
+        })
+        .await
+        .unwrap_or(false);
+        if answered {
+            shared.broker_seen(true);
+        } else {
+            shared.update_ready();
+        }
+        if shared.is_stopping() {
+            return;
+        }
+        shared.pause(BROKER_PROBE_EVERY).await;
     }
 }
 
@@ -494,12 +638,13 @@ fn service_consumer(
 pub(crate) fn service_producer(
     config: &KafkaConfig,
     extra: &[(&str, &str)],
-) -> Result<FutureProducer, Error> {
+    shared: Option<Arc<Shared>>,
+) -> Result<ServiceProducer, Error> {
     let mut forced = vec![("enable.idempotence", "true")];
     forced.extend_from_slice(extra);
     config
         .client_config(Role::Producer, &forced)
-        .create()
+        .create_with_context(ProducerContext { shared })
         .map_err(|source| Error::Client {
             role: "producer",
             source,
@@ -568,17 +713,36 @@ pub(crate) fn process_message<'r, S: ServiceStage>(
     emits: &mut Vec<Emit>,
     router: &'r Router,
     metrics: &StageMetrics,
+    budget_ms: u64,
 ) -> Result<Routed<'r>, Error> {
     let payload = message.payload().unwrap_or_default();
     let started = Instant::now();
+    let budget = (budget_ms > 0).then(|| Duration::from_millis(budget_ms));
     stage.process(
         Input {
             payload,
             timestamp_ms: message.timestamp().to_millis(),
+            deadline: budget.map(|budget| started + budget),
         },
         emits,
     );
-    let seconds = started.elapsed().as_secs_f64();
+    let partial = stage.partial();
+    let elapsed = started.elapsed();
+    let seconds = elapsed.as_secs_f64();
+    if partial || budget.is_some_and(|budget| elapsed > budget) {
+        metrics.over_budget(partial);
+        tracing::warn!(
+            stage = router.stage,
+            topic = message.topic(),
+            partition = message.partition(),
+            offset = message.offset(),
+            bytes = payload.len(),
+            elapsed_ms = elapsed.as_millis() as u64,
+            budget_ms,
+            partial,
+            "Record over its CPU budget."
+        );
+    }
     for kind in stage.event_types() {
         metrics.event(kind);
     }
@@ -609,6 +773,8 @@ struct InFlight {
     ticket: Ticket,
     outputs: Vec<Sent>,
     ingest_ms: Option<i64>,
+    /// When its outputs were handed to the producer.
+    enqueued_ms: i64,
     /// Released once the record is done (or given up on): the shutdown drain waits
     /// for every permit.
     _permit: OwnedSemaphorePermit,
@@ -620,8 +786,7 @@ async fn at_least_once<S: ServiceStage>(
     config: &KafkaConfig,
     shared: Arc<Shared>,
     consumer: Arc<StreamConsumer<ServiceContext>>,
-    producer: FutureProducer,
-    shutdown: impl Future<Output = ()>,
+    producer: ServiceProducer,
 ) -> Result<(), Error> {
     let max_in_flight = config.max_in_flight.clamp(1, u32::MAX as usize >> 4);
     let permits = Arc::new(Semaphore::new(max_in_flight));
@@ -636,6 +801,7 @@ async fn at_least_once<S: ServiceStage>(
         shared.clone(),
         consumer.clone(),
         router.io.next_is_final,
+        (router.io.dlq.clone(), router.limits),
     ));
     let mut turn = Turn {
         stage: &mut stage,
@@ -649,11 +815,10 @@ async fn at_least_once<S: ServiceStage>(
     };
     // One stream for the whole loop: each `recv()` would register a new waker slot.
     let mut messages = consumer.stream();
-    tokio::pin!(shutdown);
-    loop {
+    'consume: loop {
         let permit = tokio::select! {
             biased;
-            () = &mut shutdown => break,
+            () = shared.stopped() => break,
             permit = permits.clone().acquire_owned() => match permit {
                 Ok(permit) => permit,
                 Err(_closed) => break,
@@ -665,11 +830,15 @@ async fn at_least_once<S: ServiceStage>(
         turn.restore().await?;
         let message = tokio::select! {
             biased;
-            () = &mut shutdown => break,
+            () = shared.stopped() => break,
             message = tokio::time::timeout(IDLE_WAKE, messages.next()) => message,
         };
         match message {
-            Ok(Some(Ok(message))) => turn.handle(&message, permit).await?,
+            Ok(Some(Ok(message))) => {
+                if !turn.handle(&message, permit).await? {
+                    break 'consume;
+                }
+            }
             Ok(Some(Err(error))) => {
                 tracing::warn!(%error, stage = router.stage, "Consumer error.");
                 continue;
@@ -682,36 +851,40 @@ async fn at_least_once<S: ServiceStage>(
                 break;
             };
             match ready(&mut messages) {
-                Some(Ok(message)) => turn.handle(&message, permit).await?,
+                Some(Ok(message)) => {
+                    if !turn.handle(&message, permit).await? {
+                        break 'consume;
+                    }
+                }
                 Some(Err(error)) => {
                     tracing::warn!(%error, stage = router.stage, "Consumer error.");
                 }
                 None => break,
             }
         }
+        if shared.is_stopping() {
+            break;
+        }
     }
     drop(messages);
     drop(turn);
 
-    // Graceful shutdown: nothing more is fetched; wait for what is in flight.
+    // Graceful shutdown: nothing more is fetched; wait for what is in flight. Three
+    // quarters of the budget for the drain, the rest for the commit and the flush.
     tracing::info!(
         stage = router.stage,
         "Shutting down: draining in-flight records."
     );
-    if let Some(health) = &shared.health {
-        health.set_ready(false);
-    }
-    let deadline = tokio::time::Instant::now() + shared.drain_timeout;
-    let drained = tokio::time::timeout_at(deadline, permits.acquire_many(max_in_flight as u32))
-        .await
-        .is_ok();
-    if !drained {
-        tracing::warn!(
-            stage = router.stage,
-            in_flight = shared.tracker().total_in_flight(),
-            "Shutdown timeout reached; records still in flight will be redelivered."
-        );
-    }
+    shared.closing.store(true, Ordering::Relaxed);
+    shared.request_stop();
+    shared.update_ready();
+    let started = tokio::time::Instant::now();
+    let deadline = started + shared.drain_timeout;
+    let drain_deadline = started + shared.drain_timeout * 3 / 4;
+    let drained =
+        tokio::time::timeout_at(drain_deadline, permits.acquire_many(max_in_flight as u32))
+            .await
+            .is_ok();
     // Every sender is gone: the acknowledger ends once its queue is empty.
     if drained {
         if let Err(error) = acknowledger.await {
@@ -720,14 +893,26 @@ async fn at_least_once<S: ServiceStage>(
     } else {
         acknowledger.abort();
     }
-    shared.closing.store(true, Ordering::Relaxed);
+    let abandoned = shared.tracker().total_in_flight();
+    if abandoned > 0 {
+        tracing::warn!(
+            stage = router.stage,
+            in_flight = abandoned,
+            "Shutdown with records in flight: they will be redelivered."
+        );
+    }
     commit_stored(&*consumer, &shared.metrics, router.stage);
     report_state(&stage, &shared.metrics);
     let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-    if let Err(error) = producer.flush(remaining) {
+    if let Err(error) = producer.flush(remaining.min(Duration::from_secs(1))) {
         tracing::warn!(%error, stage = router.stage, "Producer flush incomplete at shutdown.");
     }
     tracing::info!(stage = router.stage, "Service stopped.");
+    if abandoned > 0 {
+        return Err(Error::Abandoned {
+            in_flight: abandoned,
+        });
+    }
     Ok(())
 }
 
@@ -744,7 +929,7 @@ struct Turn<'a, S> {
     router: &'a Router,
     config: &'a KafkaConfig,
     shared: &'a Arc<Shared>,
-    producer: &'a FutureProducer,
+    producer: &'a ServiceProducer,
     in_flight: mpsc::UnboundedSender<InFlight>,
     emits: Vec<Emit>,
     seen: u64,
@@ -756,11 +941,12 @@ impl<S: ServiceStage> Turn<'_, S> {
     }
 
     /// Processes one record, enqueues its outputs and hands them to the acknowledger.
+    /// `false` when the service stops (the record is left for redelivery).
     async fn handle(
         &mut self,
         message: &BorrowedMessage<'_>,
         permit: OwnedSemaphorePermit,
-    ) -> Result<(), Error> {
+    ) -> Result<bool, Error> {
         self.restore().await?;
         let shared = self.shared;
         let routed = process_message(
@@ -769,6 +955,7 @@ impl<S: ServiceStage> Turn<'_, S> {
             &mut self.emits,
             self.router,
             &shared.metrics,
+            self.config.record_budget_ms,
         )?;
         self.seen += 1;
         if self.seen.is_multiple_of(256) {
@@ -778,14 +965,17 @@ impl<S: ServiceStage> Turn<'_, S> {
             .tracker()
             .begin(message.topic(), message.partition(), message.offset());
         shared.metrics.in_flight(1);
-        let mut outputs = Vec::with_capacity(routed.records.len());
-        for record in routed.records {
-            outputs.push(enqueue(self.producer, record, &shared.metrics).await);
-        }
+        let outputs =
+            match enqueue(self.producer, self.router, message, routed.records, shared).await {
+                Ok(outputs) => outputs,
+                // Stopping, or a fatal state: the record stays uncommitted.
+                Err(_) => return Ok(false),
+            };
         let record = InFlight {
             ticket,
             outputs,
             ingest_ms: routed.ingest_ms,
+            enqueued_ms: now_ms(),
             _permit: permit,
         };
         if self.in_flight.send(record).is_err() {
@@ -793,30 +983,41 @@ impl<S: ServiceStage> Turn<'_, S> {
             // they will be redelivered; stop rather than consume without storing.
             return Err(Error::Task("the acknowledger stopped".into()));
         }
-        Ok(())
+        Ok(true)
     }
 }
 
 /// Awaits the deliveries of records in the order they were consumed and stores the
 /// input offsets of whole runs of acknowledged records at once. A failed delivery is
-/// produced again in a task of its own, so that it holds up no other record.
+/// handled in a task of its own, so that it holds up no other record.
 async fn acknowledge(
     mut queue: mpsc::UnboundedReceiver<InFlight>,
-    producer: FutureProducer,
+    producer: ServiceProducer,
     shared: Arc<Shared>,
     consumer: Arc<StreamConsumer<ServiceContext>>,
     final_stage: bool,
+    dlq: (String, Limits),
 ) {
+    let dlq = Arc::new(dlq);
     let mut batch = Vec::with_capacity(ACK_BATCH);
     let mut done = Vec::with_capacity(ACK_BATCH);
     while queue.recv_many(&mut batch, ACK_BATCH).await > 0 {
         for mut record in batch.drain(..) {
+            // A delivery the broker holds (a frozen broker, a full queue) counts as a
+            // stall for readiness, like a retry.
+            shared
+                .awaiting_since_ms
+                .store(record.enqueued_ms, Ordering::Relaxed);
             let mut failed = Vec::new();
             let mut closed = false;
             for sent in record.outputs.drain(..) {
                 match sent.delivery.await {
-                    Ok(Ok(_)) => {}
-                    Ok(Err(failure)) => failed.push((sent.partition, failure)),
+                    Ok(Ok(_)) => {
+                        if let Some(code) = sent.dlq {
+                            shared.metrics.dlq_code(code);
+                        }
+                    }
+                    Ok(Err(failure)) => failed.push((sent.partition, sent.dlq, failure)),
                     Err(_canceled) => closed = true,
                 }
             }
@@ -825,11 +1026,26 @@ async fn acknowledge(
             } else if failed.is_empty() {
                 done.push(record);
             } else {
-                let (producer, shared, consumer) =
-                    (producer.clone(), shared.clone(), consumer.clone());
+                let (producer, shared, consumer, dlq) = (
+                    producer.clone(),
+                    shared.clone(),
+                    consumer.clone(),
+                    dlq.clone(),
+                );
                 tokio::spawn(async move {
-                    for (partition, failure) in failed {
-                        if !redeliver(&producer, partition, failure, &shared.metrics).await {
+                    for (partition, code, (error, message)) in failed {
+                        let delivered = settle_failed(
+                            &producer,
+                            &shared,
+                            &dlq,
+                            &record.ticket,
+                            partition,
+                            code,
+                            error,
+                            &message,
+                        )
+                        .await;
+                        if !delivered {
                             return given_up(&shared, &record);
                         }
                     }
@@ -842,20 +1058,116 @@ async fn acknowledge(
                 });
             }
         }
+        shared.awaiting_since_ms.store(0, Ordering::Relaxed);
         complete(&shared, &*consumer, &done, final_stage);
         // Permits go back only now, after the offsets were stored.
         done.clear();
     }
 }
 
-/// A record whose outputs the producer dropped while closing: its offset is never
-/// stored, so it is redelivered after a restart.
-fn given_up(shared: &Shared, record: &InFlight) {
+/// Settles an output whose delivery failed: produced again while the failure is
+/// transient, dead-lettered when it is permanent (the value is then the output,
+/// cut to a prefix when large, and the headers name the input). `false` when the
+/// record must be left for redelivery (stopping, or a fatal state).
+#[allow(clippy::too_many_arguments)] // the pieces of one failed output
+async fn settle_failed(
+    producer: &ServiceProducer,
+    shared: &Shared,
+    dlq: &(String, Limits),
+    ticket: &Ticket,
+    partition: Option<i32>,
+    code: Option<&'static str>,
+    mut error: KafkaError,
+    message: &OwnedMessage,
+) -> bool {
+    let origin = Origin {
+        topic: ticket.topic(),
+        partition: ticket.partition(),
+        offset: ticket.offset(),
+    };
+    let outgoing = Outgoing {
+        topic: message.topic(),
+        partition,
+        key: message.key(),
+        payload: message.payload().unwrap_or_default(),
+        headers: message.headers().cloned(),
+    };
+    let (dlq_code, error) = match redeliver(producer, outgoing, origin, shared, &mut error).await {
+        Ok(()) => {
+            if let Some(code) = code {
+                shared.metrics.dlq_code(code);
+            }
+            return true;
+        }
+        Err(Failure::Permanent { code, error }) => (code, error),
+        Err(Failure::Fatal | Failure::Stopped) => return false,
+    };
+    let (dlq_topic, limits) = dlq;
+    if message.topic() == dlq_topic {
+        shared.fatal(&format!(
+            "the dead-letter topic {dlq_topic} refuses records: {error}"
+        ));
+        return false;
+    }
     tracing::warn!(
+        %error,
+        stage = shared.stage,
+        topic = message.topic(),
+        source_topic = origin.topic,
+        source_partition = origin.partition,
+        source_offset = origin.offset,
+        "Output refused by the broker for good; dead-lettering it."
+    );
+    let reason = format!(
+        "the broker refused the {} output to {}: {error} (value: that output)",
+        shared.stage,
+        message.topic()
+    );
+    let trace = carried(message.headers()).trace;
+    let letter = DeadLetter::new(
+        shared.stage,
+        &trace,
+        dlq_code,
+        &reason,
+        Source {
+            topic: origin.topic,
+            partition: origin.partition,
+            offset: origin.offset,
+        },
+        message.key(),
+        message.payload().unwrap_or_default(),
+        limits,
+    );
+    let outgoing = Outgoing {
+        topic: dlq_topic,
+        partition: None,
+        key: letter.key.as_deref(),
+        payload: &letter.payload,
+        headers: Some(letter.headers),
+    };
+    match deliver(producer, outgoing, origin, shared).await {
+        Ok(()) => {
+            shared.metrics.dlq_code(dlq_code);
+            true
+        }
+        Err(Failure::Permanent { error, .. }) => {
+            shared.fatal(&format!(
+                "the dead-letter topic {dlq_topic} refuses records: {error}"
+            ));
+            false
+        }
+        Err(Failure::Fatal | Failure::Stopped) => false,
+    }
+}
+
+/// A record whose outputs were not all delivered (the producer closed, the service
+/// stops, or a fatal state): its offset is never stored, so it is redelivered.
+fn given_up(shared: &Shared, record: &InFlight) {
+    tracing::debug!(
         stage = shared.stage,
         partition = record.ticket.partition(),
         offset = record.ticket.offset(),
-        "Delivery report lost (producer closed); the record will be redelivered."
+        "Record left undone; it will be redelivered."
     );
     shared.metrics.in_flight(-1);
 }

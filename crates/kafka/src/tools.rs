@@ -5,18 +5,18 @@ use std::time::Duration;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{DeliveryFuture, FutureRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 
 use crate::admin::partition_count;
 use crate::config::{KafkaConfig, Role};
 use crate::error::Error;
 use crate::headers::TRACEPARENT_HEADER;
-use crate::runtime::{new_traceparent, service_producer};
+use crate::runtime::{new_traceparent, service_producer, ServiceProducer};
 
 /// Loads records into a topic; [`Loader::finish`] waits for every delivery.
 pub struct Loader {
-    producer: FutureProducer,
+    producer: ServiceProducer,
     topic: String,
     pending: Vec<DeliveryFuture>,
     delivered: u64,
@@ -28,7 +28,8 @@ const WINDOW: usize = 10_000;
 impl Loader {
     /// A loader for `topic` (which must exist).
     pub fn new(config: &KafkaConfig, topic: &str) -> Result<Loader, Error> {
-        let producer = service_producer(config, &[])?;
+        config.check_limits()?;
+        let producer = service_producer(config, &[], None)?;
         partition_count(producer.client(), topic, Duration::from_secs(10))?;
         Ok(Loader {
             producer,

@@ -3,7 +3,6 @@
 //! partitions rewound, so nothing is lost and nothing is committed twice.
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,14 +11,15 @@ use newsflow_pipeline::ServiceStage;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
-use rdkafka::producer::{DeliveryFuture, FutureProducer, Producer};
+use rdkafka::producer::{DeliveryFuture, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 
 use crate::config::KafkaConfig;
 use crate::context::{ServiceContext, Shared};
 use crate::error::Error;
 use crate::runtime::{
-    enqueue, now_ms, process_message, report_state, restore_assigned, Router, IDLE_WAKE,
+    enqueue, now_ms, process_message, report_state, restore_assigned, Router, ServiceProducer,
+    IDLE_WAKE,
 };
 
 /// Most records per transaction, and longest a transaction stays open.
@@ -35,6 +35,8 @@ struct Batch {
     deliveries: Vec<DeliveryFuture>,
     records: usize,
     ingest_ms: Vec<i64>,
+    /// Error codes of the dead-letter records, counted once committed.
+    dlq: Vec<&'static str>,
 }
 
 pub(crate) async fn exactly_once<S: ServiceStage>(
@@ -43,14 +45,13 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
     config: &KafkaConfig,
     shared: Arc<Shared>,
     consumer: Arc<StreamConsumer<ServiceContext>>,
-    producer: FutureProducer,
-    shutdown: impl Future<Output = ()>,
+    producer: ServiceProducer,
 ) -> Result<(), Error> {
     blocking(&producer, |p| p.init_transactions(TXN_TIMEOUT)).await?;
     let batch_records = config.max_in_flight.clamp(1, BATCH_RECORDS);
     let mut batch: Option<Batch> = None;
     let mut emits = Vec::new();
-    tokio::pin!(shutdown);
+    let mut abandoned = 0;
     loop {
         let wait = match &batch {
             Some(open) => BATCH_TIME.saturating_sub(open.started.elapsed()),
@@ -58,7 +59,7 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
         };
         let received = tokio::select! {
             biased;
-            () = &mut shutdown => break,
+            () = shared.stopped() => break,
             received = tokio::time::timeout(wait, consumer.recv()) => received,
         };
         if std::mem::take(&mut shared.assignment().revoked_since_check) {
@@ -78,15 +79,31 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
                         deliveries: Vec::new(),
                         records: 0,
                         ingest_ms: Vec::new(),
+                        dlq: Vec::new(),
                     });
                 }
                 let Some(open) = batch.as_mut() else {
                     continue;
                 };
-                let routed =
-                    process_message(&mut stage, &message, &mut emits, &router, &shared.metrics)?;
-                for record in routed.records {
-                    let sent = enqueue(&producer, record, &shared.metrics).await;
+                let routed = process_message(
+                    &mut stage,
+                    &message,
+                    &mut emits,
+                    &router,
+                    &shared.metrics,
+                    config.record_budget_ms,
+                )?;
+                let Ok(sent) = enqueue(&producer, &router, &message, routed.records, &shared).await
+                else {
+                    // Stopping or fatal with a record half written: the open
+                    // transaction must not commit; the broker aborts it.
+                    abandoned = open.records + 1;
+                    shared.metrics.in_flight(-(open.records as i64));
+                    batch = None;
+                    break;
+                };
+                for sent in sent {
+                    open.dlq.extend(sent.dlq);
                     open.deliveries.push(sent.delivery);
                 }
                 let entry = open
@@ -119,10 +136,9 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
         stage = router.stage,
         "Shutting down: committing the open transaction."
     );
-    if let Some(health) = &shared.health {
-        health.set_ready(false);
-    }
     shared.closing.store(true, Ordering::Relaxed);
+    shared.request_stop();
+    shared.update_ready();
     if let Some(open) = batch.take() {
         let deadline = shared.drain_timeout;
         match tokio::time::timeout(
@@ -139,13 +155,18 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
         }
     }
     tracing::info!(stage = router.stage, "Service stopped.");
+    if abandoned > 0 {
+        return Err(Error::Abandoned {
+            in_flight: abandoned,
+        });
+    }
     Ok(())
 }
 
 /// Waits for the batch's deliveries, then commits its offsets and outputs together.
 /// Abortable failures abort and rewind; fatal ones stop the service.
 async fn commit(
-    producer: &FutureProducer,
+    producer: &ServiceProducer,
     consumer: &Arc<StreamConsumer<ServiceContext>>,
     router: &Router,
     shared: &Shared,
@@ -187,6 +208,9 @@ async fn commit(
     match committed {
         Ok(()) => {
             shared.metrics.in_flight(-(open.records as i64));
+            for code in &open.dlq {
+                shared.metrics.dlq_code(code);
+            }
             let now = now_ms();
             for ingest in &open.ingest_ms {
                 shared
@@ -207,7 +231,7 @@ async fn commit(
 /// Aborts the open transaction and rewinds the partitions still owned to the batch's
 /// first offsets, so the batch is processed again.
 async fn abort(
-    producer: &FutureProducer,
+    producer: &ServiceProducer,
     consumer: &StreamConsumer<ServiceContext>,
     shared: &Shared,
     open: Batch,
@@ -242,8 +266,8 @@ fn requires_abort(error: &KafkaError) -> bool {
 
 /// Runs a blocking transactional call off the async workers.
 async fn blocking<T: Send + 'static>(
-    producer: &FutureProducer,
-    call: impl FnOnce(&FutureProducer) -> Result<T, KafkaError> + Send + 'static,
+    producer: &ServiceProducer,
+    call: impl FnOnce(&ServiceProducer) -> Result<T, KafkaError> + Send + 'static,
 ) -> Result<T, Error> {
     let producer = producer.clone();
     tokio::task::spawn_blocking(move || call(&producer))

@@ -2,13 +2,17 @@
 //! implements [`ServiceStage`] (bytes in, outputs out) for the Kafka runtime, which
 //! knows no stage.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Instant;
+
 use newsflow_clean::Cleaner;
-use newsflow_dedup::{Deduplicator, IndexEntry};
+use newsflow_dedup::{Deduplicator, IndexEntry, Restore, SkipReason};
 use newsflow_lang::Detector;
 use newsflow_record::{
-    Article, DedupStatus, DuplicateRecord, ErrorCode, Outcome, RecordError, Rejection,
+    Article, DedupStatus, DuplicateRecord, Entities, ErrorCode, Outcome, RecordError, Rejection,
 };
-use newsflow_tag::Tagger;
+use newsflow_tag::{Tagger, Tagging};
 
 use crate::config::PipelineConfig;
 
@@ -19,6 +23,22 @@ pub struct Input<'a> {
     pub payload: &'a [u8],
     /// The broker timestamp (milliseconds since the epoch), when there is one.
     pub timestamp_ms: Option<i64>,
+    /// When the record's CPU budget runs out: a stage that gets there finishes the
+    /// record early, marked partial (see [`ServiceStage::partial`]).
+    pub deadline: Option<Instant>,
+}
+
+/// What a stage did with one changelog record (see [`ServiceStage::restore`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restored {
+    /// Put back into the state.
+    Kept,
+    /// Put back with its future time clamped to the restore time.
+    Clamped,
+    /// Valid but not needed (outside the window, already known, or a stateless stage).
+    Ignored,
+    /// Not valid, for the reason given (a metric label).
+    Skipped(&'static str),
 }
 
 /// One output of a service stage. The runtime maps each variant to a topic.
@@ -80,8 +100,11 @@ pub trait ServiceStage: Send {
     fn name(&self) -> &'static str;
     /// Processes one record, pushing its outputs to `out` (at least one per input).
     fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>);
-    /// Puts back state read from the changelog (stages without state ignore it).
-    fn restore(&mut self, _payload: &[u8]) {}
+    /// Puts back state read from the changelog at `now_ms` (the restore time;
+    /// stages without state ignore it), validating it first.
+    fn restore(&mut self, _payload: &[u8], _now_ms: i64) -> Restored {
+        Restored::Ignored
+    }
     /// Size of the stage's state, for metrics (`None`: stateless).
     fn state_size(&self) -> Option<StateSize> {
         None
@@ -90,6 +113,11 @@ pub trait ServiceStage: Send {
     /// `newsflow_events_tagged_total` metric (tag stage; others find none).
     fn event_types(&self) -> &[String] {
         &[]
+    }
+    /// Whether the record `process` just handled was finished early, over its CPU
+    /// budget (its output then carries a `partial` marker).
+    fn partial(&self) -> bool {
+        false
     }
 }
 
@@ -234,9 +262,15 @@ impl ServiceStage for DedupStage {
         }
     }
 
-    fn restore(&mut self, payload: &[u8]) {
-        if let Ok(entry) = serde_json::from_slice::<IndexEntry>(payload) {
-            self.index.restore(entry);
+    fn restore(&mut self, payload: &[u8], now_ms: i64) -> Restored {
+        let Ok(entry) = serde_json::from_slice::<IndexEntry>(payload) else {
+            return Restored::Skipped(SkipReason::InvalidJson.as_str());
+        };
+        match self.index.restore_at(entry, now_ms.div_euclid(1000)) {
+            Restore::Restored => Restored::Kept,
+            Restore::Clamped => Restored::Clamped,
+            Restore::Ignored => Restored::Ignored,
+            Restore::Skipped(reason) => Restored::Skipped(reason.as_str()),
         }
     }
 
@@ -254,30 +288,144 @@ impl ServiceStage for DedupStage {
 }
 
 /// The tag service.
+///
+/// With a deadline on its input (the Kafka runtime's per-record CPU budget), the
+/// tagging runs on a worker thread while the stage waits at most until the deadline:
+/// a record that takes longer is finished without its events, with a `partial`
+/// marker, and the partition moves on. The worker left with that record is
+/// abandoned (it ends when its tagging does) and a fresh one takes the next record;
+/// at most [`MAX_RUNAWAY_WORKERS`] run abandoned at once, past that records are
+/// tagged in line, without a budget.
 pub struct TagStage {
-    tagger: Tagger,
+    tagger: Arc<Tagger>,
     /// Event types of the last processed record (see [`ServiceStage::event_types`]).
     last_events: Vec<String>,
+    /// Whether the last record was finished early.
+    last_partial: bool,
+    worker: Option<Worker>,
+    runaways: Arc<AtomicUsize>,
+}
+
+/// Most tag workers left running on records over their budget.
+pub const MAX_RUNAWAY_WORKERS: usize = 2;
+
+/// A thread that tags the articles it is sent.
+struct Worker {
+    jobs: mpsc::Sender<Job>,
+}
+
+struct Job {
+    article: Arc<Article>,
+    reply: mpsc::SyncSender<Tagging>,
+}
+
+impl Worker {
+    fn spawn(tagger: Arc<Tagger>, runaways: Arc<AtomicUsize>) -> Option<Worker> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let spawned = std::thread::Builder::new()
+            .name("tag-worker".into())
+            .spawn(move || {
+                for job in queue {
+                    let tagging = tagger.tag(&job.article);
+                    drop(job.article);
+                    // The stage may have given up waiting: nobody to tell then.
+                    let _ = job.reply.send(tagging);
+                }
+                // The sender is gone: abandoned, or the stage was dropped.
+                let _ = runaways.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                    Some(n.saturating_sub(1))
+                });
+            });
+        spawned.ok().map(|_| Worker { jobs })
+    }
 }
 
 impl TagStage {
     /// A stage over loaded rules.
     pub fn new(tagger: Tagger) -> Self {
         TagStage {
-            tagger,
+            tagger: Arc::new(tagger),
             last_events: Vec::new(),
+            last_partial: false,
+            worker: None,
+            runaways: Arc::new(AtomicUsize::new(0)),
         }
     }
 
     /// Tags a unique article.
-    pub fn run(&self, mut article: Article) -> Article {
+    pub fn run(&self, article: Article) -> Article {
         let tagging = self.tagger.tag(&article);
-        article.events = Some(tagging.events);
-        article.entities = Some(tagging.entities);
-        article.event_rules = Some(tagging.event_rules);
-        article
+        with_tagging(article, tagging)
+    }
+
+    /// Tags an article within `deadline`; `Err` with the article untagged when the
+    /// tagging did not finish in time.
+    // Either way the article moves straight into the output; boxing it would cost an
+    // allocation per record for no benefit.
+    #[allow(clippy::result_large_err)]
+    fn run_within(&mut self, article: Article, deadline: Instant) -> Result<Article, Article> {
+        if self.runaways.load(Ordering::Relaxed) >= MAX_RUNAWAY_WORKERS {
+            // Too many abandoned workers still busy: no more CPU for new ones.
+            return Ok(self.run(article));
+        }
+        let worker = match self.worker.take() {
+            Some(worker) => worker,
+            None => match Worker::spawn(self.tagger.clone(), self.runaways.clone()) {
+                Some(worker) => worker,
+                None => return Ok(self.run(article)),
+            },
+        };
+        let article = Arc::new(article);
+        let (reply, answer) = mpsc::sync_channel(1);
+        let job = Job {
+            article: article.clone(),
+            reply,
+        };
+        if worker.jobs.send(job).is_err() {
+            return Ok(self.run(unwrap_arc(article)));
+        }
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match answer.recv_timeout(wait) {
+            Ok(tagging) => {
+                self.worker = Some(worker);
+                Ok(with_tagging(unwrap_arc(article), tagging))
+            }
+            Err(_) => {
+                // Dropping `worker` closes its queue: it exits after this record.
+                self.runaways.fetch_add(1, Ordering::Relaxed);
+                drop(worker);
+                Err(unwrap_arc(article))
+            }
+        }
     }
 }
+
+fn unwrap_arc(article: Arc<Article>) -> Article {
+    Arc::try_unwrap(article).unwrap_or_else(|shared| (*shared).clone())
+}
+
+fn with_tagging(mut article: Article, tagging: Tagging) -> Article {
+    article.events = Some(tagging.events);
+    article.entities = Some(tagging.entities);
+    article.event_rules = Some(tagging.event_rules);
+    article
+}
+
+/// The article finished without tagging: no events or entities, and a `partial`
+/// marker saying which stage stopped and why.
+fn partial(mut article: Article, stage: &str) -> Article {
+    article.events = Some(Vec::new());
+    article.entities = Some(Entities::default());
+    article.event_rules = None;
+    article.extra.insert(
+        PARTIAL_FIELD.to_string(),
+        serde_json::json!({"stage": stage, "reason": "cpu_budget"}),
+    );
+    article
+}
+
+/// The field of an output finished early, over its CPU budget.
+pub const PARTIAL_FIELD: &str = "partial";
 
 impl ServiceStage for TagStage {
     fn name(&self) -> &'static str {
@@ -286,9 +434,19 @@ impl ServiceStage for TagStage {
 
     fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
         self.last_events.clear();
+        self.last_partial = false;
         match Article::from_json(input.payload) {
             Ok(article) => {
-                let enriched = self.run(article);
+                let enriched = match input.deadline {
+                    None => self.run(article),
+                    Some(deadline) => match self.run_within(article, deadline) {
+                        Ok(enriched) => enriched,
+                        Err(untagged) => {
+                            self.last_partial = true;
+                            partial(untagged, "tag")
+                        }
+                    },
+                };
                 let kinds = enriched.events.iter().flatten().map(|e| e.kind.clone());
                 self.last_events.extend(kinds);
                 out.push(Emit::Next {
@@ -303,6 +461,10 @@ impl ServiceStage for TagStage {
 
     fn event_types(&self) -> &[String] {
         &self.last_events
+    }
+
+    fn partial(&self) -> bool {
+        self.last_partial
     }
 }
 
@@ -334,5 +496,88 @@ impl PipelineConfig {
     /// Builds the tag service stage.
     pub fn tag_stage(&self) -> Result<TagStage, BuildError> {
         Ok(TagStage::new(Tagger::load_from(&self.tag, &self.data())?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn tag_stage() -> TagStage {
+        let config = PipelineConfig {
+            data_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config"),
+            ..PipelineConfig::default()
+        };
+        config.tag_stage().expect("the shipped rules load")
+    }
+
+    fn article(body: &str) -> Vec<u8> {
+        let article = serde_json::json!({
+            "id": "a-1",
+            "title": "Putin visited Beijing",
+            "body": body,
+            "language": {"code": "en", "iso639_3": "eng", "script": "Latin",
+                         "confidence": 1.0, "reliable": true},
+        });
+        serde_json::to_vec(&article).expect("json")
+    }
+
+    fn enriched(out: &[Emit]) -> serde_json::Value {
+        match out {
+            [Emit::Next { payload, .. }] => serde_json::from_slice(payload).expect("json"),
+            other => panic!("expected one output, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_record_past_its_budget_is_finished_partial_and_the_next_one_is_whole() {
+        let mut stage = tag_stage();
+        let long = "Putin visited Beijing and ".repeat(20_000);
+        let mut out = Vec::new();
+        stage.process(
+            Input {
+                payload: &article(&long),
+                timestamp_ms: None,
+                deadline: Some(Instant::now()),
+            },
+            &mut out,
+        );
+        assert!(stage.partial());
+        let value = enriched(&out);
+        assert_eq!(value["outcome"], "enriched");
+        assert_eq!(value["partial"]["stage"], "tag");
+        assert_eq!(value["partial"]["reason"], "cpu_budget");
+        assert_eq!(value["events"], serde_json::json!([]));
+
+        out.clear();
+        let short = "Russian President Vladimir Putin visited Beijing on Monday.";
+        stage.process(
+            Input {
+                payload: &article(short),
+                timestamp_ms: None,
+                deadline: Some(Instant::now() + Duration::from_secs(120)),
+            },
+            &mut out,
+        );
+        assert!(!stage.partial());
+        let value = enriched(&out);
+        assert!(value.get("partial").is_none());
+        assert_eq!(
+            value,
+            enriched(&{
+                let mut inline = Vec::new();
+                stage.process(
+                    Input {
+                        payload: &article(short),
+                        timestamp_ms: None,
+                        deadline: None,
+                    },
+                    &mut inline,
+                );
+                inline
+            }),
+            "the worker tags like the inline path"
+        );
     }
 }

@@ -89,6 +89,7 @@ pub const RESERVED_FIELDS: &[&str] = &[
     "event_rules",
     "events",
     "entities",
+    "partial",
 ];
 
 /// Language of an article as detected by the lang stage.

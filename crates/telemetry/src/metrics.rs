@@ -93,6 +93,13 @@ pub struct Metrics {
     pub dedup_index_entries: IntGaugeVec,
     /// `newsflow_dedup_index_bytes`: estimated memory of the dedup index.
     pub dedup_index_bytes: IntGauge,
+    /// `newsflow_stage_partial_total{stage}`: records finished early, over their CPU
+    /// budget (`partial` marker), or over it without a way to stop early.
+    pub stage_over_budget: IntCounterVec,
+    /// `newsflow_dedup_restore_skipped_total{reason}`: invalid changelog records.
+    pub restore_skipped: IntCounterVec,
+    /// `newsflow_dedup_restore_clamped_total`: changelog records from the future.
+    pub restore_clamped: IntCounter,
     /// `newsflow_ready`: 1 while the process is ready (what `/readyz` answers), else 0.
     pub ready: IntGauge,
     /// `newsflow_build_info{version}`: always 1; the label carries the version.
@@ -242,6 +249,26 @@ impl Metrics {
                 "newsflow_dedup_index_bytes",
                 "Estimated memory held by the dedup index.",
             )?,
+            stage_over_budget: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_stage_over_budget_total",
+                    "Records that took longer than the per-record CPU budget, by whether the \
+                     stage finished them early with a partial marker (partial=\"true\").",
+                ),
+                &["stage", "partial"],
+            )?,
+            restore_skipped: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_dedup_restore_skipped_total",
+                    "Changelog records skipped on restore as invalid, by reason.",
+                ),
+                &["reason"],
+            )?,
+            restore_clamped: IntCounter::new(
+                "newsflow_dedup_restore_clamped_total",
+                "Changelog records restored with a future admitted_at clamped to the \
+                 restore time.",
+            )?,
             ready: IntGauge::new(
                 "newsflow_ready",
                 "1 while the process is ready (connected with partitions assigned, or \
@@ -358,6 +385,16 @@ impl Metrics {
         let _ = self.identity.set(identity);
     }
 
+    /// One invalid changelog record skipped on restore, with why.
+    pub fn restore_skipped(&self, reason: &str) {
+        self.restore_skipped.with_label_values(&[reason]).inc();
+    }
+
+    /// One changelog record whose future time was clamped on restore.
+    pub fn restore_clamped(&self) {
+        self.restore_clamped.inc();
+    }
+
     /// Encodes every metric in the Prometheus text format (what `/metrics` serves),
     /// with the [`Identity`] labels once they are set.
     pub fn encode(&self) -> Result<String, prometheus::Error> {
@@ -400,6 +437,9 @@ impl Metrics {
             Box::new(self.events.clone()),
             Box::new(self.dedup_index_entries.clone()),
             Box::new(self.dedup_index_bytes.clone()),
+            Box::new(self.stage_over_budget.clone()),
+            Box::new(self.restore_skipped.clone()),
+            Box::new(self.restore_clamped.clone()),
             Box::new(self.ready.clone()),
             Box::new(self.build_info.clone()),
         ]

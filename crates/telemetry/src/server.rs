@@ -2,15 +2,20 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::thread;
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Semaphore};
 
 use crate::health::Health;
 use crate::metrics::Metrics;
@@ -73,10 +78,64 @@ pub async fn serve_metrics(
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(Endpoints { metrics, health });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(Error::Serve)
+    serve_connections(listener, app, shutdown).await;
+    Ok(())
+}
+
+/// A client must send its request headers within this time.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// A connection is closed after this time, whatever it is doing.
+pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
+/// Most connections served at once; more wait in the accept queue.
+const MAX_CONNECTIONS: usize = 64;
+
+/// Accepts connections until `shutdown`, each served with a header-read timeout, no
+/// keep-alive (a connection ends with its response, so none sits idle) and a cap on
+/// its lifetime, so that a slow or silent client cannot hold a connection or a task.
+async fn serve_connections(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            () = &mut shutdown => return,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_closed) => return,
+            },
+        };
+        let accepted = tokio::select! {
+            () = &mut shutdown => return,
+            accepted = listener.accept() => accepted,
+        };
+        let stream = match accepted {
+            Ok((stream, _peer)) => stream,
+            Err(error) => {
+                // Out of file descriptors and the like: wait instead of spinning.
+                tracing::warn!(%error, "Metrics endpoint cannot accept a connection.");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .keep_alive(false)
+                .serve_connection(TokioIo::new(stream), service);
+            match tokio::time::timeout(CONNECTION_TIMEOUT, connection).await {
+                Ok(Ok(())) | Err(_) => {}
+                Ok(Err(error)) => {
+                    tracing::debug!(%error, "Metrics connection ended with an error.")
+                }
+            }
+        });
+    }
 }
 
 async fn metrics_text(State(endpoints): State<Endpoints>) -> Response {

@@ -157,6 +157,32 @@ impl StageMetrics {
         self.dlq[index].inc();
     }
 
+    /// One record written to the dead-letter topic with `code`, which may be a code of
+    /// the runtime's own (`produce_rejected`) as well as an [`ErrorCode`]. Count it
+    /// once the broker acknowledged the dead-letter record.
+    pub fn dlq_code(&self, code: &str) {
+        match ErrorCode::ALL
+            .iter()
+            .position(|known| known.as_str() == code)
+        {
+            Some(index) => self.dlq[index].inc(),
+            None => self
+                .metrics
+                .dlq_records
+                .with_label_values(&[self.stage, code])
+                .inc(),
+        }
+    }
+
+    /// One record over its CPU budget; `partial` when the stage finished it early.
+    pub fn over_budget(&self, partial: bool) {
+        let partial = if partial { "true" } else { "false" };
+        self.metrics
+            .stage_over_budget
+            .with_label_values(&[self.stage, partial])
+            .inc();
+    }
+
     /// One failed produce attempt to `topic` (count every attempt, retries included).
     pub fn produce_error(&self, topic: &str) {
         self.metrics

@@ -6,7 +6,7 @@ use newsflow_record::ErrorCode;
 use crate::{Health, Metrics, RecordOutcome, StageMetrics, LANGUAGES};
 
 /// Every family name `Metrics::new` declares, as exported.
-const DECLARED: [&str; 17] = [
+const DECLARED: [&str; 20] = [
     "newsflow_stage_records_total",
     "newsflow_stage_bytes_total",
     "newsflow_stage_processing_seconds",
@@ -21,6 +21,9 @@ const DECLARED: [&str; 17] = [
     "newsflow_events_tagged_total",
     "newsflow_dedup_index_entries",
     "newsflow_dedup_index_bytes",
+    "newsflow_stage_over_budget_total",
+    "newsflow_dedup_restore_skipped_total",
+    "newsflow_dedup_restore_clamped_total",
     "newsflow_ready",
     "newsflow_build_info",
     "newsflow_process_cpu_seconds_total",
@@ -41,6 +44,10 @@ fn exercised() -> Metrics {
     stage.event("state_visit");
     stage.dedup_index([("en", 5)]);
     stage.dedup_index_bytes(4096);
+    stage.over_budget(true);
+    stage.dlq_code("produce_rejected");
+    metrics.restore_skipped("invalid_json");
+    metrics.restore_clamped();
     metrics
 }
 
@@ -325,4 +332,78 @@ fn cpu_seconds_have_the_resolution_of_a_tick_not_a_second() {
     let text = metrics.encode().unwrap();
     let cpu = sample(&text, "newsflow_process_cpu_seconds_total").expect("exported");
     assert!(cpu >= 0.05, "{cpu} s after 200 ms of spinning");
+}
+
+/// Reads until the server closes the connection; false if it is still open after
+/// `limit` (a generous bound: the test asserts that it closes, not when).
+fn closed_by_server(stream: &mut TcpStream, limit: std::time::Duration) -> bool {
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_millis(200)))
+        .unwrap();
+    let start = std::time::Instant::now();
+    let mut buffer = [0u8; 1024];
+    while start.elapsed() < limit {
+        match stream.read(&mut buffer) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+#[test]
+fn a_client_that_never_sends_its_headers_is_disconnected() {
+    let server = crate::spawn("127.0.0.1:0", Health::new()).unwrap();
+    let mut silent = TcpStream::connect(server.local_addr()).unwrap();
+    assert!(closed_by_server(
+        &mut silent,
+        crate::server::HEADER_READ_TIMEOUT * 6
+    ));
+    // The endpoint still answers others.
+    assert_eq!(get(server.local_addr(), "/healthz").0, 200);
+}
+
+#[test]
+fn a_client_that_sends_headers_slowly_is_disconnected() {
+    let server = crate::spawn("127.0.0.1:0", Health::new()).unwrap();
+    let mut slow = TcpStream::connect(server.local_addr()).unwrap();
+    write!(slow, "GET /metrics HTTP/1.1\r\n").unwrap();
+    let limit = crate::server::HEADER_READ_TIMEOUT * 6;
+    let start = std::time::Instant::now();
+    let mut closed = false;
+    while !closed && start.elapsed() < limit {
+        // One header byte at a time: never a whole header block.
+        if slow.write_all(b"X").is_err() {
+            closed = true;
+            break;
+        }
+        closed = closed_by_server(&mut slow, std::time::Duration::from_millis(500));
+    }
+    assert!(closed, "a trickling client kept its connection");
+}
+
+#[test]
+fn a_process_with_parts_is_ready_only_when_every_part_is() {
+    let metrics = Metrics::new().unwrap();
+    let health = Health::with_metrics(&metrics);
+    health.set_ready(true);
+    assert!(health.is_ready(), "no parts: the process flag");
+    let lang = health.part();
+    let tag = health.part();
+    assert!(!health.is_ready());
+    lang.set_ready(true);
+    assert!(!health.is_ready());
+    assert_eq!(metrics.ready.get(), 0);
+    tag.set_ready(true);
+    assert!(health.is_ready());
+    assert_eq!(metrics.ready.get(), 1);
+    lang.set_ready(false);
+    assert!(!health.is_ready());
+    assert_eq!(metrics.ready.get(), 0);
 }

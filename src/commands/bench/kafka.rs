@@ -711,6 +711,7 @@ mod tests {
                 Input {
                     payload,
                     timestamp_ms: None,
+                    deadline: None,
                 },
                 &mut out,
             );

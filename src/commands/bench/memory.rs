@@ -256,8 +256,9 @@ fn run_once(
             batch.push(serde_json::to_vec(&entry).unwrap_or_default());
         }
         let started = Instant::now();
+        let now_ms = now.saturating_mul(1000);
         for payload in &batch {
-            stage.restore(payload);
+            stage.restore(payload, now_ms);
         }
         rebuild += started.elapsed();
         made += count;

@@ -35,6 +35,8 @@ pub enum Command {
     Process(ProcessArgs),
     /// Measure quality against a labelled set.
     Eval(EvalArgs),
+    /// Show why articles got (or did not get) their events.
+    Explain(ExplainArgs),
     /// Run one stage (or all) as a Kafka service.
     Serve(ServeArgs),
     /// Manage the pipeline's Kafka topics.
@@ -73,6 +75,17 @@ pub struct EvalArgs {
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `newsflow explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// JSONL articles (raw, as `process` reads them).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Only the article with this id.
+    #[arg(long)]
+    pub id: Option<String>,
 }
 
 /// Kafka connection options shared by every Kafka subcommand.

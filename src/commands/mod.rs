@@ -2,6 +2,7 @@
 
 mod bench;
 mod eval;
+mod explain;
 mod process;
 mod produce;
 mod serve;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Process(args) => process::run(args, &config),
         Command::Eval(args) => eval::run(args, &config),
+        Command::Explain(args) => explain::run(args, &config),
         Command::Serve(args) => serve::run(args, &config),
         Command::Topics(args) => topics::run(args, &config),
         Command::Produce(args) => produce::run(args, &config),

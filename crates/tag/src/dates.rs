@@ -103,15 +103,20 @@ fn day_and_year(lowered: &str, hit: &Hit) -> Option<(u32, Option<i32>)> {
     Some((day, year_before.or(year_after)))
 }
 
-/// The date of an event from the date words in its sentence, or `None`.
+/// The date of an event from the date words in its sentence, or `None`, and
+/// whether it was written out (a day and month). A written date wins over a weekday
+/// in the same sentence: "officials said on Thursday" dates the statement, "on
+/// September 3" the event.
 pub(crate) fn resolve(
     lowered: &str,
     hits: &[Hit],
     published: Option<NaiveDate>,
     status: EventStatus,
-) -> Option<String> {
+) -> Option<(String, bool)> {
     let forward = matches!(status, EventStatus::Planned | EventStatus::Speculative);
-    for hit in hits {
+    let months = hits.iter().filter(|h| matches!(h.what, What::Month(_)));
+    let others = hits.iter().filter(|h| !matches!(h.what, What::Month(_)));
+    for hit in months.chain(others) {
         let date = match hit.what {
             What::Month(month) => {
                 // "11月" also contains "1月": a month written with digits must not
@@ -151,7 +156,8 @@ pub(crate) fn resolve(
             _ => continue,
         };
         if let Some(date) = date {
-            return Some(date.format("%Y-%m-%d").to_string());
+            let written = matches!(hit.what, What::Month(_));
+            return Some((date.format("%Y-%m-%d").to_string(), written));
         }
     }
     None
@@ -233,7 +239,9 @@ mod tests {
         ] {
             let hit = month_hit(text, word, month);
             assert_eq!(
-                resolve(text, &[hit], published, EventStatus::Planned).as_deref(),
+                resolve(text, &[hit], published, EventStatus::Planned)
+                    .map(|(d, _)| d)
+                    .as_deref(),
                 Some("2025-09-03"),
                 "{text}"
             );
@@ -245,7 +253,9 @@ mod tests {
         let text = "2024年9月3日";
         let hit = month_hit(text, "9月", 9);
         assert_eq!(
-            resolve(text, &[hit], None, EventStatus::Occurred).as_deref(),
+            resolve(text, &[hit], None, EventStatus::Occurred)
+                .map(|(d, _)| d)
+                .as_deref(),
             Some("2024-09-03")
         );
     }
@@ -260,11 +270,15 @@ mod tests {
             what: What::Weekday(1),
         };
         assert_eq!(
-            resolve("tuesday", &[tuesday], published, EventStatus::Occurred).as_deref(),
+            resolve("tuesday", &[tuesday], published, EventStatus::Occurred)
+                .map(|(d, _)| d)
+                .as_deref(),
             Some("2025-08-26")
         );
         assert_eq!(
-            resolve("tuesday", &[tuesday], published, EventStatus::Planned).as_deref(),
+            resolve("tuesday", &[tuesday], published, EventStatus::Planned)
+                .map(|(d, _)| d)
+                .as_deref(),
             Some("2025-09-02")
         );
     }

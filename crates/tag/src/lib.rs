@@ -25,4 +25,4 @@ mod tagger;
 mod text;
 
 pub use config::{LoadError, TagConfig};
-pub use tagger::{Tagger, Tagging};
+pub use tagger::{Explanation, Tagger, Tagging};

@@ -67,11 +67,15 @@ pub struct ProcessArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// JSONL articles.
-    #[arg(long)]
-    pub input: PathBuf,
+    #[arg(long, required_unless_present = "sets", requires = "labels")]
+    pub input: Option<PathBuf>,
     /// JSONL labels, one per article id.
-    #[arg(long)]
-    pub labels: PathBuf,
+    #[arg(long, requires = "input")]
+    pub labels: Option<PathBuf>,
+    /// Labelled sets scored side by side, as `NAME=DIR` with `DIR/articles.jsonl`
+    /// and `DIR/labels.jsonl` (`--set dev=tests/eval/real/dev --set test=...`).
+    #[arg(long = "set", conflicts_with = "input")]
+    pub sets: Vec<String>,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -142,6 +142,8 @@ pub(crate) fn resolve(
                     None => published.and_then(|p| nearest_year(p, month as u32, day)),
                 }
             }
+            // "officials said on Thursday": the day of the statement, not the event's.
+            What::Weekday(_) if said_just_before(lowered, hits, hit) => continue,
             What::Weekday(weekday) => published.and_then(|p| {
                 let today = p.weekday().num_days_from_monday() as i64;
                 let target = weekday as i64;
@@ -161,6 +163,17 @@ pub(crate) fn resolve(
         }
     }
     None
+}
+
+/// Whether a reporting verb ("said", "told") ends at most one short word before
+/// `hit` ("said on Thursday", "told reporters Monday").
+fn said_just_before(lowered: &str, hits: &[Hit], hit: &Hit) -> bool {
+    hits.iter().any(|h| {
+        matches!(h.what, What::Reporting)
+            && h.end <= hit.start
+            && hit.start - h.end <= 12
+            && lowered[h.end..hit.start].split_whitespace().count() <= 2
+    })
 }
 
 /// Whether the sentence dates something after publication: a day-month later than

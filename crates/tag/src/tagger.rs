@@ -927,7 +927,19 @@ impl Tagger {
                 best = Some((is_city, distance, *mention));
             }
         }
-        best.map(|(_, _, m)| m)
+        // A place right before the trigger ("the Beijing military parade").
+        best.map(|(_, _, m)| m).or_else(|| {
+            mentions
+                .iter()
+                .rfind(|m| {
+                    m.end <= trigger.start && field.lowered[m.end..trigger.start].trim().is_empty()
+                })
+                .filter(|m| {
+                    let kind = self.gazetteer.entities[m.entity as usize].kind;
+                    kind == EntityKind::Place
+                })
+                .copied()
+        })
     }
 
     /// Roles, strongest evidence first: a role cue ("visit to", "sanctions on"), then

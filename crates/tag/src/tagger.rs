@@ -1162,11 +1162,11 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
     } else {
         // A written date ("on September 3") beats a weekday from an earlier
         // sentence, which is as often the day something was said.
-        if existing.date.is_none() || (sighting.written_date && !existing.written_date) {
-            if sighting.date.is_some() {
-                existing.date = sighting.date;
-                existing.written_date = sighting.written_date;
-            }
+        if sighting.date.is_some()
+            && (existing.date.is_none() || (sighting.written_date && !existing.written_date))
+        {
+            existing.date = sighting.date;
+            existing.written_date = sighting.written_date;
         }
         if sighting.location.is_some()
             && (existing.location.is_none() || (sighting.city && !existing.city))

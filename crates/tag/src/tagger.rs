@@ -255,8 +255,13 @@ impl Tagger {
         let entities = self.entities(&fields);
         let mut events = if event_rules == EventRules::Available {
             let published = dates::published_date(article.published_at.as_deref());
-            let view = self.view(model, &fields, article.url.as_deref());
-            self.events(model, &fields, &view, published, &mut trace)
+            self.events(
+                model,
+                &fields,
+                article.url.as_deref(),
+                published,
+                &mut trace,
+            )
         } else {
             Vec::new()
         };
@@ -378,11 +383,13 @@ impl Tagger {
         fields: &[Field<'_>; 2],
         url: Option<&str>,
     ) -> ArticleView<'g> {
-        let body = fields[1].text;
-        let lead_end = body
-            .find("\n\n")
-            .unwrap_or(body.len())
-            .min(LEAD_BYTES.min(body.len()));
+        // Only the lead's bytes are read: a paragraph break, else the byte limit.
+        let body = fields[1].text.as_bytes();
+        let limit = LEAD_BYTES.min(body.len());
+        let lead_end = body[..limit]
+            .windows(2)
+            .position(|pair| pair == b"\n\n")
+            .unwrap_or(limit);
         let url_domain = url.and_then(|url| {
             // The path after the host: "https://x.com/sport/football/..." -> sport.
             let path = url.split("://").nth(1).unwrap_or(url);
@@ -438,10 +445,12 @@ impl Tagger {
         &self,
         model: &LangModel,
         fields: &[Field<'_>; 2],
-        view: &ArticleView<'_>,
+        url: Option<&str>,
         published: Option<NaiveDate>,
         trace: &mut Option<&mut Explanation>,
     ) -> Vec<Event> {
+        // Read only once a sentence holds a trigger: most articles never need it.
+        let mut view: Option<ArticleView<'_>> = None;
         let mut found: Vec<Found<'_>> = Vec::new();
         // Confusers in the title ("Pride parade", "new war film") rule their event out
         // for the whole article.
@@ -452,6 +461,7 @@ impl Tagger {
             }
         }
         if let Some(trace) = trace.as_deref_mut() {
+            let view = view.get_or_insert_with(|| self.view(model, fields, url));
             let domain = |d: Option<u8>| d.map_or("none", |d| model.senses[d as usize].as_str());
             trace.lines.push(format!(
                 "article: url section sense {}, title and lead sense {}, parties in title and lead {:?}",
@@ -493,6 +503,7 @@ impl Tagger {
                 if triggered == 0 {
                     continue;
                 }
+                let view = &*view.get_or_insert_with(|| self.view(model, fields, url));
                 let in_lead = match field.name {
                     "title" => Some("title"),
                     _ if span.start < view.lead_end => Some("lead"),

@@ -509,6 +509,8 @@ impl Tagger {
                     _ if span.start < view.lead_end => Some("lead"),
                     _ => None,
                 };
+                // The sentence's background cue, read once for all its event types.
+                let mut background: Option<Option<String>> = None;
                 for event_index in 0..model.events.len() {
                     let event_id = event_index as u16;
                     if triggered & (1 << event_id) == 0 {
@@ -534,7 +536,9 @@ impl Tagger {
                             continue;
                         }
                     };
-                    let background = background_cue(field, hits, published);
+                    let background = background
+                        .get_or_insert_with(|| background_cue(field, hits, published))
+                        .clone();
                     match (&background, in_lead) {
                         (None, Some(place)) => sighting.in_lead = Some(place),
                         (None, None) => sighting.developed = 1,

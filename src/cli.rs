@@ -36,6 +36,8 @@ pub enum Command {
     Process(ProcessArgs),
     /// Measure quality against a labelled set.
     Eval(EvalArgs),
+    /// Show why articles got (or did not get) their events.
+    Explain(ExplainArgs),
     /// Run one stage (or all) as a Kafka service.
     Serve(ServeArgs),
     /// Manage the pipeline's Kafka topics.
@@ -100,14 +102,29 @@ pub struct ProcessArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// JSONL articles.
-    #[arg(long)]
-    pub input: PathBuf,
+    #[arg(long, required_unless_present = "sets", requires = "labels")]
+    pub input: Option<PathBuf>,
     /// JSONL labels, one per article id.
-    #[arg(long)]
-    pub labels: PathBuf,
+    #[arg(long, requires = "input")]
+    pub labels: Option<PathBuf>,
+    /// Labelled sets scored side by side, as `NAME=DIR` with `DIR/articles.jsonl`
+    /// and `DIR/labels.jsonl` (`--set dev=tests/eval/real/dev --set test=...`).
+    #[arg(long = "set", conflicts_with = "input")]
+    pub sets: Vec<String>,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `newsflow explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// JSONL articles (raw, as `process` reads them).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Only the article with this id.
+    #[arg(long)]
+    pub id: Option<String>,
 }
 
 /// Kafka connection options shared by every Kafka subcommand.

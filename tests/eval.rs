@@ -9,15 +9,20 @@ use std::process::Command;
 use serde_json::Value;
 
 fn eval_report() -> Value {
+    report_of("tests/eval")
+}
+
+/// `newsflow eval --json` over `DIR/articles.jsonl` and `DIR/labels.jsonl`.
+fn report_of(dir: &str) -> Value {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new(env!("CARGO_BIN_EXE_newsflow"))
         .current_dir(root)
         .args([
             "eval",
             "--input",
-            "tests/eval/articles.jsonl",
+            &format!("{dir}/articles.jsonl"),
             "--labels",
-            "tests/eval/labels.jsonl",
+            &format!("{dir}/labels.jsonl"),
             "--json",
         ])
         .output()
@@ -93,3 +98,71 @@ fn every_language_is_tagged_natively_at_the_floors() {
         report["confusers"]["fired_ids"]
     );
 }
+
+/// Floors on the real-news TEST split (`tests/eval/real/test`, written from real
+/// reported events by hands other than the rules', scored but never tuned on) and
+/// the false-event probe. Issue 10's floors are the target: main-event F1 0.92 in
+/// English and 0.85 in every other language, hard negatives firing at most 1%,
+/// status 0.9, roles 0.85, probe 1%. Where a figure does not reach its target yet,
+/// the floor is what the rules reach today (README, Quality), so that it cannot
+/// slip back; `issue` says which floor is the issue's own.
+#[test]
+fn real_news_test_split_holds_its_floors() {
+    let report = report_of("tests/eval/real/test");
+    assert!(
+        report["labels"].as_u64().unwrap_or(0) >= 300,
+        "300 test articles"
+    );
+    // (pointer, floor, issue floor reached)
+    let mut floors: Vec<(String, f64, bool)> = vec![
+        ("/events/per_language/en/f1".into(), REACHED_EN_F1, false),
+        ("/events/micro/f1".into(), REACHED_MICRO_F1, false),
+        ("/events/status/accuracy".into(), REACHED_STATUS, false),
+        ("/events/roles/accuracy".into(), REACHED_ROLES, false),
+    ];
+    for language in LANGUAGES.iter().filter(|l| **l != "en") {
+        floors.push((
+            format!("/events/per_language/{language}/f1"),
+            REACHED_OTHER_F1,
+            false,
+        ));
+    }
+    let failures: Vec<String> = floors
+        .iter()
+        .filter(|(pointer, floor, _)| figure(&report, pointer) < *floor)
+        .map(|(pointer, floor, issue)| {
+            format!(
+                "{pointer} = {:.3} < {floor} (issue floor: {issue})",
+                figure(&report, pointer)
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "below the floors: {failures:?}");
+    let hard_negatives = figure(&report, "/negatives/share");
+    assert!(
+        hard_negatives <= REACHED_HARD_NEGATIVES,
+        "hard negatives firing: {hard_negatives:.3} ({})",
+        report["negatives"]["fired_ids"]
+    );
+
+    let probe = report_of("tests/eval/real/probe");
+    assert!(
+        probe["labels"].as_u64().unwrap_or(0) >= 300,
+        "300 probe articles"
+    );
+    // The issue's own floor: at most 1% of the probe's articles get any event.
+    let share = figure(&probe, "/negatives/share");
+    assert!(
+        share <= 0.01,
+        "false-event probe: {share:.3} ({})",
+        probe["negatives"]["fired_ids"]
+    );
+}
+
+// What the rules reach on the test split (below the issue's targets, see README).
+const REACHED_EN_F1: f64 = 0.74;
+const REACHED_OTHER_F1: f64 = 0.72;
+const REACHED_MICRO_F1: f64 = 0.78;
+const REACHED_STATUS: f64 = 0.81;
+const REACHED_ROLES: f64 = 0.58;
+const REACHED_HARD_NEGATIVES: f64 = 0.17;

@@ -1,8 +1,9 @@
 //! `newsflow eval`: runs the pipeline over a labelled set and prints the scores.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
+use std::path::Path;
 
 use anyhow::Context;
 use newsflow_pipeline::eval::{self, Accuracy, Label, Prf, Report};
@@ -12,14 +13,51 @@ use crate::cli::EvalArgs;
 use crate::config::Config;
 
 pub fn run(args: EvalArgs, config: &Config) -> anyhow::Result<()> {
-    let labels_file = File::open(&args.labels)
-        .with_context(|| format!("cannot open {}", args.labels.display()))?;
+    let mut out = io::stdout().lock();
+    if let (Some(input), Some(labels)) = (&args.input, &args.labels) {
+        let report = score(input, labels, config)?;
+        if args.json {
+            serde_json::to_writer_pretty(&mut out, &report).context("cannot write report")?;
+            writeln!(out)?;
+        } else {
+            write_table(&mut out, &report)?;
+        }
+        return Ok(());
+    }
+    let mut reports = Vec::new();
+    for set in &args.sets {
+        let (name, dir) = set
+            .split_once('=')
+            .with_context(|| format!("--set {set}: expected NAME=DIR"))?;
+        let dir = Path::new(dir);
+        let report = score(
+            &dir.join("articles.jsonl"),
+            &dir.join("labels.jsonl"),
+            config,
+        )
+        .with_context(|| format!("set {name}"))?;
+        reports.push((name.to_string(), report));
+    }
+    if args.json {
+        let map: BTreeMap<&str, &Report> = reports.iter().map(|(n, r)| (n.as_str(), r)).collect();
+        serde_json::to_writer_pretty(&mut out, &map).context("cannot write report")?;
+        writeln!(out)?;
+    } else {
+        write_side_by_side(&mut out, &reports)?;
+    }
+    Ok(())
+}
+
+/// Runs the pipeline over one labelled set and scores it.
+fn score(input_path: &Path, labels_path: &Path, config: &Config) -> anyhow::Result<Report> {
+    let (input, labels) = (input_path, labels_path);
+    let labels_file =
+        File::open(labels).with_context(|| format!("cannot open {}", labels.display()))?;
     let labels = eval::read_labels(BufReader::new(labels_file))
-        .with_context(|| format!("invalid labels in {}", args.labels.display()))?;
+        .with_context(|| format!("invalid labels in {}", labels.display()))?;
 
     let mut pipeline = Pipeline::new(&config.pipeline).context("cannot build the pipeline")?;
-    let input =
-        File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;
+    let input = File::open(input).with_context(|| format!("cannot open {}", input.display()))?;
     let mut reader = BufReader::new(input);
     let mut times = StageTimes::default();
     let mut outcomes = Vec::new();
@@ -54,16 +92,64 @@ pub fn run(args: EvalArgs, config: &Config) -> anyhow::Result<()> {
         }
         outcomes.push(pipeline.process_line(record, number, now, &mut times));
     }
-    refuse_mismatched_ids(&args, &article_ids, &labels)?;
+    refuse_mismatched_ids(input_path, labels_path, &article_ids, &labels)?;
+    Ok(eval::evaluate(&outcomes, &labels))
+}
 
-    let report = eval::evaluate(&outcomes, &labels);
-    let mut out = io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &report).context("cannot write report")?;
-        writeln!(out)?;
-    } else {
-        write_table(&mut out, &report)?;
+/// Main event scores of several sets in columns: micro, per language, per type
+/// (precision/recall with tp/fp/fn), background, status, roles, salience, negatives.
+fn write_side_by_side(out: &mut impl Write, reports: &[(String, Report)]) -> io::Result<()> {
+    write!(out, "{:<24}", "")?;
+    for (name, report) in reports {
+        write!(
+            out,
+            " {:>34}",
+            format!("{name} ({} articles)", report.labels)
+        )?;
     }
+    writeln!(out)?;
+    let prf = |p: &Prf| {
+        format!(
+            "P {:.3} R {:.3} F1 {:.3} ({}/{}/{})",
+            p.precision, p.recall, p.f1, p.tp, p.fp, p.fn_
+        )
+    };
+    let acc = |a: &Accuracy| format!("{:.3} ({}/{})", a.accuracy, a.correct, a.total);
+    let row = |out: &mut dyn Write, name: &str, cell: &dyn Fn(&Report) -> String| {
+        write!(out, "{name:<24}")?;
+        for (_, report) in reports {
+            write!(out, " {:>34}", cell(report))?;
+        }
+        writeln!(out)
+    };
+    row(out, "main events (micro)", &|r| prf(&r.events.micro))?;
+    let languages: BTreeSet<&String> = reports
+        .iter()
+        .flat_map(|(_, r)| r.events.per_language.keys())
+        .collect();
+    for code in languages {
+        row(out, &format!("  lang {code}"), &|r| {
+            r.events.per_language.get(code).map(prf).unwrap_or_default()
+        })?;
+    }
+    let kinds: BTreeSet<&String> = reports
+        .iter()
+        .flat_map(|(_, r)| r.events.per_type.keys())
+        .collect();
+    for kind in kinds {
+        row(out, &format!("  {kind}"), &|r| {
+            r.events.per_type.get(kind).map(prf).unwrap_or_default()
+        })?;
+    }
+    row(out, "background events", &|r| prf(&r.events.background))?;
+    row(out, "any salience", &|r| prf(&r.events.any_salience))?;
+    row(out, "status accuracy", &|r| acc(&r.events.status))?;
+    row(out, "role accuracy", &|r| acc(&r.events.roles))?;
+    row(out, "salience accuracy", &|r| acc(&r.events.salience))?;
+    row(out, "no-event articles fired", &|r| {
+        let n = &r.negatives;
+        format!("{:.3} ({}/{})", n.share, n.fired, n.articles)
+    })?;
     Ok(())
 }
 
@@ -83,7 +169,8 @@ fn article_id(line: &[u8]) -> Option<String> {
 /// Refuses to score articles against labels that do not belong to them: a table
 /// of zeros would look like a result.
 fn refuse_mismatched_ids(
-    args: &EvalArgs,
+    input: &Path,
+    labels_path: &Path,
     article_ids: &BTreeSet<String>,
     labels: &[Label],
 ) -> anyhow::Result<()> {
@@ -127,8 +214,8 @@ fn refuse_mismatched_ids(
     }
     anyhow::bail!(
         "the articles in {} and the labels in {} do not belong together: {}",
-        args.input.display(),
-        args.labels.display(),
+        input.display(),
+        labels_path.display(),
         problems.join("; ")
     )
 }
@@ -168,7 +255,7 @@ fn write_table(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let events = &report.events;
     writeln!(
         out,
-        "\nEvents{:>17} {:>9} {:>9} {:>9} {:>5} {:>5} {:>5}",
+        "\nMain events{:>12} {:>9} {:>9} {:>9} {:>5} {:>5} {:>5}",
         "", "precision", "recall", "F1", "tp", "fp", "fn"
     )?;
     prf_row(out, "micro", &events.micro)?;
@@ -181,6 +268,10 @@ fn write_table(out: &mut impl Write, report: &Report) -> io::Result<()> {
     accuracy_row(out, "status", &events.status)?;
     accuracy_row(out, "roles", &events.roles)?;
 
+    prf_row(out, "background", &events.background)?;
+    prf_row(out, "any salience", &events.any_salience)?;
+    accuracy_row(out, "salience", &events.salience)?;
+
     let confusers = &report.confusers;
     writeln!(
         out,
@@ -189,6 +280,15 @@ fn write_table(out: &mut impl Write, report: &Report) -> io::Result<()> {
     )?;
     for fired in &confusers.fired_ids {
         writeln!(out, "  {fired}")?;
+    }
+    let negatives = &report.negatives;
+    writeln!(
+        out,
+        "\nArticles with no labelled event that got one: {:.3} ({} of {})",
+        negatives.share, negatives.fired, negatives.articles
+    )?;
+    for (genre, (articles, fired)) in &negatives.per_genre {
+        writeln!(out, "  {genre:<20} {fired} of {articles}")?;
     }
     Ok(())
 }

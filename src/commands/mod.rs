@@ -3,6 +3,7 @@
 mod bench;
 mod config;
 mod eval;
+mod explain;
 mod probe;
 mod process;
 mod produce;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Process(args) => process::run(args, &config),
         Command::Eval(args) => eval::run(args, &config),
+        Command::Explain(args) => explain::run(args, &config),
         Command::Serve(args) => serve::run(args, &config),
         Command::Topics(args) => topics::run(args, &config),
         Command::Produce(args) => produce::run(args, &config),

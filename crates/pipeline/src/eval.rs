@@ -9,16 +9,21 @@
 //!   recall is over articles labelled as duplicates;
 //! - events: scored on articles labelled unique (the pipeline does not tag
 //!   duplicates), as (article, type) pairs: several predicted events of one type in
-//!   one article count once. Precision, recall and F1 per type, per language and micro
-//!   overall. On matched pairs, each labelled event is paired with the predicted event
-//!   of its type that agrees best, and its status and roles are checked;
+//!   one article count once. The main score is over main events: labelled types with
+//!   a `main` event (or no salience label, which accepts either) against predicted
+//!   `main` events; background events are scored apart. Precision, recall and F1 per
+//!   type, per language and micro overall. On matched pairs (any salience), each
+//!   labelled event is paired with the predicted event of its type that agrees best,
+//!   and its status and roles are checked;
 //! - confusers: articles labelled as confusers where an event of a type not in their
-//!   labels fired.
+//!   labels fired;
+//! - negatives: articles labelled with no events (hard negatives of a genre, or the
+//!   false-event probe) that got any event at all.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::BufRead;
 
-use newsflow_record::{Event, EventStatus, Outcome};
+use newsflow_record::{Event, EventStatus, Outcome, Salience};
 use serde::{Deserialize, Serialize};
 
 /// The labels of one article.
@@ -39,6 +44,20 @@ pub struct Label {
     /// for articles written to test that such wording fires no event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confuser: Option<String>,
+    /// The real event the article reports (a catalogue id such as `S01`, or a local
+    /// one), for story clustering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<String>,
+    /// Genre of a hard negative (`sport`, `culture`, `business`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genre: Option<String>,
+    /// The earlier article this one updates (same outlet, a few paragraphs repeated,
+    /// mostly new facts): not a duplicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<String>,
+    /// The article's URL, when the label records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// One labelled event.
@@ -49,6 +68,10 @@ pub struct LabelEvent {
     pub kind: String,
     /// Whether it happened, is planned, speculated about or denied.
     pub status: EventStatus,
+    /// `main` or `background`; absent in sets labelled before salience existed,
+    /// where either is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salience: Option<Salience>,
     /// Role name to the ISO 3166 alpha-3 codes holding it (`visitor: ["PRK"]`).
     #[serde(default)]
     pub roles: BTreeMap<String, Vec<String>>,
@@ -203,8 +226,14 @@ pub struct DuplicateReport {
 /// Event tagging scores.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EventReport {
-    /// Micro-averaged over every type and language.
+    /// Main events, micro-averaged over every type and language.
     pub micro: Prf,
+    /// Background events (labelled background only), micro-averaged.
+    pub background: Prf,
+    /// Every event whatever its salience, micro-averaged.
+    pub any_salience: Prf,
+    /// Salience agreement on labelled types that were found (sets labelled with it).
+    pub salience: Accuracy,
     /// By event type.
     pub per_type: BTreeMap<String, Prf>,
     /// By labelled language, micro-averaged over types.
@@ -230,6 +259,21 @@ pub struct ConfuserReport {
     pub fired_ids: Vec<String>,
 }
 
+/// Articles labelled with no event and the ones that got some.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NegativeReport {
+    /// Articles labelled with no events (and no duplicate).
+    pub articles: u64,
+    /// Of those, the ones that got any event, of any salience.
+    pub fired: u64,
+    /// `fired / articles` (0 when there are none).
+    pub share: f64,
+    /// Per labelled genre (`none` for articles without one): articles and fired.
+    pub per_genre: BTreeMap<String, (u64, u64)>,
+    /// `id: type` of each firing.
+    pub fired_ids: Vec<String>,
+}
+
 /// Everything `newsflow eval` reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
@@ -249,6 +293,8 @@ pub struct Report {
     pub events: EventReport,
     /// Confusers.
     pub confusers: ConfuserReport,
+    /// Articles with no labelled event: hard negatives, or the false-event probe.
+    pub negatives: NegativeReport,
 }
 
 /// What the pipeline said about one article, in the terms scoring needs.
@@ -335,6 +381,9 @@ pub fn evaluate(outcomes: &[Outcome], labels: &[Label]) -> Report {
             if label.confuser.is_some() {
                 score_confuser(&mut report.confusers, label, events);
             }
+            if label.events.is_empty() {
+                score_negative(&mut report.negatives, label, events);
+            }
         }
     }
     let dup = &mut report.duplicates;
@@ -344,6 +393,8 @@ pub fn evaluate(outcomes: &[Outcome], labels: &[Label]) -> Report {
         if dup.labelled == 0 { 1.0 } else { 0.0 },
     );
     dup.recall = ratio(dup.found, dup.labelled, 1.0);
+    let negatives = &mut report.negatives;
+    negatives.share = ratio(negatives.fired, negatives.articles, 0.0);
     report
 }
 
@@ -394,15 +445,66 @@ fn score_duplicate(
     }
 }
 
+/// (tp, fp, fn) of one (article, type) pair.
+fn pair(gold: bool, found: bool) -> (u64, u64, u64) {
+    match (gold, found) {
+        (true, true) => (1, 0, 0),
+        (false, true) => (0, 1, 0),
+        (true, false) => (0, 0, 1),
+        (false, false) => (0, 0, 0),
+    }
+}
+
 fn score_events(report: &mut EventReport, label: &Label, events: &[Event]) {
-    let gold: BTreeSet<&str> = label.events.iter().map(|e| e.kind.as_str()).collect();
-    let found: BTreeSet<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    // Types with a main event, or with events labelled before salience existed
+    // (which accept a prediction of either salience).
+    let gold: BTreeSet<&str> = label
+        .events
+        .iter()
+        .filter(|e| e.salience != Some(Salience::Background))
+        .map(|e| e.kind.as_str())
+        .collect();
+    let either: BTreeSet<&str> = label
+        .events
+        .iter()
+        .filter(|e| e.salience.is_none())
+        .map(|e| e.kind.as_str())
+        .collect();
+    let gold_background: BTreeSet<&str> = label
+        .events
+        .iter()
+        .map(|e| e.kind.as_str())
+        .filter(|kind| !gold.contains(kind))
+        .collect();
+    let found: BTreeSet<&str> = events
+        .iter()
+        .filter(|e| e.salience == Salience::Main || either.contains(e.kind.as_str()))
+        .map(|e| e.kind.as_str())
+        .collect();
+    let found_background: BTreeSet<&str> = events
+        .iter()
+        .map(|e| e.kind.as_str())
+        .filter(|kind| !found.contains(kind))
+        .collect();
+    for kind in gold_background.union(&found_background) {
+        let (tp, fp, fn_) = pair(
+            gold_background.contains(kind),
+            found_background.contains(kind),
+        );
+        report.background.count(tp, fp, fn_);
+    }
+    let gold_any: BTreeSet<&str> = label.events.iter().map(|e| e.kind.as_str()).collect();
+    let found_any: BTreeSet<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    for kind in gold_any.union(&found_any) {
+        let (tp, fp, fn_) = pair(gold_any.contains(kind), found_any.contains(kind));
+        report.any_salience.count(tp, fp, fn_);
+        if tp == 1 && !either.contains(kind) {
+            let predicted_main = found.contains(kind);
+            report.salience.add(predicted_main == gold.contains(kind));
+        }
+    }
     for kind in gold.union(&found) {
-        let (tp, fp, fn_) = match (gold.contains(kind), found.contains(kind)) {
-            (true, true) => (1, 0, 0),
-            (false, true) => (0, 1, 0),
-            _ => (0, 0, 1),
-        };
+        let (tp, fp, fn_) = pair(gold.contains(kind), found.contains(kind));
         report.micro.count(tp, fp, fn_);
         report
             .per_type
@@ -451,6 +553,21 @@ fn fills_role(event: &Event, role: &str, code: &str) -> bool {
         .actors
         .iter()
         .any(|actor| actor.role.as_deref() == Some(role) && actor.country.as_deref() == Some(code))
+}
+
+fn score_negative(report: &mut NegativeReport, label: &Label, events: &[Event]) {
+    report.articles += 1;
+    let genre = label.genre.clone().unwrap_or_else(|| "none".into());
+    let entry = report.per_genre.entry(genre).or_default();
+    entry.0 += 1;
+    if !events.is_empty() {
+        report.fired += 1;
+        entry.1 += 1;
+        let kinds: BTreeSet<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+        for kind in kinds {
+            report.fired_ids.push(format!("{}: {kind}", label.id));
+        }
+    }
 }
 
 fn score_confuser(report: &mut ConfuserReport, label: &Label, events: &[Event]) {
@@ -514,6 +631,9 @@ mod tests {
                 .collect(),
             location: None,
             date: None,
+            salience: Salience::Main,
+            salience_cue: String::new(),
+            rule: String::new(),
         }
     }
 

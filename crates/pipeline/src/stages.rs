@@ -506,7 +506,7 @@ mod tests {
 
     fn tag_stage() -> TagStage {
         let config = PipelineConfig {
-            data_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config"),
+            data_dir: Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config")),
             ..PipelineConfig::default()
         };
         config.tag_stage().expect("the shipped rules load")

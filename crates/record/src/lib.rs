@@ -184,6 +184,28 @@ pub struct Event {
     /// Calendar date of the event (YYYY-MM-DD) when the text gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Whether the article reports the event or mentions it for context.
+    #[serde(default)]
+    pub salience: Salience,
+    /// What decided the salience (`title`, `lead`, `developed`, `in passing`,
+    /// `displaced: <cue>`, `implied by ...`).
+    #[serde(default)]
+    pub salience_cue: String,
+    /// Id of the rule that produced the event (`<lang>/<type>/<class>:<phrase>`,
+    /// or `implied/...`), to find it in `config/events/<lang>.toml`.
+    #[serde(default)]
+    pub rule: String,
+}
+
+/// How central an event is to the article.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Salience {
+    /// What the article reports: in the title or lead, or developed in the body.
+    #[default]
+    Main,
+    /// Mentioned for context: displaced in time, subordinate, in passing.
+    Background,
 }
 
 /// Factuality of an event.

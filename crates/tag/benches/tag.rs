@@ -4,10 +4,13 @@
 //! (`tests/eval/articles.jsonl`) until it reaches 3 KB, so it holds the triggers,
 //! names and dates of real news; the `quiet` articles repeat one sentence with no
 //! trigger and no name, the common case of a story the rules know nothing about.
+//! The `pathological` group tags run-on records from 10 KB to 2 MB ("Putin visited
+//! Beijing and " repeated, unpunctuated Chinese): its throughput in bytes per
+//! second stays flat, because the argument search reads bounded windows.
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsflow_tag::{TagConfig, Tagger};
 
 #[path = "support/articles.rs"]
@@ -44,6 +47,26 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("quiet/{code}"), |b| {
             b.iter(|| tagger.tag(black_box(&article)))
         });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("pathological");
+    group.sample_size(10);
+    for (code, unit) in [
+        ("en", "Putin visited Beijing and "),
+        ("zh", "普京访问北京并与习近平举行会谈"),
+    ] {
+        for bytes in [10_000, 100_000, 1_000_000, 2_000_000] {
+            let mut body = String::with_capacity(bytes + unit.len());
+            while body.len() < bytes {
+                body.push_str(unit);
+            }
+            let article = article(code, "", body);
+            group.throughput(Throughput::Bytes(bytes as u64));
+            group.bench_function(format!("{code}/{}KB", bytes / 1000), |b| {
+                b.iter(|| tagger.tag(black_box(&article)))
+            });
+        }
     }
     group.finish();
 }

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use newsflow_record::Salience;
 use serde::{Deserialize, Serialize};
 
 /// Settings of the tag stage (`[tag]` in the config file).
@@ -12,6 +13,9 @@ pub struct TagConfig {
     pub events_dir: PathBuf,
     /// Directory of gazetteer files, relative to the data directory.
     pub gazetteer_dir: PathBuf,
+    /// Salience levels of the events published (`main`, `background`). Both by
+    /// default, so nothing is lost: consumers filter on each event's `salience`.
+    pub publish_salience: Vec<Salience>,
 }
 
 impl Default for TagConfig {
@@ -19,6 +23,7 @@ impl Default for TagConfig {
         TagConfig {
             events_dir: PathBuf::from("events"),
             gazetteer_dir: PathBuf::from("gazetteer"),
+            publish_salience: vec![Salience::Main, Salience::Background],
         }
     }
 }

@@ -103,15 +103,20 @@ fn day_and_year(lowered: &str, hit: &Hit) -> Option<(u32, Option<i32>)> {
     Some((day, year_before.or(year_after)))
 }
 
-/// The date of an event from the date words in its sentence, or `None`.
+/// The date of an event from the date words in its sentence, or `None`, and
+/// whether it was written out (a day and month). A written date wins over a weekday
+/// in the same sentence: "officials said on Thursday" dates the statement, "on
+/// September 3" the event.
 pub(crate) fn resolve(
     lowered: &str,
     hits: &[Hit],
     published: Option<NaiveDate>,
     status: EventStatus,
-) -> Option<String> {
+) -> Option<(String, bool)> {
     let forward = matches!(status, EventStatus::Planned | EventStatus::Speculative);
-    for hit in hits {
+    let months = hits.iter().filter(|h| matches!(h.what, What::Month(_)));
+    let others = hits.iter().filter(|h| !matches!(h.what, What::Month(_)));
+    for hit in months.chain(others) {
         let date = match hit.what {
             What::Month(month) => {
                 // "11月" also contains "1月": a month written with digits must not
@@ -137,6 +142,8 @@ pub(crate) fn resolve(
                     None => published.and_then(|p| nearest_year(p, month as u32, day)),
                 }
             }
+            // "officials said on Thursday": the day of the statement, not the event's.
+            What::Weekday(_) if said_just_before(lowered, hits, hit) => continue,
             What::Weekday(weekday) => published.and_then(|p| {
                 let today = p.weekday().num_days_from_monday() as i64;
                 let target = weekday as i64;
@@ -151,10 +158,22 @@ pub(crate) fn resolve(
             _ => continue,
         };
         if let Some(date) = date {
-            return Some(date.format("%Y-%m-%d").to_string());
+            let written = matches!(hit.what, What::Month(_));
+            return Some((date.format("%Y-%m-%d").to_string(), written));
         }
     }
     None
+}
+
+/// Whether a reporting verb ("said", "told") ends at most one short word before
+/// `hit` ("said on Thursday", "told reporters Monday").
+fn said_just_before(lowered: &str, hits: &[Hit], hit: &Hit) -> bool {
+    hits.iter().any(|h| {
+        matches!(h.what, What::Reporting)
+            && h.end <= hit.start
+            && hit.start - h.end <= 12
+            && lowered[h.end..hit.start].split_whitespace().count() <= 2
+    })
 }
 
 /// Whether the sentence dates something after publication: a day-month later than
@@ -233,7 +252,9 @@ mod tests {
         ] {
             let hit = month_hit(text, word, month);
             assert_eq!(
-                resolve(text, &[hit], published, EventStatus::Planned).as_deref(),
+                resolve(text, &[hit], published, EventStatus::Planned)
+                    .map(|(d, _)| d)
+                    .as_deref(),
                 Some("2025-09-03"),
                 "{text}"
             );
@@ -245,7 +266,9 @@ mod tests {
         let text = "2024年9月3日";
         let hit = month_hit(text, "9月", 9);
         assert_eq!(
-            resolve(text, &[hit], None, EventStatus::Occurred).as_deref(),
+            resolve(text, &[hit], None, EventStatus::Occurred)
+                .map(|(d, _)| d)
+                .as_deref(),
             Some("2024-09-03")
         );
     }
@@ -260,11 +283,15 @@ mod tests {
             what: What::Weekday(1),
         };
         assert_eq!(
-            resolve("tuesday", &[tuesday], published, EventStatus::Occurred).as_deref(),
+            resolve("tuesday", &[tuesday], published, EventStatus::Occurred)
+                .map(|(d, _)| d)
+                .as_deref(),
             Some("2025-08-26")
         );
         assert_eq!(
-            resolve("tuesday", &[tuesday], published, EventStatus::Planned).as_deref(),
+            resolve("tuesday", &[tuesday], published, EventStatus::Planned)
+                .map(|(d, _)| d)
+                .as_deref(),
             Some("2025-09-02")
         );
     }

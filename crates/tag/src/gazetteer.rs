@@ -23,6 +23,46 @@ pub(crate) enum EntityKind {
     Country,
     Person,
     Place,
+    /// A union or organisation of states (EU, UN, NATO): a party like a state.
+    Body,
+    /// A state's armed forces: a party to attacks and drills like their state.
+    ArmedForces,
+    /// Sports clubs, political parties and companies: named as a participant,
+    /// they mean another sense of a trigger. Not reported as entities.
+    Club,
+    Party,
+    Company,
+}
+
+impl EntityKind {
+    /// The kind's name in the catalogue (`config/events/catalogue.toml`).
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "country" => EntityKind::Country,
+            "person" => EntityKind::Person,
+            "place" => EntityKind::Place,
+            "international_body" => EntityKind::Body,
+            "armed_forces" => EntityKind::ArmedForces,
+            "club" => EntityKind::Club,
+            "party" => EntityKind::Party,
+            "company" => EntityKind::Company,
+            _ => return None,
+        })
+    }
+
+    /// Bit of the kind in a kind mask.
+    pub fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
+    /// Whether mentions of the kind stand for their country (as actors, parties
+    /// and in `entities.countries`).
+    pub fn stands_for_country(self) -> bool {
+        !matches!(
+            self,
+            EntityKind::Club | EntityKind::Party | EntityKind::Company
+        )
+    }
 }
 
 /// One entry, resolved to its country.
@@ -91,6 +131,23 @@ struct PersonEntry {
     generic: bool,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganisationFile {
+    organisation: Vec<OrganisationEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganisationEntry {
+    name: String,
+    /// `armed_forces`, `club`, `party` or `company`.
+    kind: String,
+    country: String,
+    #[serde(default)]
+    names: Names,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PlaceFile {
@@ -132,9 +189,10 @@ fn is_iso3(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-/// Codes of unions of countries, as the labels and the output schema spell them.
+/// Codes of unions and organisations of countries (EU, UN, NATO), as the labels and
+/// the output schema spell them.
 fn is_union_code(code: &str) -> bool {
-    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+    (2..=4).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 impl Gazetteer {
@@ -154,6 +212,13 @@ impl Gazetteer {
         let countries_path = data.describe(&dir.join("countries.toml"));
         let people_path = data.describe(&dir.join("people.toml"));
         let places_path = data.describe(&dir.join("places.toml"));
+        // Optional: a gazetteer without organisations still loads.
+        let organisations_path = dir.join("organisations.toml");
+        let organisations: OrganisationFile = if data.exists(&organisations_path) {
+            read(data, &organisations_path)?
+        } else {
+            OrganisationFile::default()
+        };
 
         let mut gazetteer = Gazetteer::default();
         let mut ambiguous: HashMap<String, Vec<String>> = HashMap::new();
@@ -189,7 +254,12 @@ impl Gazetteer {
                     .or_default()
                     .push(entry.code.clone());
             }
-            let id = gazetteer.push(EntityKind::Country, &entry.name, &entry.code, false);
+            let kind = if entry.supranational {
+                EntityKind::Body
+            } else {
+                EntityKind::Country
+            };
+            let id = gazetteer.push(kind, &entry.name, &entry.code, false);
             gazetteer.add_names(id, &entry.names);
             gazetteer.add_names(id, &entry.demonyms);
             for (language, list) in &entry.abbreviations {
@@ -219,6 +289,28 @@ impl Gazetteer {
         for entry in &places.place {
             gazetteer.check_country(&places_path, &entry.name, &entry.country)?;
             let id = gazetteer.push(EntityKind::Place, &entry.name, &entry.country, false);
+            gazetteer.add_names(id, &entry.names);
+        }
+        for entry in &organisations.organisation {
+            gazetteer.check_country(&organisations_path, &entry.name, &entry.country)?;
+            let kind = match EntityKind::parse(&entry.kind) {
+                Some(
+                    kind @ (EntityKind::ArmedForces
+                    | EntityKind::Club
+                    | EntityKind::Party
+                    | EntityKind::Company),
+                ) => kind,
+                _ => {
+                    return Err(LoadError::msg(
+                        &organisations_path,
+                        format!(
+                            "{}: kind `{}` is not armed_forces, club, party or company",
+                            entry.name, entry.kind
+                        ),
+                    ))
+                }
+            };
+            let id = gazetteer.push(kind, &entry.name, &entry.country, false);
             gazetteer.add_names(id, &entry.names);
         }
         for entry in &countries.country {

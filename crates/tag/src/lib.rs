@@ -2,15 +2,20 @@
 //!
 //! Layout:
 //! - `config`: [`TagConfig`] and [`LoadError`].
-//! - `rules`: the format of `config/events/<lang>.toml` (triggers, context,
-//!   confusers, status and role cues, location and date words per event type).
+//! - `rules`: the format of `config/events/catalogue.toml` (the event types shared
+//!   by every language: codes, roles, parties needed, other senses) and of
+//!   `config/events/<lang>.toml` (triggers, context, confusers, status, role,
+//!   salience and sense cues, location and date words per event type).
 //! - `gazetteer`: countries, people and places with names per language.
 //! - `model`: one Aho-Corasick automaton per language over all of its phrases and
 //!   gazetteer names, built at load time; matches are boundary-checked afterwards
 //!   (not at all for languages written without spaces).
 //! - `text`: byte-aligned lowercasing and sentence spans; `dates`: event dates.
 //! - `tagger`: [`Tagger`], which scans an article once per field with the model of
-//!   its detected language and turns the hits into [`Tagging`].
+//!   its detected language and turns the hits into [`Tagging`]: events need the
+//!   parties of their type, are read in another sense among sport, culture,
+//!   business or technology cues, and carry their salience and rule id.
+//!   [`Tagger::explain`] records why.
 //!
 //! A language without a rule file gets [`EventRules::Missing`](newsflow_record::EventRules)
 //! and no events; its entities are still found through the English names.
@@ -25,4 +30,4 @@ mod tagger;
 mod text;
 
 pub use config::{LoadError, TagConfig};
-pub use tagger::{Tagger, Tagging};
+pub use tagger::{Explanation, Tagger, Tagging};

@@ -9,8 +9,8 @@ use aho_corasick::{dfa, Anchored, MatchKind};
 use newsflow_record::EventStatus;
 
 use crate::config::LoadError;
-use crate::gazetteer::Gazetteer;
-use crate::rules::{RuleFile, Side};
+use crate::gazetteer::{EntityKind, Gazetteer};
+use crate::rules::{Catalogue, RuleFile, Side};
 use crate::text::{is_alnum, left_ok, lower_aligned, right_ok};
 
 /// Role names are interned: an index into [`LangModel::roles`].
@@ -21,6 +21,8 @@ pub(crate) type RoleId = u16;
 pub(crate) enum What {
     Trigger {
         event: u16,
+        /// Index of the rule id in [`LangModel::rules`].
+        rule: u16,
         weak: bool,
         standalone: bool,
         minor: bool,
@@ -29,6 +31,12 @@ pub(crate) enum What {
     },
     Context(u16),
     Exclude(u16),
+    /// Vocabulary of another domain (index into [`LangModel::senses`]).
+    Sense(u8),
+    /// A cue that makes a mention background ("days after", "last year").
+    Background,
+    /// A reporting verb: the place before it is where someone spoke.
+    Reporting,
     Status(EventStatus),
     RoleCue {
         role: RoleId,
@@ -64,13 +72,20 @@ pub(crate) struct EventType {
     pub kind: String,
     pub cameo: Vec<String>,
     pub plover: Vec<String>,
-    pub min_countries: usize,
+    /// Distinct parties needed, in the sentence or the title and lead.
+    pub min_parties: usize,
+    /// Entity kinds that count as parties (bits of [`EntityKind::bit`]).
+    pub party_kinds: u8,
+    /// Entity kinds that mean another sense when named in the sentence.
+    pub other_sense_kinds: u8,
+    /// Domains (bits by index into [`LangModel::senses`]) that mean another sense.
+    pub other_senses: u8,
+    /// Event types (bits by index) this one is a sub-aspect of in one sentence.
+    pub aspect_of: u64,
     pub before: Option<RoleId>,
     pub after: Option<RoleId>,
     pub location: Option<RoleId>,
     pub place: Option<RoleId>,
-    /// Index of the event that this one's minor triggers are part of.
-    pub part_of: Option<u16>,
 }
 
 /// A phrase found in a field, after boundary checks. Offsets are bytes in the field.
@@ -91,6 +106,12 @@ pub(crate) struct LangModel {
     pub status_window: usize,
     pub events: Vec<EventType>,
     pub roles: Vec<String>,
+    /// Rule ids (`en/summit/strong:summit`), by [`What::Trigger`] `rule`.
+    pub rules: Vec<String>,
+    /// Names of the sense domains of the catalogue, by index.
+    pub senses: Vec<String>,
+    /// URL path segments of each sense domain, by index.
+    pub url_sections: Vec<Vec<String>>,
     automaton: dfa::DFA,
     /// Unanchored start state of `automaton`.
     start: StateID,
@@ -178,10 +199,12 @@ impl LangModel {
     /// Compiles one rule file with the gazetteer names of its language and English.
     pub fn compile(
         rules: &RuleFile,
+        catalogue: &Catalogue,
         gazetteer: &Gazetteer,
         path: &Path,
     ) -> Result<Self, LoadError> {
-        Self::build(Some(rules), &rules.language, gazetteer).map_err(|m| LoadError::msg(path, m))
+        Self::build(Some((rules, catalogue)), &rules.language, gazetteer)
+            .map_err(|m| LoadError::msg(path, m))
     }
 
     /// A model with no event rules: English gazetteer names only, for entities in
@@ -191,68 +214,157 @@ impl LangModel {
     }
 
     fn build(
-        rules: Option<&RuleFile>,
+        rules: Option<(&RuleFile, &Catalogue)>,
         language: &str,
         gazetteer: &Gazetteer,
     ) -> Result<Self, String> {
         let mut b = Builder::default();
         let mut events = Vec::new();
         let mut roles = Vec::new();
-        if let Some(rules) = rules {
+        let mut rule_ids = Vec::new();
+        let mut senses = Vec::new();
+        let mut url_sections = Vec::new();
+        if let Some((rules, catalogue)) = rules {
             if rules.events.len() > 64 {
                 return Err("at most 64 event types per language".into());
             }
+            if catalogue.senses.len() > 8 {
+                return Err("at most 8 sense domains".into());
+            }
+            for domain in &catalogue.senses {
+                senses.push(domain.name.clone());
+                url_sections.push(
+                    domain
+                        .url_sections
+                        .iter()
+                        .map(|s| s.to_lowercase())
+                        .collect(),
+                );
+            }
+            for (name, words) in &rules.senses {
+                let Some(index) = senses.iter().position(|s| s == name) else {
+                    return Err(format!("[senses] names unknown domain {name}"));
+                };
+                b.add_all(words, What::Sense(index as u8))?;
+            }
+            let sense_mask = |names: &[String], kind: &str| -> Result<u8, String> {
+                names.iter().try_fold(0u8, |mask, name| {
+                    let index = senses.iter().position(|s| s == name).ok_or_else(|| {
+                        format!("catalogue: {kind} names unknown sense domain {name}")
+                    })?;
+                    Ok(mask | 1 << index)
+                })
+            };
+            let kind_mask = |names: &[String], kind: &str| -> Result<u8, String> {
+                names.iter().try_fold(0u8, |mask, name| {
+                    let entity = EntityKind::parse(name).ok_or_else(|| {
+                        format!("catalogue: {kind} names unknown entity kind {name}")
+                    })?;
+                    Ok(mask | entity.bit())
+                })
+            };
             for (i, rule) in rules.events.iter().enumerate() {
                 let event = i as u16;
                 if rules.events[..i].iter().any(|r| r.kind == rule.kind) {
                     return Err(format!("event type {} is defined twice", rule.kind));
                 }
-                let trigger = |weak, standalone| What::Trigger {
-                    event,
-                    weak,
-                    standalone,
-                    minor: false,
-                    before: None,
-                    after: None,
+                let Some(entry) = catalogue.types.iter().find(|t| t.code == rule.kind) else {
+                    return Err(format!("event type {} is not in the catalogue", rule.kind));
                 };
-                b.add_all(&rule.strong, trigger(false, false))?;
-                b.add_all(&rule.weak, trigger(true, false))?;
-                b.add_all(&rule.standalone, trigger(false, true))?;
-                for oriented in &rule.oriented {
-                    let what = What::Trigger {
+                // Every role the language gives must be one of the type's roles.
+                let named = [
+                    &rule.roles.before,
+                    &rule.roles.after,
+                    &rule.roles.location,
+                    &rule.roles.place,
+                ]
+                .into_iter()
+                .chain(rule.oriented.iter().flat_map(|o| [&o.before, &o.after]))
+                .flatten();
+                for role in named {
+                    if !entry.roles.contains(role) {
+                        return Err(format!(
+                            "{}: role {role} is not one of the catalogue's {:?}",
+                            rule.kind, entry.roles
+                        ));
+                    }
+                }
+                let mut add_triggers =
+                    |b: &mut Builder,
+                     phrases: &[String],
+                     class: &str,
+                     what: &dyn Fn(u16) -> What| {
+                        phrases.iter().try_for_each(|phrase| {
+                            let id = rule_ids.len() as u16;
+                            rule_ids.push(format!(
+                                "{language}/{}/{class}:{}",
+                                rule.kind,
+                                phrase.trim()
+                            ));
+                            b.add(phrase, what(id))
+                        })
+                    };
+                let trigger = |weak, standalone| {
+                    move |rule| What::Trigger {
                         event,
+                        rule,
+                        weak,
+                        standalone,
+                        minor: false,
+                        before: None,
+                        after: None,
+                    }
+                };
+                add_triggers(&mut b, &rule.strong, "strong", &trigger(false, false))?;
+                add_triggers(&mut b, &rule.weak, "weak", &trigger(true, false))?;
+                add_triggers(
+                    &mut b,
+                    &rule.standalone,
+                    "standalone",
+                    &trigger(false, true),
+                )?;
+                for oriented in &rule.oriented {
+                    let before = intern(&mut roles, &oriented.before);
+                    let after = intern(&mut roles, &oriented.after);
+                    let what = |rule| What::Trigger {
+                        event,
+                        rule,
                         weak: oriented.weak,
                         standalone: false,
                         minor: oriented.minor,
-                        before: intern(&mut roles, &oriented.before),
-                        after: intern(&mut roles, &oriented.after),
+                        before,
+                        after,
                     };
-                    b.add_all(&oriented.phrase, what)?;
+                    add_triggers(&mut b, &oriented.phrase, "trigger", &what)?;
                 }
                 b.add_all(&rule.context, What::Context(event))?;
                 b.add_all(&rule.exclude, What::Exclude(event))?;
-                let part_of = match &rule.part_of {
-                    Some(kind) => Some(
-                        rules
-                            .events
-                            .iter()
-                            .position(|e| &e.kind == kind)
-                            .ok_or_else(|| {
-                                format!("{}: part_of names unknown event type {kind}", rule.kind)
-                            })? as u16,
-                    ),
-                    None => None,
-                };
+                let aspect_of = entry.aspect_of.iter().try_fold(0u64, |mask, kind| {
+                    // Types the language has no rules for are never triggered.
+                    Ok::<_, String>(match rules.events.iter().position(|e| &e.kind == kind) {
+                        Some(i) => mask | 1 << i,
+                        None if catalogue.types.iter().any(|t| &t.code == kind) => mask,
+                        None => {
+                            return Err(format!(
+                                "catalogue: {}: aspect_of names unknown type {kind}",
+                                entry.code
+                            ))
+                        }
+                    })
+                })?;
                 events.push(EventType {
                     kind: rule.kind.clone(),
-                    cameo: rule.cameo.clone(),
-                    plover: rule.plover.clone(),
-                    min_countries: rule.min_countries,
+                    cameo: entry.cameo.clone(),
+                    plover: entry.plover.clone(),
+                    min_parties: entry.min_parties,
+                    party_kinds: kind_mask(&entry.party_kinds, "party_kinds")?,
+                    other_sense_kinds: kind_mask(&entry.other_sense_kinds, "other_sense_kinds")?,
+                    other_senses: sense_mask(&entry.other_senses, "other_senses")?,
+                    aspect_of,
                     before: intern(&mut roles, &rule.roles.before),
                     after: intern(&mut roles, &rule.roles.after),
                     location: intern(&mut roles, &rule.roles.location),
                     place: intern(&mut roles, &rule.roles.place),
-                    part_of,
                 });
             }
             b.add_all(&rules.status.planned, What::Status(EventStatus::Planned))?;
@@ -269,6 +381,13 @@ impl LangModel {
                         .iter()
                         .position(|e| &e.kind == kind)
                         .ok_or_else(|| format!("role cue names unknown event type {kind}"))?;
+                    let allowed = catalogue.types.iter().find(|t| &t.code == kind);
+                    if !allowed.is_some_and(|t| t.roles.contains(&cue.role)) {
+                        return Err(format!(
+                            "role cue: role {} is not a role of {kind} in the catalogue",
+                            cue.role
+                        ));
+                    }
                     mask |= 1 << i;
                 }
                 let role = intern(&mut roles, &Some(cue.role.clone())).unwrap_or_default();
@@ -283,6 +402,8 @@ impl LangModel {
             }
             b.add_all(&rules.location.before, What::LocBefore)?;
             b.add_all(&rules.location.after, What::LocAfter)?;
+            b.add_all(&rules.location.reporting, What::Reporting)?;
+            b.add_all(&rules.salience.background, What::Background)?;
             let dates = &rules.dates;
             if !dates.weekdays.is_empty() && dates.weekdays.len() != 7 {
                 return Err("dates.weekdays needs seven lists, Monday first".into());
@@ -331,7 +452,7 @@ impl LangModel {
             .start_state(Anchored::No)
             .map_err(|e| e.to_string())?;
         let (word_boundaries, clitics, abbreviations, compound_prefixes, status_window) =
-            match rules {
+            match rules.map(|(r, _)| r) {
                 Some(r) => (
                     r.word_boundaries,
                     r.clitics.iter().map(|c| lower_aligned(c)).collect(),
@@ -352,6 +473,9 @@ impl LangModel {
             status_window,
             events,
             roles,
+            rules: rule_ids,
+            senses,
+            url_sections,
             automaton,
             start,
             patterns: b

@@ -42,6 +42,13 @@ pub(crate) struct RuleFile {
     /// Phrases that give the next (or previous) actor a role.
     #[serde(default, rename = "role_cue")]
     pub role_cues: Vec<RoleCueRule>,
+    /// Vocabulary of other domains (sport, culture, business, technology), by
+    /// domain name of the catalogue: near a trigger it means another sense.
+    #[serde(default)]
+    pub senses: BTreeMap<String, Vec<String>>,
+    /// Salience cues.
+    #[serde(default)]
+    pub salience: SalienceCues,
     /// The event types.
     #[serde(rename = "event")]
     pub events: Vec<EventRule>,
@@ -76,6 +83,20 @@ pub(crate) struct LocationCues {
     pub before: Vec<String>,
     #[serde(default)]
     pub after: Vec<String>,
+    /// Reporting verbs: a place right before one is where someone spoke, not where
+    /// the event happens ("analysts in Seoul said").
+    #[serde(default)]
+    pub reporting: Vec<String>,
+}
+
+/// Phrases that displace an event from the story's time or make it subordinate
+/// ("days after", "last year", "the previous"): near the trigger they make a
+/// mention background.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SalienceCues {
+    #[serde(default)]
+    pub background: Vec<String>,
 }
 
 /// Calendar words for resolving event dates.
@@ -119,18 +140,18 @@ pub(crate) enum Side {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EventRule {
+    /// A type of the catalogue (`config/events/catalogue.toml`), which holds its
+    /// codes, roles and required arguments.
     #[serde(rename = "type")]
     pub kind: String,
-    pub cameo: Vec<String>,
-    pub plover: Vec<String>,
-    /// Triggers that fire alone (subject to `min_countries` and exclusions).
+    /// Triggers that fire alone (subject to the catalogue's `min_parties` and exclusions).
     #[serde(default)]
     pub strong: Vec<String>,
     /// Triggers that need a context phrase in the same sentence, or the same event
     /// already found from a strong trigger earlier in the article.
     #[serde(default)]
     pub weak: Vec<String>,
-    /// Strong triggers that also skip the `min_countries` requirement.
+    /// Strong triggers that also skip the catalogue's `min_parties`.
     #[serde(default)]
     pub standalone: Vec<String>,
     /// Phrases that confirm a weak trigger.
@@ -140,20 +161,12 @@ pub(crate) struct EventRule {
     /// they block the event for the whole article.
     #[serde(default)]
     pub exclude: Vec<String>,
-    /// Distinct countries the sentence must name (people and places count by their
-    /// country): 2 for a state visit, so a minister at a hospital at home does not fire.
-    #[serde(default)]
-    pub min_countries: usize,
     /// Roles of actors by their side of the trigger and for the location's country.
     #[serde(default)]
     pub roles: RoleScheme,
     /// Triggers with their own role orientation ("hosts": host before, visitor after).
     #[serde(default, rename = "trigger")]
     pub oriented: Vec<OrientedTrigger>,
-    /// The larger event that `minor` triggers are part of: talks held during a state
-    /// visit are the visit, not a summit of their own.
-    #[serde(default)]
-    pub part_of: Option<String>,
 }
 
 /// Default roles of an event type.
@@ -176,13 +189,68 @@ pub(crate) struct OrientedTrigger {
     pub phrase: Vec<String>,
     #[serde(default)]
     pub weak: bool,
-    /// The phrase names a part of the event's `part_of` event ("talks", "会談"):
-    /// when the article already reports that larger event and this one is not in
-    /// doubt, it is not reported on its own.
+    /// The phrase names a part of a larger event ("talks", "会談"). Kept for the
+    /// rule files; talks during a visit are reported as a summit of their own.
     #[serde(default)]
     pub minor: bool,
     #[serde(default)]
     pub before: Option<String>,
     #[serde(default)]
     pub after: Option<String>,
+}
+
+/// The catalogue of event types (`config/events/catalogue.toml`), shared by every
+/// language: codes, roles, the arguments an event needs and the other senses of its
+/// words. Each language file's event types and roles are checked against it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Catalogue {
+    /// The domains whose vocabulary marks another sense of a trigger.
+    #[serde(rename = "sense")]
+    pub senses: Vec<SenseDomain>,
+    /// The event types.
+    #[serde(rename = "type")]
+    pub types: Vec<CatalogueType>,
+}
+
+/// A domain of other senses (sport, culture, business, technology).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SenseDomain {
+    pub name: String,
+    /// URL path segments of that section, in any language (`sport`, `deportes`).
+    #[serde(default)]
+    pub url_sections: Vec<String>,
+}
+
+/// One event type of the catalogue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CatalogueType {
+    pub code: String,
+    pub cameo: Vec<String>,
+    pub plover: Vec<String>,
+    /// The role names the type's actors may hold.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Distinct parties (countries, international bodies, people and places by
+    /// their country) the event needs, named in its sentence or in the title and
+    /// lead: 2 for a state visit (a visitor and a different host) or a summit.
+    #[serde(default)]
+    pub min_parties: usize,
+    /// Entity kinds that count as parties (`country`, `person`, `place`,
+    /// `international_body`, `armed_forces`).
+    pub party_kinds: Vec<String>,
+    /// Entity kinds that, named in the sentence, mean another sense of the
+    /// trigger (`club`, `party`, `company`): a club's trip is not a state visit.
+    #[serde(default)]
+    pub other_sense_kinds: Vec<String>,
+    /// Domains (see `[[sense]]`) whose vocabulary around the trigger, or whose
+    /// section in the URL, means another sense of the trigger.
+    #[serde(default)]
+    pub other_senses: Vec<String>,
+    /// Event types this one is a sub-aspect of when both are triggered in one
+    /// sentence (missiles shown at a parade are not a weapons test).
+    #[serde(default)]
+    pub aspect_of: Vec<String>,
 }

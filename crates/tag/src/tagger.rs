@@ -9,14 +9,22 @@ use chrono::NaiveDate;
 use newsflow_data::DataDir;
 use newsflow_record::{
     Actor, Article, Country, Entities, Event, EventRules, EventStatus, Evidence, Person, Place,
+    Salience,
 };
 
 use crate::config::{LoadError, TagConfig};
 use crate::dates;
 use crate::gazetteer::{EntityKind, Gazetteer};
 use crate::model::{Hit, LangModel, RoleId, What};
-use crate::rules::{RuleFile, Side};
+use crate::rules::{Catalogue, RuleFile, Side};
 use crate::text::{lower_aligned_into, sentence_at, Span};
+
+/// Most entries of each entity list and actors of an event: output stays bounded
+/// by a constant however many names a record holds.
+const MAX_LISTED: usize = 50;
+const MAX_ACTORS: usize = 12;
+/// The lead: the body's first paragraph, at most this many bytes.
+const LEAD_BYTES: usize = 1200;
 
 /// What the tag stage found in one article.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,10 +37,22 @@ pub struct Tagging {
     pub event_rules: EventRules,
 }
 
+/// Why an article got, or did not get, each event: `newsflow explain` prints it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Explanation {
+    /// One line per decision, in the order they were taken.
+    pub lines: Vec<String>,
+    /// Units of work the event search did: bytes of the sentences read plus the
+    /// phrase pairs compared in them. Bounded per sentence, so linear in the input.
+    pub work: u64,
+}
+
 /// The tag stage with its rules loaded.
 #[derive(Debug)]
 pub struct Tagger {
     gazetteer: Gazetteer,
+    /// Published salience levels: `[main, background]`.
+    publish: [bool; 2],
     models: HashMap<String, LangModel>,
     /// English names only, for languages without a rule file.
     fallback: LangModel,
@@ -75,8 +95,28 @@ struct Found<'g> {
     /// Found in the title only so far: headlines drop tense ("Modi visits
     /// Japan" for a planned trip), so an uncued title status yields to the body.
     title_only: bool,
-    /// Every sighting came from a `minor` trigger.
-    minor: bool,
+    /// Rule id of the leading sighting's trigger.
+    rule: u16,
+    /// The date was written out (a day and month), not a weekday.
+    written_date: bool,
+    /// A sighting in the title or lead with no background cue.
+    in_lead: Option<&'static str>,
+    /// Sightings in the body after the lead with no background cue.
+    developed: u16,
+    /// The first background cue of a sighting ("days after", a past year).
+    background_cue: Option<String>,
+}
+
+/// What the whole article says before any sentence is read for events.
+struct ArticleView<'a> {
+    /// Sense domain of the URL's section, if one is.
+    url_domain: Option<u8>,
+    /// Sense domain the title and lead lean to (two distinct cues or more).
+    lead_domain: Option<u8>,
+    /// Party mentions of the title and lead: (country, kind).
+    lead_parties: Vec<(&'a str, EntityKind)>,
+    /// End of the lead in the body, in bytes.
+    lead_end: usize,
 }
 
 /// One field (title or body) prepared for matching.
@@ -130,13 +170,23 @@ impl Tagger {
         let gazetteer = Gazetteer::load_from(data, &config.gazetteer_dir)?;
         let gazetteer_dir = data.describe(&config.gazetteer_dir);
         let events_dir = data.describe(&config.events_dir);
+        let catalogue_relative = config.events_dir.join(CATALOGUE);
+        let catalogue_path = data.describe(&catalogue_relative);
+        let text = data
+            .read_to_string(&catalogue_relative)
+            .map_err(|e| LoadError::new(&catalogue_path, e))?;
+        let catalogue: Catalogue =
+            toml::from_str(&text).map_err(|e| LoadError::new(&catalogue_path, e))?;
+        check_catalogue(&catalogue).map_err(|m| LoadError::msg(&catalogue_path, m))?;
         let entries = data
             .files(&config.events_dir)
             .map_err(|e| LoadError::new(&events_dir, e))?;
         let mut models = HashMap::new();
         for relative in entries {
             let path = data.describe(&relative);
-            if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            if path.extension().and_then(|e| e.to_str()) != Some("toml")
+                || path.file_name().and_then(|n| n.to_str()) == Some(CATALOGUE)
+            {
                 continue;
             }
             let text = data
@@ -153,13 +203,16 @@ impl Tagger {
                     format!("file declares language `{}`", rules.language),
                 ));
             }
-            let model = LangModel::compile(&rules, &gazetteer, &path)?;
+            let model = LangModel::compile(&rules, &catalogue, &gazetteer, &path)?;
             models.insert(rules.language.clone(), model);
         }
         let fallback = LangModel::entities_only(&gazetteer, &gazetteer_dir)?;
         crate::text::warm_up();
+        let publish = [Salience::Main, Salience::Background]
+            .map(|level| config.publish_salience.contains(&level));
         Ok(Tagger {
             gazetteer,
+            publish,
             models,
             fallback,
         })
@@ -172,18 +225,35 @@ impl Tagger {
 
     /// Tags one article (language already detected).
     pub fn tag(&self, article: &Article) -> Tagging {
+        self.tag_traced(article, None)
+    }
+
+    /// Tags one article and says why: the candidate triggers, the arguments found,
+    /// the sense and salience decisions and the rule ids.
+    pub fn explain(&self, article: &Article) -> (Tagging, Explanation) {
+        let mut explanation = Explanation::default();
+        let tagging = self.tag_traced(article, Some(&mut explanation));
+        (tagging, explanation)
+    }
+
+    fn tag_traced(&self, article: &Article, trace: Option<&mut Explanation>) -> Tagging {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
             Ok(mut buffers) => {
-                let tagging = self.tag_with(article, &mut buffers);
+                let tagging = self.tag_with(article, &mut buffers, trace);
                 buffers.iter_mut().for_each(Buffers::trim);
                 tagging
             }
             // Only reachable if tagging ever re-entered itself on this thread.
-            Err(_) => self.tag_with(article, &mut Default::default()),
+            Err(_) => self.tag_with(article, &mut Default::default(), trace),
         })
     }
 
-    fn tag_with(&self, article: &Article, buffers: &mut [Buffers; 2]) -> Tagging {
+    fn tag_with(
+        &self,
+        article: &Article,
+        buffers: &mut [Buffers; 2],
+        mut trace: Option<&mut Explanation>,
+    ) -> Tagging {
         let code = article.language.as_ref().map(|l| l.code.as_str());
         let (model, event_rules) = match code.and_then(|c| self.models.get(c)) {
             Some(model) => (model, EventRules::Available),
@@ -195,12 +265,19 @@ impl Tagger {
             self.prepare(model, "body", &article.body, body),
         ];
         let entities = self.entities(&fields);
-        let events = if event_rules == EventRules::Available {
+        let mut events = if event_rules == EventRules::Available {
             let published = dates::published_date(article.published_at.as_deref());
-            self.events(model, &fields, published)
+            self.events(
+                model,
+                &fields,
+                article.url.as_deref(),
+                published,
+                &mut trace,
+            )
         } else {
             Vec::new()
         };
+        events.retain(|e| self.publish[e.salience as usize]);
         Tagging {
             events,
             entities,
@@ -261,7 +338,12 @@ impl Tagger {
         let mut out = Entities::default();
         for mention in fields.iter().flat_map(|f| f.mentions) {
             let entity = &self.gazetteer.entities[mention.entity as usize];
+            if !entity.kind.stands_for_country() {
+                continue;
+            }
             match entity.kind {
+                EntityKind::Person if out.people.len() >= MAX_LISTED => {}
+                EntityKind::Place if out.places.len() >= MAX_LISTED => {}
                 EntityKind::Person if !out.people.iter().any(|p| p.name == entity.name) => {
                     out.people.push(Person {
                         name: entity.name.clone(),
@@ -273,7 +355,9 @@ impl Tagger {
                 }
                 _ => {}
             }
-            if !out.countries.iter().any(|c| c.code == entity.country) {
+            if out.countries.len() < MAX_LISTED
+                && !out.countries.iter().any(|c| c.code == entity.country)
+            {
                 out.countries.push(Country {
                     code: entity.country.clone(),
                     name: self.country_name(&entity.country),
@@ -294,7 +378,7 @@ impl Tagger {
     fn place(&self, entity: u32) -> Place {
         let entity = &self.gazetteer.entities[entity as usize];
         let name = match entity.kind {
-            EntityKind::Country => self.country_name(&entity.country),
+            EntityKind::Country | EntityKind::Body => self.country_name(&entity.country),
             _ => entity.name.clone(),
         };
         Place {
@@ -303,12 +387,82 @@ impl Tagger {
         }
     }
 
+    /// What the title, the lead and the URL say, read once per article from the
+    /// hits the scan already made.
+    fn view<'g>(
+        &'g self,
+        model: &LangModel,
+        fields: &[Field<'_>; 2],
+        url: Option<&str>,
+    ) -> ArticleView<'g> {
+        // Only the lead's bytes are read: a paragraph break, else the byte limit.
+        let body = fields[1].text.as_bytes();
+        let limit = LEAD_BYTES.min(body.len());
+        let lead_end = body[..limit]
+            .windows(2)
+            .position(|pair| pair == b"\n\n")
+            .unwrap_or(limit);
+        let url_domain = url.and_then(|url| {
+            // The path after the host: "https://x.com/sport/football/..." -> sport.
+            let path = url.split("://").nth(1).unwrap_or(url);
+            let path = path.split(['?', '#']).next().unwrap_or(path);
+            path.split('/').skip(1).find_map(|segment| {
+                let segment = segment.to_lowercase();
+                model
+                    .url_sections
+                    .iter()
+                    .position(|sections| sections.contains(&segment))
+                    .map(|d| d as u8)
+            })
+        });
+        let mut lead_parties = Vec::new();
+        let mut votes = [0u8; 8];
+        // Distinct sense words of the title and lead together, per domain.
+        let mut seen: Vec<(u8, &str)> = Vec::new();
+        for (f, field) in fields.iter().enumerate() {
+            let end = if f == 0 { field.text.len() } else { lead_end };
+            for hit in field.hits.iter().take_while(|h| h.start < end) {
+                if let What::Sense(domain) = hit.what {
+                    let word = &field.lowered[hit.start..hit.end];
+                    if seen.len() < 32 && !seen.contains(&(domain, word)) {
+                        seen.push((domain, word));
+                        votes[domain as usize] += 1;
+                    }
+                }
+            }
+            for mention in field.mentions.iter().take_while(|m| m.start < end) {
+                let entity = &self.gazetteer.entities[mention.entity as usize];
+                if lead_parties.len() < 32
+                    && !lead_parties
+                        .iter()
+                        .any(|(c, k)| *c == entity.country.as_str() && *k == entity.kind)
+                {
+                    lead_parties.push((entity.country.as_str(), entity.kind));
+                }
+            }
+        }
+        let lead_domain = (0..votes.len())
+            .filter(|&d| votes[d] >= 2)
+            .max_by_key(|&d| votes[d])
+            .map(|d| d as u8);
+        ArticleView {
+            url_domain,
+            lead_domain,
+            lead_parties,
+            lead_end,
+        }
+    }
+
     fn events(
         &self,
         model: &LangModel,
         fields: &[Field<'_>; 2],
+        url: Option<&str>,
         published: Option<NaiveDate>,
+        trace: &mut Option<&mut Explanation>,
     ) -> Vec<Event> {
+        // Read only once a sentence holds a trigger: most articles never need it.
+        let mut view: Option<ArticleView<'_>> = None;
         let mut found: Vec<Found<'_>> = Vec::new();
         // Confusers in the title ("Pride parade", "new war film") rule their event out
         // for the whole article.
@@ -317,6 +471,16 @@ impl Tagger {
             if let What::Exclude(event) = hit.what {
                 blocked |= 1 << event;
             }
+        }
+        if let Some(trace) = trace.as_deref_mut() {
+            let view = view.get_or_insert_with(|| self.view(model, fields, url));
+            let domain = |d: Option<u8>| d.map_or("none", |d| model.senses[d as usize].as_str());
+            trace.lines.push(format!(
+                "article: url section sense {}, title and lead sense {}, parties in title and lead {:?}",
+                domain(view.url_domain),
+                domain(view.lead_domain),
+                view.lead_parties.iter().map(|(c, _)| *c).collect::<Vec<_>>()
+            ));
         }
         let mut order = 0;
         for field in fields.iter() {
@@ -337,6 +501,12 @@ impl Tagger {
                 done = span.end;
                 let span = &span;
                 let hits = slice(field.hits, span.start, span.end);
+                let mentions = slice_mentions(field.mentions, span.start, span.end);
+                if let Some(trace) = trace.as_deref_mut() {
+                    // Status and role search compare phrases pairwise in the sentence.
+                    trace.work += (span.end - span.start) as u64
+                        + (hits.len() * (hits.len() + mentions.len())) as u64;
+                }
                 // Only event types with a trigger in the sentence can fire there.
                 let triggered = hits.iter().fold(0u64, |mask, hit| match hit.what {
                     What::Trigger { event, .. } => mask | 1 << event,
@@ -345,18 +515,66 @@ impl Tagger {
                 if triggered == 0 {
                     continue;
                 }
-                let mentions = slice_mentions(field.mentions, span.start, span.end);
+                let view = &*view.get_or_insert_with(|| self.view(model, fields, url));
+                let in_lead = match field.name {
+                    "title" => Some("title"),
+                    _ if span.start < view.lead_end => Some("lead"),
+                    _ => None,
+                };
+                // The sentence's background cue, read once for all its event types.
+                let mut background: Option<Option<String>> = None;
                 for event_index in 0..model.events.len() {
                     let event_id = event_index as u16;
                     if triggered & (1 << event_id) == 0 {
                         continue;
                     }
                     let already = found.iter().any(|f| f.event == event_id);
-                    let Some(mut sighting) = self.sighting(
-                        model, field, span, hits, mentions, event_id, already, published,
-                    ) else {
-                        continue;
+                    let sighting = self.sighting(
+                        model, field, span, hits, mentions, event_id, already, published, view,
+                        triggered,
+                    );
+                    let mut sighting = match sighting {
+                        Ok(sighting) => sighting,
+                        Err(reason) => {
+                            if let (Some(trace), Some(reason)) = (trace.as_deref_mut(), reason) {
+                                trace.lines.push(format!(
+                                    "{} {}..{}: {} not an event: {reason}",
+                                    field.name,
+                                    span.start,
+                                    span.end,
+                                    model.events[event_index].kind
+                                ));
+                            }
+                            continue;
+                        }
                     };
+                    let background = background
+                        .get_or_insert_with(|| background_cue(field, hits, published))
+                        .clone();
+                    match (&background, in_lead) {
+                        (None, Some(place)) => sighting.in_lead = Some(place),
+                        (None, None) => sighting.developed = 1,
+                        _ => {}
+                    }
+                    if let Some(trace) = trace.as_deref_mut() {
+                        trace.lines.push(format!(
+                            "{} {}..{}: {} by rule {} ({:?}, confidence {:.2}, parties {:?}{}) in \"{}\"",
+                            field.name,
+                            span.start,
+                            span.end,
+                            model.events[event_index].kind,
+                            model.rules[sighting.rule as usize],
+                            sighting.status,
+                            sighting.confidence,
+                            sighting.actors.iter().filter(|a| !a.person).map(|a| a.country).collect::<Vec<_>>(),
+                            match &background {
+                                Some(cue) => format!(", background cue \"{cue}\""),
+                                None => in_lead.map_or(String::new(), |p| format!(", in the {p}")),
+                            },
+                            &field.text[span.start..span.end.min(span.start + 300)]
+                        ));
+                    }
+                    sighting.background_cue = background;
                     // The sentence text and date are built only when `merge` keeps them.
                     let existing = found.iter().find(|f| f.event == event_id);
                     let leads =
@@ -367,9 +585,13 @@ impl Tagger {
                         sighting.evidence.end = end;
                         sighting.evidence.text = field.text[span.start..span.end].to_string();
                     }
-                    if leads || existing.is_some_and(|e| e.date.is_none()) {
-                        sighting.date =
-                            dates::resolve(field.lowered, hits, published, sighting.status);
+                    if leads || existing.is_some_and(|e| e.date.is_none() || !e.written_date) {
+                        if let Some((date, written)) =
+                            dates::resolve(field.lowered, hits, published, sighting.status)
+                        {
+                            sighting.date = Some(date);
+                            sighting.written_date = written;
+                        }
                     }
                     order += 1;
                     merge(&mut found, sighting, event_id, order);
@@ -377,25 +599,19 @@ impl Tagger {
             }
         }
         found.sort_by_key(|f| f.order);
-        // Talks reported with a visit that came first are part of that visit, unless
-        // they are in doubt ("a meeting could not be ruled out") and so news of their own.
-        let parts: Vec<bool> = found
-            .iter()
-            .map(|f| {
-                let part_of = model.events[f.event as usize].part_of;
-                f.minor
-                    && matches!(f.status, EventStatus::Occurred | EventStatus::Planned)
-                    && found
-                        .iter()
-                        .any(|g| Some(g.event) == part_of && g.order < f.order)
-            })
-            .collect();
-        let mut parts = parts.into_iter();
-        found.retain(|_| !parts.next().unwrap_or(false));
-        found
+        let mut events: Vec<Event> = found
             .into_iter()
             .map(|f| {
                 let event = &model.events[f.event as usize];
+                let (salience, cue) = match (&f.in_lead, f.developed, &f.background_cue) {
+                    (Some(place), _, _) => (Salience::Main, place.to_string()),
+                    (None, n, _) if n >= 2 => (Salience::Main, "developed".to_string()),
+                    (None, _, Some(cue)) => (Salience::Background, format!("displaced: {cue}")),
+                    (None, _, None) => (Salience::Background, "in passing".to_string()),
+                };
+                let location = f.location.map(|entity| self.place(entity));
+                let location_role = event.location.map(|r| model.roles[r as usize].clone());
+                let location_country = location.as_ref().and_then(|l| l.country.clone());
                 Event {
                     kind: event.kind.clone(),
                     cameo: event.cameo.clone(),
@@ -406,21 +622,117 @@ impl Tagger {
                     actors: f
                         .actors
                         .iter()
-                        .map(|cast| Actor {
-                            name: cast.name.to_string(),
-                            kind: if cast.person { "person" } else { "country" }.into(),
-                            country: Some(cast.country.to_string()),
-                            role: cast.role.map(|r| model.roles[r as usize].clone()),
+                        .map(|cast| {
+                            let mut role = cast.role.map(|r| model.roles[r as usize].clone());
+                            // The country where the event happens holds the location's
+                            // role (the host), whatever a sentence's word order said:
+                            // the host is not a guest at its own parade.
+                            if location_role.is_some()
+                                && location_country.as_deref() == Some(cast.country)
+                            {
+                                role.clone_from(&location_role);
+                            }
+                            Actor {
+                                name: cast.name.to_string(),
+                                kind: if cast.person { "person" } else { "country" }.into(),
+                                country: Some(cast.country.to_string()),
+                                role,
+                            }
                         })
                         .collect(),
-                    location: f.location.map(|entity| self.place(entity)),
+                    location,
                     date: f.date,
+                    salience,
+                    salience_cue: cue,
+                    rule: model.rules[f.rule as usize].clone(),
                 }
             })
-            .collect()
+            .collect();
+        self.implied(model, &mut events, trace);
+        if let Some(trace) = trace.as_deref_mut() {
+            for event in &events {
+                trace.lines.push(format!(
+                    "event {} {:?} {:?} ({}) by rule {}",
+                    event.kind, event.status, event.salience, event.salience_cue, event.rule
+                ));
+            }
+        }
+        events
     }
 
-    /// The event in one sentence, if its rules fire there.
+    /// Events the reported ones imply: a foreign leader at a parade abroad is on a
+    /// state visit there. Added only when the article reports no such event itself.
+    fn implied(
+        &self,
+        model: &LangModel,
+        events: &mut Vec<Event>,
+        trace: &mut Option<&mut Explanation>,
+    ) {
+        let Some(visit) = model.events.iter().find(|e| e.kind == "state_visit") else {
+            return;
+        };
+        if events.iter().any(|e| e.kind == "state_visit") {
+            return;
+        }
+        let Some(parade) = events.iter().find(|e| e.kind == "military_parade") else {
+            return;
+        };
+        let Some(host) = parade.location.as_ref().and_then(|l| l.country.clone()) else {
+            return;
+        };
+        let guests: Vec<&Actor> = parade
+            .actors
+            .iter()
+            .filter(|a| a.kind == "person" && a.country.as_deref() != Some(host.as_str()))
+            .collect();
+        if guests.is_empty() {
+            return;
+        }
+        let mut actors: Vec<Actor> = Vec::new();
+        for guest in guests {
+            let country = guest.country.clone().unwrap_or_default();
+            if !actors
+                .iter()
+                .any(|a| a.kind == "country" && a.country.as_deref() == Some(&country))
+            {
+                actors.push(Actor {
+                    name: self.country_name(&country),
+                    kind: "country".into(),
+                    country: Some(country),
+                    role: Some("visitor".into()),
+                });
+            }
+        }
+        actors.push(Actor {
+            name: self.country_name(&host),
+            kind: "country".into(),
+            country: Some(host),
+            role: Some("host".into()),
+        });
+        let implied = Event {
+            kind: visit.kind.clone(),
+            cameo: visit.cameo.clone(),
+            plover: visit.plover.clone(),
+            confidence: (parade.confidence * 0.9 * 100.0).round() / 100.0,
+            status: parade.status,
+            evidence: parade.evidence.clone(),
+            actors,
+            location: parade.location.clone(),
+            date: parade.date.clone(),
+            salience: parade.salience,
+            salience_cue: "implied by a foreign leader at the parade".into(),
+            rule: "implied/state_visit:foreign_leader_at_parade".into(),
+        };
+        if let Some(trace) = trace.as_deref_mut() {
+            trace
+                .lines
+                .push("implied: state_visit from a foreign leader at the military parade".into());
+        }
+        events.push(implied);
+    }
+
+    /// The event in one sentence, if its rules fire there; otherwise why not
+    /// (`None` when no trigger of the type decides anything here).
     #[allow(clippy::too_many_arguments)]
     fn sighting<'g>(
         &'g self,
@@ -432,13 +744,25 @@ impl Tagger {
         event_id: u16,
         already: bool,
         published: Option<NaiveDate>,
-    ) -> Option<Found<'g>> {
+        view: &ArticleView<'_>,
+        triggered: u64,
+    ) -> Result<Found<'g>, Option<String>> {
         let mut trigger: Option<&Hit> = None;
         let mut context = false;
+        let mut senses = 0u8;
+        let event = &model.events[event_id as usize];
         for hit in hits {
             match hit.what {
-                What::Exclude(e) if e == event_id => return None,
+                What::Exclude(e) if e == event_id => {
+                    return Err(Some(format!(
+                        "excluded by \"{}\"",
+                        &field.text[hit.start..hit.end]
+                    )))
+                }
                 What::Context(e) if e == event_id => context = true,
+                What::Sense(domain) if event.other_senses & (1 << domain) != 0 => {
+                    senses |= 1 << domain
+                }
                 What::Trigger { event, weak, .. } if event == event_id => {
                     // Prefer a strong trigger; among equals, the first.
                     let better = match trigger.map(|t| t.what) {
@@ -453,33 +777,88 @@ impl Tagger {
                 _ => {}
             }
         }
-        let trigger = trigger?;
+        let trigger = trigger.ok_or(None)?;
         let What::Trigger {
+            rule,
             weak,
             standalone,
-            minor,
             before,
             after,
             ..
         } = trigger.what
         else {
-            return None;
+            return Err(None);
         };
+        let phrase = &model.rules[rule as usize];
         if weak && !context && !already {
-            return None;
+            return Err(Some(format!("weak trigger {phrase} without context")));
         }
-        let event = &model.events[event_id as usize];
-        let mut countries: Vec<&str> = Vec::new();
+        // A sub-aspect of another event in the same sentence (missiles shown at a
+        // parade, strikes simulated in drills) is that event, not a second one. A
+        // strong trigger ("strikes on") names an event of its own.
+        if weak && triggered & event.aspect_of != 0 {
+            return Err(Some("a sub-aspect of another event in the sentence".into()));
+        }
+        // Senses: the URL's section, the participants, the vocabulary around the trigger.
+        let sense = |d: u8| model.senses[d as usize].as_str();
+        if let Some(domain) = view
+            .url_domain
+            .filter(|d| event.other_senses & (1 << d) != 0)
+        {
+            return Err(Some(format!("sense {}: section in the URL", sense(domain))));
+        }
         for mention in mentions {
-            let country = self.gazetteer.entities[mention.entity as usize]
-                .country
-                .as_str();
-            if !countries.contains(&country) {
-                countries.push(country);
+            let kind = self.gazetteer.entities[mention.entity as usize].kind;
+            if event.other_sense_kinds & kind.bit() != 0 {
+                return Err(Some(format!(
+                    "sense: \"{}\" ({kind:?}) takes part",
+                    &field.text[mention.start..mention.end]
+                )));
             }
         }
-        if !standalone && countries.len() < event.min_countries {
-            return None;
+        if senses != 0 && !context {
+            let domain = senses.trailing_zeros() as u8;
+            return Err(Some(format!(
+                "sense {}: its vocabulary around the trigger, no context of the event",
+                sense(domain)
+            )));
+        }
+        if let Some(domain) = view
+            .lead_domain
+            .filter(|d| event.other_senses & (1 << d) != 0)
+        {
+            if !context {
+                return Err(Some(format!(
+                    "sense {}: title and lead, no context of the event",
+                    sense(domain)
+                )));
+            }
+        }
+        // Required arguments: the parties the type needs, in the sentence, else
+        // resolvable from the title and lead.
+        let mut countries: Vec<&str> = Vec::new();
+        for mention in mentions {
+            let entity = &self.gazetteer.entities[mention.entity as usize];
+            if event.party_kinds & entity.kind.bit() != 0
+                && !countries.contains(&entity.country.as_str())
+            {
+                countries.push(entity.country.as_str());
+            }
+        }
+        let in_sentence = countries.len();
+        if !standalone && countries.len() < event.min_parties {
+            for (country, kind) in &view.lead_parties {
+                if event.party_kinds & kind.bit() != 0 && !countries.contains(country) {
+                    countries.push(country);
+                }
+            }
+            if countries.len() < event.min_parties {
+                return Err(Some(format!(
+                    "{} of {} parties it needs (sentence, title and lead)",
+                    countries.len(),
+                    event.min_parties
+                )));
+            }
         }
 
         let (mut status, mut cued) = status(model, field, span, hits, trigger);
@@ -498,12 +877,12 @@ impl Tagger {
         if context {
             confidence += 0.15;
         }
-        confidence += 0.1 * countries.len().min(2) as f64;
+        confidence += 0.1 * in_sentence.min(2) as f64;
         if field.name == "title" {
             confidence += 0.05;
         }
         let confidence = (confidence.min(0.99) * 100.0).round() / 100.0;
-        Some(Found {
+        Ok(Found {
             event: event_id,
             confidence,
             status,
@@ -523,7 +902,11 @@ impl Tagger {
             order: 0,
             cued,
             title_only: field.name == "title",
-            minor,
+            rule,
+            written_date: false,
+            in_lead: None,
+            developed: 0,
+            background_cue: None,
         })
     }
 
@@ -549,7 +932,16 @@ impl Tagger {
             };
             let Some(mention) = candidate else { continue };
             let kind = self.gazetteer.entities[mention.entity as usize].kind;
-            if kind == EntityKind::Person {
+            if !matches!(kind, EntityKind::Place | EntityKind::Country) {
+                continue;
+            }
+            // "Analysts in Seoul said": where someone spoke, not where it happens.
+            let spoke_there = hits.iter().any(|h| {
+                matches!(h.what, What::Reporting)
+                    && h.start >= mention.end
+                    && field.lowered[mention.end..h.start].trim().is_empty()
+            });
+            if spoke_there {
                 continue;
             }
             let is_city = kind == EntityKind::Place;
@@ -562,7 +954,19 @@ impl Tagger {
                 best = Some((is_city, distance, *mention));
             }
         }
-        best.map(|(_, _, m)| m)
+        // A place right before the trigger ("the Beijing military parade").
+        best.map(|(_, _, m)| m).or_else(|| {
+            mentions
+                .iter()
+                .rfind(|m| {
+                    m.end <= trigger.start && field.lowered[m.end..trigger.start].trim().is_empty()
+                })
+                .filter(|m| {
+                    let kind = self.gazetteer.entities[m.entity as usize].kind;
+                    kind == EntityKind::Place
+                })
+                .copied()
+        })
     }
 
     /// Roles, strongest evidence first: a role cue ("visit to", "sanctions on"), then
@@ -602,6 +1006,9 @@ impl Tagger {
         let mut countries: Vec<(Cast<'g>, u8)> = Vec::new();
         for (i, mention) in mentions.iter().enumerate() {
             let entity = &self.gazetteer.entities[mention.entity as usize];
+            if !entity.kind.stands_for_country() || people.len() + countries.len() >= MAX_ACTORS {
+                continue;
+            }
             let is_place = entity.kind == EntityKind::Place;
             let is_location = location.is_some_and(|l| l.start == mention.start);
             let after_trigger = mention.start >= trigger.start;
@@ -753,7 +1160,11 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
         return;
     };
     let mut actors = std::mem::take(&mut sighting.actors);
-    existing.minor &= sighting.minor;
+    existing.in_lead = existing.in_lead.or(sighting.in_lead);
+    existing.developed = existing.developed.saturating_add(sighting.developed);
+    if existing.background_cue.is_none() {
+        existing.background_cue = sighting.background_cue.take();
+    }
     if existing.title_only && sighting.evidence.field != "title" {
         existing.title_only = false;
         if !existing.cued {
@@ -766,14 +1177,23 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
         existing.status = sighting.status;
         existing.cued = sighting.cued;
         existing.evidence = sighting.evidence;
-        existing.date = sighting.date.or(existing.date.take());
+        existing.rule = sighting.rule;
+        if sighting.date.is_some() && (sighting.written_date || !existing.written_date) {
+            existing.date = sighting.date;
+            existing.written_date = sighting.written_date;
+        }
         if sighting.location.is_some() && (sighting.city || !existing.city) {
             existing.location = sighting.location;
             existing.city = sighting.city;
         }
     } else {
-        if existing.date.is_none() {
+        // A written date ("on September 3") beats a weekday from an earlier
+        // sentence, which is as often the day something was said.
+        if sighting.date.is_some()
+            && (existing.date.is_none() || (sighting.written_date && !existing.written_date))
+        {
             existing.date = sighting.date;
+            existing.written_date = sighting.written_date;
         }
         if sighting.location.is_some()
             && (existing.location.is_none() || (sighting.city && !existing.city))
@@ -788,7 +1208,7 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
             .actors
             .iter()
             .any(|a| a.person == actor.person && a.name == actor.name);
-        if !same && existing.actors.len() < 12 {
+        if !same && existing.actors.len() < MAX_ACTORS {
             existing.actors.push(actor);
         }
     }
@@ -823,4 +1243,72 @@ fn slice_mentions(mentions: &[Mention], start: usize, end: usize) -> &[Mention] 
     let from = mentions.partition_point(|m| m.start < start);
     let to = mentions.partition_point(|m| m.start < end);
     &mentions[from..to]
+}
+
+/// The rule file of the event type catalogue, beside the language files.
+const CATALOGUE: &str = "catalogue.toml";
+
+/// Checks the catalogue on its own: unique type codes, known roles, sense domains
+/// and entity kinds. (Language files are checked against it when compiled.)
+fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
+    for (i, entry) in catalogue.types.iter().enumerate() {
+        if catalogue.types[..i].iter().any(|t| t.code == entry.code) {
+            return Err(format!("type {} is listed twice", entry.code));
+        }
+        if entry.roles.is_empty() && entry.min_parties > 0 {
+            return Err(format!(
+                "{}: needs parties but declares no roles",
+                entry.code
+            ));
+        }
+        for kind in entry.party_kinds.iter().chain(&entry.other_sense_kinds) {
+            if EntityKind::parse(kind).is_none() {
+                return Err(format!("{}: unknown entity kind {kind}", entry.code));
+            }
+        }
+        for name in &entry.other_senses {
+            if !catalogue.senses.iter().any(|s| &s.name == name) {
+                return Err(format!("{}: unknown sense domain {name}", entry.code));
+            }
+        }
+        for kind in &entry.aspect_of {
+            if !catalogue.types.iter().any(|t| &t.code == kind) {
+                return Err(format!(
+                    "{}: aspect_of names unknown type {kind}",
+                    entry.code
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What makes a mention background: a cue of the language near the trigger ("days
+/// after", "last year") or a year other than the publication's.
+fn background_cue(field: &Field<'_>, hits: &[Hit], published: Option<NaiveDate>) -> Option<String> {
+    if let Some(hit) = hits.iter().find(|h| matches!(h.what, What::Background)) {
+        return Some(field.text[hit.start..hit.end].to_string());
+    }
+    let published = published?;
+    let (first, last) = (hits.first()?.start, hits.last()?.end);
+    let text = &field.lowered[first..last];
+    let this_year = chrono::Datelike::year(&published);
+    // Four-digit years in the sentence's phrase range, none of them this year's.
+    let bytes = text.as_bytes();
+    let mut years = Vec::new();
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if run == 4 && !bytes[..i].last().is_some_and(u8::is_ascii_digit) {
+            let year: i32 = text[i..i + 4].parse().unwrap_or(0);
+            if (1900..=2100).contains(&year) {
+                years.push(year);
+            }
+        }
+        i += run.max(1);
+    }
+    match years.iter().find(|&&y| y != this_year) {
+        Some(year) if !years.contains(&this_year) => Some(year.to_string()),
+        _ => None,
+    }
 }

@@ -254,9 +254,43 @@ fn next_candidate(bytes: &[u8], mut from: usize) -> usize {
         .map_or(bytes.len(), |j| from + j)
 }
 
-/// The last byte before `before` that may start a terminator.
-fn prev_candidate(bytes: &[u8], before: usize) -> Option<usize> {
-    bytes[..before].iter().rposition(|&b| is_candidate(b))
+/// The last byte in `[floor, before)` that may start a terminator.
+fn prev_candidate(bytes: &[u8], floor: usize, before: usize) -> Option<usize> {
+    bytes[floor..before]
+        .iter()
+        .rposition(|&b| is_candidate(b))
+        .map(|j| floor + j)
+}
+
+/// Longest stretch, in bytes, read on either side of a position to find its
+/// sentence. Text without terminators (a run-on list, unpunctuated Chinese) is cut
+/// into windows of at most twice this, so the argument search around a trigger
+/// costs the same in a 2 MB record as in a 3 KB one.
+pub(crate) const MAX_SENTENCE_BYTES: usize = 1000;
+
+/// A cut point near `at` for a sentence longer than the window: the next
+/// whitespace within 64 bytes (the previous when `forward` is false), else the
+/// nearest char boundary.
+fn cut(text: &str, at: usize, forward: bool) -> usize {
+    let bytes = text.as_bytes();
+    let near = if forward {
+        let to = (at + 64).min(bytes.len());
+        bytes[at..to]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map(|j| at + j + 1)
+    } else {
+        let from = at.saturating_sub(64);
+        bytes[from..at]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map(|j| from + j)
+    };
+    let mut at = near.unwrap_or(at).min(text.len());
+    while !text.is_char_boundary(at) {
+        at = if forward { at + 1 } else { at - 1 };
+    }
+    at
 }
 
 /// Terminators that end a sentence on their own (no space follows them in CJK text).
@@ -328,11 +362,18 @@ pub(crate) fn sentence_at(
     let bytes = text.as_bytes();
     // Splits come in the order of their terminators, so the first one found
     // walking back that is not after `pos` starts the sentence. One after `pos`
-    // (`pos` among the closing quotes of a terminator) ends it.
-    let mut start = 0;
+    // (`pos` among the closing quotes of a terminator) ends it. Neither search
+    // goes further than the window.
+    let floor = pos.saturating_sub(MAX_SENTENCE_BYTES);
+    let ceiling = (pos + MAX_SENTENCE_BYTES).min(bytes.len());
+    let mut start = if floor == 0 {
+        0
+    } else {
+        cut(text, floor, true)
+    };
     let mut end = None;
     let mut i = pos;
-    while let Some(candidate) = prev_candidate(bytes, i) {
+    while let Some(candidate) = prev_candidate(bytes, floor, i) {
         if let Some((Some(split), _)) = split_at(text, lowered, candidate, abbreviations) {
             if split <= pos {
                 start = split;
@@ -343,9 +384,17 @@ pub(crate) fn sentence_at(
         i = candidate;
     }
     let end = end.unwrap_or_else(|| {
+        let window = &bytes[..ceiling];
         let mut i = pos;
         loop {
-            i = next_candidate(bytes, i);
+            i = next_candidate(window, i);
+            if i >= ceiling {
+                break if ceiling == bytes.len() {
+                    ceiling
+                } else {
+                    cut(text, ceiling, false)
+                };
+            }
             match split_at(text, lowered, i, abbreviations) {
                 None => break text.len(),
                 Some((Some(split), _)) => break split,
@@ -353,6 +402,7 @@ pub(crate) fn sentence_at(
             }
         }
     });
+    let start = start.min(pos);
     trimmed(text, start, end).filter(|s| s.start <= pos && pos < s.end)
 }
 
@@ -390,11 +440,17 @@ fn period_ends_sentence(
     if next.is_some_and(|n| n.is_lowercase() || n.is_ascii_digit()) {
         return false;
     }
-    let word_start = lowered[..dot]
+    // An abbreviation is a short word: look back a few bytes only, so a period
+    // after a long run of unspaced text costs no more than one after a word.
+    let mut from = dot.saturating_sub(32);
+    while !lowered.is_char_boundary(from) {
+        from += 1;
+    }
+    let word_start = lowered[from..dot]
         .char_indices()
         .rev()
         .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
-        .map_or(0, |(j, c)| j + c.len_utf8());
+        .map_or(from, |(j, c)| from + j + c.len_utf8());
     let word = &lowered[word_start..dot];
     let mut letters = word.chars();
     if matches!((letters.next(), letters.next()), (Some(c), None) if c.is_alphabetic()) {

@@ -1,0 +1,159 @@
+//! Issue 10: events need their arguments, words have other senses, events carry
+//! their salience and rule, and tagging work is linear in the input.
+
+mod common;
+
+use common::{article, event, kinds, role, tag, tagger};
+use newsflow_record::Salience;
+
+#[test]
+fn a_league_summit_and_a_charts_summit_are_no_summits() {
+    let tagging = tag(
+        "en",
+        "Leaders stay on top",
+        "The club stayed at the summit of the league after a 2-0 win, the coach said. \
+         Her album spent a third week at the summit of the charts.",
+    );
+    assert!(kinds(&tagging).is_empty(), "{:?}", kinds(&tagging));
+}
+
+#[test]
+fn a_denial_of_service_attack_is_no_armed_attack() {
+    let tagging = tag(
+        "en",
+        "Website down",
+        "A denial of service attack took the ministry's website offline for hours.",
+    );
+    assert!(!kinds(&tagging).contains(&"armed_attack"));
+}
+
+#[test]
+fn a_sport_section_in_the_url_rules_out_a_visit() {
+    let mut sport = article(
+        "en",
+        "Coach's trip",
+        "The coach visited France with the team and met officials of Germany.",
+    );
+    sport.url = Some("https://example.com/sport/football/2025/coach-trip".into());
+    assert!(tagger().tag(&sport).events.is_empty());
+}
+
+#[test]
+fn every_event_carries_its_rule_and_salience() {
+    let tagging = tag(
+        "en",
+        "Kim Jong Un to visit China",
+        "North Korean leader Kim Jong Un will visit China next week.\n\n\
+         His last trip to Russia was in 2019, when he held talks with Putin.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(visit.salience, Salience::Main);
+    assert_eq!(visit.salience_cue, "title");
+    assert!(visit.rule.starts_with("en/state_visit/"), "{}", visit.rule);
+}
+
+#[test]
+fn a_summit_mentioned_years_ago_is_background() {
+    let tagging = tag(
+        "en",
+        "Protests in Belgrade",
+        "Thousands of protesters marched through Belgrade on Saturday.\n\n\
+         The crowd was larger than at the time of the summit between Russia and China in 2019.",
+    );
+    let summit = event(&tagging, "summit");
+    assert_eq!(
+        summit.salience,
+        Salience::Background,
+        "{}",
+        summit.salience_cue
+    );
+    assert_eq!(event(&tagging, "protest").salience, Salience::Main);
+}
+
+#[test]
+fn a_foreign_leader_at_a_parade_abroad_is_on_a_state_visit() {
+    let tagging = tag(
+        "en",
+        "Military parade in Moscow",
+        "Chinese President Xi Jinping watched the Victory Day military parade in Moscow \
+         as thousands of troops marched across Red Square.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(role(visit, "CHN"), Some("visitor"));
+    assert_eq!(role(visit, "RUS"), Some("host"));
+}
+
+#[test]
+fn the_host_is_not_a_guest_at_its_own_parade_nor_dated_by_a_statement() {
+    let sample = std::fs::read_to_string(common::data_dir().join("samples/articles.jsonl"))
+        .expect("samples");
+    let raw: serde_json::Value = serde_json::from_str(sample.lines().next().unwrap()).unwrap();
+    let text = |key: &str| raw[key].as_str().unwrap_or_default().to_string();
+    let mut first = article("en", &text("title"), &strip_tags(&text("body")));
+    first.published_at = Some(text("published_at"));
+    let tagging = tagger().tag(&first);
+    let parade = event(&tagging, "military_parade");
+    assert_eq!(role(parade, "CHN"), Some("host"));
+    // "Chinese officials said on Thursday" dates the statement, not the parade.
+    assert_ne!(parade.date.as_deref(), Some("2025-09-04"));
+    assert_eq!(
+        event(&tagging, "state_visit").status,
+        newsflow_record::EventStatus::Planned
+    );
+    if let Some(summit) = tagging.events.iter().find(|e| e.kind == "summit") {
+        assert_ne!(
+            summit.location.as_ref().map(|l| l.name.as_str()),
+            Some("Seoul")
+        );
+    }
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in html.replace("</p>", "\n\n").chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Work per byte of a pathological record, at two sizes.
+fn work_per_byte(unit: &str, bytes: usize) -> f64 {
+    let mut body = String::with_capacity(bytes + unit.len());
+    while body.len() < bytes {
+        body.push_str(unit);
+    }
+    let language = if unit.is_ascii() { "en" } else { "zh" };
+    let (tagging, explanation) = tagger().explain(&article(language, "", &body));
+    // Output is bounded too: one event per type, capped lists, windowed evidence.
+    assert!(tagging.events.len() <= 10);
+    assert!(tagging
+        .events
+        .iter()
+        .all(|e| e.evidence.text.len() <= 2_200));
+    assert!(tagging.entities.people.len() <= 50);
+    explanation.work as f64 / body.len() as f64
+}
+
+#[test]
+fn a_two_megabyte_run_on_record_tags_in_linear_work() {
+    for unit in [
+        "Putin visited Beijing and ",
+        "普京访问北京并与习近平举行会谈",
+    ] {
+        let small = work_per_byte(unit, 20_000);
+        let large = work_per_byte(unit, 2_000_000);
+        // Windows of bounded size around triggers: the work per byte does not grow
+        // with the record (a quadratic search would be 100 times larger here).
+        assert!(
+            large <= small * 1.5 + 1.0,
+            "{unit}: {small:.1} -> {large:.1} per byte"
+        );
+        assert!(large < 200.0, "{unit}: {large:.1} per byte");
+    }
+}

@@ -56,7 +56,8 @@ use newsflow_record::{Article, Dedup, DedupStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{
-    bins_needed, estimated_jaccard, Fingerprint, Fingerprinter, BANDS, PROBES, SKETCH_BYTES,
+    bins_needed, estimated_jaccard, Fingerprint, Fingerprinter, Sample, BANDS, PROBES,
+    SAMPLE_BYTES, SKETCH_BYTES,
 };
 use crate::index::{Candidate, Shard, Stored};
 
@@ -82,6 +83,15 @@ pub struct DedupConfig {
     /// near duplicate.
     #[serde(default = "default_min_similarity")]
     pub min_similarity: f64,
+    /// Share (0-1) of an article's body in sentences not taken from the similar
+    /// earlier article from which it is an update (unique, `dedup.updates` set)
+    /// rather than a near duplicate.
+    #[serde(default = "default_min_new_share")]
+    pub min_new_share: f64,
+    /// Smallest estimated Jaccard similarity (0-1) for an article to be recorded as an
+    /// update of an earlier one (at most `min_similarity`).
+    #[serde(default = "default_min_update_similarity")]
+    pub min_update_similarity: f64,
 }
 
 fn default_window_count() -> usize {
@@ -104,6 +114,24 @@ fn default_min_similarity() -> f64 {
     DEFAULT_MIN_SIMILARITY
 }
 
+fn default_min_update_similarity() -> f64 {
+    DEFAULT_MIN_UPDATE_SIMILARITY
+}
+
+/// See the module doc, "Copies and updates".
+const DEFAULT_MIN_UPDATE_SIMILARITY: f64 = 0.2;
+
+fn default_min_new_share() -> f64 {
+    DEFAULT_MIN_NEW_SHARE
+}
+
+/// See the module doc, "Copies and updates".
+const DEFAULT_MIN_NEW_SHARE: f64 = 0.3;
+
+/// Most new share an update has: it repeats at least a tenth of its body from the
+/// earlier article (an independent report of the same event repeats nothing).
+const MAX_NEW_SHARE: f64 = 0.9;
+
 /// Between independent reports (Jaccard at most 0.1 on the evaluation set, under 0.05
 /// for most pairs) and light rewrites (0.36 and up). With 32 4-bit values this needs
 /// 12 agreeing bins (binomial tails): a pair at J 0.1 reaches that with probability
@@ -120,6 +148,8 @@ impl Default for DedupConfig {
             shingle_size: default_shingle_size(),
             lead_tokens: default_lead_tokens(),
             min_similarity: default_min_similarity(),
+            min_new_share: default_min_new_share(),
+            min_update_similarity: default_min_update_similarity(),
         }
     }
 }
@@ -148,6 +178,11 @@ pub struct IndexEntry {
     /// The low 32 bits of the smallest shingle hash of each band (the LSH keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bands: Option<[u32; 3]>,
+    /// A sample of its body's shingles, which tells a later update from a copy.
+    /// Entries written before samples existed have none: later articles similar to
+    /// them are near duplicates, as they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<ShingleSample>,
     /// When it was admitted (Unix seconds).
     pub admitted_at: i64,
     /// The fingerprint scheme that made `exact`, `sketch` and `bands`
@@ -156,6 +191,34 @@ pub struct IndexEntry {
     /// compare wrongly with this scheme's.
     #[serde(default)]
     pub version: u32,
+}
+
+/// One shingle in 2^`shift` of an article's body (by hash), as a 256-bit filter with
+/// one bit per shingle: [`IndexEntry::sample`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShingleSample {
+    /// Log2 of the sampling rate.
+    pub shift: u8,
+    /// The filter's bits.
+    pub filter: [u8; 32],
+}
+
+impl From<Sample> for ShingleSample {
+    fn from(sample: Sample) -> Self {
+        ShingleSample {
+            shift: sample.shift,
+            filter: sample.filter,
+        }
+    }
+}
+
+impl From<ShingleSample> for Sample {
+    fn from(sample: ShingleSample) -> Self {
+        Sample {
+            shift: sample.shift,
+            filter: sample.filter,
+        }
+    }
 }
 
 /// The fingerprint scheme of this build (see [`IndexEntry::version`]): 1 hashes tokens
@@ -178,6 +241,8 @@ pub struct Deduplicator {
     config: DedupConfig,
     /// Agreeing sketch bins a near duplicate needs (from `min_similarity`).
     bins_needed: u32,
+    /// Agreeing sketch bins an update needs (from `min_update_similarity`).
+    related_bins: u32,
     fingerprinter: Fingerprinter,
     shards: HashMap<String, Shard>,
 }
@@ -188,6 +253,7 @@ impl Deduplicator {
         Deduplicator {
             config: config.clone(),
             bins_needed: bins_needed(config.min_similarity),
+            related_bins: bins_needed(config.min_update_similarity.min(config.min_similarity)),
             fingerprinter: Fingerprinter::new(config.shingle_size, config.lead_tokens),
             shards: HashMap::new(),
         }
@@ -209,19 +275,39 @@ impl Deduplicator {
         let shard = shard_of(&mut self.shards, &self.config, language);
         shard.advance_time(now_unix, window_seconds);
 
-        let best = best_match(shard, &article.id, &stored, self.bins_needed);
+        let best = best_match(shard, &article.id, &stored, self.related_bins);
+        let verdict = match best {
+            None => Verdict::New,
+            Some(Match::Itself) => Verdict::Itself,
+            Some(Match::Earlier(found)) if found.exact => Verdict::Copy(found),
+            Some(Match::Earlier(found)) => {
+                let updates = shard.sample(found.slot).is_some_and(|earlier| {
+                    let share = self.fingerprinter.new_share(&article.body, &earlier);
+                    // An article that repeats nothing is another report, not an update.
+                    share >= self.config.min_new_share && share <= MAX_NEW_SHARE
+                });
+                if updates {
+                    Verdict::Update(found)
+                } else if found.agreeing >= self.bins_needed {
+                    Verdict::Copy(found)
+                } else {
+                    Verdict::New
+                }
+            }
+        };
         let unique = Dedup {
             status: DedupStatus::Unique,
             fingerprint: fingerprint_hex,
             duplicate_of: None,
             similarity: None,
+            updates: None,
         };
-        match best {
-            Some(Match::Itself) => Decision {
+        match verdict {
+            Verdict::Itself => Decision {
                 dedup: unique,
                 admitted: None,
             },
-            Some(Match::Earlier(found)) => Decision {
+            Verdict::Copy(found) => Decision {
                 dedup: Dedup {
                     status: if found.exact {
                         DedupStatus::Exact
@@ -234,21 +320,19 @@ impl Deduplicator {
                 },
                 admitted: None,
             },
-            None => {
+            Verdict::Update(found) => {
+                let updates = Some(shard.id(found.slot));
+                shard.push(&article.id, &stored, now_unix);
+                Decision {
+                    dedup: Dedup { updates, ..unique },
+                    admitted: Some(entry(article, language, &fingerprint, now_unix)),
+                }
+            }
+            Verdict::New => {
                 shard.push(&article.id, &stored, now_unix);
                 Decision {
                     dedup: unique,
-                    admitted: Some(IndexEntry {
-                        id: article.id.clone(),
-                        language: language.to_string(),
-                        exact: fingerprint.exact,
-                        simhash: fingerprint.simhash,
-                        lead: None,
-                        sketch: Some(fingerprint.sketch),
-                        bands: Some(fingerprint.bands),
-                        admitted_at: now_unix,
-                        version: FINGERPRINT_VERSION,
-                    }),
+                    admitted: Some(entry(article, language, &fingerprint, now_unix)),
                 }
             }
         }
@@ -267,13 +351,18 @@ impl Deduplicator {
         let (Some(sketch), Some(bands)) = (entry.sketch, entry.bands) else {
             return;
         };
-        let stored = Stored::of(&Fingerprint {
+        let mut stored = Stored::of(&Fingerprint {
             exact: entry.exact,
             simhash: entry.simhash,
             sketch,
             bands,
             probes: bands.map(|key| [key; PROBES]),
+            sample: Sample {
+                shift: 0,
+                filter: [0; SAMPLE_BYTES],
+            },
         });
+        stored.sample = entry.sample.map(Sample::from);
         let shard = shard_of(&mut self.shards, &self.config, &entry.language);
         if window_seconds > 0
             && shard.latest_time() != i64::MIN
@@ -324,6 +413,27 @@ impl Deduplicator {
     }
 }
 
+/// The changelog entry of an admitted article.
+fn entry(
+    article: &Article,
+    language: &str,
+    fingerprint: &Fingerprint,
+    now_unix: i64,
+) -> IndexEntry {
+    IndexEntry {
+        id: article.id.clone(),
+        language: language.to_string(),
+        exact: fingerprint.exact,
+        simhash: fingerprint.simhash,
+        lead: None,
+        sketch: Some(fingerprint.sketch),
+        bands: Some(fingerprint.bands),
+        sample: Some(fingerprint.sample.into()),
+        admitted_at: now_unix,
+        version: FINGERPRINT_VERSION,
+    }
+}
+
 /// The shard of a language, created empty on first use.
 fn shard_of<'a>(
     shards: &'a mut HashMap<String, Shard>,
@@ -333,6 +443,18 @@ fn shard_of<'a>(
     shards
         .entry(language.to_string())
         .or_insert_with(|| Shard::new(config.window_count, config.window_seconds))
+}
+
+/// What an article is, given the index.
+enum Verdict {
+    /// Nothing like it is indexed.
+    New,
+    /// The article itself is indexed (a redelivery).
+    Itself,
+    /// A copy (exact or near) of an earlier article.
+    Copy(Candidate),
+    /// Mostly new, but repeats part of an earlier article.
+    Update(Candidate),
 }
 
 /// What the index says about an article.
@@ -383,7 +505,7 @@ fn similarity(found: Candidate) -> f64 {
 }
 
 // The changelog record's array sizes are spelled out for serde: keep them in step.
-const _: () = assert!(SKETCH_BYTES == 16 && BANDS == 3);
+const _: () = assert!(SKETCH_BYTES == 16 && BANDS == 3 && SAMPLE_BYTES == 32);
 
 #[cfg(test)]
 mod tests;

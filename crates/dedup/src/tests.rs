@@ -295,6 +295,7 @@ fn restore_applies_the_time_window() {
         lead: None,
         sketch: Some([simhash as u8; 16]),
         bands: Some([simhash as u32; 3]),
+        sample: None,
         admitted_at: at,
         version: FINGERPRINT_VERSION,
     };
@@ -380,6 +381,10 @@ fn million_entries_restore_from_changelog() {
                     .unwrap(),
             ),
             bands: Some([(x >> 7) as u32, (x >> 19) as u32, (x >> 31) as u32]),
+            sample: Some(ShingleSample {
+                shift: 3,
+                filter: [x as u8; 32],
+            }),
             admitted_at: T0 + i as i64 / 20,
             version: FINGERPRINT_VERSION,
         });

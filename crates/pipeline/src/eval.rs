@@ -536,6 +536,7 @@ mod tests {
                 fingerprint: None,
                 duplicate_of: Some(of.into()),
                 similarity: Some(0.9),
+                updates: None,
             },
         })
     }

@@ -2,7 +2,8 @@
 //! hash tables over the MinHash band keys, and an arena of ids.
 //!
 //! Memory layout, per article (structure of arrays, so a candidate check touches only
-//! the columns it needs): MinHash sketch 16 bytes, exact hash 2 (checked together
+//! the columns it needs): MinHash sketch 16 bytes, shingle sample 33 (rate and
+//! filter, read only for the best candidate), exact hash 2 (checked together
 //! with sketch equality), id offset 4, one 4-byte chain link and one 2-byte key tag per
 //! table (3 tables: 18), the id's bytes plus a 1-2 byte length, and the table heads
 //! (about n/8 buckets of 4 bytes per table, at most 65,536). The tag is the top 16

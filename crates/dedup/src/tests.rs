@@ -395,7 +395,7 @@ fn synthetic(i: usize) -> Article {
     article(&format!("src-2024-{i:07}"), "en", "", &body)
 }
 
-/// 59 bytes before the shingle sample (33 bytes: rate and 256-bit filter) existed.
+/// 59.6 bytes before the shingle sample (33 bytes: rate and 256-bit filter) existed.
 #[test]
 fn index_stays_within_96_bytes_per_article() {
     let mut index = dedup();

@@ -29,6 +29,7 @@ fn bench(c: &mut Criterion) {
             lead: None,
             sketch: Some(sketch),
             bands: Some([y as u32, (y >> 32) as u32, (x >> 32) as u32]),
+            sample: None,
             admitted_at: 1_700_000_000,
             version: FINGERPRINT_VERSION,
         });

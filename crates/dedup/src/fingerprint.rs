@@ -18,6 +18,72 @@ pub(crate) const SKETCH_BYTES: usize = BINS / 2;
 pub(crate) const BANDS: usize = 3;
 /// Keys a query looks up in each table (see [`Fingerprint::probes`]).
 pub(crate) const PROBES: usize = 4;
+/// Bytes of a [`Sample`]'s filter (256 bits).
+pub(crate) const SAMPLE_BYTES: usize = 32;
+/// Most shingles a [`Sample`] keeps: the sampling rate halves until the text's shingles
+/// fit, so the filter holds 24-48 and a foreign shingle finds its bit set with
+/// probability at most 1 - e^(-48/256), 0.17.
+const SAMPLE_TARGET: usize = 48;
+/// Sampled shingles a stretch of sentences needs before [`Fingerprinter::new_share`]
+/// judges it (shorter sentences are judged together with the next).
+const SEGMENT_SAMPLES: u32 = 4;
+/// A stretch of sentences is new when under this share of its sampled shingles
+/// (corrected for the filter's false hits) occur in the earlier article.
+const NEW_BELOW: f64 = 0.4;
+
+/// A sample of a text's shingles (those whose hash bits 32.. are zero in the lowest
+/// `shift` places: one in 2^shift), as a one-hash Bloom filter: enough to tell, for
+/// each sentence of another text, whether it was taken from this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sample {
+    /// Log2 of the sampling rate (0: every shingle).
+    pub shift: u8,
+    /// Bit `hash >> 40 & 0xff` of each sampled shingle.
+    pub filter: [u8; SAMPLE_BYTES],
+}
+
+impl Sample {
+    /// An empty sample at the rate that fits `count` shingles.
+    fn for_count(count: usize) -> Self {
+        let mut shift = 0u8;
+        while (count >> shift) > SAMPLE_TARGET && shift < 31 {
+            shift += 1;
+        }
+        Sample {
+            shift,
+            filter: [0; SAMPLE_BYTES],
+        }
+    }
+
+    #[inline]
+    fn takes(&self, shingle: u64) -> bool {
+        (shingle >> 32) & ((1u64 << self.shift) - 1) == 0
+    }
+
+    #[inline]
+    fn bit(shingle: u64) -> (usize, u8) {
+        let bit = (shingle >> 40) as u8;
+        (usize::from(bit >> 3), 1 << (bit & 7))
+    }
+
+    #[inline]
+    fn insert(&mut self, shingle: u64) {
+        let (byte, mask) = Self::bit(shingle);
+        self.filter[byte] |= mask;
+    }
+
+    #[inline]
+    fn holds(&self, shingle: u64) -> bool {
+        let (byte, mask) = Self::bit(shingle);
+        self.filter[byte] & mask != 0
+    }
+
+    /// Chance that a shingle not in the sample finds its bit set.
+    fn false_hit_rate(&self) -> f64 {
+        let ones: u32 = self.filter.iter().map(|byte| byte.count_ones()).sum();
+        f64::from(ones) / (8 * SAMPLE_BYTES) as f64
+    }
+}
 
 /// What the index keeps of a text's content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +105,8 @@ pub(crate) struct Fingerprint {
     /// multi-probe: more recall for rewrites at no memory cost). Repeats mean "no
     /// more keys".
     pub probes: [[u32; PROBES]; BANDS],
+    /// A sample of the body's shingles, to tell an update from a copy.
+    pub sample: Sample,
 }
 
 /// Tokens per shingle: words, or characters of scripts written without spaces.
@@ -546,6 +614,16 @@ pub(crate) struct Fingerprinter {
     /// what leaves the rolling hash while the first shingle fills.
     tokens: Vec<u64>,
     shingles: Vec<u64>,
+    /// Index of the first token of each sentence (for [`Fingerprinter::new_share`]).
+    sentence_starts: Vec<usize>,
+}
+
+/// Characters that end a sentence (or a line: headings, list items, datelines).
+fn ends_sentence(ch: char) -> bool {
+    matches!(
+        ch,
+        '.' | '!' | '?' | ';' | '\n' | '。' | '！' | '？' | '；' | '؟' | '…'
+    )
 }
 
 impl Fingerprinter {
@@ -555,6 +633,7 @@ impl Fingerprinter {
             lead_tokens,
             tokens: Vec::new(),
             shingles: Vec::new(),
+            sentence_starts: Vec::new(),
         }
     }
 
@@ -576,13 +655,82 @@ impl Fingerprinter {
             bands,
             probes,
         } = sketch(&self.shingles, lead);
+        let mut sample = Sample::for_count(self.shingles.len());
+        for &shingle in &self.shingles {
+            if sample.takes(shingle) {
+                sample.insert(shingle);
+            }
+        }
         Fingerprint {
             exact: finish64(exact),
             simhash,
             sketch,
             bands,
             probes,
+            sample,
         }
+    }
+
+    /// Share (0-1) of `body`'s shingles that lie in sentences not taken from the
+    /// earlier article whose [`Sample`] is `earlier`: its new content.
+    ///
+    /// The body is read again sentence by sentence (only when a candidate passed the
+    /// similarity test, so rarely). Sentences are judged on their shingles that the
+    /// sample's rate takes, together with the next ones until there are
+    /// [`SEGMENT_SAMPLES`]: a stretch is new when the share of them found in the
+    /// filter, less what false hits explain, is under [`NEW_BELOW`]. A copied or
+    /// lightly edited sentence keeps most of its shingles; a sentence of a later
+    /// development keeps none but a name or a phrase.
+    pub(crate) fn new_share(&mut self, body: &str, earlier: &Sample) -> f64 {
+        let needed = self.shingle_size + body.len();
+        if self.tokens.len() < needed {
+            self.tokens.resize(needed, 0);
+        }
+        self.sentence_starts.clear();
+        let slots = &mut self.tokens[self.shingle_size..];
+        let mut count = 0;
+        for sentence in body.split_inclusive(ends_sentence) {
+            self.sentence_starts.push(count);
+            tokens(sentence, |token| {
+                if let Some(slot) = slots.get_mut(count) {
+                    *slot = token;
+                    count += 1;
+                }
+            });
+        }
+        if count < self.shingle_size {
+            return 0.0;
+        }
+        self.shingle(count);
+        let false_hits = earlier.false_hit_rate();
+        let total = self.shingles.len();
+        self.sentence_starts.push(total);
+        let mut new = 0usize;
+        // The stretch being gathered: first shingle, samples, hits.
+        let (mut from, mut samples, mut hits) = (0usize, 0u32, 0u32);
+        let mut last_new = false;
+        for pair in self.sentence_starts.windows(2) {
+            let end = pair[1].min(total);
+            for &shingle in &self.shingles[pair[0].min(end)..end] {
+                if earlier.takes(shingle) {
+                    samples += 1;
+                    hits += u32::from(earlier.holds(shingle));
+                }
+            }
+            if samples >= SEGMENT_SAMPLES || end == total {
+                if samples > 0 {
+                    let share = (f64::from(hits) / f64::from(samples) - false_hits)
+                        / (1.0 - false_hits).max(f64::EPSILON);
+                    last_new = share < NEW_BELOW;
+                }
+                // A tail with no sample shares the verdict of the stretch before it.
+                if last_new {
+                    new += end - from;
+                }
+                (from, samples, hits) = (end, 0, 0);
+            }
+        }
+        new as f64 / total as f64
     }
 
     /// Puts the hashes of the tokens of `text` after the leading zeros of `tokens`,

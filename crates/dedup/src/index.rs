@@ -2,7 +2,8 @@
 //! hash tables over the MinHash band keys, and an arena of ids.
 //!
 //! Memory layout, per article (structure of arrays, so a candidate check touches only
-//! the columns it needs): MinHash sketch 16 bytes, exact hash 2 (checked together
+//! the columns it needs): MinHash sketch 16 bytes, shingle sample 33 (rate and
+//! filter, read only for the best candidate), exact hash 2 (checked together
 //! with sketch equality), id offset 4, one 4-byte chain link and one 2-byte key tag per
 //! table (3 tables: 18), the id's bytes plus a 1-2 byte length, and the table heads
 //! (about n/8 buckets of 4 bytes per table, at most 65,536). The tag is the top 16
@@ -17,10 +18,14 @@
 
 use std::collections::VecDeque;
 
-use crate::fingerprint::{agreeing_bins, Fingerprint, BANDS, BINS, PROBES, SKETCH_BYTES};
+use crate::fingerprint::{
+    agreeing_bins, Fingerprint, Sample, BANDS, BINS, PROBES, SAMPLE_BYTES, SKETCH_BYTES,
+};
 
 const MIN_BUCKET_BITS: u32 = 6;
 const MAX_BUCKET_BITS: u32 = 16;
+/// `sample_shift` of an article without a shingle sample.
+const NO_SAMPLE: u8 = u8::MAX;
 
 /// A stored article that matched a query.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +44,9 @@ pub(crate) struct Stored {
     pub tags: [u16; BANDS],
     /// Tags to look up per table, repeats meaning "no more" (see `Fingerprint::probes`).
     pub probes: [[u16; PROBES]; BANDS],
+    /// The shingle sample (none for entries restored from a changelog written before
+    /// samples existed: such an article is compared on similarity alone).
+    pub sample: Option<Sample>,
 }
 
 impl Stored {
@@ -48,6 +56,7 @@ impl Stored {
             sketch: fingerprint.sketch,
             tags: fingerprint.bands.map(tag),
             probes: fingerprint.probes.map(|keys| keys.map(tag)),
+            sample: Some(fingerprint.sample),
         }
     }
 }
@@ -67,6 +76,9 @@ pub(crate) struct Shard {
     live: usize,
     sketch: Vec<[u8; SKETCH_BYTES]>,
     exact: Vec<u16>,
+    /// Each article's [`Sample`]: its rate ([`NO_SAMPLE`] when it has none) and filter.
+    sample_shift: Vec<u8>,
+    sample_filter: Vec<[u8; SAMPLE_BYTES]>,
     tags: Vec<[u16; BANDS]>,
     id_at: Vec<u32>,
     links: Vec<[u32; BANDS]>,
@@ -92,6 +104,8 @@ impl Shard {
             live: 0,
             sketch: Vec::new(),
             exact: Vec::new(),
+            sample_shift: Vec::new(),
+            sample_filter: Vec::new(),
             tags: Vec::new(),
             id_at: Vec::new(),
             links: Vec::new(),
@@ -119,6 +133,8 @@ impl Shard {
     pub(crate) fn memory_bytes(&self) -> usize {
         self.sketch.capacity() * SKETCH_BYTES
             + self.exact.capacity() * 2
+            + self.sample_shift.capacity()
+            + self.sample_filter.capacity() * SAMPLE_BYTES
             + self.tags.capacity() * 2 * BANDS
             + self.id_at.capacity() * 4
             + self.links.capacity() * 4 * BANDS
@@ -192,6 +208,15 @@ impl Shard {
         false
     }
 
+    /// The shingle sample of the article in `slot`, if it has one.
+    pub(crate) fn sample(&self, slot: usize) -> Option<Sample> {
+        let shift = self.sample_shift[slot];
+        (shift != NO_SAMPLE).then(|| Sample {
+            shift,
+            filter: self.sample_filter[slot],
+        })
+    }
+
     pub(crate) fn id(&self, slot: usize) -> String {
         self.ids.get(self.id_at[slot])
     }
@@ -234,16 +259,25 @@ impl Shard {
         let seq = self.next_seq;
         let slot = self.slot_of(seq);
         let id_at = self.ids.push(id);
+        let (shift, filter) = stored
+            .sample
+            .map_or((NO_SAMPLE, [0; SAMPLE_BYTES]), |sample| {
+                (sample.shift, sample.filter)
+            });
         if slot == self.sketch.len() {
             self.grow();
             self.sketch.push(stored.sketch);
             self.exact.push(stored.exact);
+            self.sample_shift.push(shift);
+            self.sample_filter.push(filter);
             self.tags.push(stored.tags);
             self.id_at.push(id_at);
             self.links.push([u32::MAX; BANDS]);
         } else {
             self.sketch[slot] = stored.sketch;
             self.exact[slot] = stored.exact;
+            self.sample_shift[slot] = shift;
+            self.sample_filter[slot] = filter;
             self.tags[slot] = stored.tags;
             self.id_at[slot] = id_at;
         }
@@ -274,6 +308,8 @@ impl Shard {
         let extra = (len / 16).max(1024).min(self.capacity - len);
         self.sketch.reserve_exact(extra);
         self.exact.reserve_exact(extra);
+        self.sample_shift.reserve_exact(extra);
+        self.sample_filter.reserve_exact(extra);
         self.tags.reserve_exact(extra);
         self.id_at.reserve_exact(extra);
         self.links.reserve_exact(extra);

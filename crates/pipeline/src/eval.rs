@@ -656,6 +656,7 @@ mod tests {
                 fingerprint: None,
                 duplicate_of: Some(of.into()),
                 similarity: Some(0.9),
+                updates: None,
             },
         })
     }

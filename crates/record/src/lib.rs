@@ -135,6 +135,10 @@ pub struct Dedup {
     /// Estimated similarity to that article in 0..=1 (duplicates only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f64>,
+    /// Id of the earlier article this unique one updates: it repeats part of that
+    /// article's text but is mostly new (a developing story's later report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updates: Option<String>,
 }
 
 /// Status of a dedup decision.

@@ -235,6 +235,7 @@ fn outcome_of_a_pipeline_outcome_splits_duplicates_by_status() {
                 fingerprint: None,
                 duplicate_of: Some("a".into()),
                 similarity: Some(0.9),
+                updates: None,
             },
         })
     };

@@ -297,6 +297,10 @@ pub(super) fn index_entry(
         lead: None,
         sketch: Some(rng.random()),
         bands: Some(rng.random()),
+        sample: Some(newsflow_dedup::ShingleSample {
+            shift: 3,
+            filter: rng.random(),
+        }),
         // Spread over the last hour: all inside any window.
         admitted_at: now - (i % 3600) as i64,
         version: newsflow_dedup::FINGERPRINT_VERSION,

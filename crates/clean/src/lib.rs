@@ -164,6 +164,7 @@ impl Cleaner {
             event_rules: None,
             events: None,
             entities: None,
+            story: None,
             extra: fields.extra,
         })
     }

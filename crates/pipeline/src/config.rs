@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use newsflow_clean::CleanConfig;
 use newsflow_dedup::DedupConfig;
 use newsflow_lang::LangConfig;
+use newsflow_story::StoryConfig;
 use newsflow_tag::TagConfig;
 use serde::{Deserialize, Serialize};
 
-/// Settings of the four stages. Rule and gazetteer paths are relative to `data_dir`.
+/// Settings of the stages. Rule and gazetteer paths are relative to `data_dir`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PipelineConfig {
@@ -22,4 +23,6 @@ pub struct PipelineConfig {
     pub dedup: DedupConfig,
     /// The tag stage.
     pub tag: TagConfig,
+    /// The story stage.
+    pub story: StoryConfig,
 }

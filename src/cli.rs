@@ -31,7 +31,7 @@ pub enum LogFormat {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run all four stages in one process over a JSONL file or stdin.
+    /// Run every stage in one process over a JSONL file or stdin.
     Process(ProcessArgs),
     /// Measure quality against a labelled set.
     Eval(EvalArgs),
@@ -45,6 +45,19 @@ pub enum Command {
     Tail(TailArgs),
     /// Measure throughput.
     Bench(BenchArgs),
+    /// Print the stories of a `process` run, largest first.
+    Stories(StoriesArgs),
+}
+
+/// `newsflow stories`.
+#[derive(Debug, Args)]
+pub struct StoriesArgs {
+    /// JSONL output of `newsflow process` (enriched records carry their story).
+    #[arg(long, short)]
+    pub input: PathBuf,
+    /// Show only this many stories.
+    #[arg(long)]
+    pub top: Option<usize>,
 }
 
 /// `newsflow process`.

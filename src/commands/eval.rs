@@ -46,12 +46,16 @@ pub fn run(args: EvalArgs, config: &Config) -> anyhow::Result<()> {
     }
 
     let report = eval::evaluate(&outcomes, &labels);
+    let stories = super::stories::score(&outcomes, &args.labels)?;
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &report).context("cannot write report")?;
+        let mut json = serde_json::to_value(&report).context("cannot write report")?;
+        json["stories"] = serde_json::to_value(&stories).context("cannot write report")?;
+        serde_json::to_writer_pretty(&mut out, &json).context("cannot write report")?;
         writeln!(out)?;
     } else {
         write_table(&mut out, &report)?;
+        super::stories::write_scores(&mut out, &stories)?;
     }
     Ok(())
 }

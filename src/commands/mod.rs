@@ -5,6 +5,7 @@ mod eval;
 mod process;
 mod produce;
 mod serve;
+mod stories;
 mod tail;
 mod topics;
 
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Produce(args) => produce::run(args, &config),
         Command::Tail(args) => tail::run(args, &config),
         Command::Bench(args) => bench::run(args, &config),
+        Command::Stories(args) => stories::run(args),
     }
 }
 

@@ -32,7 +32,7 @@ pub enum LogFormat {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run all four stages in one process over a JSONL file or stdin.
+    /// Run every stage in one process over a JSONL file or stdin.
     Process(ProcessArgs),
     /// Measure quality against a labelled set.
     Eval(EvalArgs),
@@ -53,6 +53,19 @@ pub enum Command {
     /// Ask a running service whether it is ready (`/readyz`) or alive (`/healthz`):
     /// exit 0 on HTTP 200. For container health checks (the image has no curl).
     Probe(ProbeArgs),
+    /// Print the stories of a `process` run, largest first.
+    Stories(StoriesArgs),
+}
+
+/// `newsflow stories`.
+#[derive(Debug, Args)]
+pub struct StoriesArgs {
+    /// JSONL output of `newsflow process` (enriched records carry their story).
+    #[arg(long, short)]
+    pub input: PathBuf,
+    /// Show only this many stories.
+    #[arg(long)]
+    pub top: Option<usize>,
 }
 
 /// `newsflow probe`.

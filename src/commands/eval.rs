@@ -9,18 +9,21 @@ use anyhow::Context;
 use newsflow_pipeline::eval::{self, Accuracy, Label, Prf, Report};
 use newsflow_pipeline::{Pipeline, StageTimes};
 
+use super::stories::StoryReport;
 use crate::cli::EvalArgs;
 use crate::config::Config;
 
 pub fn run(args: EvalArgs, config: &Config) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     if let (Some(input), Some(labels)) = (&args.input, &args.labels) {
-        let report = score(input, labels, config)?;
+        let (report, stories) = score(input, labels, config)?;
         if args.json {
-            serde_json::to_writer_pretty(&mut out, &report).context("cannot write report")?;
+            serde_json::to_writer_pretty(&mut out, &with_stories(&report, &stories)?)
+                .context("cannot write report")?;
             writeln!(out)?;
         } else {
             write_table(&mut out, &report)?;
+            super::stories::write_scores(&mut out, &stories)?;
         }
         return Ok(());
     }
@@ -39,17 +42,41 @@ pub fn run(args: EvalArgs, config: &Config) -> anyhow::Result<()> {
         reports.push((name.to_string(), report));
     }
     if args.json {
-        let map: BTreeMap<&str, &Report> = reports.iter().map(|(n, r)| (n.as_str(), r)).collect();
+        let mut map = BTreeMap::new();
+        for (name, (report, stories)) in &reports {
+            map.insert(name.as_str(), with_stories(report, stories)?);
+        }
         serde_json::to_writer_pretty(&mut out, &map).context("cannot write report")?;
         writeln!(out)?;
     } else {
-        write_side_by_side(&mut out, &reports)?;
+        let events: Vec<(String, Report)> = reports
+            .iter()
+            .map(|(name, (report, _))| (name.clone(), report.clone()))
+            .collect();
+        write_side_by_side(&mut out, &events)?;
+        for (name, (_, stories)) in &reports {
+            if stories.labelled_stories > 0 {
+                write!(out, "\n{name}:")?;
+                super::stories::write_scores(&mut out, stories)?;
+            }
+        }
     }
     Ok(())
 }
 
+/// The event report with the story scores beside it, as JSON.
+fn with_stories(report: &Report, stories: &StoryReport) -> anyhow::Result<serde_json::Value> {
+    let mut json = serde_json::to_value(report).context("cannot write report")?;
+    json["stories"] = serde_json::to_value(stories).context("cannot write report")?;
+    Ok(json)
+}
+
 /// Runs the pipeline over one labelled set and scores it.
-fn score(input_path: &Path, labels_path: &Path, config: &Config) -> anyhow::Result<Report> {
+fn score(
+    input_path: &Path,
+    labels_path: &Path,
+    config: &Config,
+) -> anyhow::Result<(Report, StoryReport)> {
     let (input, labels) = (input_path, labels_path);
     let labels_file =
         File::open(labels).with_context(|| format!("cannot open {}", labels.display()))?;
@@ -93,7 +120,8 @@ fn score(input_path: &Path, labels_path: &Path, config: &Config) -> anyhow::Resu
         outcomes.push(pipeline.process_line(record, number, now, &mut times));
     }
     refuse_mismatched_ids(input_path, labels_path, &article_ids, &labels)?;
-    Ok(eval::evaluate(&outcomes, &labels))
+    let stories = super::stories::score(&outcomes, labels_path)?;
+    Ok((eval::evaluate(&outcomes, &labels), stories))
 }
 
 /// Main event scores of several sets in columns: micro, per language, per type

@@ -8,6 +8,7 @@ mod probe;
 mod process;
 mod produce;
 mod serve;
+mod stories;
 mod tail;
 mod topics;
 
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args, &config),
         Command::Config(args) => config::run(args, &config),
         Command::Probe(args) => probe::run(args),
+        Command::Stories(args) => stories::run(args),
     }
 }
 

@@ -115,7 +115,7 @@ impl ProcessMetrics {
         &self,
         outcome: &Outcome,
         bytes: u64,
-        busy_before: &[std::time::Duration; 4],
+        busy_before: &[std::time::Duration; STAGES.len()],
         times: &StageTimes,
         read_at: Instant,
     ) {

@@ -24,6 +24,7 @@ use newsflow_dedup::DedupConfig;
 use newsflow_kafka::KafkaConfig;
 use newsflow_lang::LangConfig;
 use newsflow_pipeline::PipelineConfig;
+use newsflow_story::StoryConfig;
 use newsflow_tag::TagConfig;
 use newsflow_telemetry::MetricsConfig;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,7 @@ struct Layout {
     lang: LangConfig,
     dedup: DedupConfig,
     tag: TagConfig,
+    story: StoryConfig,
     kafka: KafkaConfig,
     metrics: MetricsConfig,
 }
@@ -194,6 +196,7 @@ impl Config {
                 lang: layout.lang,
                 dedup: layout.dedup,
                 tag: layout.tag,
+                story: layout.story,
             },
             kafka: layout.kafka,
             metrics: layout.metrics,

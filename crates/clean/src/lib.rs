@@ -180,6 +180,7 @@ impl Cleaner {
             event_rules: None,
             events: None,
             entities: None,
+            story: None,
             extra: fields.extra,
         })
     }

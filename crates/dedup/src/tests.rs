@@ -22,6 +22,7 @@ fn article(id: &str, language: &str, title: &str, body: &str) -> Article {
         event_rules: None,
         events: None,
         entities: None,
+        story: None,
         extra: Default::default(),
     }
 }

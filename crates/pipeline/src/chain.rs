@@ -6,25 +6,26 @@ use std::time::{Duration, Instant};
 use newsflow_record::{Outcome, Rejection};
 
 use crate::config::PipelineConfig;
-use crate::stages::{BuildError, DedupStage, LangStage, TagStage};
+use crate::stages::{BuildError, DedupStage, LangStage, StoryStage, TagStage};
 
-/// The four stages in one process.
+/// The stages in one process.
 pub struct Pipeline {
     lang: LangStage,
     dedup: DedupStage,
     tag: TagStage,
+    story: StoryStage,
 }
 
 /// The pipeline's stages, in order, as named in summaries and metrics.
-pub const STAGES: [&str; 4] = ["clean", "lang", "dedup", "tag"];
+pub const STAGES: [&str; 5] = ["clean", "lang", "dedup", "tag", "story"];
 
 /// Time spent and records seen per stage, indexed like [`STAGES`].
 #[derive(Debug, Clone, Default)]
 pub struct StageTimes {
     /// Time spent in each stage.
-    pub busy: [Duration; 4],
+    pub busy: [Duration; STAGES.len()],
     /// Records that entered each stage.
-    pub records: [u64; 4],
+    pub records: [u64; STAGES.len()],
 }
 
 impl Pipeline {
@@ -34,6 +35,7 @@ impl Pipeline {
             lang: config.lang_stage()?,
             dedup: config.dedup_stage(),
             tag: config.tag_stage()?,
+            story: config.story_stage(),
         })
     }
 
@@ -58,8 +60,10 @@ impl Pipeline {
         clock.lap(2);
         match unique {
             Ok((article, _admitted)) => {
-                let enriched = self.tag.run(article);
+                let tagged = self.tag.run(article);
                 clock.lap(3);
+                let (enriched, _story) = self.story.run(tagged, now_unix);
+                clock.lap(4);
                 Outcome::Enriched(enriched)
             }
             Err(duplicate) => Outcome::Duplicate(duplicate),

@@ -6,10 +6,11 @@ use newsflow_clean::CleanConfig;
 use newsflow_data::DataDir;
 use newsflow_dedup::DedupConfig;
 use newsflow_lang::LangConfig;
+use newsflow_story::StoryConfig;
 use newsflow_tag::TagConfig;
 use serde::{Deserialize, Serialize};
 
-/// Settings of the four stages. Rule and gazetteer paths are relative to `data_dir`,
+/// Settings of the stages. Rule and gazetteer paths are relative to `data_dir`,
 /// or to the rule data built into the binary when `data_dir` is not set.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -25,6 +26,8 @@ pub struct PipelineConfig {
     pub dedup: DedupConfig,
     /// The tag stage.
     pub tag: TagConfig,
+    /// The story stage.
+    pub story: StoryConfig,
 }
 
 impl PipelineConfig {

@@ -17,4 +17,6 @@ pub mod stages;
 pub use chain::{Pipeline, StageTimes, STAGES};
 pub use config::PipelineConfig;
 pub use newsflow_record::Outcome;
-pub use stages::{DedupStage, Emit, Input, LangStage, Restored, ServiceStage, StateSize, TagStage};
+pub use stages::{
+    DedupStage, Emit, Input, LangStage, Restored, ServiceStage, StateSize, StoryStage, TagStage,
+};

@@ -12,6 +12,7 @@ use newsflow_lang::Detector;
 use newsflow_record::{
     Article, DedupStatus, DuplicateRecord, Entities, ErrorCode, Outcome, RecordError, Rejection,
 };
+use newsflow_story::{Story, StoryConfig, Storyteller};
 use newsflow_tag::{Tagger, Tagging};
 
 use crate::config::PipelineConfig;
@@ -468,6 +469,88 @@ impl ServiceStage for TagStage {
     }
 }
 
+/// The story service: enriched articles in, each with its story assignment out, plus
+/// the story's new state for the compacted stories topic (its changelog too).
+pub struct StoryStage {
+    stories: Storyteller,
+}
+
+impl StoryStage {
+    /// A stage with no story open.
+    pub fn new(config: &StoryConfig) -> Self {
+        StoryStage {
+            stories: Storyteller::new(config.clone()),
+        }
+    }
+
+    /// Open stories, for metrics.
+    pub fn stories(&self) -> &Storyteller {
+        &self.stories
+    }
+
+    /// Assigns an enriched article to its story; returns it with `story` filled and
+    /// the story's state after it joined.
+    pub fn run(&mut self, mut article: Article, now_unix: i64) -> (Article, Story) {
+        let (assignment, story) = self.stories.assign(&article, now_unix);
+        let story = story.clone();
+        article.story = Some(assignment);
+        (article, story)
+    }
+}
+
+impl ServiceStage for StoryStage {
+    fn name(&self) -> &'static str {
+        "story"
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
+        // news.enriched carries outcomes (`"outcome": "enriched"` beside the article's
+        // fields), which parse as the article with `outcome` among its extra fields.
+        let mut article = match Article::from_json(input.payload) {
+            Ok(article) => article,
+            Err(error) => return out.push(Emit::Reject(upstream_rejection(error))),
+        };
+        article.extra.remove("outcome");
+        let now = input
+            .timestamp_ms
+            .map(|ms| ms / 1000)
+            .unwrap_or_else(|| chrono::Utc::now().timestamp());
+        let (article, story) = self.run(article, now);
+        out.push(Emit::State {
+            key: story.id.clone(),
+            language: String::new(),
+            payload: to_json(&story),
+        });
+        out.push(Emit::Next {
+            key: article.id.clone(),
+            language: article.language.as_ref().map(|l| l.code.clone()),
+            payload: to_json(&Outcome::Enriched(article)),
+        });
+    }
+
+    fn restore(&mut self, payload: &[u8], now_ms: i64) -> Restored {
+        let Ok(mut story) = serde_json::from_slice::<Story>(payload) else {
+            return Restored::Skipped("invalid_json");
+        };
+        // A story dated in the future would never close and would take articles of
+        // days it has not reached: its days are clamped to the restore time.
+        let today = chrono::DateTime::from_timestamp_millis(now_ms)
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let clamped = story.last_day > today;
+        if clamped {
+            story.last_day = today.clone();
+            story.first_day = story.first_day.clone().min(today);
+        }
+        self.stories.restore(story);
+        if clamped {
+            Restored::Clamped
+        } else {
+            Restored::Kept
+        }
+    }
+}
+
 /// Error building the stages from a config.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -491,6 +574,11 @@ impl PipelineConfig {
     /// Builds the dedup service stage over an empty index.
     pub fn dedup_stage(&self) -> DedupStage {
         DedupStage::new(Deduplicator::new(&self.dedup))
+    }
+
+    /// Builds the story service stage with no story open.
+    pub fn story_stage(&self) -> StoryStage {
+        StoryStage::new(&self.story)
     }
 
     /// Builds the tag service stage.

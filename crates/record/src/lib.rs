@@ -58,6 +58,9 @@ pub struct Article {
     /// Entities found, filled by the tag stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<Entities>,
+    /// The story the article joined, filled by the story stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<StoryAssignment>,
     /// Fields of the raw record newsflow does not know, passed through unchanged.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -90,7 +93,23 @@ pub const RESERVED_FIELDS: &[&str] = &[
     "events",
     "entities",
     "partial",
+    "story",
 ];
+
+/// Which story an article joined (filled by the story stage).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryAssignment {
+    /// Story id (`st-` and 16 hex digits), stable across restarts.
+    pub id: String,
+    /// The article opened the story (no earlier article reported the event).
+    pub opened: bool,
+    /// Articles in the story so far, this one included.
+    pub size: u32,
+    /// The earlier article of the same story this one updates with new content
+    /// (it shares paragraphs with it but is mostly new).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updates: Option<String>,
+}
 
 /// Language of an article as detected by the lang stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

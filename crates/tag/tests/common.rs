@@ -38,6 +38,7 @@ pub fn article(language: &str, title: &str, body: &str) -> Article {
         event_rules: None,
         events: None,
         entities: None,
+        story: None,
         extra: Map::new(),
     }
 }

@@ -21,8 +21,10 @@ use super::stats::{self, Spread};
 use crate::cli::BenchArgs;
 use crate::config::Config;
 
-/// Stages as reported: the four pipeline stages, then writing the outcome JSON.
-pub const STAGES: [&str; 5] = ["clean", "lang", "dedup", "tag", "serialise"];
+/// Stages as reported: the pipeline stages, then writing the outcome JSON.
+pub const STAGES: [&str; 6] = ["clean", "lang", "dedup", "tag", "story", "serialise"];
+/// Index of the serialisation step in [`STAGES`].
+const SERIALISE: usize = newsflow_pipeline::STAGES.len();
 
 /// Records a front thread hands to a language owner at once: fewer channel
 /// operations than one per record, small enough to keep every thread busy.
@@ -31,8 +33,8 @@ const BATCH: usize = 32;
 /// Busy time and records per stage, indexed like [`STAGES`].
 #[derive(Debug, Clone, Default)]
 pub struct Times {
-    pub busy: [Duration; 5],
-    pub records: [u64; 5],
+    pub busy: [Duration; STAGES.len()],
+    pub records: [u64; STAGES.len()],
 }
 
 impl Times {
@@ -137,7 +139,8 @@ pub fn run_once(
 /// Called after each record with its outcome, its size and the time each of the
 /// four pipeline stages spent on it, so that the metrics bench can update metrics
 /// the way the services do.
-pub type Observer<'a> = &'a mut dyn FnMut(&Outcome, usize, [Duration; 4]);
+pub type Observer<'a> =
+    &'a mut dyn FnMut(&Outcome, usize, [Duration; newsflow_pipeline::STAGES.len()]);
 
 /// The chain on this thread: [`Pipeline::process_timed`], then the outcome JSON.
 pub fn single(
@@ -157,14 +160,14 @@ pub fn single(
         out.clear();
         // Writing into a Vec cannot fail and the record types always serialise.
         let _ = serde_json::to_writer(&mut out, &outcome);
-        times.lap(4, &mut since);
+        times.lap(SERIALISE, &mut since);
         counts.count(&outcome);
         if let Some(observe) = observer.as_mut() {
             let spent = std::array::from_fn(|i| stage_times.busy[i] - before[i]);
             observe(&outcome, raw.len(), spent);
         }
     }
-    for i in 0..4 {
+    for i in 0..SERIALISE {
         times.busy[i] = stage_times.busy[i];
         times.records[i] = stage_times.records[i];
     }
@@ -183,9 +186,12 @@ fn sharded(
     let mut backs = Vec::with_capacity(threads);
     for _ in 0..threads {
         fronts.push(config.lang_stage().context("cannot build the lang stage")?);
+        // Each back thread groups the stories of its own languages only: the bench
+        // measures the stage's cost, not cross-language grouping.
         backs.push((
             config.dedup_stage(),
             config.tag_stage().context("cannot build the tag stage")?,
+            config.story_stage(),
         ));
     }
     let next = AtomicUsize::new(0);
@@ -193,7 +199,7 @@ fn sharded(
     std::thread::scope(|scope| {
         let mut senders = Vec::with_capacity(threads);
         let mut back_handles = Vec::with_capacity(threads);
-        for (mut dedup, tag) in backs {
+        for (mut dedup, tag, mut story) in backs {
             let (sender, receiver) = mpsc::sync_channel::<Vec<Article>>(64);
             senders.push(sender);
             back_handles.push(scope.spawn(move || {
@@ -207,15 +213,17 @@ fn sharded(
                         times.lap(2, &mut since);
                         let outcome = match unique {
                             Ok((article, _admitted)) => {
-                                let enriched = tag.run(article);
+                                let tagged = tag.run(article);
                                 times.lap(3, &mut since);
+                                let (enriched, _story) = story.run(tagged, now);
+                                times.lap(4, &mut since);
                                 Outcome::Enriched(enriched)
                             }
                             Err(duplicate) => Outcome::Duplicate(duplicate),
                         };
                         out.clear();
                         let _ = serde_json::to_writer(&mut out, &outcome);
-                        times.lap(4, &mut since);
+                        times.lap(SERIALISE, &mut since);
                         counts.count(&outcome);
                     }
                 }

@@ -33,7 +33,12 @@ impl ServiceMetrics {
         }
     }
 
-    fn observe(&self, outcome: &Outcome, bytes: usize, spent: [Duration; 4]) {
+    fn observe(
+        &self,
+        outcome: &Outcome,
+        bytes: usize,
+        spent: [Duration; newsflow_pipeline::STAGES.len()],
+    ) {
         let bytes = bytes as u64;
         let lang_secs = (spent[0] + spent[1]).as_secs_f64();
         self.lang.in_flight(1);
@@ -106,11 +111,14 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
                 Pipeline::new(&config.pipeline).context("cannot build the pipeline")?;
             let started = Instant::now();
             if with_metrics {
-                let mut observe = |outcome: &Outcome, bytes: usize, spent: [Duration; 4]| {
-                    let started = Instant::now();
-                    service.observe(outcome, bytes, spent);
-                    update_time += started.elapsed();
-                };
+                let mut observe =
+                    |outcome: &Outcome,
+                     bytes: usize,
+                     spent: [Duration; newsflow_pipeline::STAGES.len()]| {
+                        let started = Instant::now();
+                        service.observe(outcome, bytes, spent);
+                        update_time += started.elapsed();
+                    };
                 chain::single(&mut pipeline, &input.records, Some(&mut observe));
             } else {
                 chain::single(&mut pipeline, &input.records, None);

@@ -36,6 +36,7 @@ pub fn article(language: &str, title: &str, body: String) -> Article {
         event_rules: None,
         events: None,
         entities: None,
+        story: None,
         extra: Map::new(),
     }
 }

@@ -1,0 +1,163 @@
+//! What an article says about its event that does not depend on its language.
+
+use chrono::{DateTime, NaiveDate};
+use newsflow_record::{Article, Event, Salience};
+
+use crate::Story;
+
+/// Most characters of a headline kept in a story's state: the state stays bounded
+/// whatever the input.
+const HEADLINE_CHARS: usize = 300;
+/// Most people, places or countries taken from one article.
+const MAX_NAMES: usize = 16;
+
+/// The language-independent parts of one article.
+pub(crate) struct Features {
+    /// Days since 1970-01-01 of the event (or the publication, or the arrival).
+    pub day: i32,
+    /// The day comes from the text (an event date or the publication time).
+    pub dated: bool,
+    /// Type of the lead event.
+    pub primary: Option<String>,
+    /// Types of the events the article reports.
+    pub types: Vec<String>,
+    /// Countries taking part (ISO 3166 alpha-3).
+    pub countries: Vec<String>,
+    /// People (gazetteer names).
+    pub people: Vec<String>,
+    /// Places (gazetteer names).
+    pub places: Vec<String>,
+    /// Language code, `und` when unknown.
+    pub language: String,
+}
+
+impl Features {
+    pub fn of(article: &Article, now_unix: i64) -> Features {
+        // What the article reports, not what it mentions for context: a parade report
+        // that recalls last week's summit is not news of that summit.
+        let events: Vec<&Event> = article
+            .events
+            .iter()
+            .flatten()
+            .filter(|e| e.salience == Salience::Main)
+            .collect();
+        // The lead event: the first one the headline reports, else the body's first.
+        let lead = events
+            .iter()
+            .find(|e| e.evidence.field == "title")
+            .or_else(|| events.first());
+        let mut types = Vec::new();
+        let mut countries = Vec::new();
+        for event in &events {
+            push_unique(&mut types, &event.kind);
+            for actor in &event.actors {
+                if let Some(country) = &actor.country {
+                    push_unique(&mut countries, country);
+                }
+            }
+            if let Some(country) = event.location.as_ref().and_then(|l| l.country.as_ref()) {
+                push_unique(&mut countries, country);
+            }
+        }
+        let entities = article.entities.as_ref();
+        if events.is_empty() {
+            for country in entities.iter().flat_map(|e| &e.countries) {
+                push_unique(&mut countries, &country.code);
+            }
+        }
+        let mut people = Vec::new();
+        for person in entities.iter().flat_map(|e| &e.people) {
+            push_unique(&mut people, &person.name);
+        }
+        let mut places = Vec::new();
+        for place in entities.iter().flat_map(|e| &e.places) {
+            push_unique(&mut places, &place.name);
+        }
+        for list in [&mut countries, &mut people, &mut places] {
+            list.truncate(MAX_NAMES);
+        }
+        let event_day = lead.and_then(|e| e.date.as_deref()).and_then(parse_day);
+        let published_day = article.published_at.as_deref().and_then(rfc3339_day);
+        let (day, dated) = match event_day.or(published_day) {
+            Some(day) => (day, true),
+            None => ((now_unix.div_euclid(86_400)) as i32, false),
+        };
+        Features {
+            day,
+            dated,
+            primary: lead.map(|e| e.kind.clone()),
+            types,
+            countries,
+            people,
+            places,
+            language: article
+                .language
+                .as_ref()
+                .map(|l| l.code.clone())
+                .unwrap_or_else(|| "und".into()),
+        }
+    }
+
+    /// The features a restored story is indexed under.
+    pub fn of_story(story: &Story) -> Features {
+        Features {
+            day: parse_day(&story.last_day).unwrap_or(0),
+            dated: true,
+            primary: story.primary.clone(),
+            types: story.types.keys().cloned().collect(),
+            countries: story.actors.keys().cloned().collect(),
+            people: story.people.keys().cloned().collect(),
+            places: story.places.keys().cloned().collect(),
+            language: String::new(),
+        }
+    }
+
+    /// Lookup keys: the lead type (or, without events, the people and places), and
+    /// the people and places that make a match likely.
+    pub fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        let types = self.types.iter().map(|t| format!("t:{t}"));
+        let people = self.people.iter().map(|p| format!("p:{p}"));
+        let places = self.places.iter().map(|p| format!("l:{p}"));
+        types.chain(people).chain(places)
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, value: &str) {
+    if !list.iter().any(|v| v == value) {
+        list.push(value.to_string());
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+pub(crate) fn parse_day(text: &str) -> Option<i32> {
+    let date = NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
+    Some(date.signed_duration_since(NaiveDate::default()).num_days() as i32)
+}
+
+fn rfc3339_day(text: &str) -> Option<i32> {
+    let time = DateTime::parse_from_rfc3339(text).ok()?;
+    Some(time.timestamp().div_euclid(86_400) as i32)
+}
+
+pub(crate) fn day_string(day: i32) -> String {
+    (NaiveDate::default() + chrono::Duration::days(day as i64))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// When the article was seen: its publication time, else its day.
+pub(crate) fn seen(article: &Article, day: i32) -> String {
+    article
+        .published_at
+        .as_deref()
+        .filter(|t| DateTime::parse_from_rfc3339(t).is_ok())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{}T00:00:00Z", day_string(day)))
+}
+
+pub(crate) fn bounded(text: &str) -> String {
+    match text.char_indices().nth(HEADLINE_CHARS) {
+        Some((end, _)) => text[..end].to_string(),
+        None => text.to_string(),
+    }
+}

@@ -1,0 +1,427 @@
+//! The story stage: groups enriched articles that report the same real-world event,
+//! from any outlet and in any language, as they arrive.
+//!
+//! Layout:
+//! - [`StoryConfig`]: the `[story]` section of the config file.
+//! - [`Storyteller`]: the open stories; [`Storyteller::assign`] places one article,
+//!   [`Storyteller::restore`] puts back a [`Story`] read from the stories topic.
+//! - `features`: what an article says that does not depend on its language.
+//! - [`eval`]: B-cubed scoring of an assignment against labelled stories.
+//!
+//! How articles are matched, and why:
+//! - **Language-independent evidence only.** The tag stage resolves actors to country
+//!   codes and people and places to canonical gazetteer names, whatever the language,
+//!   so a Spanish, a Russian and a Japanese report of one parade share their event
+//!   type, `CHN`/`RUS`/`PRK`, `Xi Jinping` and `Beijing`. Text similarity would only
+//!   work within one language, and dedup already catches copies there.
+//! - **The lead event decides.** An article's primary event (its first main event)
+//!   must be one of the story's types, and the story's own primary type must be among
+//!   the article's: a parade report that mentions the leaders' state visits joins the
+//!   parade, a visit report that mentions the parade does not.
+//! - **Dates separate look-alikes.** The event date (or, without one, the publication
+//!   date) must lie within `window_days` of the days the story already covers: the
+//!   Victory Day parades of two years, two summits of the same leaders months apart,
+//!   two missile tests a week apart stay apart. Only dates the text states extend a
+//!   story's range, so a late commentary does not stretch it.
+//! - **Participants must overlap.** Beyond the type and date, shared countries,
+//!   people and places add to a score that must reach `min_score`. Articles without
+//!   events join only on strong entity overlap within a day, or open a story of
+//!   their own.
+//! - **Bounded.** Each lookup scans at most `candidates_per_key` stories per key,
+//!   newest first; at most `max_stories` stay open, and stories quiet for
+//!   `retention_days` (of the newest day seen) close.
+#![deny(missing_docs)]
+
+pub mod eval;
+mod features;
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use newsflow_record::{Article, StoryAssignment};
+use serde::{Deserialize, Serialize};
+
+use crate::features::Features;
+
+/// Settings of the story stage (`[story]` in the config file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoryConfig {
+    /// Days an article's event date may lie outside the days a story covers.
+    pub window_days: u32,
+    /// Days without a new article after which a story closes (counted back from the
+    /// newest day seen).
+    pub retention_days: u32,
+    /// Most stories kept open; the oldest close first.
+    pub max_stories: usize,
+    /// Smallest match score for joining a story (type 1, each shared country 0.5,
+    /// person 0.75, place 0.5, each capped).
+    pub min_score: f64,
+    /// Stories looked at per key (event type, person, place), newest first.
+    pub candidates_per_key: usize,
+}
+
+impl Default for StoryConfig {
+    fn default() -> Self {
+        StoryConfig {
+            window_days: 3,
+            retention_days: 14,
+            max_stories: 200_000,
+            min_score: 2.0,
+            candidates_per_key: 256,
+        }
+    }
+}
+
+/// The current state of one story: what the stories topic carries, keyed by `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    /// `st-` and 16 hex digits of the opening article's id.
+    pub id: String,
+    /// The opening article's type of lead event, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    /// Event types with the number of articles reporting each.
+    pub types: BTreeMap<String, u32>,
+    /// Countries (ISO 3166 alpha-3) taking part, with article counts.
+    pub actors: BTreeMap<String, u32>,
+    /// People (gazetteer names) with article counts.
+    pub people: BTreeMap<String, u32>,
+    /// Places (gazetteer names) with article counts.
+    pub places: BTreeMap<String, u32>,
+    /// Where the event happens: the place named most often.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// First and last event day covered (YYYY-MM-DD).
+    pub first_day: String,
+    /// Last event day covered (YYYY-MM-DD).
+    pub last_day: String,
+    /// Publication time of the first article (RFC 3339, or the arrival time).
+    pub first_seen: String,
+    /// Publication time of the newest article.
+    pub last_seen: String,
+    /// Articles in the story.
+    pub articles: u32,
+    /// Languages with article counts.
+    pub languages: BTreeMap<String, u32>,
+    /// Outlets with article counts.
+    pub sources: BTreeMap<String, u32>,
+    /// The first headline seen in each language.
+    pub headlines: BTreeMap<String, String>,
+}
+
+impl Story {
+    fn open(id: String, features: &Features, article: &Article) -> Story {
+        let day = features::day_string(features.day);
+        let seen = features::seen(article, features.day);
+        let mut story = Story {
+            id,
+            primary: features.primary.clone(),
+            types: BTreeMap::new(),
+            actors: BTreeMap::new(),
+            people: BTreeMap::new(),
+            places: BTreeMap::new(),
+            location: None,
+            first_day: day.clone(),
+            last_day: day,
+            first_seen: seen.clone(),
+            last_seen: seen,
+            articles: 0,
+            languages: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            headlines: BTreeMap::new(),
+        };
+        story.add(features, article);
+        story
+    }
+
+    fn add(&mut self, features: &Features, article: &Article) {
+        self.articles += 1;
+        let count = |map: &mut BTreeMap<String, u32>, keys: &[String]| {
+            for key in keys {
+                *map.entry(key.clone()).or_default() += 1;
+            }
+        };
+        count(&mut self.types, &features.types);
+        count(&mut self.actors, &features.countries);
+        count(&mut self.people, &features.people);
+        count(&mut self.places, &features.places);
+        self.location = self
+            .places
+            .iter()
+            .max_by_key(|(_, n)| **n)
+            .map(|(name, _)| name.clone());
+        if features.dated {
+            let day = features::day_string(features.day);
+            if day < self.first_day {
+                self.first_day = day;
+            } else if day > self.last_day {
+                self.last_day = day;
+            }
+        }
+        let seen = features::seen(article, features.day);
+        if seen > self.last_seen {
+            self.last_seen = seen;
+        }
+        let language = features.language.clone();
+        *self.languages.entry(language.clone()).or_default() += 1;
+        if let Some(source) = &article.source {
+            *self.sources.entry(source.clone()).or_default() += 1;
+        }
+        if !article.title.is_empty() {
+            self.headlines
+                .entry(language)
+                .or_insert_with(|| features::bounded(&article.title));
+        }
+    }
+
+    fn days(&self) -> (i32, i32) {
+        (
+            features::parse_day(&self.first_day).unwrap_or(i32::MIN / 2),
+            features::parse_day(&self.last_day).unwrap_or(i32::MAX / 2),
+        )
+    }
+
+    /// How well an article fits this story, or `None` when it cannot belong to it.
+    fn score(&self, features: &Features, config: &StoryConfig) -> Option<f64> {
+        let (first, last) = self.days();
+        let window = config.window_days as i32;
+        if features.day < first - window || features.day > last + window {
+            return None;
+        }
+        let shared = |keys: &[String], map: &BTreeMap<String, u32>, cap: usize| {
+            keys.iter()
+                .filter(|k| map.contains_key(*k))
+                .count()
+                .min(cap) as f64
+        };
+        let countries = shared(&features.countries, &self.actors, 3);
+        let people = shared(&features.people, &self.people, 3);
+        let places = shared(&features.places, &self.places, 2);
+        match &features.primary {
+            Some(primary) => {
+                if !self.types.contains_key(primary) {
+                    return None;
+                }
+                if let Some(own) = &self.primary {
+                    if !features.types.contains(own) {
+                        return None;
+                    }
+                }
+                if countries + people + places == 0.0 {
+                    return None;
+                }
+                Some(1.0 + 0.5 * countries + 0.75 * people + 0.5 * places)
+            }
+            None => {
+                // Without an event, only a close match on named participants within a
+                // day counts: same people and places, not just the same countries.
+                if people + places < 2.0 || features.day > last + 1 || features.day < first - 1 {
+                    return None;
+                }
+                Some(0.5 * countries + 0.75 * people + 0.5 * places)
+            }
+        }
+    }
+}
+
+/// The open stories and their lookup keys.
+pub struct Storyteller {
+    config: StoryConfig,
+    stories: HashMap<u64, Story>,
+    /// Story sequence numbers in opening order, for closing the oldest first.
+    order: VecDeque<u64>,
+    /// Key (`t:type`, `p:person`, `l:place`) to story sequence numbers, oldest first.
+    postings: HashMap<String, VecDeque<u64>>,
+    by_id: HashMap<String, u64>,
+    /// Recent article ids with their story id, so that an update (dedup's `updates`)
+    /// joins the story of the article it updates; bounded like the stories.
+    articles: HashMap<String, String>,
+    article_order: VecDeque<String>,
+    next_seq: u64,
+    newest_day: i32,
+}
+
+impl Storyteller {
+    /// An empty set of stories.
+    pub fn new(config: StoryConfig) -> Self {
+        Storyteller {
+            config,
+            stories: HashMap::new(),
+            order: VecDeque::new(),
+            postings: HashMap::new(),
+            by_id: HashMap::new(),
+            articles: HashMap::new(),
+            article_order: VecDeque::new(),
+            next_seq: 0,
+            newest_day: i32::MIN,
+        }
+    }
+
+    /// Open stories.
+    pub fn len(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// No story is open.
+    pub fn is_empty(&self) -> bool {
+        self.stories.is_empty()
+    }
+
+    /// Places an article in the story it reports, or opens a new one, and returns the
+    /// assignment with the story's state after the article joined. `now_unix` dates an
+    /// article that carries no date of its own.
+    pub fn assign(&mut self, article: &Article, now_unix: i64) -> (StoryAssignment, &Story) {
+        let features = Features::of(article, now_unix);
+        self.newest_day = self.newest_day.max(features.day);
+        let updates = article
+            .dedup
+            .as_ref()
+            .and_then(|d| d.updates.clone())
+            .filter(|earlier| self.articles.contains_key(earlier));
+        let updated_story = updates
+            .as_ref()
+            .and_then(|earlier| self.by_id.get(&self.articles[earlier]).copied());
+        let best = updated_story.or_else(|| self.best_match(&features));
+        let (seq, opened) = match best {
+            Some(seq) => {
+                let story = self
+                    .stories
+                    .get_mut(&seq)
+                    .expect("candidate stories are open");
+                story.add(&features, article);
+                (seq, false)
+            }
+            None => {
+                let id = story_id(&article.id);
+                let story = Story::open(id, &features, article);
+                (self.insert(story), true)
+            }
+        };
+        self.index(seq, &features);
+        self.close_old(seq);
+        let story_id = self.stories[&seq].id.clone();
+        self.remember(&article.id, story_id);
+        let story = &self.stories[&seq];
+        let assignment = StoryAssignment {
+            id: story.id.clone(),
+            opened,
+            size: story.articles,
+            updates: updated_story.and(updates),
+        };
+        (assignment, story)
+    }
+
+    /// Puts back a story read from the stories topic (the newest state of each id
+    /// wins), so that a restarted stage continues the stories it had.
+    pub fn restore(&mut self, story: Story) {
+        if let Some(seq) = self.by_id.get(&story.id).copied() {
+            self.stories.insert(seq, story);
+            return;
+        }
+        let features = Features::of_story(&story);
+        self.newest_day = self.newest_day.max(features.day);
+        let seq = self.insert(story);
+        self.index(seq, &features);
+        self.close_old(seq);
+    }
+
+    fn remember(&mut self, article: &str, story: String) {
+        if self.articles.insert(article.to_string(), story).is_none() {
+            self.article_order.push_back(article.to_string());
+        }
+        while self.article_order.len() > self.config.max_stories.max(1) * 4 {
+            if let Some(oldest) = self.article_order.pop_front() {
+                self.articles.remove(&oldest);
+            }
+        }
+    }
+
+    fn insert(&mut self, story: Story) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.by_id.insert(story.id.clone(), seq);
+        self.stories.insert(seq, story);
+        self.order.push_back(seq);
+        seq
+    }
+
+    fn best_match(&self, features: &Features) -> Option<u64> {
+        let mut seen = HashSet::new();
+        let mut best: Option<(f64, u64)> = None;
+        for key in features.keys() {
+            let Some(posting) = self.postings.get(&key) else {
+                continue;
+            };
+            for &seq in posting.iter().rev().take(self.config.candidates_per_key) {
+                if !seen.insert(seq) {
+                    continue;
+                }
+                let Some(story) = self.stories.get(&seq) else {
+                    continue;
+                };
+                let Some(score) = story.score(features, &self.config) else {
+                    continue;
+                };
+                // Ties go to the newer story: the event being reported now.
+                if score >= self.config.min_score && best.is_none_or(|(b, s)| (score, seq) > (b, s))
+                {
+                    best = Some((score, seq));
+                }
+            }
+        }
+        best.map(|(_, seq)| seq)
+    }
+
+    fn index(&mut self, seq: u64, features: &Features) {
+        let cap = self.config.candidates_per_key.max(1) * 2;
+        for key in features.keys() {
+            let posting = self.postings.entry(key).or_default();
+            if posting.back() != Some(&seq) {
+                posting.retain(|s| *s != seq);
+                posting.push_back(seq);
+            }
+            // Postings beyond what a lookup scans are never read again.
+            while posting.len() > cap {
+                posting.pop_front();
+            }
+        }
+    }
+
+    /// Closes the oldest stories beyond `max_stories` and those quiet for
+    /// `retention_days`, never the one just touched.
+    fn close_old(&mut self, keep: u64) {
+        let retention = self.config.retention_days as i32;
+        while let Some(&oldest) = self.order.front() {
+            let Some(story) = self.stories.get(&oldest) else {
+                self.order.pop_front();
+                continue;
+            };
+            let quiet = story.days().1 < self.newest_day - retention;
+            if oldest == keep || !(self.stories.len() > self.config.max_stories || quiet) {
+                break;
+            }
+            self.order.pop_front();
+            if let Some(story) = self.stories.remove(&oldest) {
+                self.by_id.remove(&story.id);
+            }
+        }
+        if self.postings.len() > 4 * self.config.max_stories.max(1024) {
+            let stories = &self.stories;
+            self.postings.retain(|_, posting| {
+                posting.retain(|seq| stories.contains_key(seq));
+                !posting.is_empty()
+            });
+        }
+    }
+}
+
+/// The id of a story opened by the article with id `article_id`.
+pub fn story_id(article_id: &str) -> String {
+    format!(
+        "st-{:016x}",
+        xxhash_rust::xxh3::xxh3_64(article_id.as_bytes())
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,335 @@
+use newsflow_record::Article;
+use serde_json::json;
+
+use super::*;
+
+/// An enriched article as the tag stage writes it, with one event per
+/// `(type, date, [(actor country, role)])` and the entities named.
+fn article(
+    id: &str,
+    language: &str,
+    published: &str,
+    events: &[(&str, Option<&str>, &[&str])],
+    people: &[&str],
+    places: &[&str],
+) -> Article {
+    let events: Vec<_> = events
+        .iter()
+        .map(|(kind, date, countries)| {
+            let actors: Vec<_> = countries
+                .iter()
+                .map(|c| json!({"name": c, "kind": "country", "country": c}))
+                .collect();
+            let mut event = json!({
+                "type": kind, "cameo": [], "plover": [], "confidence": 0.9,
+                "status": "occurred", "salience": "main",
+                "evidence": {"field": "body", "start": 0, "end": 1, "text": "x"},
+                "actors": actors,
+            });
+            if let Some(date) = date {
+                event["date"] = json!(date);
+            }
+            event
+        })
+        .collect();
+    serde_json::from_value(json!({
+        "id": id,
+        "source": format!("outlet-{language}"),
+        "title": format!("headline {id}"),
+        "body": "text",
+        "published_at": published,
+        "language": {"code": language, "iso639_3": "xxx", "script": "Latin",
+                     "confidence": 1.0, "reliable": true},
+        "events": events,
+        "entities": {
+            "people": people.iter().map(|p| json!({"name": p})).collect::<Vec<_>>(),
+            "countries": [],
+            "places": places.iter().map(|p| json!({"name": p})).collect::<Vec<_>>(),
+        },
+    }))
+    .unwrap()
+}
+
+fn teller() -> Storyteller {
+    Storyteller::new(StoryConfig::default())
+}
+
+const NOW: i64 = 1_756_900_000;
+
+#[test]
+fn one_parade_reported_in_three_languages_is_one_story() {
+    let mut stories = teller();
+    let parade: &[(&str, Option<&str>, &[&str])] = &[(
+        "military_parade",
+        Some("2025-09-03"),
+        &["CHN", "RUS", "PRK"],
+    )];
+    let people = ["Xi Jinping", "Vladimir Putin", "Kim Jong Un"];
+    let (es, _) = stories.assign(
+        &article(
+            "es-1",
+            "es",
+            "2025-09-03T08:00:00Z",
+            parade,
+            &people,
+            &["Beijing"],
+        ),
+        NOW,
+    );
+    let (ru, _) = stories.assign(
+        &article(
+            "ru-1",
+            "ru",
+            "2025-09-03T10:00:00Z",
+            parade,
+            &people[..2],
+            &["Beijing"],
+        ),
+        NOW,
+    );
+    let (ja, story) = stories.assign(
+        &article("ja-1", "ja", "2025-09-04T01:00:00Z", parade, &people, &[]),
+        NOW,
+    );
+    assert!(es.opened && !ru.opened && !ja.opened);
+    assert_eq!(
+        (es.id.as_str(), ru.id.as_str()),
+        (ja.id.as_str(), ja.id.as_str())
+    );
+    assert_eq!(ja.size, 3);
+    assert_eq!(story.languages.len(), 3);
+    assert_eq!(story.headlines["ru"], "headline ru-1");
+    assert_eq!(story.location.as_deref(), Some("Beijing"));
+    assert_eq!(
+        (story.first_day.as_str(), story.last_day.as_str()),
+        ("2025-09-03", "2025-09-03")
+    );
+}
+
+#[test]
+fn victory_day_parades_a_year_apart_stay_apart() {
+    let mut stories = teller();
+    let parade = |date| [("military_parade", Some(date), &["RUS"][..])];
+    let people = ["Vladimir Putin"];
+    let (first, _) = stories.assign(
+        &article(
+            "a",
+            "ru",
+            "2024-05-09T09:00:00Z",
+            &parade("2024-05-09"),
+            &people,
+            &["Moscow"],
+        ),
+        NOW,
+    );
+    let (second, _) = stories.assign(
+        &article(
+            "b",
+            "en",
+            "2025-05-09T09:00:00Z",
+            &parade("2025-05-09"),
+            &people,
+            &["Moscow"],
+        ),
+        NOW,
+    );
+    assert!(first.opened && second.opened);
+    assert_ne!(first.id, second.id);
+}
+
+#[test]
+fn two_missile_tests_of_one_country_a_week_apart_stay_apart() {
+    let mut stories = teller();
+    let test = |date| [("weapons_test", Some(date), &["PRK"][..])];
+    let (first, _) = stories.assign(
+        &article(
+            "a",
+            "ja",
+            "2025-01-06T05:00:00Z",
+            &test("2025-01-06"),
+            &["Kim Jong Un"],
+            &[],
+        ),
+        NOW,
+    );
+    // A commentary two days later with no date of its own still joins the first test.
+    let (later, _) = stories.assign(
+        &article(
+            "b",
+            "en",
+            "2025-01-08T05:00:00Z",
+            &test("2025-01-06"),
+            &["Kim Jong Un"],
+            &[],
+        ),
+        NOW,
+    );
+    let (second, _) = stories.assign(
+        &article(
+            "c",
+            "zh",
+            "2025-01-14T05:00:00Z",
+            &test("2025-01-14"),
+            &["Kim Jong Un"],
+            &[],
+        ),
+        NOW,
+    );
+    assert_eq!(later.id, first.id);
+    assert!(second.opened);
+}
+
+#[test]
+fn a_visit_report_that_mentions_the_parade_does_not_join_the_parade() {
+    let mut stories = teller();
+    let (parade, _) = stories.assign(
+        &article(
+            "a",
+            "en",
+            "2025-09-03T08:00:00Z",
+            &[("military_parade", Some("2025-09-03"), &["CHN", "PRK"])],
+            &["Kim Jong Un"],
+            &["Beijing"],
+        ),
+        NOW,
+    );
+    let (visit, _) = stories.assign(
+        &article(
+            "b",
+            "fr",
+            "2025-09-04T08:00:00Z",
+            &[
+                ("state_visit", Some("2025-09-04"), &["CHN", "PRK"]),
+                ("military_parade", Some("2025-09-03"), &["CHN"]),
+            ],
+            &["Kim Jong Un"],
+            &["Beijing"],
+        ),
+        NOW,
+    );
+    assert_ne!(parade.id, visit.id);
+}
+
+#[test]
+fn an_article_without_events_joins_only_on_named_people_and_places() {
+    let mut stories = teller();
+    let (summit, _) = stories.assign(
+        &article(
+            "a",
+            "en",
+            "2025-08-15T20:00:00Z",
+            &[("summit", Some("2025-08-15"), &["USA", "RUS"])],
+            &["Donald Trump", "Vladimir Putin"],
+            &["Anchorage"],
+        ),
+        NOW,
+    );
+    let (close, _) = stories.assign(
+        &article(
+            "b",
+            "de",
+            "2025-08-16T06:00:00Z",
+            &[],
+            &["Donald Trump", "Vladimir Putin"],
+            &["Anchorage"],
+        ),
+        NOW,
+    );
+    let (loose, _) = stories.assign(
+        &article(
+            "c",
+            "it",
+            "2025-08-16T06:00:00Z",
+            &[],
+            &["Donald Trump"],
+            &[],
+        ),
+        NOW,
+    );
+    assert_eq!(close.id, summit.id);
+    assert!(loose.opened);
+}
+
+#[test]
+fn open_stories_are_bounded_by_count() {
+    let mut stories = Storyteller::new(StoryConfig {
+        max_stories: 10,
+        ..StoryConfig::default()
+    });
+    for i in 0..100 {
+        let place = format!("Town {i}");
+        stories.assign(
+            &article(
+                &format!("a{i}"),
+                "en",
+                "2025-05-01T00:00:00Z",
+                &[("protest", None, &[])],
+                &[],
+                &[place.as_str()],
+            ),
+            NOW,
+        );
+    }
+    assert!(stories.len() <= 10, "{} stories open", stories.len());
+}
+
+#[test]
+fn a_restored_story_takes_later_articles() {
+    let parade = [("military_parade", Some("2025-09-03"), &["CHN", "RUS"][..])];
+    let mut before = teller();
+    let (opened, story) = before.assign(
+        &article(
+            "a",
+            "es",
+            "2025-09-03T08:00:00Z",
+            &parade,
+            &["Xi Jinping"],
+            &["Beijing"],
+        ),
+        NOW,
+    );
+    let state = serde_json::to_string(story).unwrap();
+    let mut after = teller();
+    after.restore(serde_json::from_str(&state).unwrap());
+    let (joined, story) = after.assign(
+        &article(
+            "b",
+            "ru",
+            "2025-09-03T09:00:00Z",
+            &parade,
+            &["Xi Jinping"],
+            &["Beijing"],
+        ),
+        NOW,
+    );
+    assert_eq!(joined.id, opened.id);
+    assert_eq!(story.articles, 2);
+}
+
+#[test]
+fn an_update_joins_the_story_of_the_article_it_updates() {
+    let mut stories = teller();
+    let (first, _) = stories.assign(
+        &article(
+            "a",
+            "en",
+            "2025-03-01T08:00:00Z",
+            &[],
+            &["Nobody Known"],
+            &[],
+        ),
+        NOW,
+    );
+    let mut update = article("b", "en", "2025-03-09T08:00:00Z", &[], &[], &[]);
+    update.dedup = Some(newsflow_record::Dedup {
+        status: newsflow_record::DedupStatus::Unique,
+        fingerprint: None,
+        duplicate_of: None,
+        similarity: Some(0.4),
+        updates: Some("a".into()),
+    });
+    let (joined, story) = stories.assign(&update, NOW);
+    assert_eq!(joined.id, first.id);
+    assert_eq!(joined.updates.as_deref(), Some("a"));
+    assert_eq!(story.articles, 2);
+}

@@ -373,6 +373,7 @@ fn entry_at(id: &str, simhash: u64, at: i64) -> IndexEntry {
         bands: Some([simhash as u32; 3]),
         admitted_at: at,
         version: FINGERPRINT_VERSION,
+        sample: None,
     }
 }
 

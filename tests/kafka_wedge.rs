@@ -368,7 +368,7 @@ fn secrets_echoed_by_librdkafka_never_leave_the_process() {
         let harness = Harness::with_options(
             name,
             Options {
-                extra: Some(format!("[kafka.common]\n\"{key}\" = \"{SECRET}\"\n")),
+                kafka_common: vec![(key.to_string(), SECRET.to_string())],
                 ..Options::default()
             },
         );

@@ -517,8 +517,29 @@ pub fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
 
 /// The value of one series in a Prometheus text page (`name{labels}` as written).
 pub fn metric(page: &str, series: &str) -> Option<f64> {
+    // Every series also carries the service's `stage` and `replica` labels, in
+    // alphabetical order among the others: match the name and the labels asked for.
+    let (name, wanted) = split_series(series);
     page.lines()
-        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| {
+            let (labels_part, value) = line.rsplit_once(' ')?;
+            let (line_name, labels) = split_series(labels_part);
+            (line_name == name && wanted.iter().all(|label| labels.contains(label)))
+                .then(|| value.trim().parse().ok())
+                .flatten()
+        })
+}
+
+/// `name{a="x",b="y"}` as the name and its `a="x"` pairs.
+fn split_series(series: &str) -> (&str, Vec<&str>) {
+    match series.split_once('{') {
+        Some((name, rest)) => {
+            let inside = rest.trim_end_matches('}');
+            (name, inside.split(',').filter(|l| !l.is_empty()).collect())
+        }
+        None => (series.trim(), Vec::new()),
+    }
 }
 
 /// Polls `condition` until it holds; fails after [`DEADLINE`] with `what`.

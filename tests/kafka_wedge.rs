@@ -361,10 +361,10 @@ fn forged_and_malformed_changelog_records_neither_empty_the_index_nor_pass_silen
 #[test]
 fn secrets_echoed_by_librdkafka_never_leave_the_process() {
     const SECRET: &str = "S3CRETPW";
-    for (key, name) in [
-        ("ssl.key.password", "secret-unsupported"),
-        ("sasl.passwrd", "secret-misspelled"),
-    ] {
+    // A misspelled secret key: librdkafka refuses the unknown property and echoes its
+    // value. (The build now has TLS, so `ssl.key.password` is a supported property and
+    // no longer makes the commands fail.)
+    for (key, name) in [("sasl.passwrd", "secret-misspelled")] {
         let harness = Harness::with_options(
             name,
             Options {

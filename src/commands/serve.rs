@@ -74,7 +74,7 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
         .context("cannot build the tag stage")?;
 
     // Not ready (/readyz 503) until the brokers answer and partitions are assigned.
-    if !wait_for_brokers(&kafka, until(stopped.clone())).await {
+    if !wait_for_brokers(&kafka, until(stopped.clone())).await? {
         drop(stopped);
         if let Some(server) = metrics_server {
             server.abort();
@@ -178,11 +178,12 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
 
 /// Runs the connection check until the brokers answer (true) or `stop` completes
 /// first (false), waiting longer after each failure. Logs a failure when its
-/// cause changes, and otherwise at most once per [`REPEAT_LOG`].
+/// cause changes, and otherwise at most once per [`REPEAT_LOG`]. A client that
+/// cannot even be created is a configuration error no retry can fix: it is returned.
 async fn wait_for_brokers(
     kafka: &KafkaConfig,
     stop: impl std::future::Future<Output = ()>,
-) -> bool {
+) -> anyhow::Result<bool> {
     const FIRST_BACKOFF: Duration = Duration::from_secs(1);
     const MAX_BACKOFF: Duration = Duration::from_secs(30);
     const REPEAT_LOG: Duration = Duration::from_secs(60);
@@ -198,7 +199,7 @@ async fn wait_for_brokers(
         };
         let result = tokio::select! {
             result = check => result,
-            () = &mut stop => return false,
+            () = &mut stop => return Ok(false),
         };
         let error = match result {
             Ok(Ok(connected)) => {
@@ -208,7 +209,15 @@ async fn wait_for_brokers(
                     attempts,
                     "Connected to Kafka."
                 );
-                return true;
+                return Ok(true);
+            }
+            Ok(Err(error))
+                if matches!(
+                    error.downcast_ref::<newsflow_kafka::Error>(),
+                    Some(newsflow_kafka::Error::Client { .. })
+                ) =>
+            {
+                return Err(error);
             }
             Ok(Err(error)) => error,
             Err(join) => anyhow::Error::new(join),
@@ -238,7 +247,7 @@ async fn wait_for_brokers(
         }
         tokio::select! {
             () = tokio::time::sleep(backoff) => {}
-            () = &mut stop => return false,
+            () = &mut stop => return Ok(false),
         }
         backoff = (backoff * 2).min(MAX_BACKOFF);
     }

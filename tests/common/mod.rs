@@ -229,7 +229,12 @@ impl Harness {
             .args(["serve", stage, "--brokers", &self.brokers])
             .args(args)
             // Client statistics at info would bury the service's own lines.
-            .env("RUST_LOG", "info,rdkafka::client=warn")
+            .env(
+                "RUST_LOG",
+                // NEWSFLOW_TEST_RUST_LOG turns up the services' logs when a test fails.
+                std::env::var("NEWSFLOW_TEST_RUST_LOG")
+                    .unwrap_or_else(|_| "info,rdkafka::client=warn".into()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)

@@ -162,11 +162,7 @@ fn sasl_scram_is_built_in_and_refused_credentials_are_named_as_authentication() 
         .stderr(log)
         .spawn()
         .expect("start tansu");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(&address).is_err() {
-        assert!(Instant::now() < deadline, "tansu did not start");
-        thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_port(&address, "tansu");
     let config = dir.path().join("sasl.toml");
     std::fs::write(
         &config,

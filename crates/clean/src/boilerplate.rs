@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use newsflow_text::words::ends_word;
+use newsflow_text::{is_alphabetic, is_alphanumeric, is_unspaced};
 use serde::Deserialize;
 
 /// The rules file as written.
@@ -147,7 +149,7 @@ impl Boilerplate {
             .map(|p| {
                 p.chars()
                     .last()
-                    .is_some_and(|c| c.is_alphanumeric() && !unspaced(c))
+                    .is_some_and(|c| is_alphanumeric(c) && !is_unspaced(c))
             })
             .collect();
         let prompts = AhoCorasick::builder()
@@ -232,18 +234,14 @@ impl Boilerplate {
             .get(found.pattern().as_usize())
             .copied()
             .unwrap_or(true);
-        !needs_boundary
-            || text[found.end()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric())
+        !needs_boundary || ends_word(text, found.end())
     }
 
     fn is_button_line(&self, key: &str) -> bool {
         let mut words = 0;
         for word in key
             .split(|c: char| c.is_whitespace() || matches!(c, '|' | '/' | '·' | '•' | ','))
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)))
             .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
         {
             words += 1;
@@ -262,67 +260,22 @@ fn lowercase(line: &str) -> String {
     }
     // Character by character, not `str::to_lowercase`: that one gives a final sigma
     // its word-final form, and the rules are written with the plain one.
-    let mut lower = String::with_capacity(line.len());
-    for c in line.chars() {
-        if c.is_ascii() {
-            lower.push(c.to_ascii_lowercase());
-            continue;
-        }
-        if let Some(c) = simple_lowercase(c) {
-            lower.push(c);
-            continue;
-        }
-        for c in c.to_lowercase() {
-            lower.push(match c {
-                '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
-                other => other,
-            });
-        }
+    let lower = newsflow_text::lowercase(line);
+    if lower.contains(['\u{2019}', '\u{2018}', '\u{02BC}']) {
+        return lower.replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'");
     }
     lower
 }
 
-/// `c.to_lowercase()` for the scripts of most news text, without the table search
-/// that `to_lowercase` does for every character outside ASCII; `None` elsewhere.
-/// A test compares it with `to_lowercase` on every character.
-fn simple_lowercase(c: char) -> Option<char> {
-    let code = u32::from(c);
-    let lower = match code {
-        // Latin-1 capitals, except the multiplication sign.
-        0xC0..=0xDE if code != 0xD7 => code + 0x20,
-        // Cyrillic capitals.
-        0x0410..=0x042F => code + 0x20,
-        0x0400..=0x040F => code + 0x50,
-        // Latin-1 punctuation and small letters, Cyrillic small letters, CJK punctuation,
-        // kana and ideographs, Hangul syllables: no case.
-        0x80..=0xBF | 0xD7 | 0xDF..=0xFF | 0x0430..=0x045F | 0x3000..=0x9FFF | 0xAC00..=0xD7A3 => {
-            code
-        }
-        _ => return None,
-    };
-    char::from_u32(lower)
-}
-
 /// The line with leading bullets, arrows and quotes removed: where a prompt must start.
 fn prompt_text(lower: &str) -> &str {
-    lower.trim_start_matches(|c: char| !c.is_alphanumeric())
+    lower.trim_start_matches(|c: char| !is_alphanumeric(c))
 }
 
 /// The line as compared with whole-line phrases: also without trailing punctuation,
 /// counters and arrows ("Comments (12)", "Read more »").
 fn line_key(text: &str) -> &str {
-    prompt_text(text).trim_end_matches(|c: char| !c.is_alphabetic())
-}
-
-/// Characters of scripts written without spaces between words.
-fn unspaced(c: char) -> bool {
-    matches!(c as u32,
-        0x0E00..=0x0E7F // Thai
-        | 0x3040..=0x30FF // Hiragana, Katakana
-        | 0x3400..=0x4DBF // CJK extension A
-        | 0x4E00..=0x9FFF // CJK unified ideographs
-        | 0xF900..=0xFAFF // CJK compatibility ideographs
-        | 0xFF66..=0xFF9F) // half-width Katakana
+    prompt_text(text).trim_end_matches(|c: char| !is_alphabetic(c))
 }
 
 /// The number of characters in `line`, counting no further than just past `cap`.
@@ -460,20 +413,10 @@ mod tests {
     }
 
     #[test]
-    fn simple_lowercase_agrees_with_to_lowercase() {
-        let all = (0..=u32::from(char::MAX)).filter_map(char::from_u32);
-        for c in all {
-            if let Some(lower) = simple_lowercase(c) {
-                assert_eq!(
-                    c.to_lowercase().collect::<String>(),
-                    lower.to_string(),
-                    "{c:?}"
-                );
-            }
-        }
+    fn lowercase_is_per_character_with_plain_apostrophes() {
         assert_eq!(
-            lowercase("ÉTÉ Ёлка ДОМ 北京 Don’t"),
-            "été ёлка дом 北京 don't"
+            lowercase("ÉTÉ Ёлка ДОМ 北京 Don’t ‘x’ ʼ ΟΔΟΣ"),
+            "été ёлка дом 北京 don't 'x' ' οδοσ"
         );
     }
 

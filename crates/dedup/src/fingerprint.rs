@@ -3,12 +3,14 @@
 //!
 //! Speed notes (this is the hot path of the stage): ASCII bytes are classified,
 //! lowercased and hashed 8 at a time (SWAR), without decoding characters; other
-//! characters of 2 and 3 bytes are classified and lowercased by table; each token
+//! characters are classified and lowercased by `newsflow-text`'s table; each token
 //! is hashed once and a shingle's hash is a cheap combination of its tokens' hashes,
 //! never a re-hash of its text; tokens, shingles and the sketch are each a tight loop
 //! over a buffer; the 64 SimHash votes are counted bit-sliced with carry-save adders.
 
-use std::sync::LazyLock;
+use newsflow_text::chars::{is_unspaced, properties, to_lowercase};
+use newsflow_text::scan::{ascii_alnum_mask, load8, HIGH};
+use newsflow_text::sentences::clauses;
 
 /// MinHash bins (one-permutation hashing: a shingle's top 5 hash bits pick its bin).
 pub(crate) const BINS: usize = 32;
@@ -115,7 +117,6 @@ const K0: u64 = 0x9e37_79b9_7f4a_7c15;
 const K1: u64 = 0xbf58_476d_1ce4_e5b9;
 const TITLE_BODY_SEPARATOR: u64 = 0x94d0_49bb_1331_11eb;
 const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// A fast finaliser (one multiply, two shifts) for combined token hashes, which are
 /// already well mixed: enough for every output bit to be a fair coin.
@@ -142,21 +143,6 @@ fn token_hash(state: u64, len: usize) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
-}
-
-/// Characters of scripts written without spaces between words: each is a token, so
-/// that shingles become character n-grams there.
-#[inline]
-fn is_unspaced(ch: char) -> bool {
-    matches!(ch,
-        '\u{0E00}'..='\u{0EFF}'          // Thai, Lao
-        | '\u{1000}'..='\u{109F}'        // Myanmar
-        | '\u{1780}'..='\u{17FF}'        // Khmer
-        | '\u{3040}'..='\u{30FF}'        // Hiragana, Katakana
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FA1F}')
 }
 
 /// The token being read byte by byte (tokens with non-ASCII letters), hashed 8 bytes
@@ -204,32 +190,6 @@ impl TokenBuffer {
         *self = TokenBuffer::new();
         Some(hash)
     }
-}
-
-/// The 8 bytes at `at`, little-endian, zero-padded past the end (a zero byte is a
-/// separator, so padding never extends a token).
-#[inline]
-fn load8(bytes: &[u8], at: usize) -> u64 {
-    let rest = bytes.get(at..).unwrap_or_default();
-    match rest.first_chunk::<8>() {
-        Some(eight) => u64::from_le_bytes(*eight),
-        None => {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(word)
-        }
-    }
-}
-
-/// High bit of each byte of `word` that is an ASCII letter or digit (SWAR range
-/// checks on the 7-bit values; no byte's sum carries into the next).
-#[inline]
-fn ascii_alnum_mask(word: u64) -> u64 {
-    let low7 = word & !HIGH;
-    let folded = low7 | (0x20 * ONES);
-    let letter = (folded + (0x80 - 0x61) * ONES) & !(folded + (0x7f - 0x7a) * ONES);
-    let digit = (low7 + (0x80 - 0x30) * ONES) & !(low7 + (0x7f - 0x39) * ONES);
-    (letter | digit) & !word & HIGH
 }
 
 /// Calls `emit` with the hash of each normalised token of `text`: runs of letters and
@@ -309,8 +269,9 @@ pub(crate) fn tokens(text: &str, mut emit: impl FnMut(u64)) {
 /// or emits it as a token of its own; returns where the next character starts.
 ///
 /// Characters of 2 and 3 bytes (every script the generator and most news use) are
-/// looked up in tables built from the same `char` methods that [`char_token`] calls,
-/// which cost hundreds of instructions a character.
+/// decoded from `word` and looked up in the character table; a character that is its
+/// own lowercase joins the token as the bytes it is.
+#[inline]
 fn non_ascii_char(
     text: &str,
     at: usize,
@@ -320,63 +281,38 @@ fn non_ascii_char(
 ) -> usize {
     let byte = |i: u32| (word >> (8 * i)) as u32 & 0xff;
     let payload = |i: u32| byte(i) & 0x3f;
-    match byte(0) {
-        0xc0..=0xdf => {
-            let code = ((byte(0) & 0x1f) << 6) | payload(1);
-            let entry = (code as usize)
-                .checked_sub(0x80)
-                .and_then(|i| TWO_BYTE_LOWER.get(i).copied());
-            match entry {
-                Some(NOT_ALPHANUMERIC) => {
-                    if let Some(hash) = token.take() {
-                        emit(hash);
-                    }
-                    return at + 2;
-                }
-                Some(entry) if entry >> 24 <= 3 => {
-                    for i in 0..entry >> 24 {
-                        token.push((entry >> (8 * i)) as u8);
-                    }
-                    return at + 2;
-                }
-                _ => {}
-            }
-        }
-        0xe0..=0xef => {
-            let code = ((byte(0) & 0x0f) << 12) | (payload(1) << 6) | payload(2);
-            let Some(ch) = char::from_u32(code) else {
-                return at + 3;
+    let (code, width) = match byte(0) {
+        0xc0..=0xdf => (((byte(0) & 0x1f) << 6) | payload(1), 2u32),
+        0xe0..=0xef => (((byte(0) & 0x0f) << 12) | (payload(1) << 6) | payload(2), 3),
+        _ => {
+            let Some(ch) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+                return text.len();
             };
-            if is_unspaced(ch) {
-                char_token(ch, token, emit);
-                return at + 3;
-            }
-            let class = (code as usize)
-                .checked_sub(0x800)
-                .and_then(|i| THREE_BYTE_CLASS.get(i).copied());
-            match class {
-                Some(CharClass::NotAlphanumeric) => {
-                    if let Some(hash) = token.take() {
-                        emit(hash);
-                    }
-                    return at + 3;
-                }
-                Some(CharClass::OwnLowercase) => {
-                    for i in 0..3 {
-                        token.push(byte(i) as u8);
-                    }
-                    return at + 3;
-                }
-                _ => {}
-            }
+            char_token(ch, token, emit);
+            return at + ch.len_utf8();
         }
-        _ => {}
-    }
-    let Some(ch) = text.get(at..).and_then(|rest| rest.chars().next()) else {
-        return text.len();
     };
-    char_token(ch, token, emit);
-    at + ch.len_utf8()
+    let next = at + width as usize;
+    let Some(ch) = char::from_u32(code) else {
+        return next;
+    };
+    if is_unspaced(ch) {
+        char_token(ch, token, emit);
+        return next;
+    }
+    let props = properties(ch);
+    if !props.is_alphanumeric() {
+        if let Some(hash) = token.take() {
+            emit(hash);
+        }
+    } else if props.is_own_lowercase() {
+        for i in 0..width {
+            token.push(byte(i) as u8);
+        }
+    } else {
+        push_lowercase(ch, token);
+    }
+    next
 }
 
 /// Reads a non-ASCII character into `token`, or emits it as a token of its own.
@@ -386,69 +322,23 @@ fn char_token(ch: char, token: &mut TokenBuffer, emit: &mut impl FnMut(u64)) {
             emit(hash);
         }
         emit(finish64(u64::from(u32::from(ch)) ^ K0).wrapping_mul(K0));
-    } else if ch.is_alphanumeric() {
-        let mut utf8 = [0u8; 4];
-        for lower in ch.to_lowercase() {
-            for &b in lower.encode_utf8(&mut utf8).as_bytes() {
-                token.push(b);
-            }
-        }
+    } else if properties(ch).is_alphanumeric() {
+        push_lowercase(ch, token);
     } else if let Some(hash) = token.take() {
         emit(hash);
     }
 }
 
-/// A [`TWO_BYTE_LOWER`] entry for a character that separates tokens.
-const NOT_ALPHANUMERIC: u32 = 0;
-
-/// What [`char_token`] does with each character U+0080..U+07FF (Latin, Greek,
-/// Cyrillic, Armenian, Hebrew, Arabic; none is unspaced): [`NOT_ALPHANUMERIC`], or
-/// the UTF-8 bytes of its lowercase, little-endian, with their count in the top byte
-/// (a count over 3 means "ask `char_token`").
-static TWO_BYTE_LOWER: LazyLock<Vec<u32>> = LazyLock::new(|| {
-    ('\u{80}'..='\u{7ff}')
-        .map(|ch| {
-            if !ch.is_alphanumeric() {
-                return NOT_ALPHANUMERIC;
-            }
-            let mut bytes = Vec::new();
-            let mut utf8 = [0u8; 4];
-            for lower in ch.to_lowercase() {
-                bytes.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
-            }
-            if bytes.len() > 3 {
-                return u32::MAX;
-            }
-            bytes
-                .iter()
-                .rev()
-                .fold(0u32, |packed, &b| (packed << 8) | u32::from(b))
-                | ((bytes.len() as u32) << 24)
-        })
-        .collect()
-});
-
-/// What [`char_token`] does with a character that is not unspaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CharClass {
-    NotAlphanumeric,
-    /// Alphanumeric and its own lowercase: its bytes join the token as they are.
-    OwnLowercase,
-    /// Anything else: ask `char_token`.
-    Other,
+/// Pushes the UTF-8 bytes of `ch`'s lowercase into `token`.
+#[inline]
+fn push_lowercase(ch: char, token: &mut TokenBuffer) {
+    let mut utf8 = [0u8; 4];
+    for lower in to_lowercase(ch) {
+        for &b in lower.encode_utf8(&mut utf8).as_bytes() {
+            token.push(b);
+        }
+    }
 }
-
-/// [`CharClass`] of each character U+0800..U+FFFF (surrogates included, as
-/// `Other`, so that a code point indexes the table directly).
-static THREE_BYTE_CLASS: LazyLock<Vec<CharClass>> = LazyLock::new(|| {
-    (0x800..=0xffff_u32)
-        .map(|code| match char::from_u32(code) {
-            Some(ch) if !ch.is_alphanumeric() => CharClass::NotAlphanumeric,
-            Some(ch) if ch.to_lowercase().eq([ch]) => CharClass::OwnLowercase,
-            _ => CharClass::Other,
-        })
-        .collect()
-});
 
 /// A carry-save adder on 64 bit columns: (carries, sums) of `a + b + c`.
 #[inline]
@@ -618,14 +508,6 @@ pub(crate) struct Fingerprinter {
     sentence_starts: Vec<usize>,
 }
 
-/// Characters that end a sentence (or a line: headings, list items, datelines).
-fn ends_sentence(ch: char) -> bool {
-    matches!(
-        ch,
-        '.' | '!' | '?' | ';' | '\n' | '。' | '！' | '？' | '；' | '؟' | '…'
-    )
-}
-
 impl Fingerprinter {
     pub(crate) fn new(shingle_size: usize, lead_tokens: usize) -> Self {
         Fingerprinter {
@@ -689,7 +571,7 @@ impl Fingerprinter {
         self.sentence_starts.clear();
         let slots = &mut self.tokens[self.shingle_size..];
         let mut count = 0;
-        for sentence in body.split_inclusive(ends_sentence) {
+        for sentence in clauses(body) {
             self.sentence_starts.push(count);
             tokens(sentence, |token| {
                 if let Some(slot) = slots.get_mut(count) {
@@ -946,6 +828,25 @@ mod tests {
         }
     }
 
+    /// [`char_token`] with the standard library's character methods.
+    fn std_char_token(ch: char, token: &mut TokenBuffer, emit: &mut impl FnMut(u64)) {
+        if is_unspaced(ch) {
+            if let Some(hash) = token.take() {
+                emit(hash);
+            }
+            emit(finish64(u64::from(u32::from(ch)) ^ K0).wrapping_mul(K0));
+        } else if ch.is_alphanumeric() {
+            let mut utf8 = [0u8; 4];
+            for lower in ch.to_lowercase() {
+                for &b in lower.encode_utf8(&mut utf8).as_bytes() {
+                    token.push(b);
+                }
+            }
+        } else if let Some(hash) = token.take() {
+            emit(hash);
+        }
+    }
+
     #[test]
     fn character_tables_agree_with_the_char_methods() {
         // Each character inside a token and alone, through the tables and through
@@ -963,7 +864,7 @@ mod tests {
                         non_ascii_char(text, 0, load8(text.as_bytes(), 0), &mut token, &mut emit);
                     assert_eq!(at, text.len(), "{ch:?}");
                 } else {
-                    char_token(ch, &mut token, &mut emit);
+                    std_char_token(ch, &mut token, &mut emit);
                 }
                 if let Some(hash) = token.take() {
                     emit(hash);
@@ -971,7 +872,11 @@ mod tests {
             }
             hashes
         };
-        for ch in ('\u{80}'..='\u{ffff}').chain(['\u{10000}', '\u{1d400}', '\u{20000}']) {
+        // Every character of the BMP, an eighth of those beyond.
+        let chars = (0x80..=u32::from(char::MAX))
+            .filter(|code| *code < 0x1_0000 || code & 7 == 0)
+            .filter_map(char::from_u32);
+        for ch in chars {
             assert_eq!(through(ch, true), through(ch, false), "{ch:?}");
         }
     }

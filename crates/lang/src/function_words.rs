@@ -22,6 +22,7 @@
 //! candidates, so it is at least `1 - 1 / MIN_RATIO` for a decision.
 
 use foldhash::{HashMap, HashMapExt};
+use newsflow_text::words::{words, Word};
 use whatlang::{Lang, Script};
 
 /// Fewest function-word hits of the winner for a decision.
@@ -111,7 +112,11 @@ impl FunctionWords {
         let mut totals = [0u32; 64];
         let mut lower = String::new();
         let mut ascii = [0u8; MAX_TOKEN];
-        for (token, is_ascii) in Tokens::new(text) {
+        for Word {
+            text: token,
+            is_ascii,
+        } in words(text)
+        {
             tokens += 1;
             if token.len() > MAX_TOKEN {
                 continue;
@@ -124,16 +129,7 @@ impl FunctionWords {
                 &*key
             } else {
                 lower.clear();
-                for c in token.chars() {
-                    if c.is_ascii() {
-                        lower.push(c.to_ascii_lowercase());
-                        continue;
-                    }
-                    match simple_lowercase(c) {
-                        Some(c) => lower.push(c),
-                        None => lower.extend(c.to_lowercase()),
-                    }
-                }
+                newsflow_text::lowercase_into(token, &mut lower);
                 lower.as_bytes()
             };
             let Some(&mask) = self.index.get(key) else {
@@ -181,115 +177,14 @@ impl FunctionWords {
     }
 }
 
-/// The maximal runs of alphabetic characters of a text, as
-/// `text.split(|c: char| !c.is_alphabetic()).filter(|t| !t.is_empty())` gives them, but
-/// read byte by byte: ASCII is judged without decoding, and the letters of the common
-/// scripts without `is_alphabetic`'s table search.
-struct Tokens<'a> {
-    text: &'a str,
-    at: usize,
-}
-
-impl<'a> Tokens<'a> {
-    fn new(text: &'a str) -> Self {
-        Tokens { text, at: 0 }
-    }
-}
-
-impl<'a> Iterator for Tokens<'a> {
-    /// The token, and whether it is all ASCII.
-    type Item = (&'a str, bool);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let bytes = self.text.as_bytes();
-        let mut at = self.at;
-        let mut start = None;
-        let mut ascii = true;
-        while let Some(&lead) = bytes.get(at) {
-            let (letter, len) = if lead.is_ascii() {
-                (lead.is_ascii_alphabetic(), 1)
-            } else {
-                // `at` is always a character boundary: it moves by whole characters.
-                let c = self.text.get(at..).and_then(|rest| rest.chars().next());
-                c.map_or((false, 1), |c| (is_letter(c), c.len_utf8()))
-            };
-            if letter {
-                start.get_or_insert(at);
-                ascii &= len == 1;
-            } else if start.is_some() {
-                break;
-            }
-            at += len;
-        }
-        self.at = at;
-        Some((self.text.get(start?..at)?, ascii))
-    }
-}
-
-/// `c.is_alphabetic()`, without the table search for Latin and Cyrillic letters.
-fn is_letter(c: char) -> bool {
-    match u32::from(c) {
-        // Latin-1 letters and Latin Extended-A and -B, but for the multiplication and
-        // division signs.
-        0xC0..=0x24F => !matches!(c, '\u{D7}' | '\u{F7}'),
-        // Cyrillic letters.
-        0x400..=0x481 | 0x48A..=0x52F => true,
-        _ => c.is_alphabetic(),
-    }
-}
-
-/// `c.to_lowercase()` for Latin-1 and Cyrillic, without its table search; `None`
-/// elsewhere.
-fn simple_lowercase(c: char) -> Option<char> {
-    let code = u32::from(c);
-    let lower = match code {
-        // Latin-1 capitals, except the multiplication sign.
-        0xC0..=0xDE if code != 0xD7 => code + 0x20,
-        // Cyrillic capitals.
-        0x0410..=0x042F => code + 0x20,
-        0x0400..=0x040F => code + 0x50,
-        // Latin-1 small letters and signs, Cyrillic small letters: no change.
-        0xD7 | 0xDF..=0xFF | 0x0430..=0x045F => code,
-        _ => return None,
-    };
-    char::from_u32(lower)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn all_chars() -> impl Iterator<Item = char> {
-        (0..=u32::from(char::MAX)).filter_map(char::from_u32)
-    }
-
     #[test]
-    fn fast_letter_and_lowercase_agree_with_std_on_every_character() {
-        for c in all_chars() {
-            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
-            if let Some(lower) = simple_lowercase(c) {
-                assert_eq!(c.to_lowercase().collect::<String>(), lower.to_string());
-            }
-        }
-    }
-
-    #[test]
-    fn tokens_are_the_runs_of_letters() {
-        let texts = [
-            "",
-            "The cat, the DOG; l'été à Paris — Ёлки-палки 42x x42 ",
-            "  ×÷ İstanbul ǅemal στο σπίτι 北京市 في المدينة",
-            "a",
-            "١٢٣ abc\u{300}def",
-        ];
-        for text in texts {
-            let plain: Vec<&str> = text
-                .split(|c: char| !c.is_alphabetic())
-                .filter(|t| !t.is_empty())
-                .collect();
-            let tokens: Vec<(&str, bool)> = Tokens::new(text).collect();
-            let expected: Vec<(&str, bool)> = plain.iter().map(|t| (*t, t.is_ascii())).collect();
-            assert_eq!(tokens, expected, "{text}");
-        }
+    fn words_are_lowercased_before_the_lookup() {
+        let words = FunctionWords::new(|lang| lang == Lang::Rus).unwrap();
+        let text = "И В НЕ НА ЧТО С ПО ЭТО КАК ИЗ ЕГО БЫЛ Москва";
+        assert_eq!(words.decide(text).map(|(lang, ..)| lang), Some(Lang::Rus));
     }
 }

@@ -395,7 +395,7 @@ impl ScriptCounts {
             | '\u{4E00}'..='\u{9FFF}'
             | '\u{F900}'..='\u{FAFF}'
             | '\u{20000}'..='\u{2FA1F}' => &mut self.han,
-            c if c.is_alphabetic() => &mut self.other,
+            c if newsflow_text::is_alphabetic(c) => &mut self.other,
             _ => return,
         };
         *slot += 1;

@@ -10,7 +10,8 @@
 //! - `model`: one Aho-Corasick automaton per language over all of its phrases and
 //!   gazetteer names, built at load time; matches are boundary-checked afterwards
 //!   (not at all for languages written without spaces).
-//! - `text`: byte-aligned lowercasing and sentence spans; `dates`: event dates.
+//! - `text`: the word boundary with clitic prefixes, over `newsflow-text`'s aligned
+//!   lowercasing, words and sentence spans; `dates`: event dates.
 //! - `tagger`: [`Tagger`], which scans an article once per field with the model of
 //!   its detected language and turns the hits into [`Tagging`]: events need the
 //!   parties of their type, are read in another sense among sport, culture,

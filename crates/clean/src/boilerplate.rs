@@ -260,9 +260,12 @@ fn lowercase(line: &str) -> String {
     }
     // Character by character, not `str::to_lowercase`: that one gives a final sigma
     // its word-final form, and the rules are written with the plain one.
-    let lower = newsflow_text::lowercase(line);
-    if lower.contains(['\u{2019}', '\u{2018}', '\u{02BC}']) {
-        return lower.replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'");
+    let mut lower = String::with_capacity(line.len());
+    for c in line.chars().flat_map(newsflow_text::chars::to_lowercase) {
+        lower.push(match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
+            other => other,
+        });
     }
     lower
 }

@@ -84,6 +84,8 @@ impl Cleaner {
             .map_err(|e| fail(e.to_string()))?;
         let rules: RulesFile = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
         let boilerplate = Boilerplate::compile(&rules).map_err(fail)?;
+        // The shared character tables, now rather than in the first record.
+        newsflow_text::warm_up();
         Ok(Cleaner {
             max_record_bytes: config.max_record_bytes,
             boilerplate,

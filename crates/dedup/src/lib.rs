@@ -324,6 +324,8 @@ pub struct Deduplicator {
 impl Deduplicator {
     /// An empty index.
     pub fn new(config: &DedupConfig) -> Self {
+        // The shared character tables, now rather than in the first record.
+        newsflow_text::warm_up();
         Deduplicator {
             config: config.clone(),
             bins_needed: bins_needed(config.min_similarity),

@@ -169,6 +169,8 @@ pub struct Detector {
 impl Detector {
     /// A detector with the given settings.
     pub fn new(config: &LangConfig) -> Self {
+        // The shared character tables, now rather than in the first record.
+        newsflow_text::warm_up();
         let allowed: Option<Vec<Lang>> = if config.allowlist.is_empty() {
             None
         } else {

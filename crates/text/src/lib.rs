@@ -29,5 +29,5 @@ pub mod scan;
 pub mod sentences;
 pub mod words;
 
-pub use case::{lower_aligned, lower_aligned_into, lowercase, lowercase_into};
+pub use case::{lower_aligned, lower_aligned_into, lowercase, lowercase_into, warm_up};
 pub use chars::{is_alphabetic, is_alphanumeric, is_unspaced, properties, Properties};

@@ -129,7 +129,8 @@ impl FunctionWords {
                 &*key
             } else {
                 lower.clear();
-                newsflow_text::lowercase_into(token, &mut lower);
+                // Per char: a token is too short for `lowercase_into`'s bulk ASCII copy to pay.
+                lower.extend(token.chars().flat_map(newsflow_text::chars::to_lowercase));
                 lower.as_bytes()
             };
             let Some(&mask) = self.index.get(key) else {

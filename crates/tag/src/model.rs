@@ -82,6 +82,8 @@ pub(crate) struct EventType {
     pub other_senses: u8,
     /// Event types (bits by index) this one is a sub-aspect of in one sentence.
     pub aspect_of: u64,
+    /// Role of the title and lead's parties in a main event of this type.
+    pub lead_role: Option<RoleId>,
     pub before: Option<RoleId>,
     pub after: Option<RoleId>,
     pub location: Option<RoleId>,
@@ -361,6 +363,7 @@ impl LangModel {
                     other_sense_kinds: kind_mask(&entry.other_sense_kinds, "other_sense_kinds")?,
                     other_senses: sense_mask(&entry.other_senses, "other_senses")?,
                     aspect_of,
+                    lead_role: intern(&mut roles, &entry.lead_role),
                     before: intern(&mut roles, &rule.roles.before),
                     after: intern(&mut roles, &rule.roles.after),
                     location: intern(&mut roles, &rule.roles.location),

@@ -253,4 +253,9 @@ pub(crate) struct CatalogueType {
     /// sentence (missiles shown at a parade are not a weapons test).
     #[serde(default)]
     pub aspect_of: Vec<String>,
+    /// The role that the parties named in the title and lead hold in a main event
+    /// of this type: news leads name who met, signed or drilled together, while the
+    /// trigger's sentence often names only one of them.
+    #[serde(default)]
+    pub lead_role: Option<String>,
 }

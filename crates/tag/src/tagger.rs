@@ -22,7 +22,7 @@ use crate::text::{lower_aligned_into, sentence_at, Span};
 /// Most entries of each entity list and actors of an event: output stays bounded
 /// by a constant however many names a record holds.
 const MAX_LISTED: usize = 50;
-const MAX_ACTORS: usize = 12;
+const MAX_ACTORS: usize = 24;
 /// The lead: the body's first paragraph, at most this many bytes.
 const LEAD_BYTES: usize = 1200;
 
@@ -612,7 +612,7 @@ impl Tagger {
                 let location = f.location.map(|entity| self.place(entity));
                 let location_role = event.location.map(|r| model.roles[r as usize].clone());
                 let location_country = location.as_ref().and_then(|l| l.country.clone());
-                Event {
+                let mut out = Event {
                     kind: event.kind.clone(),
                     cameo: event.cameo.clone(),
                     plover: event.plover.clone(),
@@ -645,7 +645,13 @@ impl Tagger {
                     salience,
                     salience_cue: cue,
                     rule: model.rules[f.rule as usize].clone(),
+                };
+                if let (Salience::Main, Some(role), Some(view)) =
+                    (out.salience, event.lead_role, view.as_ref())
+                {
+                    self.add_lead_parties(&mut out, event, &model.roles[role as usize], view);
                 }
+                out
             })
             .collect();
         self.implied(model, &mut events, trace);
@@ -658,6 +664,34 @@ impl Tagger {
             }
         }
         events
+    }
+
+    /// The parties the title and lead name, in the type's `lead_role`, for those the
+    /// event's sentences did not already cast.
+    fn add_lead_parties(
+        &self,
+        out: &mut Event,
+        event: &crate::model::EventType,
+        role: &str,
+        view: &ArticleView<'_>,
+    ) {
+        for (country, kind) in &view.lead_parties {
+            if out.actors.len() >= MAX_ACTORS {
+                break;
+            }
+            let cast = out
+                .actors
+                .iter()
+                .any(|a| a.kind == "country" && a.country.as_deref() == Some(*country));
+            if event.party_kinds & kind.bit() != 0 && !cast {
+                out.actors.push(Actor {
+                    name: self.country_name(country),
+                    kind: "country".into(),
+                    country: Some(country.to_string()),
+                    role: Some(role.to_string()),
+                });
+            }
+        }
     }
 
     /// Events the reported ones imply: a foreign leader at a parade abroad is on a
@@ -1270,6 +1304,16 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
             if !catalogue.senses.iter().any(|s| &s.name == name) {
                 return Err(format!("{}: unknown sense domain {name}", entry.code));
             }
+        }
+        if let Some(role) = entry
+            .lead_role
+            .as_ref()
+            .filter(|r| !entry.roles.contains(r))
+        {
+            return Err(format!(
+                "{}: lead_role {role} is not one of its roles",
+                entry.code
+            ));
         }
         for kind in &entry.aspect_of {
             if !catalogue.types.iter().any(|t| &t.code == kind) {

@@ -157,3 +157,18 @@ fn a_two_megabyte_run_on_record_tags_in_linear_work() {
         assert!(large < 200.0, "{unit}: {large:.1} per byte");
     }
 }
+
+#[test]
+fn the_leaders_named_in_the_lead_are_participants_of_the_summit() {
+    let tagging = tag(
+        "en",
+        "Gaza summit opens by the Red Sea",
+        "Leaders of Egypt, Qatar and Turkey gathered with Donald Trump on Monday.\n\n\
+         A joint statement is expected in the evening, officials said.",
+    );
+    let summit = event(&tagging, "summit");
+    assert_eq!(summit.salience, Salience::Main);
+    for code in ["EGY", "QAT", "TUR", "USA"] {
+        assert_eq!(role(summit, code), Some("participant"), "{code}");
+    }
+}

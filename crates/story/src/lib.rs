@@ -67,7 +67,7 @@ impl Default for StoryConfig {
             retention_days: 14,
             max_stories: 200_000,
             min_score: 2.0,
-            candidates_per_key: 256,
+            candidates_per_key: 32,
         }
     }
 }

@@ -94,6 +94,7 @@ fn score(
     // One clock for the whole run: the set is scored as if it arrived at once, so
     // dedup decisions do not depend on how long the run takes.
     let now = chrono::Utc::now().timestamp();
+    let mut records = Vec::new();
     loop {
         line.clear();
         if reader
@@ -117,7 +118,15 @@ fn score(
         if let Some(id) = article_id(record) {
             article_ids.insert(id);
         }
-        outcomes.push(pipeline.process_line(record, number, now, &mut times));
+        records.push((published_at(record), number, record.to_vec()));
+    }
+    // In publication order, as a feed delivers them: the stages that keep state over
+    // time (dedup's window, the story stage's open stories) see the set as they would
+    // see the news, not grouped by the language the files are sorted by. Articles
+    // without a time keep their place among those of the same time (a stable sort).
+    records.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, number, record) in &records {
+        outcomes.push(pipeline.process_line(record, *number, now, &mut times));
     }
     refuse_mismatched_ids(input_path, labels_path, &article_ids, &labels)?;
     let stories = super::stories::score(&outcomes, labels_path)?;
@@ -179,6 +188,21 @@ fn write_side_by_side(out: &mut impl Write, reports: &[(String, Report)]) -> io:
         format!("{:.3} ({}/{})", n.share, n.fired, n.articles)
     })?;
     Ok(())
+}
+
+/// The publication time of a raw article line, normalised to UTC so that times
+/// compare as strings; empty when it has none or it does not parse.
+fn published_at(line: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct Time {
+        published_at: Option<String>,
+    }
+    serde_json::from_slice::<Time>(line)
+        .ok()
+        .and_then(|t| t.published_at)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
+        .unwrap_or_default()
 }
 
 /// The id of a raw article line as the clean step would give it: its `id`, or

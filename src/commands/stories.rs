@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use newsflow_pipeline::Outcome;
-use newsflow_story::eval::{self as story_eval, Item, StoryScores};
+use newsflow_story::eval::{self as story_eval, Item, LookalikeMerge, StoryScores};
 use serde::Serialize;
 
 use crate::cli::StoriesArgs;
@@ -133,6 +133,10 @@ pub struct StoryReport {
     pub multilingual_stories: usize,
     /// Predicted stories that hold articles of two or more labelled stories.
     pub merged: Vec<Vec<String>>,
+    /// Look-alike groups in the labels (labelled stories that must stay apart).
+    pub lookalike_groups: usize,
+    /// Predicted stories that merge two labelled look-alikes (must be empty).
+    pub lookalike_merges: Vec<LookalikeMerge>,
 }
 
 /// Scores the story assignment of `outcomes` against the `story` field of the labels
@@ -141,6 +145,7 @@ pub struct StoryReport {
 pub fn score(outcomes: &[Outcome], labels: &Path) -> anyhow::Result<StoryReport> {
     let file = File::open(labels).with_context(|| format!("cannot open {}", labels.display()))?;
     let mut gold: HashMap<String, String> = HashMap::new();
+    let mut lookalikes: HashMap<String, String> = HashMap::new();
     for line in BufReader::new(file).lines() {
         let line = line.with_context(|| format!("cannot read {}", labels.display()))?;
         if line.trim().is_empty() {
@@ -157,6 +162,9 @@ pub fn score(outcomes: &[Outcome], labels: &Path) -> anyhow::Result<StoryReport>
         let story = label["story"]
             .as_str()
             .map_or_else(|| format!("alone:{id}"), str::to_string);
+        if let Some(group) = label["lookalike"].as_str() {
+            lookalikes.insert(story.clone(), group.to_string());
+        }
         gold.insert(id.to_string(), story);
     }
     let scored: Vec<(&str, &str, &str)> = outcomes
@@ -205,11 +213,21 @@ pub fn score(outcomes: &[Outcome], labels: &Path) -> anyhow::Result<StoryReport>
         .filter(|stories| stories.len() > 1)
         .map(|stories| stories.into_iter().map(str::to_string).collect())
         .collect();
+    let group_of: HashMap<&str, &str> = lookalikes
+        .iter()
+        .map(|(story, group)| (story.as_str(), group.as_str()))
+        .collect();
+    let lookalike_groups = group_of
+        .values()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     Ok(StoryReport {
         scores: story_eval::score(&items),
         labelled_stories,
         multilingual_stories,
         merged,
+        lookalike_groups,
+        lookalike_merges: story_eval::lookalike_merges(&items, &group_of),
     })
 }
 
@@ -230,9 +248,34 @@ pub fn write_scores(out: &mut impl Write, report: &StoryReport) -> io::Result<()
             b.precision, b.recall, b.f1
         )?;
     }
+    writeln!(
+        out,
+        "  look-alike groups kept apart: {} of {}",
+        report.lookalike_groups - merged_groups(report),
+        report.lookalike_groups
+    )?;
+    for merge in &report.lookalike_merges {
+        writeln!(
+            out,
+            "    look-alikes merged ({}): {} in {}",
+            merge.group,
+            merge.stories.join(" + "),
+            merge.predicted
+        )?;
+    }
     writeln!(out, "  merged labelled stories: {}", report.merged.len())?;
     for stories in &report.merged {
         writeln!(out, "    {}", stories.join(" + "))?;
     }
     Ok(())
+}
+
+/// Look-alike groups with at least one predicted story that merges two of their stories.
+fn merged_groups(report: &StoryReport) -> usize {
+    report
+        .lookalike_merges
+        .iter()
+        .map(|merge| merge.group.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
 }

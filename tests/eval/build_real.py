@@ -13,6 +13,7 @@ The block format extends `build.py`'s (see `real/README.md`):
     lang: en
     url: https://www.example-outlet.com/world/asia/2025/09/03/china-parade
     story: S01
+    lookalike: beijing-parades
     genre: sport
     update: en-t004
     events: military_parade occurred main host=CHN guest=PRK,RUS; summit occurred background
@@ -20,7 +21,7 @@ The block format extends `build.py`'s (see `real/README.md`):
     <body paragraphs, blank-line separated>
 
 `events:` entries carry a salience token (`main` or `background`) after the status.
-`story`, `genre`, `update` and `url` are kept in the labels (the story ids serve
+`story`, `lookalike`, `genre`, `update` and `url` are kept in the labels (the story ids serve
 story clustering later); `url` is also kept in the article, as the pipeline sees it.
 """
 import json
@@ -31,7 +32,7 @@ import sys
 
 HERE = pathlib.Path(__file__).parent / "real"
 SPLITS = ("dev", "test", "probe")
-KEYS = ("lang", "url", "story", "genre", "update", "events", "title")
+KEYS = ("lang", "url", "story", "lookalike", "genre", "update", "events", "title")
 SALIENCE = ("main", "background")
 
 
@@ -93,7 +94,7 @@ def build(split):
                       "title": meta["title"], "body": body}
             label = {"id": ident, "language": lang, "duplicate_of": None,
                      "events": parse_events(meta.get("events", ""), f"{path}: {ident}")}
-            for key in ("story", "genre", "update"):
+            for key in ("story", "lookalike", "genre", "update"):
                 if key in meta:
                     label[key] = meta[key]
             if "url" in meta:

@@ -48,6 +48,10 @@ pub struct Label {
     /// one), for story clustering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub story: Option<String>,
+    /// Look-alike group of the story: labelled stories of one group (two parades in
+    /// one city a year apart...) must never share a predicted story.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookalike: Option<String>,
     /// Genre of a hard negative (`sport`, `culture`, `business`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genre: Option<String>,

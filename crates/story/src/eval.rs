@@ -6,7 +6,7 @@
 //! cross-language figures count, for each article, only the other articles in a
 //! different language, and average over the articles that have any.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One scored article.
 #[derive(Debug, Clone)]
@@ -81,6 +81,41 @@ pub fn score(items: &[Item<'_>]) -> StoryScores {
     }
 }
 
+/// A predicted story that holds articles of two or more labelled stories marked as
+/// look-alikes of each other (two parades in one city a year apart...).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LookalikeMerge {
+    /// The look-alike group.
+    pub group: String,
+    /// The predicted story.
+    pub predicted: String,
+    /// The labelled stories of the group it merges, sorted.
+    pub stories: Vec<String>,
+}
+
+/// The predicted stories that merge labelled look-alikes. `group_of` maps a
+/// labelled story to its look-alike group; stories without a group are not checked.
+pub fn lookalike_merges(items: &[Item<'_>], group_of: &HashMap<&str, &str>) -> Vec<LookalikeMerge> {
+    let mut found: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+    for item in items {
+        if let Some(group) = group_of.get(item.gold) {
+            found
+                .entry((item.predicted, group))
+                .or_default()
+                .insert(item.gold);
+        }
+    }
+    found
+        .into_iter()
+        .filter(|(_, stories)| stories.len() > 1)
+        .map(|((predicted, group), stories)| LookalikeMerge {
+            group: group.to_string(),
+            predicted: predicted.to_string(),
+            stories: stories.into_iter().map(str::to_string).collect(),
+        })
+        .collect()
+}
+
 #[derive(Default)]
 struct Sums {
     precision: (f64, usize),
@@ -150,5 +185,27 @@ mod tests {
         assert_eq!(split.overall.precision, 1.0);
         assert_eq!(split.overall.recall, 0.5);
         assert_eq!(split.cross_language.recall, 0.0);
+    }
+
+    #[test]
+    fn a_story_holding_two_lookalikes_is_reported_and_one_holding_one_is_not() {
+        let groups = HashMap::from([("paris-2024", "paris"), ("paris-2025", "paris")]);
+        let items = [
+            item("paris-2024", "x", "fr"),
+            item("paris-2025", "x", "en"),
+            item("paris-2025", "y", "de"),
+            item("other", "x", "it"),
+        ];
+        let merges = lookalike_merges(&items, &groups);
+        assert_eq!(
+            merges,
+            vec![LookalikeMerge {
+                group: "paris".into(),
+                predicted: "x".into(),
+                stories: vec!["paris-2024".into(), "paris-2025".into()],
+            }]
+        );
+        let apart = [item("paris-2024", "x", "fr"), item("paris-2025", "y", "en")];
+        assert!(lookalike_merges(&apart, &groups).is_empty());
     }
 }

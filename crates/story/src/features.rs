@@ -10,6 +10,12 @@ use crate::Story;
 const HEADLINE_CHARS: usize = 300;
 /// Most people, places or countries taken from one article.
 const MAX_NAMES: usize = 16;
+/// Days an event date may lie before the publication and still be the article's day.
+const EVENT_DAY_LAG: i32 = 3;
+/// Most figures taken from one article.
+const MAX_FIGURES: usize = 24;
+/// Bytes of title and body read for figures: the lead holds the event's own numbers.
+const FIGURE_BYTES: usize = 1500;
 
 /// The language-independent parts of one article.
 pub(crate) struct Features {
@@ -27,6 +33,11 @@ pub(crate) struct Features {
     pub people: Vec<String>,
     /// Places (gazetteer names).
     pub places: Vec<String>,
+    /// Figures the article states (death tolls, ranges, shares, counts): digit runs
+    /// of two or more digits with their separators dropped, years left out. Digits are
+    /// written alike in every language the pipeline reads, so `2.500`, `2,500` and
+    /// `2500` meet.
+    pub figures: Vec<u64>,
     /// Language code, `und` when unknown.
     pub language: String,
 }
@@ -78,10 +89,28 @@ impl Features {
         }
         let event_day = lead.and_then(|e| e.date.as_deref()).and_then(parse_day);
         let published_day = article.published_at.as_deref().and_then(rfc3339_day);
+        // The event date the tag stage reads can be a background date (the first round
+        // recalled in a run-off report): it is trusted only when the article appeared
+        // within a few days after it, else the publication day stands for the event.
+        let event_day = match (event_day, published_day) {
+            (Some(event), Some(published))
+                if event > published || event < published - EVENT_DAY_LAG =>
+            {
+                None
+            }
+            (event, _) => event,
+        };
         let (day, dated) = match event_day.or(published_day) {
             Some(day) => (day, true),
             None => ((now_unix.div_euclid(86_400)) as i32, false),
         };
+        let mut figures = figures_of(&article.title);
+        for figure in figures_of(prefix(&article.body, FIGURE_BYTES)) {
+            if !figures.contains(&figure) {
+                figures.push(figure);
+            }
+        }
+        figures.truncate(MAX_FIGURES);
         Features {
             day,
             dated,
@@ -90,6 +119,7 @@ impl Features {
             countries,
             people,
             places,
+            figures,
             language: article
                 .language
                 .as_ref()
@@ -108,6 +138,7 @@ impl Features {
             countries: story.actors.keys().cloned().collect(),
             people: story.people.keys().cloned().collect(),
             places: story.places.keys().cloned().collect(),
+            figures: Vec::new(),
             language: String::new(),
         }
     }
@@ -120,6 +151,67 @@ impl Features {
         let places = self.places.iter().map(|p| format!("l:{p}"));
         types.chain(people).chain(places)
     }
+}
+
+/// The figures of `text`: runs of digits (ASCII or full-width) joined across single
+/// `.`, `,` or thin-space separators, of at least two digits, without the years
+/// 1900-2099 (every article has some). Bounded: at most [`MAX_FIGURES`].
+pub(crate) fn figures_of(text: &str) -> Vec<u64> {
+    let mut figures = Vec::new();
+    let mut value: u64 = 0;
+    let mut digits = 0u32;
+    let mut pending_separator = false;
+    let finish = |value: u64, digits: u32, figures: &mut Vec<u64>| {
+        let year = digits == 4 && (1900..2100).contains(&value);
+        if (2..=12).contains(&digits)
+            && !year
+            && !figures.contains(&value)
+            && figures.len() < MAX_FIGURES
+        {
+            figures.push(value);
+        }
+    };
+    for c in text.chars() {
+        let digit = match c {
+            '0'..='9' => Some(c as u64 - '0' as u64),
+            '０'..='９' => Some(c as u64 - '０' as u64),
+            _ => None,
+        };
+        match digit {
+            Some(d) => {
+                value = value.wrapping_mul(10).wrapping_add(d);
+                digits += 1;
+                pending_separator = false;
+            }
+            None if digits > 0
+                && !pending_separator
+                && matches!(c, '.' | ',' | '\u{202f}' | '\u{a0}') =>
+            {
+                pending_separator = true;
+            }
+            None => {
+                if digits > 0 {
+                    finish(value, digits, &mut figures);
+                }
+                value = 0;
+                digits = 0;
+                pending_separator = false;
+            }
+        }
+    }
+    if digits > 0 {
+        finish(value, digits, &mut figures);
+    }
+    figures
+}
+
+/// The longest prefix of `text` of at most `bytes` bytes that ends on a character.
+fn prefix(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {

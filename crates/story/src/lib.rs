@@ -67,8 +67,23 @@ impl Default for StoryConfig {
             retention_days: 14,
             max_stories: 200_000,
             min_score: 2.0,
-            candidates_per_key: 256,
+            candidates_per_key: 32,
         }
+    }
+}
+
+/// Most figures a story keeps.
+const MAX_STORY_FIGURES: usize = 64;
+
+/// Families of event types that one occurrence is often reported under: a leader's
+/// visit is also a summit and ends with a signing; a strike with a new missile is
+/// also its test. An article whose lead type differs from a story's, but is of its
+/// family, may join on stronger participant evidence.
+fn family(kind: &str) -> &str {
+    match kind {
+        "state_visit" | "summit" | "agreement_signing" => "diplomacy",
+        "armed_attack" | "weapons_test" => "force",
+        other => other,
     }
 }
 
@@ -88,6 +103,10 @@ pub struct Story {
     pub people: BTreeMap<String, u32>,
     /// Places (gazetteer names) with article counts.
     pub places: BTreeMap<String, u32>,
+    /// Figures stated in the articles' leads (see `features`), with article counts;
+    /// at most [`MAX_STORY_FIGURES`], the first seen kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub figures: BTreeMap<u64, u32>,
     /// Where the event happens: the place named most often.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
@@ -120,6 +139,7 @@ impl Story {
             actors: BTreeMap::new(),
             people: BTreeMap::new(),
             places: BTreeMap::new(),
+            figures: BTreeMap::new(),
             location: None,
             first_day: day.clone(),
             last_day: day,
@@ -145,6 +165,11 @@ impl Story {
         count(&mut self.actors, &features.countries);
         count(&mut self.people, &features.people);
         count(&mut self.places, &features.places);
+        for figure in &features.figures {
+            if self.figures.len() < MAX_STORY_FIGURES || self.figures.contains_key(figure) {
+                *self.figures.entry(*figure).or_default() += 1;
+            }
+        }
         self.location = self
             .places
             .iter()
@@ -184,7 +209,15 @@ impl Story {
     /// How well an article fits this story, or `None` when it cannot belong to it.
     fn score(&self, features: &Features, config: &StoryConfig) -> Option<f64> {
         let (first, last) = self.days();
-        let window = config.window_days as i32;
+        // A weapons test is over in a day and reported within a day: two tests of one
+        // country two days apart are two stories (a parade or a war of days is not).
+        let window = if features.primary.as_deref() == Some("weapons_test")
+            && self.primary.as_deref() == Some("weapons_test")
+        {
+            config.window_days.min(1) as i32
+        } else {
+            config.window_days as i32
+        };
         if features.day < first - window || features.day > last + window {
             return None;
         }
@@ -197,20 +230,44 @@ impl Story {
         let countries = shared(&features.countries, &self.actors, 3);
         let people = shared(&features.people, &self.people, 3);
         let places = shared(&features.places, &self.places, 2);
+        let figures = features
+            .figures
+            .iter()
+            .filter(|f| self.figures.contains_key(f))
+            .count()
+            .min(3) as f64;
+        let named = 0.5 * countries + 0.75 * people + 0.5 * places;
         match &features.primary {
             Some(primary) => {
-                if !self.types.contains_key(primary) {
+                // How the lead types agree: the same lead, or each lead among the
+                // other's types (a parade report that mentions the visit joins the
+                // parade), full weight; the article's lead among the story's types, or
+                // of the same family, half (a visit report that only mentions the
+                // parade is not news of the parade); else the article joins only on
+                // strong named evidence.
+                let own = self.primary.as_deref();
+                let both_ways = self.types.contains_key(primary)
+                    && own.is_none_or(|own| features.types.iter().any(|t| t == own));
+                let kind = if both_ways {
+                    1.0
+                } else if self.types.contains_key(primary)
+                    || own.is_some_and(|own| family(own) == family(primary))
+                {
+                    0.5
+                } else {
+                    0.0
+                };
+                // Another kind of event on the same day: the same people must be
+                // there (a parade and the guest's visit to it), not just places.
+                if kind == 0.0 && (people < 2.0 || features.day < first || features.day > last) {
                     return None;
                 }
-                if let Some(own) = &self.primary {
-                    if !features.types.contains(own) {
-                        return None;
-                    }
-                }
-                if countries + people + places == 0.0 {
+                // Without a shared participant, only shared figures (a toll, a
+                // count) tell this occurrence from another of its type.
+                if named == 0.0 && figures < 2.0 {
                     return None;
                 }
-                Some(1.0 + 0.5 * countries + 0.75 * people + 0.5 * places)
+                Some(kind + named + 0.5 * figures)
             }
             None => {
                 // Without an event, only a close match on named participants within a
@@ -218,7 +275,7 @@ impl Story {
                 if people + places < 2.0 || features.day > last + 1 || features.day < first - 1 {
                     return None;
                 }
-                Some(0.5 * countries + 0.75 * people + 0.5 * places)
+                Some(named + 0.5 * figures)
             }
         }
     }

@@ -333,3 +333,59 @@ fn an_update_joins_the_story_of_the_article_it_updates() {
     assert_eq!(joined.updates.as_deref(), Some("a"));
     assert_eq!(story.articles, 2);
 }
+
+#[test]
+fn figures_are_read_alike_in_every_notation_and_years_are_left_out() {
+    let figures =
+        features::figures_of("2.500 soldados, 2,500 troops, ２５００ 兵, 89,77 %, 2025, 7");
+    assert_eq!(figures, vec![2500, 8977]);
+}
+
+#[test]
+fn two_missile_tests_of_one_country_two_days_apart_are_two_stories() {
+    let mut stories = teller();
+    let test = |id: &str, day: &str| {
+        article(
+            id,
+            "en",
+            &format!("{day}T12:00:00Z"),
+            &[("weapons_test", Some(day), &["PAK"])],
+            &["Shehbaz Sharif", "Asim Munir"],
+            &["Islamabad"],
+        )
+    };
+    let (first, _) = stories.assign(&test("a", "2025-05-03"), NOW);
+    let (same_day, _) = stories.assign(&test("b", "2025-05-03"), NOW);
+    let (second, _) = stories.assign(&test("c", "2025-05-05"), NOW);
+    assert_eq!(first.id, same_day.id);
+    assert_ne!(first.id, second.id);
+}
+
+#[test]
+fn an_event_date_long_before_the_publication_does_not_date_the_article() {
+    let mut stories = teller();
+    let (runoff, _) = stories.assign(
+        &article(
+            "a",
+            "fr",
+            "2025-05-19T08:00:00Z",
+            &[("election", Some("2025-05-18"), &["ROU"])],
+            &["Nicusor Dan"],
+            &["Bucharest"],
+        ),
+        NOW,
+    );
+    // The tag stage read the first round's date; the article is the run-off's.
+    let (report, _) = stories.assign(
+        &article(
+            "b",
+            "de",
+            "2025-05-19T09:00:00Z",
+            &[("election", Some("2025-05-04"), &["ROU"])],
+            &["Nicusor Dan"],
+            &["Bucharest"],
+        ),
+        NOW,
+    );
+    assert_eq!(runoff.id, report.id);
+}

@@ -1,6 +1,6 @@
-//! The three services through a real broker: every input ends exactly once, as
-//! `newsflow process` would decide, with the contract's headers; bad input goes to
-//! the dead-letter topic unchanged and the pipeline goes on.
+//! The four services through a real broker: every input ends exactly once, as
+//! `newsflow process` would decide, in the same stories, with the contract's headers;
+//! bad input goes to the dead-letter topic unchanged and the pipeline goes on.
 //!
 //! Run with `scripts/test`, which starts the broker.
 
@@ -8,7 +8,9 @@ mod common;
 
 use std::collections::{BTreeMap, HashSet};
 
-use common::{generated, keys, trace_id, traceparent, write_jsonl, Harness, Input, Options, Tally};
+use common::{
+    generated, groups, keys, trace_id, traceparent, write_jsonl, Harness, Input, Options, Tally,
+};
 
 #[test]
 fn every_input_ends_exactly_once_as_process_decides() {
@@ -83,6 +85,70 @@ fn every_input_ends_exactly_once_as_process_decides() {
     }
 
     check_headers(&reader, &topics, &inputs);
+    check_stories(&mut harness, &expected);
+}
+
+/// Every enriched article reaches `news.storied` with a story, grouped with the same
+/// articles as `newsflow process` grouped it, and each story's newest state is on
+/// the compacted `news.stories`, keyed by its id.
+fn check_stories(harness: &mut Harness, expected: &[(String, Option<String>)]) {
+    let topics = harness.topics.clone();
+    let enriched: HashSet<String> = expected
+        .iter()
+        .filter(|(outcome, _)| outcome == "enriched")
+        .filter_map(|(_, id)| id.clone())
+        .collect();
+    let mut reader = harness.reader(&[&topics.storied, &topics.stories]);
+    reader.read_until_keys(harness, &enriched);
+    let assigned: Vec<(String, String)> = reader
+        .of(&topics.storied)
+        .map(|record| {
+            let value = record.json();
+            let story = value["story"]["id"].as_str().expect("a story id");
+            (record.key.clone().unwrap_or_default(), story.to_string())
+        })
+        .collect();
+    let by_article: BTreeMap<&str, &str> = assigned
+        .iter()
+        .map(|(article, story)| (article.as_str(), story.as_str()))
+        .collect();
+    assert_eq!(
+        by_article.len(),
+        enriched.len(),
+        "one story per enriched article"
+    );
+    let serve = groups(assigned.iter().cloned());
+    let process = harness.process_stories();
+    let multi = process.iter().filter(|group| group.len() > 1).count();
+    eprintln!(
+        "e2e: {} stories ({multi} with more than one article) in process, {} through the broker",
+        process.len(),
+        serve.len()
+    );
+    assert!(multi > 0, "the input holds stories of several articles");
+    assert_eq!(serve, process, "the same articles share a story");
+    reader.read_to_end();
+    let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
+    for record in reader.of(&topics.stories) {
+        let value = record.json();
+        assert_eq!(
+            value["id"].as_str(),
+            record.key.as_deref(),
+            "keyed by story id"
+        );
+        // The newest state of each story wins, as compaction keeps it.
+        sizes.insert(
+            record.key.clone().unwrap_or_default(),
+            value["articles"].as_u64().unwrap_or(0),
+        );
+    }
+    let mut counted: BTreeMap<&str, u64> = BTreeMap::new();
+    for story in by_article.values() {
+        *counted.entry(story).or_default() += 1;
+    }
+    for (story, count) in counted {
+        assert_eq!(sizes.get(story), Some(&count), "state of {story}");
+    }
 }
 
 /// Schema version and stage on every output; the trace id of the input's

@@ -1,4 +1,4 @@
-//! The operators' view, verified for real: the three services run against the test
+//! The operators' view, verified for real: the four services run against the test
 //! broker with their metrics endpoints on, a real Prometheus (Debian's package,
 //! installed by `scripts/test`) scrapes them with the repo's alert rules loaded, and
 //! every PromQL expression of the Grafana dashboard and of the alert rules is
@@ -28,7 +28,7 @@ use serde_json::Value;
 use common::{Harness, DEADLINE};
 use prometheus::Prometheus;
 
-const STAGES: [&str; 3] = ["lang", "dedup", "tag"];
+const STAGES: [&str; 4] = ["lang", "dedup", "tag", "story"];
 /// Rounds of input produced while Prometheus watches, and the generated articles
 /// added to each (the first round also carries the sample articles).
 const ROUNDS: usize = 6;
@@ -270,7 +270,7 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
     harness.create_topics();
     let dir = harness.dir().to_path_buf();
 
-    // The three services, each with its metrics endpoint.
+    // The four services, each with its metrics endpoint.
     let mut services: Vec<(String, SocketAddr, Process)> = STAGES
         .iter()
         .map(|stage| {
@@ -405,7 +405,11 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
     )
     .expect("the dashboard is JSON");
     let instances = prometheus.query("newsflow_build_info").unwrap_or_default();
-    assert_eq!(instances.len(), 3, "newsflow_build_info: {instances:?}");
+    assert_eq!(
+        instances.len(),
+        STAGES.len(),
+        "newsflow_build_info: {instances:?}"
+    );
     let stages: BTreeSet<String> = prometheus
         .query(r#"sum by (stage) (newsflow_stage_records_total{instance=~".*"})"#)
         .unwrap_or_default()

@@ -9,14 +9,18 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 
 use common::{
-    generated, groups, keys, trace_id, traceparent, write_jsonl, Harness, Input, Options, Tally,
+    eval_articles, generated, groups, keys, trace_id, traceparent, write_jsonl, Harness, Input,
+    Options, Tally,
 };
 
 #[test]
 fn every_input_ends_exactly_once_as_process_decides() {
     let mut harness = Harness::new("e2e");
     harness.create_topics();
-    let mut inputs = generated(11, 2_400, 0.04);
+    // Real events in several languages first (stories of more than one article,
+    // some across languages), then generated articles.
+    let mut inputs = eval_articles();
+    inputs.extend(generated(11, 2_400, 0.04));
     // A traceparent on every third record: its trace id must reach the output.
     for (index, input) in inputs.iter_mut().enumerate() {
         if index % 3 == 0 {

@@ -105,6 +105,7 @@ fn compose_file_is_accepted_and_runs_every_part_of_the_system() {
         "lang",
         "dedup",
         "tag",
+        "story",
         "producer",
         "prometheus",
         "grafana",
@@ -514,7 +515,11 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
         .collect();
     eprintln!("rendered {} ({width}x{height}): {counts:?}", png.display());
     for panel in ["CPU per service", "Memory per service (resident)"] {
-        assert_eq!(counts.get(panel), Some(&3), "{panel}: one line per service");
+        assert_eq!(
+            counts.get(panel),
+            Some(&STAGES.len()),
+            "{panel}: one line per service"
+        );
     }
     drop(prometheus_process);
     assert!(problems.is_empty(), "{}", problems.join("\n"));

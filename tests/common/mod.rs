@@ -722,6 +722,24 @@ pub fn generated(seed: u64, articles: usize, bad_share: f64) -> Vec<Input> {
     })
 }
 
+/// The labelled evaluation articles (`tests/eval/articles.jsonl`): real events in
+/// many languages, several reported in more than one, keyed by their ids.
+pub fn eval_articles() -> Vec<Input> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/articles.jsonl");
+    let text = fs::read_to_string(&path).expect("read the evaluation articles");
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).expect("JSON lines");
+            Input {
+                key: value["id"].as_str().expect("an id").to_string(),
+                value: line.as_bytes().to_vec(),
+                headers: Vec::new(),
+            }
+        })
+        .collect()
+}
+
 /// Generated input from an explicit generator config.
 pub fn generated_with(config: GeneratorConfig) -> Vec<Input> {
     Generator::new(&config)

@@ -191,3 +191,47 @@ impl<'a> StageClock<'a> {
         self.last = now;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsflow_stage::topology::Topics;
+
+    fn config() -> PipelineConfig {
+        PipelineConfig {
+            data_dir: Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config")),
+            ..PipelineConfig::default()
+        }
+    }
+
+    const RAW: &[u8] = br#"{"id":"a-1","title":"Putin visited Beijing","body":"Russian President Vladimir Putin visited Beijing on Monday for talks."}"#;
+
+    #[test]
+    fn the_chain_walks_the_topology_and_stops_where_it_ends() {
+        let topics = Topics::default();
+        let mut full = crate::topology(&topics);
+        let mut pipeline = Pipeline::with_topology(&config(), &full).expect("pipeline");
+        let Outcome::Enriched(article) = pipeline.process(RAW, 0) else {
+            panic!("enriched");
+        };
+        assert!(article.story.is_some(), "story runs after tag");
+
+        // Without the story node, articles leave enriched at tag, without a story.
+        full.nodes.retain(|node| node.stage != "story");
+        let mut pipeline = Pipeline::with_topology(&config(), &full).expect("pipeline");
+        let Outcome::Enriched(article) = pipeline.process(RAW, 0) else {
+            panic!("enriched");
+        };
+        assert!(article.story.is_none() && article.events.is_some());
+    }
+
+    #[test]
+    fn a_topology_naming_an_unknown_stage_is_refused() {
+        let mut topology = crate::topology(&Topics::default());
+        topology.nodes[1].stage = "translate";
+        assert!(matches!(
+            Pipeline::with_topology(&config(), &topology),
+            Err(BuildError::Topology(_))
+        ));
+    }
+}

@@ -770,4 +770,97 @@ mod tests {
             "the worker tags like the inline path"
         );
     }
+
+    fn gauge(telemetry: &Telemetry, name: &str, label: Option<&str>) -> Option<f64> {
+        let families = telemetry.registry().gather();
+        let family = families.iter().find(|family| family.name() == name)?;
+        let metric = family.get_metric().iter().find(|metric| {
+            label.is_none_or(|label| metric.get_label().iter().any(|l| l.value() == label))
+        })?;
+        Some(if metric.get_counter().value() != 0.0 {
+            metric.get_counter().value()
+        } else {
+            metric.get_gauge().value()
+        })
+    }
+
+    fn english(id: &str, language: &str, updates: Option<&str>) -> Vec<u8> {
+        let mut article = serde_json::json!({
+            "id": id,
+            "title": "Putin visited Beijing",
+            "body": "Russian President Vladimir Putin visited Beijing on Monday.",
+            "language": {"code": language, "iso639_3": "eng", "script": "Latin",
+                         "confidence": 1.0, "reliable": true},
+        });
+        if let Some(earlier) = updates {
+            article["dedup"] = serde_json::json!({"status": "unique", "updates": earlier});
+        }
+        serde_json::to_vec(&article).expect("json")
+    }
+
+    #[test]
+    fn dedup_exports_its_index_size_once_registered_and_after_each_report() {
+        let telemetry = Telemetry::detached();
+        let mut stage = PipelineConfig::default().dedup_stage();
+        stage.register(&telemetry);
+        let entries = |t: &Telemetry| gauge(t, "newsflow_dedup_index_entries", Some("en"));
+        assert_eq!(entries(&telemetry), Some(0.0), "exported before any record");
+        let mut out = Vec::new();
+        stage.process(Input::of(&english("a-1", "en", None)), &mut out);
+        let slots: Vec<&str> = out.iter().map(|output| output.slot).collect();
+        assert_eq!(slots, [STATE, NEXT], "the admitted entry, then the article");
+        assert_eq!(out[0].partition_key.as_deref(), Some("en"));
+        stage.report();
+        assert_eq!(entries(&telemetry), Some(1.0));
+        assert!(gauge(&telemetry, "newsflow_dedup_index_bytes", None).unwrap_or(0.0) > 0.0);
+    }
+
+    #[test]
+    fn story_counts_opened_stories_and_cross_language_joins() {
+        let telemetry = Telemetry::detached();
+        let mut stage = PipelineConfig::default().story_stage();
+        stage.register(&telemetry);
+        let mut out = Vec::new();
+        stage.process(Input::of(&english("a-1", "en", None)), &mut out);
+        // An update joins the story of the article it updates, whatever its language.
+        stage.process(Input::of(&english("a-2", "fr", Some("a-1"))), &mut out);
+        let states: Vec<&Output> = out.iter().filter(|o| o.slot == STATE).collect();
+        assert_eq!(states.len(), 2);
+        assert_eq!(
+            states[0].key, states[1].key,
+            "one story, its state written twice"
+        );
+        let joined = |kind| gauge(&telemetry, "newsflow_story_assignments_total", Some(kind));
+        assert_eq!(joined("opened"), Some(1.0));
+        assert_eq!(joined("cross_language"), Some(1.0));
+        stage.report();
+        assert_eq!(gauge(&telemetry, "newsflow_stories_open", None), Some(1.0));
+        assert_eq!(
+            gauge(&telemetry, "newsflow_story_largest_articles", Some("1")),
+            Some(2.0)
+        );
+        assert_eq!(
+            gauge(&telemetry, "newsflow_stories_by_languages", Some("2")),
+            Some(1.0)
+        );
+    }
+
+    #[test]
+    fn a_story_state_read_back_continues_the_story() {
+        let mut first = PipelineConfig::default().story_stage();
+        let mut out = Vec::new();
+        first.process(Input::of(&english("a-1", "en", None)), &mut out);
+        let state = out.iter().find(|o| o.slot == STATE).expect("a state");
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let mut restarted = PipelineConfig::default().story_stage();
+        assert_eq!(restarted.restore(&state.payload, now_ms), Restored::Kept);
+        assert_eq!(restarted.stories().len(), 1);
+        // A state from the future is clamped to the restore day, not dropped.
+        let mut clamped = PipelineConfig::default().story_stage();
+        assert_eq!(clamped.restore(&state.payload, 0), Restored::Clamped);
+        assert_eq!(
+            restarted.restore(b"not json", 0),
+            Restored::Skipped("invalid_json")
+        );
+    }
 }

@@ -555,12 +555,19 @@ impl Stage for StoryStage {
             .map(|ms| ms / 1000)
             .unwrap_or_else(|| chrono::Utc::now().timestamp());
         let (article, story) = self.run(article, now);
-        out.push(Output::new(
-            STATE,
-            story.id.clone(),
-            to_json(&story),
-            newsflow_stage::Outcome::State,
-        ));
+        // Every state of one story goes to one partition, its home: the one its lead
+        // type routes articles to. Compaction then keeps its newest state, and the
+        // instance owning that partition of `enriched` rebuilds it.
+        let home = story.primary.clone();
+        out.push(
+            Output::new(
+                STATE,
+                story.id.clone(),
+                to_json(&story),
+                newsflow_stage::Outcome::State,
+            )
+            .partitioned_by(home),
+        );
         out.push(Output::new(
             NEXT,
             article.id.clone(),

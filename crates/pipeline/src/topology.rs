@@ -55,7 +55,10 @@ pub fn newsflow(topics: &Topics) -> Topology {
                 input: topics.enriched.clone(),
                 routes: vec![
                     Route::new(NEXT, &topics.storied),
-                    Route::new(STATE, &topics.stories).by(Partitioning::Input),
+                    // By the story's lead type, hashed like the articles' story key:
+                    // the same partition number as the story's articles in
+                    // `enriched`, so a rebuild of the assigned partitions finds it.
+                    Route::new(STATE, &topics.stories).by(Partitioning::Hash),
                     dead_letter(),
                 ],
             },

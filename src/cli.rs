@@ -157,6 +157,8 @@ pub enum ServiceName {
     Dedup,
     /// Event tagging.
     Tag,
+    /// Story assignment (and the compacted stories topic).
+    Story,
     /// The whole chain in one process.
     All,
 }

@@ -74,7 +74,7 @@ fn articles_admitted_before_a_dedup_restart_are_duplicates_after_it() {
         seed: 31,
         ..GeneratorConfig::default()
     });
-    let [_, dedup, _] = harness.serve_chain();
+    let [_, dedup, _, _] = harness.serve_chain();
     let producer = harness.producer();
     producer.send(&topics.raw, None, &originals);
     let mut reader = harness.reader(&[&topics.enriched, &topics.duplicates, &topics.unique]);

@@ -1,20 +1,26 @@
-//! The three services through a real broker: every input ends exactly once, as
-//! `newsflow process` would decide, with the contract's headers; bad input goes to
-//! the dead-letter topic unchanged and the pipeline goes on.
+//! The four services through a real broker: every input ends exactly once, as
+//! `newsflow process` would decide, in the same stories, with the contract's headers;
+//! bad input goes to the dead-letter topic unchanged and the pipeline goes on.
 //!
 //! Run with `scripts/test`, which starts the broker.
 
 mod common;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use common::{generated, keys, trace_id, traceparent, write_jsonl, Harness, Input, Options, Tally};
+use common::{
+    eval_articles, generated, groups, keys, trace_id, traceparent, write_jsonl, Harness, Input,
+    Options, Tally,
+};
 
 #[test]
 fn every_input_ends_exactly_once_as_process_decides() {
     let mut harness = Harness::new("e2e");
     harness.create_topics();
-    let mut inputs = generated(11, 2_400, 0.04);
+    // Real events in several languages first (stories of more than one article,
+    // some across languages), then generated articles.
+    let mut inputs = eval_articles();
+    inputs.extend(generated(11, 2_400, 0.04));
     // A traceparent on every third record: its trace id must reach the output.
     for (index, input) in inputs.iter_mut().enumerate() {
         if index % 3 == 0 {
@@ -83,6 +89,112 @@ fn every_input_ends_exactly_once_as_process_decides() {
     }
 
     check_headers(&reader, &topics, &inputs);
+    check_stories(&mut harness, &expected);
+}
+
+/// B-cubed F1 of grouping `a` against grouping `b`, over the articles `keep` keeps.
+fn agreement(
+    a: &BTreeSet<BTreeSet<String>>,
+    b: &BTreeSet<BTreeSet<String>>,
+    keep: impl Fn(&str) -> bool,
+) -> f64 {
+    let index = |groups: &BTreeSet<BTreeSet<String>>| -> BTreeMap<String, BTreeSet<String>> {
+        groups
+            .iter()
+            .flat_map(|group| group.iter().map(move |id| (id.clone(), group.clone())))
+            .collect()
+    };
+    let (a, b) = (index(a), index(b));
+    let (mut precision, mut recall, mut n) = (0.0, 0.0, 0.0);
+    for (id, in_a) in a.iter().filter(|(id, _)| keep(id)) {
+        let Some(in_b) = b.get(id) else { continue };
+        let shared = in_a.intersection(in_b).count() as f64;
+        precision += shared / in_a.len() as f64;
+        recall += shared / in_b.len() as f64;
+        n += 1.0;
+    }
+    if n == 0.0 {
+        return 0.0;
+    }
+    let (p, r) = (precision / n, recall / n);
+    2.0 * p * r / (p + r)
+}
+
+/// Every enriched article reaches `news.storied` with a story, grouped with the same
+/// articles as `newsflow process` grouped it (up to arrival order), and each story's newest state is on
+/// the compacted `news.stories`, keyed by its id.
+fn check_stories(harness: &mut Harness, expected: &[(String, Option<String>)]) {
+    let topics = harness.topics.clone();
+    let enriched: HashSet<String> = expected
+        .iter()
+        .filter(|(outcome, _)| outcome == "enriched")
+        .filter_map(|(_, id)| id.clone())
+        .collect();
+    let mut reader = harness.reader(&[&topics.storied, &topics.stories]);
+    reader.read_until_keys(harness, &enriched);
+    let assigned: Vec<(String, String)> = reader
+        .of(&topics.storied)
+        .map(|record| {
+            let value = record.json();
+            let story = value["story"]["id"].as_str().expect("a story id");
+            (record.key.clone().unwrap_or_default(), story.to_string())
+        })
+        .collect();
+    let by_article: BTreeMap<&str, &str> = assigned
+        .iter()
+        .map(|(article, story)| (article.as_str(), story.as_str()))
+        .collect();
+    assert_eq!(
+        by_article.len(),
+        enriched.len(),
+        "one story per enriched article"
+    );
+    let serve = groups(assigned.iter().cloned());
+    let process = harness.process_stories();
+    let multi = process.iter().filter(|group| group.len() > 1).count();
+    // Story assignment is online, so it depends on arrival order, and through the
+    // broker the articles of different languages and event types arrive in another
+    // order than the input's (partitioned by language, then by story key). The
+    // groupings must agree closely, not exactly: B-cubed F1 of one against the other.
+    let all = agreement(&serve, &process, |_| true);
+    let real = agreement(&serve, &process, |id| !id.starts_with("gen-"));
+    eprintln!(
+        "e2e: {} stories ({multi} with more than one article) in process, {} through the \
+         broker; agreement (B-cubed F1) {all:.4} overall, {real:.4} on the real articles",
+        process.len(),
+        serve.len()
+    );
+    assert!(multi > 0, "the input holds stories of several articles");
+    assert!(
+        all >= 0.98,
+        "story groupings of serve and process differ: {all:.4}"
+    );
+    assert!(
+        real >= 0.9,
+        "real stories of serve and process differ: {real:.4}"
+    );
+    reader.read_to_end();
+    let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
+    for record in reader.of(&topics.stories) {
+        let value = record.json();
+        assert_eq!(
+            value["id"].as_str(),
+            record.key.as_deref(),
+            "keyed by story id"
+        );
+        // The newest state of each story wins, as compaction keeps it.
+        sizes.insert(
+            record.key.clone().unwrap_or_default(),
+            value["articles"].as_u64().unwrap_or(0),
+        );
+    }
+    let mut counted: BTreeMap<&str, u64> = BTreeMap::new();
+    for story in by_article.values() {
+        *counted.entry(story).or_default() += 1;
+    }
+    for (story, count) in counted {
+        assert_eq!(sizes.get(story), Some(&count), "state of {story}");
+    }
 }
 
 /// Schema version and stage on every output; the trace id of the input's

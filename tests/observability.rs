@@ -1,4 +1,4 @@
-//! The operators' view, verified for real: the three services run against the test
+//! The operators' view, verified for real: the four services run against the test
 //! broker with their metrics endpoints on, a real Prometheus (Debian's package,
 //! installed by `scripts/test`) scrapes them with the repo's alert rules loaded, and
 //! every PromQL expression of the Grafana dashboard and of the alert rules is
@@ -28,7 +28,7 @@ use serde_json::Value;
 use common::{Harness, DEADLINE};
 use prometheus::Prometheus;
 
-const STAGES: [&str; 3] = ["lang", "dedup", "tag"];
+const STAGES: [&str; 4] = ["lang", "dedup", "tag", "story"];
 /// Rounds of input produced while Prometheus watches, and the generated articles
 /// added to each (the first round also carries the sample articles).
 const ROUNDS: usize = 6;
@@ -105,6 +105,7 @@ fn compose_file_is_accepted_and_runs_every_part_of_the_system() {
         "lang",
         "dedup",
         "tag",
+        "story",
         "producer",
         "prometheus",
         "grafana",
@@ -270,7 +271,7 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
     harness.create_topics();
     let dir = harness.dir().to_path_buf();
 
-    // The three services, each with its metrics endpoint.
+    // The four services, each with its metrics endpoint.
     let mut services: Vec<(String, SocketAddr, Process)> = STAGES
         .iter()
         .map(|stage| {
@@ -374,7 +375,7 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
         prometheus
             .query(r#"up{job="newsflow"} == 1"#)
             .map(|r| r.len()),
-        Ok(3),
+        Ok(STAGES.len()),
         "not every service is up in Prometheus"
     );
 
@@ -405,7 +406,11 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
     )
     .expect("the dashboard is JSON");
     let instances = prometheus.query("newsflow_build_info").unwrap_or_default();
-    assert_eq!(instances.len(), 3, "newsflow_build_info: {instances:?}");
+    assert_eq!(
+        instances.len(),
+        STAGES.len(),
+        "newsflow_build_info: {instances:?}"
+    );
     let stages: BTreeSet<String> = prometheus
         .query(r#"sum by (stage) (newsflow_stage_records_total{instance=~".*"})"#)
         .unwrap_or_default()
@@ -510,7 +515,11 @@ fn dashboard_and_alert_expressions_evaluate_against_real_prometheus_scraping_the
         .collect();
     eprintln!("rendered {} ({width}x{height}): {counts:?}", png.display());
     for panel in ["CPU per service", "Memory per service (resident)"] {
-        assert_eq!(counts.get(panel), Some(&3), "{panel}: one line per service");
+        assert_eq!(
+            counts.get(panel),
+            Some(&STAGES.len()),
+            "{panel}: one line per service"
+        );
     }
     drop(prometheus_process);
     assert!(problems.is_empty(), "{}", problems.join("\n"));

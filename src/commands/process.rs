@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use newsflow_pipeline::{Outcome, Pipeline, StageTimes, STAGES};
+use newsflow_pipeline::{Outcome, Pipeline, StageTimes, Step, STAGES};
 use newsflow_telemetry::{Health, RecordOutcome, StageMetrics};
 
 use crate::cli::ProcessArgs;
@@ -23,7 +23,9 @@ struct Counts {
 
 pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
     refuse_same_file(&args.input, &args.output)?;
-    let mut pipeline = Pipeline::new(&config.pipeline).context("cannot build the pipeline")?;
+    let topology = newsflow_pipeline::topology(&config.kafka.topics);
+    let mut pipeline = Pipeline::with_topology(&config.pipeline, &topology)
+        .context("cannot build the pipeline")?;
     let (input, input_len) = open_input(&args.input)?;
     let mut output = open_output(&args.output)?;
     let progress = progress_bar(input_len);
@@ -41,7 +43,10 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
         Some(addr) => Some(newsflow_telemetry::spawn(addr, health.clone())?),
         None => None,
     };
-    let metrics = metrics_addr.map(|_| ProcessMetrics::new());
+    let metrics = metrics_addr.map(|_| {
+        pipeline.register(&newsflow_telemetry::Metrics::global().telemetry());
+        ProcessMetrics::new()
+    });
     health.set_ready(true);
 
     let started = Instant::now();
@@ -93,11 +98,13 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
 }
 
 /// The stage handles `process` records into when it serves metrics, with the
-/// stage labels the services use: `lang` (clean + detect), `dedup`, `tag`.
+/// stage labels the services use: `lang` (clean + detect), `dedup`, `tag`, `story`.
+/// The stages count their own metrics (languages, events, index and story sizes).
 struct ProcessMetrics {
     lang: StageMetrics,
     dedup: StageMetrics,
     tag: StageMetrics,
+    story: StageMetrics,
 }
 
 impl ProcessMetrics {
@@ -106,6 +113,7 @@ impl ProcessMetrics {
             lang: StageMetrics::new("lang"),
             dedup: StageMetrics::new("dedup"),
             tag: StageMetrics::new("tag"),
+            story: StageMetrics::new("story"),
         }
     }
 
@@ -119,33 +127,31 @@ impl ProcessMetrics {
         times: &StageTimes,
         read_at: Instant,
     ) {
-        let spent = |stage: usize| (times.busy[stage] - busy_before[stage]).as_secs_f64();
-        let lang_seconds = spent(0) + spent(1);
-        let language = match outcome {
-            Outcome::Rejected(rejection) => {
-                self.lang
-                    .record(RecordOutcome::Rejected, bytes, lang_seconds);
-                self.lang.dlq(rejection.error.code);
-                return;
-            }
-            Outcome::Enriched(article) => article.language.as_ref(),
-            Outcome::Duplicate(duplicate) => duplicate.language.as_ref(),
-        };
+        let spent =
+            |step: Step| (times.busy[step.index()] - busy_before[step.index()]).as_secs_f64();
+        let lang_seconds = spent(Step::Clean) + spent(Step::Lang);
+        if let Outcome::Rejected(rejection) = outcome {
+            self.lang
+                .record(RecordOutcome::Rejected, bytes, lang_seconds);
+            self.lang.dlq(rejection.error.code);
+            return;
+        }
         self.lang
             .record(RecordOutcome::Forwarded, bytes, lang_seconds);
-        if let Some(language) = language {
-            self.lang.language(&language.code);
-        }
         match outcome {
-            Outcome::Enriched(article) => {
-                self.dedup.record(RecordOutcome::Forwarded, bytes, spent(2));
-                self.tag.record(RecordOutcome::Enriched, bytes, spent(3));
-                for event in article.events.iter().flatten() {
-                    self.tag.event(&event.kind);
-                }
-                self.tag.end_to_end_latency(read_at.elapsed().as_secs_f64());
+            Outcome::Enriched(_) => {
+                self.dedup
+                    .record(RecordOutcome::Forwarded, bytes, spent(Step::Dedup));
+                self.tag
+                    .record(RecordOutcome::Forwarded, bytes, spent(Step::Tag));
+                self.story
+                    .record(RecordOutcome::Enriched, bytes, spent(Step::Story));
+                self.story
+                    .end_to_end_latency(read_at.elapsed().as_secs_f64());
             }
-            other => self.dedup.record(RecordOutcome::of(other), bytes, spent(2)),
+            other => self
+                .dedup
+                .record(RecordOutcome::of(other), bytes, spent(Step::Dedup)),
         }
     }
 }

@@ -3,7 +3,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use newsflow_kafka::{run_service, KafkaConfig, ServiceTopics};
+use newsflow_kafka::{run_service, KafkaConfig};
+use newsflow_stage::{Node, Stage};
 use newsflow_telemetry::Health;
 use tokio::sync::watch;
 
@@ -62,16 +63,48 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
     // The stages first (loading the tag rules takes a moment), so that the
     // connection check is the last thing before the runtime starts.
     let pipeline = &config.pipeline;
-    let with_lang = matches!(args.stage, ServiceName::Lang | ServiceName::All);
-    let with_tag = matches!(args.stage, ServiceName::Tag | ServiceName::All);
-    let lang_stage = with_lang
-        .then(|| pipeline.lang_stage())
-        .transpose()
-        .context("cannot build the lang stage")?;
-    let tag_stage = with_tag
-        .then(|| pipeline.tag_stage())
-        .transpose()
-        .context("cannot build the tag stage")?;
+    let topology = newsflow_pipeline::topology(&kafka.topics);
+    let groups = &kafka.groups;
+    let node = |stage: &str| {
+        topology
+            .node(stage)
+            .with_context(|| format!("the topology has no {stage} stage"))
+    };
+    let mut services: Vec<(Box<dyn Stage>, &Node, String)> = Vec::new();
+    let all = matches!(args.stage, ServiceName::All);
+    let group = |name: &str, own: &str| {
+        if all {
+            format!("{}-{name}", groups.all)
+        } else {
+            own.to_string()
+        }
+    };
+    if all || matches!(args.stage, ServiceName::Lang) {
+        let stage = pipeline
+            .lang_stage()
+            .context("cannot build the lang stage")?;
+        services.push((Box::new(stage), node("lang")?, group("lang", &groups.lang)));
+    }
+    if all || matches!(args.stage, ServiceName::Dedup) {
+        let stage = pipeline.dedup_stage();
+        services.push((
+            Box::new(stage),
+            node("dedup")?,
+            group("dedup", &groups.dedup),
+        ));
+    }
+    if all || matches!(args.stage, ServiceName::Tag) {
+        let stage = pipeline.tag_stage().context("cannot build the tag stage")?;
+        services.push((Box::new(stage), node("tag")?, group("tag", &groups.tag)));
+    }
+    if all || matches!(args.stage, ServiceName::Story) {
+        let stage = pipeline.story_stage();
+        services.push((
+            Box::new(stage),
+            node("story")?,
+            group("story", &groups.story),
+        ));
+    }
 
     // Not ready (/readyz 503) until the brokers answer and partitions are assigned.
     if !wait_for_brokers(&kafka, until(stopped.clone())).await? {
@@ -82,93 +115,25 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
         return Ok(());
     }
 
-    let health = Some(health);
-    let result = match (args.stage, lang_stage, tag_stage) {
-        (ServiceName::Lang, Some(stage), _) => {
-            run_service(
-                stage,
-                ServiceTopics::lang(&kafka),
-                &kafka,
-                health,
-                until(stopped.clone()),
-            )
-            .await
+    // One service failing (a fatal client state) stops the others.
+    let runs = services.into_iter().map(|(stage, node, group)| {
+        let (kafka, health, stopped, stop) =
+            (&kafka, health.clone(), stopped.clone(), stop.clone());
+        async move {
+            let result =
+                run_service(stage, node, &group, kafka, Some(health), until(stopped)).await;
+            if result.is_err() && all {
+                let _ = stop.send(true);
+                exit_after(shutdown_timeout);
+            }
+            result
         }
-        (ServiceName::Dedup, _, _) => {
-            run_service(
-                pipeline.dedup_stage(),
-                ServiceTopics::dedup(&kafka),
-                &kafka,
-                health,
-                until(stopped.clone()),
-            )
-            .await
-        }
-        (ServiceName::Tag, _, Some(stage)) => {
-            run_service(
-                stage,
-                ServiceTopics::tag(&kafka),
-                &kafka,
-                health,
-                until(stopped.clone()),
-            )
-            .await
-        }
-        (ServiceName::All, Some(lang_stage), Some(tag_stage)) => {
-            let all = &kafka.groups.all;
-            let lang = ServiceTopics::lang(&kafka).with_group(format!("{all}-lang"));
-            let dedup = ServiceTopics::dedup(&kafka).with_group(format!("{all}-dedup"));
-            let tag = ServiceTopics::tag(&kafka).with_group(format!("{all}-tag"));
-            // One service failing (a fatal client state) stops the other two.
-            let stop_all = |result: Result<(), newsflow_kafka::Error>| {
-                if result.is_err() {
-                    let _ = stop.send(true);
-                    exit_after(shutdown_timeout);
-                }
-                result
-            };
-            let (a, b, c) = tokio::join!(
-                async {
-                    stop_all(
-                        run_service(
-                            lang_stage,
-                            lang,
-                            &kafka,
-                            health.clone(),
-                            until(stopped.clone()),
-                        )
-                        .await,
-                    )
-                },
-                async {
-                    stop_all(
-                        run_service(
-                            pipeline.dedup_stage(),
-                            dedup,
-                            &kafka,
-                            health.clone(),
-                            until(stopped.clone()),
-                        )
-                        .await,
-                    )
-                },
-                async {
-                    stop_all(
-                        run_service(
-                            tag_stage,
-                            tag,
-                            &kafka,
-                            health.clone(),
-                            until(stopped.clone()),
-                        )
-                        .await,
-                    )
-                },
-            );
-            a.and(b).and(c)
-        }
-        _ => unreachable!("the stages of every service are built above"),
-    };
+    });
+    let result = futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .collect::<Result<Vec<()>, _>>()
+        .map(|_| ());
     drop(stopped);
     if let Some(server) = metrics_server {
         server.abort();

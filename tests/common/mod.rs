@@ -7,7 +7,7 @@
 //! synchronises on a fixed sleep.
 #![allow(dead_code)] // each test binary uses its own subset of the helpers
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -59,8 +59,10 @@ pub struct Topics {
     pub unique: String,
     pub duplicates: String,
     pub enriched: String,
+    pub storied: String,
     pub dlq: String,
     pub dedup_state: String,
+    pub stories: String,
 }
 
 impl Topics {
@@ -72,8 +74,10 @@ impl Topics {
             unique: name("news.unique"),
             duplicates: name("news.duplicates"),
             enriched: name("news.enriched"),
+            storied: name("news.storied"),
             dlq: name("news.dlq"),
             dedup_state: name("news.dedup-state"),
+            stories: name("news.stories"),
         }
     }
 
@@ -250,9 +254,14 @@ impl Harness {
         self.services.len() - 1
     }
 
-    /// Starts the three services of the chain, one process each.
-    pub fn serve_chain(&mut self) -> [usize; 3] {
-        [self.serve("lang"), self.serve("dedup"), self.serve("tag")]
+    /// Starts the four services of the chain, one process each.
+    pub fn serve_chain(&mut self) -> [usize; 4] {
+        [
+            self.serve("lang"),
+            self.serve("dedup"),
+            self.serve("tag"),
+            self.serve("story"),
+        ]
     }
 
     /// `kill -9` a service and reaps it.
@@ -358,6 +367,18 @@ impl Harness {
             .collect()
     }
 
+    /// The stories of the last [`Harness::process`] run: the article ids of each
+    /// story, as a set of groups (story ids depend on which article came first).
+    pub fn process_stories(&self) -> BTreeSet<BTreeSet<String>> {
+        let text = fs::read_to_string(self.dir.path().join("process-output.jsonl"))
+            .expect("read the process output");
+        groups(text.lines().filter_map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).ok()?;
+            let story = value["story"]["id"].as_str()?.to_string();
+            Some((value["id"].as_str()?.to_string(), story))
+        }))
+    }
+
     /// A producer to this test's broker.
     pub fn producer(&self) -> Producer {
         Producer::new(&self.brokers)
@@ -452,13 +473,16 @@ lang = "{lang}"
 unique = "{unique}"
 duplicates = "{duplicates}"
 enriched = "{enriched}"
+storied = "{storied}"
 dlq = "{dlq}"
 dedup_state = "{dedup_state}"
+stories = "{stories}"
 
 [kafka.groups]
 lang = "{prefix}-lang"
 dedup = "{prefix}-dedup"
 tag = "{prefix}-tag"
+story = "{prefix}-story"
 all = "{prefix}-all"
 
 # Tansu makes the first join of a group wait half of the session timeout; a short
@@ -482,8 +506,10 @@ all = "{prefix}-all"
         unique = topics.unique,
         duplicates = topics.duplicates,
         enriched = topics.enriched,
+        storied = topics.storied,
         dlq = topics.dlq,
         dedup_state = topics.dedup_state,
+        stories = topics.stories,
     ));
     if let Some(extra) = &options.extra {
         toml.push('\n');
@@ -696,6 +722,24 @@ pub fn generated(seed: u64, articles: usize, bad_share: f64) -> Vec<Input> {
     })
 }
 
+/// The labelled evaluation articles (`tests/eval/articles.jsonl`): real events in
+/// many languages, several reported in more than one, keyed by their ids.
+pub fn eval_articles() -> Vec<Input> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/articles.jsonl");
+    let text = fs::read_to_string(&path).expect("read the evaluation articles");
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).expect("JSON lines");
+            Input {
+                key: value["id"].as_str().expect("an id").to_string(),
+                value: line.as_bytes().to_vec(),
+                headers: Vec::new(),
+            }
+        })
+        .collect()
+}
+
 /// Generated input from an explicit generator config.
 pub fn generated_with(config: GeneratorConfig) -> Vec<Input> {
     Generator::new(&config)
@@ -710,6 +754,17 @@ pub fn generated_with(config: GeneratorConfig) -> Vec<Input> {
 }
 
 /// Writes inputs as a JSONL file (for `newsflow process`).
+/// Article ids grouped by story id, as a set of groups.
+pub fn groups(
+    assignments: impl IntoIterator<Item = (String, String)>,
+) -> BTreeSet<BTreeSet<String>> {
+    let mut by_story: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (article, story) in assignments {
+        by_story.entry(story).or_default().insert(article);
+    }
+    by_story.into_values().collect()
+}
+
 pub fn write_jsonl(path: &Path, inputs: &[Input]) {
     let mut file = File::create(path).expect("create the JSONL file");
     for input in inputs {

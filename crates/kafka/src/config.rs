@@ -81,54 +81,7 @@ pub enum DeliveryMode {
     ExactlyOnce,
 }
 
-/// Topic names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Topics {
-    /// Raw articles from newsrooms.
-    pub raw: String,
-    /// Cleaned articles with their language, partitioned by language.
-    pub lang: String,
-    /// Articles the dedup stage admitted.
-    pub unique: String,
-    /// Duplicate outcomes.
-    pub duplicates: String,
-    /// Enriched outcomes.
-    pub enriched: String,
-    /// Rejected input, original bytes plus error headers.
-    pub dlq: String,
-    /// The dedup index changelog, partitioned like `lang`.
-    pub dedup_state: String,
-}
-
-impl Default for Topics {
-    fn default() -> Self {
-        Topics {
-            raw: "news.raw".into(),
-            lang: "news.lang".into(),
-            unique: "news.unique".into(),
-            duplicates: "news.duplicates".into(),
-            enriched: "news.enriched".into(),
-            dlq: "news.dlq".into(),
-            dedup_state: "news.dedup-state".into(),
-        }
-    }
-}
-
-impl Topics {
-    /// Every topic with whether it is a compacted changelog.
-    pub fn all(&self) -> [(&str, bool); 7] {
-        [
-            (&self.raw, false),
-            (&self.lang, false),
-            (&self.unique, false),
-            (&self.duplicates, false),
-            (&self.enriched, false),
-            (&self.dlq, false),
-            (&self.dedup_state, true),
-        ]
-    }
-}
+pub use newsflow_stage::topology::Topics;
 
 /// Consumer group ids.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,7 +93,9 @@ pub struct Groups {
     pub dedup: String,
     /// The tag service.
     pub tag: String,
-    /// Prefix for the three consumers of `serve all` (`<all>-lang` and so on).
+    /// The story service.
+    pub story: String,
+    /// Prefix for the consumers of `serve all` (`<all>-lang` and so on).
     pub all: String,
 }
 
@@ -150,6 +105,7 @@ impl Default for Groups {
             lang: "newsflow-lang".into(),
             dedup: "newsflow-dedup".into(),
             tag: "newsflow-tag".into(),
+            story: "newsflow-story".into(),
             all: "newsflow-all".into(),
         }
     }

@@ -1,5 +1,6 @@
 //! The Kafka side of newsflow: one generic runtime that drives any
-//! [`ServiceStage`](newsflow_pipeline::ServiceStage) between topics, with
+//! [`Stage`](newsflow_stage::Stage) between the topics of its topology
+//! [`Node`](newsflow_stage::Node), with
 //! at-least-once delivery (or transactions, as an option), plus the helpers behind
 //! `newsflow topics`, `produce` and `tail`.
 //!
@@ -9,12 +10,17 @@
 //! - [`connect`]: the bounded broker connection check run before anything else,
 //!   naming the address and the cause of a failure, and the rate limit on
 //!   librdkafka's error reports.
-//! - [`runtime`]: [`run_service`] and [`ServiceTopics`]: consume, process, produce,
-//!   store offsets once every output is acknowledged.
+//! - [`runtime`]: [`run_service`] and the service both loops run: consume, process,
+//!   produce, store offsets once every output is acknowledged.
+//! - `client`, `produce`, `at_least_once`, `transactional` (private): client setup
+//!   and the broker watch; handing outputs to the producer, retrying and
+//!   dead-lettering; the at-least-once loop with its acknowledger; the exactly-once
+//!   loop.
 //! - [`offsets`]: the per-partition tracker that keeps commits contiguous when
 //!   acknowledgements arrive out of order.
-//! - [`routing`]: the language-to-partition function shared by `news.lang` and the
-//!   dedup changelog.
+//! - [`routing`]: outputs to topics and partitions as the node says (by key, by
+//!   language, by a hashed story key, like the input partition), and each record's
+//!   fate.
 //! - [`headers`]: output, dead-letter and trace-context headers.
 //! - [`limits`]: the record size limits, all derived from `max_record_bytes`.
 //! - [`redact`]: the one redaction step for secrets in logs, errors and `config show`.
@@ -22,12 +28,14 @@
 //! - [`tools`]: the `produce` loader and the `tail` reader.
 //! - [`restore`]: the state rebuild from a changelog that a service runs on
 //!   assignment (public so that `newsflow bench` can time the same code path).
-//! - `context`, `delivery`, `transactional` (private): rebalance callbacks, readiness
-//!   and fatal client states; the produce path (permanent, transient and fatal
-//!   errors, retries, dead-letter records); the exactly-once loop.
+//! - `context`, `delivery` (private): rebalance callbacks, readiness and fatal client
+//!   states; one produce call (permanent, transient and fatal errors, retries,
+//!   dead-letter records).
 #![deny(missing_docs)]
 
 pub mod admin;
+mod at_least_once;
+mod client;
 pub mod config;
 pub mod connect;
 mod context;
@@ -36,6 +44,7 @@ pub mod error;
 pub mod headers;
 pub mod limits;
 pub mod offsets;
+mod produce;
 pub mod redact;
 pub mod restore;
 pub mod routing;
@@ -48,6 +57,6 @@ pub use config::{DeliveryMode, Groups, KafkaConfig, Redacted, Role, Topics};
 pub use connect::{check as check_connection, Cause, Connected};
 pub use error::Error;
 pub use limits::Limits;
-pub use routing::language_partition;
-pub use runtime::{run_service, ServiceTopics};
+pub use routing::{hash_partition, language_partition};
+pub use runtime::run_service;
 pub use tools::{Loader, Tail, TailRecord};

@@ -1,6 +1,7 @@
 //! Rebuilding a stage's state from its changelog: read the assigned partition numbers
 //! from the beginning to their end with a separate consumer that never joins a group,
-//! and hand every record to [`ServiceStage::restore`].
+//! and hand every record to [`Stage::restore`]; [`restore_assigned`] does it for the
+//! partitions a rebalance just assigned to a service.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -11,11 +12,13 @@ use rdkafka::message::Message;
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
-use newsflow_pipeline::{Restored, ServiceStage};
+use newsflow_stage::{Restored, Stage};
 use newsflow_telemetry::Metrics;
 
 use crate::config::{DeliveryMode, KafkaConfig, Role};
+use crate::context::Shared;
 use crate::error::Error;
+use crate::routing::Router;
 
 /// How long one rebuild may take before the service goes on with what it read.
 const REBUILD_TIMEOUT: Duration = Duration::from_secs(120);
@@ -38,7 +41,7 @@ const BATCHES_IN_FLIGHT: usize = 4;
 /// clamped (counted in `newsflow_dedup_restore_clamped_total`), invalid records are
 /// skipped (counted in `newsflow_dedup_restore_skipped_total{reason}` and logged with
 /// their partition and offset).
-pub async fn rebuild<S: ServiceStage>(
+pub async fn rebuild<S: Stage + ?Sized>(
     stage: &mut S,
     topic: &str,
     partitions: &[i32],
@@ -69,7 +72,7 @@ pub async fn rebuild<S: ServiceStage>(
         let _ = sender.blocking_send(batch);
         Ok(read)
     });
-    let now_ms = crate::runtime::now_ms();
+    let now_ms = crate::context::now_ms();
     let metrics = Metrics::global();
     let (mut skipped, mut clamped) = (0u64, 0u64);
     while let Some(batch) = receiver.recv().await {
@@ -116,6 +119,53 @@ pub async fn rebuild<S: ServiceStage>(
     reader
         .await
         .map_err(|error| Error::Task(error.to_string()))?
+}
+
+/// Rebuilds the stage's state for partitions assigned since the last call.
+pub(crate) async fn restore_assigned<S: Stage + ?Sized>(
+    stage: &mut S,
+    router: &Router,
+    config: &KafkaConfig,
+    shared: &Shared,
+) -> Result<(), Error> {
+    // Runs before every record: costs one uncontended lock when nothing was assigned.
+    let assigned = std::mem::take(&mut shared.assignment().to_restore);
+    if assigned.is_empty() {
+        return Ok(());
+    }
+    let Some(topic) = router.changelog.as_ref().map(|route| route.topic.clone()) else {
+        return Ok(());
+    };
+    let mut partitions: Vec<i32> = assigned
+        .iter()
+        .map(|p| router.state_partition(*p))
+        .collect();
+    partitions.sort_unstable();
+    partitions.dedup();
+    let started = Instant::now();
+    let mut attempt = 1;
+    let read = loop {
+        match rebuild(stage, &topic, &partitions, config).await {
+            Ok(read) => break read,
+            Err(error) if attempt < 3 => {
+                tracing::warn!(%error, stage = router.stage, attempt, "State rebuild failed; retrying.");
+                tokio::time::sleep(Duration::from_secs(attempt)).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(error),
+        }
+    };
+    tracing::info!(
+        stage = router.stage,
+        topic,
+        ?partitions,
+        records = read,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "State rebuilt from the changelog."
+    );
+    // The state gauges show the rebuilt state before the first record.
+    stage.report();
+    Ok(())
 }
 
 /// Invalid or clamped changelog records logged one by one per rebuild; the rest are

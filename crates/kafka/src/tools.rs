@@ -9,10 +9,12 @@ use rdkafka::producer::{DeliveryFuture, FutureRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 
 use crate::admin::partition_count;
+use crate::client::service_producer;
 use crate::config::{KafkaConfig, Role};
+use crate::delivery::ServiceProducer;
 use crate::error::Error;
 use crate::headers::TRACEPARENT_HEADER;
-use crate::runtime::{new_traceparent, service_producer, ServiceProducer};
+use crate::runtime::new_traceparent;
 
 /// Loads records into a topic; [`Loader::finish`] waits for every delivery.
 pub struct Loader {
@@ -156,7 +158,7 @@ pub struct Tail {
 impl Tail {
     /// Subscribes to `topic`, from its beginning or from new records only.
     pub fn new(config: &KafkaConfig, topic: &str, from_beginning: bool) -> Result<Tail, Error> {
-        let group = format!("newsflow-tail-{}", crate::runtime::instance_id());
+        let group = format!("newsflow-tail-{}", crate::client::instance_id());
         let reset = if from_beginning { "earliest" } else { "latest" };
         let consumer: StreamConsumer = config
             .client_config(

@@ -7,20 +7,20 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use newsflow_pipeline::ServiceStage;
+use newsflow_stage::Stage;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
 use rdkafka::producer::{DeliveryFuture, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 
-use crate::config::KafkaConfig;
-use crate::context::{ServiceContext, Shared};
+use crate::context::{now_ms, ServiceContext, Shared};
+use crate::delivery::ServiceProducer;
 use crate::error::Error;
-use crate::runtime::{
-    enqueue, now_ms, process_message, report_state, restore_assigned, Router, ServiceProducer,
-    IDLE_WAKE,
-};
+use crate::produce::enqueue;
+use crate::restore::restore_assigned;
+use crate::routing::Router;
+use crate::runtime::{inbound, process_message, Report, Service, IDLE_WAKE};
 
 /// Most records per transaction, and longest a transaction stays open.
 const BATCH_RECORDS: usize = 500;
@@ -39,18 +39,20 @@ struct Batch {
     dlq: Vec<&'static str>,
 }
 
-pub(crate) async fn exactly_once<S: ServiceStage>(
-    mut stage: S,
-    router: Router,
-    config: &KafkaConfig,
-    shared: Arc<Shared>,
-    consumer: Arc<StreamConsumer<ServiceContext>>,
-    producer: ServiceProducer,
-) -> Result<(), Error> {
+pub(crate) async fn exactly_once<S: Stage>(service: Service<'_, S>) -> Result<(), Error> {
+    let Service {
+        mut stage,
+        router,
+        config,
+        shared,
+        consumer,
+        producer,
+    } = service;
+    let mut report = Report::new();
     blocking(&producer, |p| p.init_transactions(TXN_TIMEOUT)).await?;
     let batch_records = config.max_in_flight.clamp(1, BATCH_RECORDS);
     let mut batch: Option<Batch> = None;
-    let mut emits = Vec::new();
+    let mut outputs = Vec::new();
     let mut abandoned = 0;
     loop {
         let wait = match &batch {
@@ -85,15 +87,17 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
                 let Some(open) = batch.as_mut() else {
                     continue;
                 };
+                let input = inbound(&message);
                 let routed = process_message(
                     &mut stage,
                     &message,
-                    &mut emits,
+                    &input,
+                    &mut outputs,
                     &router,
                     &shared.metrics,
                     config.record_budget_ms,
                 )?;
-                let Ok(sent) = enqueue(&producer, &router, &message, routed.records, &shared).await
+                let Ok(sent) = enqueue(&producer, &router, &input, routed.records, &shared).await
                 else {
                     // Stopping or fatal with a record half written: the open
                     // transaction must not commit; the broker aborts it.
@@ -113,9 +117,7 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
                 entry.1 = message.offset() + 1;
                 open.records += 1;
                 shared.metrics.in_flight(1);
-                if router.io.next_is_final {
-                    open.ingest_ms.extend(routed.ingest_ms);
-                }
+                open.ingest_ms.extend(routed.ingest_ms);
             }
             Ok(Err(error)) => {
                 tracing::warn!(%error, stage = router.stage, "Consumer error.");
@@ -128,9 +130,9 @@ pub(crate) async fn exactly_once<S: ServiceStage>(
         if due {
             if let Some(open) = batch.take() {
                 commit(&producer, &consumer, &router, &shared, open).await?;
-                report_state(&stage, &shared.metrics);
             }
         }
+        report.when_due(&stage);
     }
     tracing::info!(
         stage = router.stage,

@@ -153,7 +153,7 @@ fn stages(c: &mut Criterion) {
         })
     });
 
-    let tag = fx.config.tag_stage().expect("tag stage");
+    let mut tag = fx.config.tag_stage().expect("tag stage");
     let mut next = 0;
     group.bench_function("tag", |b| {
         b.iter_batched(

@@ -2,10 +2,14 @@
 //!
 //! Layout:
 //! - [`config`]: settings of every stage (`PipelineConfig`), as read from the TOML file.
-//! - [`stages`]: the three service stages (`lang`, which runs the clean step first,
-//!   `dedup` and `tag`), each with a typed method the in-process chain calls and a
-//!   bytes-in, outputs-out [`ServiceStage`] form the Kafka runtime drives.
-//! - [`chain`]: the all-in-one [`Pipeline`]: one raw record in, one [`Outcome`] out.
+//! - [`stages`]: the four stages (`lang`, which runs the clean step first, `dedup`,
+//!   `tag` and `story`), each with a typed method the in-process chain calls and the
+//!   bytes-in, outputs-out [`Stage`](newsflow_stage::Stage) form the Kafka runtime
+//!   drives.
+//! - [`chain`]: the all-in-one [`Pipeline`]: one raw record in, one [`Outcome`] out,
+//!   walking the stages in the order of the topology the services use.
+//! - [`topology`]: the four stages over the configured topics, as data: what
+//!   `serve` runs one node of and [`Pipeline`] walks.
 //! - [`eval`]: outcomes scored against a labelled set (`newsflow eval`).
 #![deny(missing_docs)]
 
@@ -13,10 +17,10 @@ pub mod chain;
 pub mod config;
 pub mod eval;
 pub mod stages;
+pub mod topology;
 
-pub use chain::{Pipeline, StageTimes, STAGES};
+pub use chain::{Pipeline, StageTimes, Step, STAGES};
 pub use config::PipelineConfig;
 pub use newsflow_record::Outcome;
-pub use stages::{
-    DedupStage, Emit, Input, LangStage, Restored, ServiceStage, StateSize, StoryStage, TagStage,
-};
+pub use stages::{DedupStage, LangStage, StoryStage, TagStage, DUPLICATE, STATE};
+pub use topology::newsflow as topology;

@@ -1,6 +1,6 @@
-//! The three service stages. Each has a typed method for the in-process chain and
-//! implements [`ServiceStage`] (bytes in, outputs out) for the Kafka runtime, which
-//! knows no stage.
+//! The four stages. Each has a typed method for the in-process chain and implements
+//! the [`Stage`] contract (bytes in, outputs to named slots out) for the Kafka
+//! runtime, which knows no stage. Each registers and reports its own metrics.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
@@ -12,115 +12,13 @@ use newsflow_lang::Detector;
 use newsflow_record::{
     Article, DedupStatus, DuplicateRecord, Entities, ErrorCode, Outcome, RecordError, Rejection,
 };
+use newsflow_stage::telemetry::{Capped, LANGUAGES, OTHER};
+use newsflow_stage::{Input, Output, Restored, Stage, Telemetry, DEAD_LETTER, NEXT};
 use newsflow_story::{Story, StoryConfig, Storyteller};
 use newsflow_tag::{Tagger, Tagging};
+use prometheus::{IntCounter, IntGauge, IntGaugeVec};
 
 use crate::config::PipelineConfig;
-
-/// One input record as a service stage sees it.
-#[derive(Debug, Clone, Copy)]
-pub struct Input<'a> {
-    /// The record's value.
-    pub payload: &'a [u8],
-    /// The broker timestamp (milliseconds since the epoch), when there is one.
-    pub timestamp_ms: Option<i64>,
-    /// When the record's CPU budget runs out: a stage that gets there finishes the
-    /// record early, marked partial (see [`ServiceStage::partial`]).
-    pub deadline: Option<Instant>,
-}
-
-/// What a stage did with one changelog record (see [`ServiceStage::restore`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Restored {
-    /// Put back into the state.
-    Kept,
-    /// Put back with its future time clamped to the restore time.
-    Clamped,
-    /// Valid but not needed (outside the window, already known, or a stateless stage).
-    Ignored,
-    /// Not valid, for the reason given (a metric label).
-    Skipped(&'static str),
-}
-
-/// One output of a service stage. The runtime maps each variant to a topic.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Emit {
-    /// A record for the stage's main output topic.
-    Next {
-        /// Record key (the article id).
-        key: String,
-        /// Language code, for routing by language.
-        language: Option<String>,
-        /// Record value (JSON).
-        payload: Vec<u8>,
-    },
-    /// A duplicate record (dedup stage only).
-    Duplicate {
-        /// Record key (the article id).
-        key: String,
-        /// A near duplicate (else exact), for metrics.
-        near: bool,
-        /// Record value (JSON of the duplicate outcome).
-        payload: Vec<u8>,
-    },
-    /// Bad input for the dead-letter topic; the runtime adds the original bytes and
-    /// where they came from.
-    Reject(Rejection),
-    /// A state-changelog record (dedup stage only): an admitted index entry. The Kafka
-    /// runtime writes it to the changelog partition numbered like the input record's
-    /// partition, so that a rebuild reads exactly the assigned partitions.
-    State {
-        /// Record key.
-        key: String,
-        /// Language code of the entry.
-        language: String,
-        /// Record value (JSON of the index entry).
-        payload: Vec<u8>,
-    },
-}
-
-/// How much state a stateful stage holds.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StateSize {
-    /// Entries per language code.
-    pub entries_by_language: Vec<(String, u64)>,
-    /// Estimated heap bytes.
-    pub bytes: u64,
-}
-
-impl StateSize {
-    /// Entries over all languages.
-    pub fn entries(&self) -> u64 {
-        self.entries_by_language.iter().map(|(_, n)| n).sum()
-    }
-}
-
-/// A stage the Kafka runtime can drive: synchronous, broker-agnostic.
-pub trait ServiceStage: Send {
-    /// Stage name for logs, headers and metric labels (`lang`, `dedup`, `tag`).
-    fn name(&self) -> &'static str;
-    /// Processes one record, pushing its outputs to `out` (at least one per input).
-    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>);
-    /// Puts back state read from the changelog at `now_ms` (the restore time;
-    /// stages without state ignore it), validating it first.
-    fn restore(&mut self, _payload: &[u8], _now_ms: i64) -> Restored {
-        Restored::Ignored
-    }
-    /// Size of the stage's state, for metrics (`None`: stateless).
-    fn state_size(&self) -> Option<StateSize> {
-        None
-    }
-    /// Event types found in the record `process` just handled, for the
-    /// `newsflow_events_tagged_total` metric (tag stage; others find none).
-    fn event_types(&self) -> &[String] {
-        &[]
-    }
-    /// Whether the record `process` just handled was finished early, over its CPU
-    /// budget (its output then carries a `partial` marker).
-    fn partial(&self) -> bool {
-        false
-    }
-}
 
 fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("record types always serialise")
@@ -140,12 +38,18 @@ fn upstream_rejection(error: serde_json::Error) -> Rejection {
 pub struct LangStage {
     cleaner: Cleaner,
     detector: Detector,
+    /// `newsflow_language_detected_total` per [`LANGUAGES`] entry, then `other`.
+    languages: Vec<IntCounter>,
 }
 
 impl LangStage {
     /// Builds the stage from the config, loading its rules.
     pub fn new(cleaner: Cleaner, detector: Detector) -> Self {
-        LangStage { cleaner, detector }
+        LangStage {
+            cleaner,
+            detector,
+            languages: Vec::new(),
+        }
     }
 
     /// Cleans a raw record and detects its language.
@@ -162,36 +66,70 @@ impl LangStage {
 
     /// Language detection alone, on a cleaned article.
     pub fn detect(&self, article: &mut Article) {
-        article.language = Some(self.detector.detect(&article.title, &article.body));
+        let language = self.detector.detect(&article.title, &article.body);
+        if !self.languages.is_empty() {
+            let index = LANGUAGES
+                .iter()
+                .position(|known| *known == language.code)
+                .unwrap_or(LANGUAGES.len());
+            self.languages[index].inc();
+        }
+        article.language = Some(language);
     }
 }
 
-impl ServiceStage for LangStage {
+impl Stage for LangStage {
     fn name(&self) -> &'static str {
         "lang"
     }
 
-    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
+    fn slots(&self) -> &'static [&'static str] {
+        &[NEXT, DEAD_LETTER]
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Output>) {
         out.push(match self.run(input.payload) {
-            Ok(article) => Emit::Next {
-                key: article.id.clone(),
-                language: article.language.as_ref().map(|l| l.code.clone()),
-                payload: to_json(&article),
-            },
-            Err(rejection) => Emit::Reject(rejection),
+            Ok(article) => Output::new(NEXT, article.id.clone(), to_json(&article), Passed)
+                .partitioned_by(article.language.map(|l| l.code)),
+            Err(rejection) => Output::rejected(rejection),
         });
     }
+
+    fn register(&mut self, telemetry: &Telemetry) {
+        let family = telemetry.counter_vec(
+            "newsflow_language_detected_total",
+            "Articles by detected language (the most frequent languages, the rest as other).",
+            &["language"],
+        );
+        self.languages = LANGUAGES
+            .iter()
+            .chain(std::iter::once(&OTHER))
+            .map(|language| family.with_label_values(&[*language]))
+            .collect();
+    }
 }
+
+use newsflow_stage::Outcome::Passed;
 
 /// The dedup service.
 pub struct DedupStage {
     index: Deduplicator,
+    gauges: Option<IndexGauges>,
+}
+
+/// `newsflow_dedup_index_entries{language}` and `newsflow_dedup_index_bytes`.
+struct IndexGauges {
+    entries: IntGaugeVec,
+    bytes: IntGauge,
 }
 
 impl DedupStage {
     /// A stage over an empty index.
     pub fn new(index: Deduplicator) -> Self {
-        DedupStage { index }
+        DedupStage {
+            index,
+            gauges: None,
+        }
     }
 
     /// The index, for metrics.
@@ -225,15 +163,19 @@ impl DedupStage {
     }
 }
 
-impl ServiceStage for DedupStage {
+impl Stage for DedupStage {
     fn name(&self) -> &'static str {
         "dedup"
     }
 
-    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
+    fn slots(&self) -> &'static [&'static str] {
+        &[NEXT, DUPLICATE, STATE, DEAD_LETTER]
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Output>) {
         let article = match Article::from_json(input.payload) {
             Ok(article) => article,
-            Err(error) => return out.push(Emit::Reject(upstream_rejection(error))),
+            Err(error) => return out.push(Output::rejected(upstream_rejection(error))),
         };
         let now = input
             .timestamp_ms
@@ -241,26 +183,33 @@ impl ServiceStage for DedupStage {
             .unwrap_or_else(|| chrono::Utc::now().timestamp());
         match self.run(article, now) {
             Ok((article, admitted)) => {
-                let language = article.language.as_ref().map(|l| l.code.clone());
                 if let Some(entry) = admitted {
-                    out.push(Emit::State {
-                        key: entry.id.clone(),
-                        language: entry.language.clone(),
-                        payload: to_json(&entry),
-                    });
+                    let key = entry.id.clone();
+                    out.push(
+                        Output::new(STATE, key, to_json(&entry), newsflow_stage::Outcome::State)
+                            .partitioned_by(Some(entry.language)),
+                    );
                 }
-                out.push(Emit::Next {
-                    key: article.id.clone(),
-                    language,
-                    payload: to_json(&article),
-                });
+                let language = article.language.as_ref().map(|l| l.code.clone());
+                out.push(
+                    Output::new(NEXT, article.id.clone(), to_json(&article), Passed)
+                        .partitioned_by(language),
+                );
             }
-            Err(duplicate) => out.push(Emit::Duplicate {
-                key: duplicate.id.clone(),
-                near: duplicate.dedup.status == DedupStatus::Near,
-                payload: to_json(&Outcome::Duplicate(duplicate)),
-            }),
+            Err(duplicate) => {
+                let near = duplicate.dedup.status == DedupStatus::Near;
+                out.push(Output::new(
+                    DUPLICATE,
+                    duplicate.id.clone(),
+                    to_json(&Outcome::Duplicate(duplicate)),
+                    newsflow_stage::Outcome::Duplicate { near },
+                ))
+            }
         }
+    }
+
+    fn changelog(&self) -> Option<&'static str> {
+        Some(STATE)
     }
 
     fn restore(&mut self, payload: &[u8], now_ms: i64) -> Restored {
@@ -275,18 +224,48 @@ impl ServiceStage for DedupStage {
         }
     }
 
-    fn state_size(&self) -> Option<StateSize> {
-        Some(StateSize {
-            entries_by_language: self
-                .index
-                .len_by_language()
-                .into_iter()
-                .map(|(language, entries)| (language.to_string(), entries as u64))
-                .collect(),
-            bytes: self.index.memory_bytes() as u64,
-        })
+    fn register(&mut self, telemetry: &Telemetry) {
+        self.gauges = Some(IndexGauges {
+            entries: telemetry.gauge_vec(
+                "newsflow_dedup_index_entries",
+                "Fingerprints held by the dedup index, by language.",
+                &["language"],
+            ),
+            bytes: telemetry.gauge(
+                "newsflow_dedup_index_bytes",
+                "Estimated memory held by the dedup index.",
+            ),
+        });
+        self.report();
+    }
+
+    /// The index size per language from the whole index at once, so that languages
+    /// folded into `other` add up instead of overwriting each other.
+    fn report(&self) {
+        let Some(gauges) = &self.gauges else {
+            return;
+        };
+        let mut totals = [0i64; LANGUAGES.len() + 1];
+        for (code, entries) in self.index.len_by_language() {
+            let index = LANGUAGES
+                .iter()
+                .position(|known| *known == code)
+                .unwrap_or(LANGUAGES.len());
+            totals[index] = totals[index].saturating_add(entries as i64);
+        }
+        for (language, total) in LANGUAGES.iter().chain(std::iter::once(&OTHER)).zip(totals) {
+            gauges.entries.with_label_values(&[*language]).set(total);
+        }
+        gauges
+            .bytes
+            .set(i64::try_from(self.index.memory_bytes()).unwrap_or(i64::MAX));
     }
 }
+
+/// The slot of duplicate outcomes.
+pub const DUPLICATE: &str = "duplicate";
+/// The slot of a stage's state changelog.
+pub const STATE: &str = "state";
 
 /// The tag service.
 ///
@@ -299,8 +278,8 @@ impl ServiceStage for DedupStage {
 /// tagged in line, without a budget.
 pub struct TagStage {
     tagger: Arc<Tagger>,
-    /// Event types of the last processed record (see [`ServiceStage::event_types`]).
-    last_events: Vec<String>,
+    /// `newsflow_events_tagged_total{type}`, once registered.
+    events: Option<Capped>,
     /// Whether the last record was finished early.
     last_partial: bool,
     worker: Option<Worker>,
@@ -346,7 +325,7 @@ impl TagStage {
     pub fn new(tagger: Tagger) -> Self {
         TagStage {
             tagger: Arc::new(tagger),
-            last_events: Vec::new(),
+            events: None,
             last_partial: false,
             worker: None,
             runaways: Arc::new(AtomicUsize::new(0)),
@@ -354,9 +333,18 @@ impl TagStage {
     }
 
     /// Tags a unique article.
-    pub fn run(&self, article: Article) -> Article {
+    pub fn run(&mut self, article: Article) -> Article {
         let tagging = self.tagger.tag(&article);
+        self.count(&tagging);
         with_tagging(article, tagging)
+    }
+
+    fn count(&mut self, tagging: &Tagging) {
+        if let Some(events) = &mut self.events {
+            for event in &tagging.events {
+                events.inc(&event.kind);
+            }
+        }
     }
 
     /// Tags an article within `deadline`; `Err` with the article untagged when the
@@ -389,6 +377,7 @@ impl TagStage {
         match answer.recv_timeout(wait) {
             Ok(tagging) => {
                 self.worker = Some(worker);
+                self.count(&tagging);
                 Ok(with_tagging(unwrap_arc(article), tagging))
             }
             Err(_) => {
@@ -428,13 +417,16 @@ fn partial(mut article: Article, stage: &str) -> Article {
 /// The field of an output finished early, over its CPU budget.
 pub const PARTIAL_FIELD: &str = "partial";
 
-impl ServiceStage for TagStage {
+impl Stage for TagStage {
     fn name(&self) -> &'static str {
         "tag"
     }
 
-    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
-        self.last_events.clear();
+    fn slots(&self) -> &'static [&'static str] {
+        &[NEXT, DEAD_LETTER]
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Output>) {
         self.last_partial = false;
         match Article::from_json(input.payload) {
             Ok(article) => {
@@ -448,20 +440,30 @@ impl ServiceStage for TagStage {
                         }
                     },
                 };
-                let kinds = enriched.events.iter().flatten().map(|e| e.kind.clone());
-                self.last_events.extend(kinds);
-                out.push(Emit::Next {
-                    key: enriched.id.clone(),
-                    language: enriched.language.as_ref().map(|l| l.code.clone()),
-                    payload: to_json(&Outcome::Enriched(enriched)),
-                });
+                // Routed by what the story stage groups on, so that one story's
+                // articles meet at one story instance whatever their language.
+                let story_key = newsflow_story::partition_key(&enriched);
+                out.push(
+                    Output::new(
+                        NEXT,
+                        enriched.id.clone(),
+                        to_json(&Outcome::Enriched(enriched)),
+                        Passed,
+                    )
+                    .partitioned_by(story_key),
+                );
             }
-            Err(error) => out.push(Emit::Reject(upstream_rejection(error))),
+            Err(error) => out.push(Output::rejected(upstream_rejection(error))),
         }
     }
 
-    fn event_types(&self) -> &[String] {
-        &self.last_events
+    fn register(&mut self, telemetry: &Telemetry) {
+        let family = telemetry.counter_vec(
+            "newsflow_events_tagged_total",
+            "Events found by the tag stage, by event type.",
+            &["type"],
+        );
+        self.events = Some(Capped::new(family, MAX_EVENT_TYPES));
     }
 
     fn partial(&self) -> bool {
@@ -469,17 +471,40 @@ impl ServiceStage for TagStage {
     }
 }
 
+/// Distinct event types that get their own label value; later ones count as
+/// `other`. The rule files define a few dozen types: the cap only guards against a
+/// misconfigured rule set blowing up the series count.
+pub const MAX_EVENT_TYPES: usize = 64;
+
 /// The story service: enriched articles in, each with its story assignment out, plus
 /// the story's new state for the compacted stories topic (its changelog too).
 pub struct StoryStage {
     stories: Storyteller,
+    metrics: Option<StoryMetrics>,
 }
+
+/// The story stage's own metrics.
+struct StoryMetrics {
+    open: IntGauge,
+    opened: IntCounter,
+    same_language: IntCounter,
+    cross_language: IntCounter,
+    per_story: IntGauge,
+    /// Articles of the largest open stories, by rank (1 = largest).
+    largest: Vec<IntGauge>,
+    /// Open stories by how many languages report them: 1, 2, 3, 4+.
+    by_languages: [IntGauge; 4],
+}
+
+/// Ranks of the largest stories exported (`newsflow_story_largest_articles{rank}`).
+const LARGEST_RANKS: usize = 5;
 
 impl StoryStage {
     /// A stage with no story open.
     pub fn new(config: &StoryConfig) -> Self {
         StoryStage {
             stories: Storyteller::new(config.clone()),
+            metrics: None,
         }
     }
 
@@ -493,22 +518,36 @@ impl StoryStage {
     pub fn run(&mut self, mut article: Article, now_unix: i64) -> (Article, Story) {
         let (assignment, story) = self.stories.assign(&article, now_unix);
         let story = story.clone();
+        if let Some(metrics) = &self.metrics {
+            let language = article.language.as_ref().map_or("und", |l| l.code.as_str());
+            if assignment.opened {
+                metrics.opened.inc();
+            } else if story.languages.keys().any(|other| other != language) {
+                metrics.cross_language.inc();
+            } else {
+                metrics.same_language.inc();
+            }
+        }
         article.story = Some(assignment);
         (article, story)
     }
 }
 
-impl ServiceStage for StoryStage {
+impl Stage for StoryStage {
     fn name(&self) -> &'static str {
         "story"
     }
 
-    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
-        // news.enriched carries outcomes (`"outcome": "enriched"` beside the article's
-        // fields), which parse as the article with `outcome` among its extra fields.
+    fn slots(&self) -> &'static [&'static str] {
+        &[NEXT, STATE, DEAD_LETTER]
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Output>) {
+        // Enriched outcomes carry `"outcome": "enriched"` beside the article's fields,
+        // which parse as the article with `outcome` among its extra fields.
         let mut article = match Article::from_json(input.payload) {
             Ok(article) => article,
-            Err(error) => return out.push(Emit::Reject(upstream_rejection(error))),
+            Err(error) => return out.push(Output::rejected(upstream_rejection(error))),
         };
         article.extra.remove("outcome");
         let now = input
@@ -516,16 +555,29 @@ impl ServiceStage for StoryStage {
             .map(|ms| ms / 1000)
             .unwrap_or_else(|| chrono::Utc::now().timestamp());
         let (article, story) = self.run(article, now);
-        out.push(Emit::State {
-            key: story.id.clone(),
-            language: String::new(),
-            payload: to_json(&story),
-        });
-        out.push(Emit::Next {
-            key: article.id.clone(),
-            language: article.language.as_ref().map(|l| l.code.clone()),
-            payload: to_json(&Outcome::Enriched(article)),
-        });
+        // Every state of one story goes to one partition, its home: the one its lead
+        // type routes articles to. Compaction then keeps its newest state, and the
+        // instance owning that partition of `enriched` rebuilds it.
+        let home = story.primary.clone();
+        out.push(
+            Output::new(
+                STATE,
+                story.id.clone(),
+                to_json(&story),
+                newsflow_stage::Outcome::State,
+            )
+            .partitioned_by(home),
+        );
+        out.push(Output::new(
+            NEXT,
+            article.id.clone(),
+            to_json(&Outcome::Enriched(article)),
+            Passed,
+        ));
+    }
+
+    fn changelog(&self) -> Option<&'static str> {
+        Some(STATE)
     }
 
     fn restore(&mut self, payload: &[u8], now_ms: i64) -> Restored {
@@ -549,6 +601,69 @@ impl ServiceStage for StoryStage {
             Restored::Kept
         }
     }
+
+    fn register(&mut self, telemetry: &Telemetry) {
+        let assignments = telemetry.counter_vec(
+            "newsflow_story_assignments_total",
+            "Articles assigned to a story: opened a new one, joined one in their own \
+             language only, or joined one reported in another language (cross_language).",
+            &["joined"],
+        );
+        let largest = telemetry.gauge_vec(
+            "newsflow_story_largest_articles",
+            "Articles of the largest open stories, by rank (1 = largest).",
+            &["rank"],
+        );
+        let by_languages = telemetry.gauge_vec(
+            "newsflow_stories_by_languages",
+            "Open stories by the number of languages reporting them (4 means 4 or more).",
+            &["languages"],
+        );
+        self.metrics = Some(StoryMetrics {
+            open: telemetry.gauge("newsflow_stories_open", "Stories open in the story stage."),
+            opened: assignments.with_label_values(&["opened"]),
+            same_language: assignments.with_label_values(&["same_language"]),
+            cross_language: assignments.with_label_values(&["cross_language"]),
+            per_story: telemetry.gauge(
+                "newsflow_story_articles_per_story",
+                "Mean articles per open story (rounded down).",
+            ),
+            largest: (1..=LARGEST_RANKS)
+                .map(|rank| largest.with_label_values(&[&rank.to_string()]))
+                .collect(),
+            by_languages: ["1", "2", "3", "4"].map(|n| by_languages.with_label_values(&[n])),
+        });
+        self.report();
+    }
+
+    fn report(&self) {
+        let Some(metrics) = &self.metrics else {
+            return;
+        };
+        let mut largest = [0u32; LARGEST_RANKS];
+        let mut by_languages = [0i64; 4];
+        let (mut open, mut articles) = (0i64, 0i64);
+        for story in self.stories.iter() {
+            open += 1;
+            articles += i64::from(story.articles);
+            by_languages[story.languages.len().clamp(1, 4) - 1] += 1;
+            // Keep the top ranks sorted, largest first.
+            if story.articles > largest[LARGEST_RANKS - 1] {
+                largest[LARGEST_RANKS - 1] = story.articles;
+                largest.sort_unstable_by(|a, b| b.cmp(a));
+            }
+        }
+        metrics.open.set(open);
+        metrics
+            .per_story
+            .set(if open > 0 { articles / open } else { 0 });
+        for (gauge, size) in metrics.largest.iter().zip(largest) {
+            gauge.set(i64::from(size));
+        }
+        for (gauge, count) in metrics.by_languages.iter().zip(by_languages) {
+            gauge.set(count);
+        }
+    }
 }
 
 /// Error building the stages from a config.
@@ -560,6 +675,9 @@ pub enum BuildError {
     /// The event rules or gazetteer did not load.
     #[error(transparent)]
     Tag(#[from] newsflow_tag::LoadError),
+    /// The topology cannot be walked in one process.
+    #[error("topology: {0}")]
+    Topology(String),
 }
 
 impl PipelineConfig {
@@ -611,9 +729,9 @@ mod tests {
         serde_json::to_vec(&article).expect("json")
     }
 
-    fn enriched(out: &[Emit]) -> serde_json::Value {
+    fn enriched(out: &[Output]) -> serde_json::Value {
         match out {
-            [Emit::Next { payload, .. }] => serde_json::from_slice(payload).expect("json"),
+            [Output { payload, .. }] => serde_json::from_slice(payload).expect("json"),
             other => panic!("expected one output, got {other:?}"),
         }
     }
@@ -625,9 +743,8 @@ mod tests {
         let mut out = Vec::new();
         stage.process(
             Input {
-                payload: &article(&long),
-                timestamp_ms: None,
                 deadline: Some(Instant::now()),
+                ..Input::of(&article(&long))
             },
             &mut out,
         );
@@ -642,9 +759,8 @@ mod tests {
         let short = "Russian President Vladimir Putin visited Beijing on Monday.";
         stage.process(
             Input {
-                payload: &article(short),
-                timestamp_ms: None,
                 deadline: Some(Instant::now() + Duration::from_secs(120)),
+                ..Input::of(&article(short))
             },
             &mut out,
         );
@@ -655,17 +771,103 @@ mod tests {
             value,
             enriched(&{
                 let mut inline = Vec::new();
-                stage.process(
-                    Input {
-                        payload: &article(short),
-                        timestamp_ms: None,
-                        deadline: None,
-                    },
-                    &mut inline,
-                );
+                stage.process(Input::of(&article(short)), &mut inline);
                 inline
             }),
             "the worker tags like the inline path"
+        );
+    }
+
+    fn gauge(telemetry: &Telemetry, name: &str, label: Option<&str>) -> Option<f64> {
+        let families = telemetry.registry().gather();
+        let family = families.iter().find(|family| family.name() == name)?;
+        let metric = family.get_metric().iter().find(|metric| {
+            label.is_none_or(|label| metric.get_label().iter().any(|l| l.value() == label))
+        })?;
+        Some(if metric.get_counter().value() != 0.0 {
+            metric.get_counter().value()
+        } else {
+            metric.get_gauge().value()
+        })
+    }
+
+    fn english(id: &str, language: &str, updates: Option<&str>) -> Vec<u8> {
+        let mut article = serde_json::json!({
+            "id": id,
+            "title": "Putin visited Beijing",
+            "body": "Russian President Vladimir Putin visited Beijing on Monday.",
+            "language": {"code": language, "iso639_3": "eng", "script": "Latin",
+                         "confidence": 1.0, "reliable": true},
+        });
+        if let Some(earlier) = updates {
+            article["dedup"] = serde_json::json!({"status": "unique", "updates": earlier});
+        }
+        serde_json::to_vec(&article).expect("json")
+    }
+
+    #[test]
+    fn dedup_exports_its_index_size_once_registered_and_after_each_report() {
+        let telemetry = Telemetry::detached();
+        let mut stage = PipelineConfig::default().dedup_stage();
+        stage.register(&telemetry);
+        let entries = |t: &Telemetry| gauge(t, "newsflow_dedup_index_entries", Some("en"));
+        assert_eq!(entries(&telemetry), Some(0.0), "exported before any record");
+        let mut out = Vec::new();
+        stage.process(Input::of(&english("a-1", "en", None)), &mut out);
+        let slots: Vec<&str> = out.iter().map(|output| output.slot).collect();
+        assert_eq!(slots, [STATE, NEXT], "the admitted entry, then the article");
+        assert_eq!(out[0].partition_key.as_deref(), Some("en"));
+        stage.report();
+        assert_eq!(entries(&telemetry), Some(1.0));
+        assert!(gauge(&telemetry, "newsflow_dedup_index_bytes", None).unwrap_or(0.0) > 0.0);
+    }
+
+    #[test]
+    fn story_counts_opened_stories_and_cross_language_joins() {
+        let telemetry = Telemetry::detached();
+        let mut stage = PipelineConfig::default().story_stage();
+        stage.register(&telemetry);
+        let mut out = Vec::new();
+        stage.process(Input::of(&english("a-1", "en", None)), &mut out);
+        // An update joins the story of the article it updates, whatever its language.
+        stage.process(Input::of(&english("a-2", "fr", Some("a-1"))), &mut out);
+        let states: Vec<&Output> = out.iter().filter(|o| o.slot == STATE).collect();
+        assert_eq!(states.len(), 2);
+        assert_eq!(
+            states[0].key, states[1].key,
+            "one story, its state written twice"
+        );
+        let joined = |kind| gauge(&telemetry, "newsflow_story_assignments_total", Some(kind));
+        assert_eq!(joined("opened"), Some(1.0));
+        assert_eq!(joined("cross_language"), Some(1.0));
+        stage.report();
+        assert_eq!(gauge(&telemetry, "newsflow_stories_open", None), Some(1.0));
+        assert_eq!(
+            gauge(&telemetry, "newsflow_story_largest_articles", Some("1")),
+            Some(2.0)
+        );
+        assert_eq!(
+            gauge(&telemetry, "newsflow_stories_by_languages", Some("2")),
+            Some(1.0)
+        );
+    }
+
+    #[test]
+    fn a_story_state_read_back_continues_the_story() {
+        let mut first = PipelineConfig::default().story_stage();
+        let mut out = Vec::new();
+        first.process(Input::of(&english("a-1", "en", None)), &mut out);
+        let state = out.iter().find(|o| o.slot == STATE).expect("a state");
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let mut restarted = PipelineConfig::default().story_stage();
+        assert_eq!(restarted.restore(&state.payload, now_ms), Restored::Kept);
+        assert_eq!(restarted.stories().len(), 1);
+        // A state from the future is clamped to the restore day, not dropped.
+        let mut clamped = PipelineConfig::default().story_stage();
+        assert_eq!(clamped.restore(&state.payload, 0), Restored::Clamped);
+        assert_eq!(
+            restarted.restore(b"not json", 0),
+            Restored::Skipped("invalid_json")
         );
     }
 }

@@ -324,6 +324,11 @@ impl Storyteller {
         self.stories.is_empty()
     }
 
+    /// The open stories, in no particular order (for metrics).
+    pub fn iter(&self) -> impl Iterator<Item = &Story> {
+        self.stories.values()
+    }
+
     /// Places an article in the story it reports, or opens a new one, and returns the
     /// assignment with the story's state after the article joined. `now_unix` dates an
     /// article that carries no date of its own.
@@ -470,6 +475,25 @@ impl Storyteller {
             });
         }
     }
+}
+
+/// What the articles of one story are routed by, so that they meet at one instance
+/// whatever their language: the type of the article's lead event (the one its
+/// headline reports, else its first main event), `None` without one. An article
+/// joins only stories whose types hold its lead type, so the lead type is the
+/// coarsest key that keeps a story's articles together in the common case; its cost
+/// is that one event type is one partition, so a dominant event type (an election
+/// week) loads one instance.
+pub fn partition_key(article: &Article) -> Option<String> {
+    let mut main = article
+        .events
+        .iter()
+        .flatten()
+        .filter(|e| e.salience == newsflow_record::Salience::Main);
+    let first = main.clone().next();
+    main.find(|e| e.evidence.field == "title")
+        .or(first)
+        .map(|e| e.kind.clone())
 }
 
 /// The id of a story opened by the article with id `article_id`.

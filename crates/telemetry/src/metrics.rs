@@ -1,13 +1,14 @@
-//! Every metric newsflow exports, declared once.
+//! Every metric of the runners (the Kafka runtime and `process`), declared once;
+//! stages declare their own through the [`Telemetry`] handle ([`Metrics::telemetry`]),
+//! on the same registry.
 //!
 //! Label values are bounded: stage names are the pipeline's own (`lang`, `dedup`,
-//! `tag`), outcomes and error codes are closed enums, topics and partitions come from
-//! the config, languages are folded into [`LANGUAGES`] plus `other`, and event types are
-//! capped at [`MAX_EVENT_TYPES`] distinct values plus `other`. No metric carries an
-//! article id, a URL or error text.
+//! `tag`, `story`), outcomes and error codes are closed enums, topics and partitions
+//! come from the config. No metric carries an article id, a URL or error text.
 
-use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
+use std::sync::OnceLock;
+
+use newsflow_stage::Telemetry;
 
 use prometheus::core::Collector;
 use prometheus::{
@@ -17,21 +18,7 @@ use prometheus::{
 
 use crate::stage::RecordOutcome;
 
-/// Languages that get their own `language` label value; every other code is
-/// counted as `other`. The most frequent news languages, plus `und` for text that
-/// could not be judged.
-pub const LANGUAGES: [&str; 21] = [
-    "en", "es", "fr", "de", "pt", "ru", "zh", "ar", "ja", "it", "nl", "pl", "tr", "uk", "ko", "hi",
-    "fa", "id", "sv", "vi", "und",
-];
-
-/// The label value of languages outside [`LANGUAGES`] (and of event types past the cap).
-pub const OTHER: &str = "other";
-
-/// Distinct event types that get their own label value; later ones count as `other`.
-/// The rule files define a few dozen types, so the cap only guards against a
-/// misconfigured rule set blowing up the series count.
-pub const MAX_EVENT_TYPES: usize = 64;
+pub use newsflow_stage::telemetry::{language_label, LANGUAGES, OTHER};
 
 /// Buckets of the per-record processing time, in seconds: 10 µs to 1 s.
 const PROCESSING_BUCKETS: [f64; 16] = [
@@ -44,16 +31,6 @@ const LATENCY_BUCKETS: [f64; 16] = [
     0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
     120.0,
 ];
-
-/// The label value for a detected language code: the code itself when it is one of
-/// [`LANGUAGES`], else `other`.
-pub fn language_label(code: &str) -> &'static str {
-    LANGUAGES
-        .iter()
-        .find(|known| **known == code)
-        .copied()
-        .unwrap_or(OTHER)
-}
 
 /// Every metric family, registered on one registry.
 ///
@@ -85,14 +62,6 @@ pub struct Metrics {
     /// `newsflow_end_to_end_latency_seconds`: raw record's broker timestamp to the
     /// enriched record's publication.
     pub end_to_end_latency: Histogram,
-    /// `newsflow_language_detected_total{language}`: detected languages.
-    pub languages: IntCounterVec,
-    /// `newsflow_events_tagged_total{type}`: events found, by type.
-    pub events: IntCounterVec,
-    /// `newsflow_dedup_index_entries{language}`: fingerprints held by the dedup index.
-    pub dedup_index_entries: IntGaugeVec,
-    /// `newsflow_dedup_index_bytes`: estimated memory of the dedup index.
-    pub dedup_index_bytes: IntGauge,
     /// `newsflow_stage_partial_total{stage}`: records finished early, over their CPU
     /// budget (`partial` marker), or over it without a way to stop early.
     pub stage_over_budget: IntCounterVec,
@@ -104,10 +73,8 @@ pub struct Metrics {
     pub ready: IntGauge,
     /// `newsflow_build_info{version}`: always 1; the label carries the version.
     pub build_info: IntGaugeVec,
-    /// Counters per [`LANGUAGES`] entry plus `other` (last), resolved once.
-    pub(crate) language_counters: Vec<IntCounter>,
-    /// Event-type counters resolved so far, capped at [`MAX_EVENT_TYPES`].
-    event_counters: std::sync::Arc<RwLock<HashMap<String, IntCounter>>>,
+    /// The handle stages register their own metrics through, on `registry`.
+    telemetry: Telemetry,
     /// Which service and replica this process is, once the service said so.
     identity: std::sync::Arc<OnceLock<Identity>>,
 }
@@ -223,32 +190,6 @@ impl Metrics {
                 )
                 .buckets(LATENCY_BUCKETS.to_vec()),
             )?,
-            languages: IntCounterVec::new(
-                Opts::new(
-                    "newsflow_language_detected_total",
-                    "Articles by detected language (the most frequent languages, the rest as \
-                     other).",
-                ),
-                &["language"],
-            )?,
-            events: IntCounterVec::new(
-                Opts::new(
-                    "newsflow_events_tagged_total",
-                    "Events found by the tag stage, by event type.",
-                ),
-                &["type"],
-            )?,
-            dedup_index_entries: IntGaugeVec::new(
-                Opts::new(
-                    "newsflow_dedup_index_entries",
-                    "Fingerprints held by the dedup index, by language.",
-                ),
-                &["language"],
-            )?,
-            dedup_index_bytes: IntGauge::new(
-                "newsflow_dedup_index_bytes",
-                "Estimated memory held by the dedup index.",
-            )?,
             stage_over_budget: IntCounterVec::new(
                 Opts::new(
                     "newsflow_stage_over_budget_total",
@@ -281,12 +222,10 @@ impl Metrics {
                 ),
                 &["version"],
             )?,
-            language_counters: Vec::new(),
-            event_counters: Default::default(),
             identity: Default::default(),
+            telemetry: Telemetry::new(registry.clone()),
             registry,
         };
-        let mut metrics = metrics;
         for collector in metrics.collectors() {
             metrics.registry.register(collector)?;
         }
@@ -301,11 +240,6 @@ impl Metrics {
             .build_info
             .with_label_values(&[env!("CARGO_PKG_VERSION")])
             .set(1);
-        metrics.language_counters = LANGUAGES
-            .iter()
-            .chain(std::iter::once(&OTHER))
-            .map(|language| metrics.languages.with_label_values(&[*language]))
-            .collect();
         Ok(metrics)
     }
 
@@ -314,69 +248,10 @@ impl Metrics {
         crate::StageMetrics::with_metrics(self, stage)
     }
 
-    /// Counts one article of language `code` (folded into [`LANGUAGES`] or `other`).
-    pub fn language(&self, code: &str) {
-        let index = LANGUAGES
-            .iter()
-            .position(|known| *known == code)
-            .unwrap_or(LANGUAGES.len());
-        self.language_counters[index].inc();
-    }
-
-    /// Counts one event of type `kind`. The first [`MAX_EVENT_TYPES`] distinct types
-    /// get their own label value, later ones count as `other`.
-    pub fn event(&self, kind: &str) {
-        if let Some(counter) = self.read_event_counters().get(kind) {
-            counter.inc();
-            return;
-        }
-        let mut counters = match self.event_counters.write() {
-            Ok(counters) => counters,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let label = if counters.len() < MAX_EVENT_TYPES {
-            kind
-        } else {
-            OTHER
-        };
-        let counter = self.events.with_label_values(&[label]);
-        counter.inc();
-        if label == kind {
-            counters.insert(kind.to_string(), counter);
-        }
-    }
-
-    fn read_event_counters(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, IntCounter>> {
-        // A panic while holding the lock leaves a valid map: keep counting.
-        match self.event_counters.read() {
-            Ok(counters) => counters,
-            Err(poisoned) => poisoned.into_inner(),
-        }
-    }
-
-    /// Sets the dedup index size per language from the whole index at once, so that
-    /// languages folded into `other` add up instead of overwriting each other.
-    /// Languages absent from `entries` are set to 0.
-    pub fn dedup_index<'a>(&self, entries: impl IntoIterator<Item = (&'a str, u64)>) {
-        let mut totals = [0u64; LANGUAGES.len() + 1];
-        for (code, count) in entries {
-            let index = LANGUAGES
-                .iter()
-                .position(|known| *known == code)
-                .unwrap_or(LANGUAGES.len());
-            totals[index] = totals[index].saturating_add(count);
-        }
-        for (language, total) in LANGUAGES.iter().chain(std::iter::once(&OTHER)).zip(totals) {
-            self.dedup_index_entries
-                .with_label_values(&[*language])
-                .set(i64::try_from(total).unwrap_or(i64::MAX));
-        }
-    }
-
-    /// Sets the estimated memory of the dedup index.
-    pub fn dedup_index_bytes(&self, bytes: u64) {
-        self.dedup_index_bytes
-            .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+    /// The handle stages register their own metrics through (see
+    /// [`newsflow_stage::Stage::register`]).
+    pub fn telemetry(&self) -> Telemetry {
+        self.telemetry.clone()
     }
 
     /// Names this process on every series it exports (see [`Identity`]). The
@@ -433,10 +308,6 @@ impl Metrics {
             Box::new(self.rebalances.clone()),
             Box::new(self.dlq_records.clone()),
             Box::new(self.end_to_end_latency.clone()),
-            Box::new(self.languages.clone()),
-            Box::new(self.events.clone()),
-            Box::new(self.dedup_index_entries.clone()),
-            Box::new(self.dedup_index_bytes.clone()),
             Box::new(self.stage_over_budget.clone()),
             Box::new(self.restore_skipped.clone()),
             Box::new(self.restore_clamped.clone()),

@@ -230,25 +230,4 @@ impl StageMetrics {
     pub fn end_to_end_latency(&self, seconds: f64) {
         self.metrics.end_to_end_latency.observe(seconds);
     }
-
-    /// One article of detected language `code` (the lang stage).
-    pub fn language(&self, code: &str) {
-        self.metrics.language(code);
-    }
-
-    /// One event of type `kind` found (the tag stage).
-    pub fn event(&self, kind: &str) {
-        self.metrics.event(kind);
-    }
-
-    /// The dedup index size by language, from the whole index at once
-    /// (see [`Metrics::dedup_index`]).
-    pub fn dedup_index<'a>(&self, entries: impl IntoIterator<Item = (&'a str, u64)>) {
-        self.metrics.dedup_index(entries);
-    }
-
-    /// The estimated memory of the dedup index.
-    pub fn dedup_index_bytes(&self, bytes: u64) {
-        self.metrics.dedup_index_bytes(bytes);
-    }
 }

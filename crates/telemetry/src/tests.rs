@@ -3,10 +3,10 @@ use std::net::TcpStream;
 
 use newsflow_record::ErrorCode;
 
-use crate::{Health, Metrics, RecordOutcome, StageMetrics, LANGUAGES};
+use crate::{Health, Metrics, RecordOutcome, StageMetrics};
 
 /// Every family name `Metrics::new` declares, as exported.
-const DECLARED: [&str; 20] = [
+const DECLARED: [&str; 16] = [
     "newsflow_stage_records_total",
     "newsflow_stage_bytes_total",
     "newsflow_stage_processing_seconds",
@@ -17,10 +17,6 @@ const DECLARED: [&str; 20] = [
     "newsflow_kafka_rebalances_total",
     "newsflow_dlq_records_total",
     "newsflow_end_to_end_latency_seconds",
-    "newsflow_language_detected_total",
-    "newsflow_events_tagged_total",
-    "newsflow_dedup_index_entries",
-    "newsflow_dedup_index_bytes",
     "newsflow_stage_over_budget_total",
     "newsflow_dedup_restore_skipped_total",
     "newsflow_dedup_restore_clamped_total",
@@ -40,10 +36,6 @@ fn exercised() -> Metrics {
     stage.rebalance();
     stage.consumer_lag("news.lang", 2, 17);
     stage.end_to_end_latency(0.04);
-    stage.language("en");
-    stage.event("state_visit");
-    stage.dedup_index([("en", 5)]);
-    stage.dedup_index_bytes(4096);
     stage.over_budget(true);
     stage.dlq_code("produce_rejected");
     metrics.restore_skipped("invalid_json");
@@ -156,68 +148,17 @@ fn every_outcome_and_code_of_a_stage_exists_before_its_first_record() {
 }
 
 #[test]
-fn language_label_is_bounded_to_known_languages_plus_other() {
+fn stages_register_their_own_families_on_the_same_registry() {
     let metrics = Metrics::new().unwrap();
-    for code in ["en", "xx", "yo", "tlh", "", "de", "zz-long-garbage"] {
-        metrics.language(code);
-    }
+    let telemetry = metrics.telemetry();
+    telemetry
+        .counter_vec("newsflow_events_tagged_total", "Events.", &["type"])
+        .with_label_values(&["state_visit"])
+        .inc();
     let text = metrics.encode().unwrap();
-    let values: Vec<&str> = text
-        .lines()
-        .filter(|line| line.starts_with("newsflow_language_detected_total{"))
-        .filter_map(|line| line.split('"').nth(1))
-        .collect();
-    assert_eq!(values.len(), LANGUAGES.len() + 1);
-    assert!(!values.contains(&"xx") && !values.contains(&"tlh"));
     assert_eq!(
-        sample(
-            &text,
-            r#"newsflow_language_detected_total{language="other"}"#
-        ),
-        Some(5.0)
-    );
-    assert_eq!(
-        sample(&text, r#"newsflow_language_detected_total{language="en"}"#),
+        sample(&text, r#"newsflow_events_tagged_total{type="state_visit"}"#),
         Some(1.0)
-    );
-}
-
-#[test]
-fn dedup_index_folds_rare_languages_into_other_without_overwriting() {
-    let metrics = Metrics::new().unwrap();
-    metrics.dedup_index([("en", 10), ("xx", 3), ("yy", 4)]);
-    let text = metrics.encode().unwrap();
-    assert_eq!(
-        sample(&text, r#"newsflow_dedup_index_entries{language="other"}"#),
-        Some(7.0)
-    );
-    metrics.dedup_index([("xx", 1)]);
-    let text = metrics.encode().unwrap();
-    assert_eq!(
-        sample(&text, r#"newsflow_dedup_index_entries{language="en"}"#),
-        Some(0.0)
-    );
-    assert_eq!(
-        sample(&text, r#"newsflow_dedup_index_entries{language="other"}"#),
-        Some(1.0)
-    );
-}
-
-#[test]
-fn event_types_past_the_cap_count_as_other() {
-    let metrics = Metrics::new().unwrap();
-    for index in 0..crate::metrics::MAX_EVENT_TYPES + 5 {
-        metrics.event(&format!("type_{index}"));
-    }
-    metrics.event("type_0");
-    let text = metrics.encode().unwrap();
-    assert_eq!(
-        sample(&text, r#"newsflow_events_tagged_total{type="other"}"#),
-        Some(5.0)
-    );
-    assert_eq!(
-        sample(&text, r#"newsflow_events_tagged_total{type="type_0"}"#),
-        Some(2.0)
     );
 }
 

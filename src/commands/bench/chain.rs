@@ -199,7 +199,7 @@ fn sharded(
     std::thread::scope(|scope| {
         let mut senders = Vec::with_capacity(threads);
         let mut back_handles = Vec::with_capacity(threads);
-        for (mut dedup, tag, mut story) in backs {
+        for (mut dedup, mut tag, mut story) in backs {
             let (sender, receiver) = mpsc::sync_channel::<Vec<Article>>(64);
             senders.push(sender);
             back_handles.push(scope.spawn(move || {

@@ -2,12 +2,12 @@
 //! all in one run against one broker:
 //!
 //! - (a) a no-op hop (consume, produce the same bytes, store the offset after
-//!   delivery) alone, and a no-op chain of three such hops, as many as the pipeline;
+//!   delivery) alone, and a no-op chain of four such hops, as many as the pipeline;
 //! - (b) each stage service alone, on a full backlog of its input;
-//! - (c) the three services together;
+//! - (c) the four services together;
 //!
 //! each as records/s and as a ratio of the matching no-op. Then the end-to-end
-//! latency of the three services at half of (c)'s rate.
+//! latency of the four services at half of (c)'s rate.
 //!
 //! The no-op is [`PassThrough`] driven by the same runtime ([`run_service`]) with
 //! the same settings as the real services, so the ratio isolates the stage code.
@@ -21,8 +21,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use newsflow_kafka::runtime::INGEST_HEADER;
-use newsflow_kafka::{create_topics, run_service, KafkaConfig, Role, ServiceTopics};
-use newsflow_pipeline::{Emit, Input, PipelineConfig, ServiceStage};
+use newsflow_kafka::{create_topics, run_service, KafkaConfig, Role};
+use newsflow_pipeline::PipelineConfig;
+use newsflow_stage::{Input, Node, Outcome, Output, Route, Stage, DEAD_LETTER, NEXT};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
@@ -44,23 +45,28 @@ const LATENCY_RUN: Duration = Duration::from_secs(20);
 
 /// A stage that forwards every record's bytes unchanged: the cost of a hop itself.
 pub struct PassThrough {
-    /// Keys are a running number: the record key is not part of [`Input`], and a
-    /// key of an article id's length keeps records the same size.
+    /// Keys are a running number, of an article id's length, so that records keep
+    /// the same size.
     next_key: u64,
 }
 
-impl ServiceStage for PassThrough {
+impl Stage for PassThrough {
     fn name(&self) -> &'static str {
         "noop"
     }
 
-    fn process(&mut self, input: Input<'_>, out: &mut Vec<Emit>) {
+    fn slots(&self) -> &'static [&'static str] {
+        &[NEXT, DEAD_LETTER]
+    }
+
+    fn process(&mut self, input: Input<'_>, out: &mut Vec<Output>) {
         self.next_key += 1;
-        out.push(Emit::Next {
-            key: format!("{:016x}", self.next_key),
-            language: None,
-            payload: input.payload.to_vec(),
-        });
+        out.push(Output::new(
+            NEXT,
+            format!("{:016x}", self.next_key),
+            input.payload.to_vec(),
+            Outcome::Passed,
+        ));
     }
 }
 
@@ -71,12 +77,35 @@ enum Kind {
     Lang,
     Dedup,
     Tag,
+    Story,
 }
 
 /// One service of a measurement: a stage between topics.
 struct Service {
     kind: Kind,
-    io: ServiceTopics,
+    node: Node,
+    group: String,
+}
+
+impl Service {
+    /// The service of `kind` as the newsflow topology over `kafka`'s topics has it.
+    fn of(kind: Kind, kafka: &KafkaConfig) -> Service {
+        let (stage, group) = match kind {
+            Kind::Lang => ("lang", &kafka.groups.lang),
+            Kind::Dedup => ("dedup", &kafka.groups.dedup),
+            Kind::Tag => ("tag", &kafka.groups.tag),
+            Kind::Story | Kind::Noop => ("story", &kafka.groups.story),
+        };
+        let topology = newsflow_pipeline::topology(&kafka.topics);
+        Service {
+            kind,
+            node: topology
+                .node(stage)
+                .expect("every stage is in the topology")
+                .clone(),
+            group: group.clone(),
+        }
+    }
 }
 
 /// Services running on their own threads until [`Running::stop`].
@@ -107,26 +136,18 @@ impl Running {
                     .build()
                     .context("cannot start the async runtime")?;
                 let shutdown = until(stopped);
-                let io = service.io;
+                let (node, group) = (&service.node, &service.group);
                 let result = runtime.block_on(async {
-                    match service.kind {
-                        Kind::Noop => {
-                            run_service(PassThrough { next_key: 0 }, io, &kafka, None, shutdown)
-                                .await
-                        }
-                        Kind::Lang => {
-                            let stage = pipeline.lang_stage()?;
-                            run_service(stage, io, &kafka, None, shutdown).await
-                        }
-                        Kind::Dedup => {
-                            run_service(pipeline.dedup_stage(), io, &kafka, None, shutdown).await
-                        }
-                        Kind::Tag => {
-                            let stage = pipeline.tag_stage()?;
-                            run_service(stage, io, &kafka, None, shutdown).await
-                        }
-                    }
-                    .map_err(anyhow::Error::from)
+                    let stage: Box<dyn Stage> = match service.kind {
+                        Kind::Noop => Box::new(PassThrough { next_key: 0 }),
+                        Kind::Lang => Box::new(pipeline.lang_stage()?),
+                        Kind::Dedup => Box::new(pipeline.dedup_stage()),
+                        Kind::Tag => Box::new(pipeline.tag_stage()?),
+                        Kind::Story => Box::new(pipeline.story_stage()),
+                    };
+                    run_service(stage, node, group, &kafka, None, shutdown)
+                        .await
+                        .map_err(anyhow::Error::from)
                 });
                 result
             }));
@@ -178,6 +199,7 @@ struct Measurements {
     lang: f64,
     dedup: f64,
     tag: f64,
+    story: f64,
     pipeline: f64,
 }
 
@@ -218,35 +240,40 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
 
         let chain = scenario("chain");
         prepare(&async_runtime, &chain, &input.records)?;
-        let hops = (0..3).map(|i| noop(&chain, i)).collect();
-        let outputs = [chain.topics.enriched.as_str()];
+        let hops = (0..4).map(|i| noop(&chain, i)).collect();
+        let outputs = [chain.topics.storied.as_str()];
         (figures.rate.noop_chain, figures.cpu.noop_chain, _) =
             measure(&probe, pipeline, &chain, hops, &outputs, n)?;
 
         // Each stage alone on the full backlog its upstream stage left.
         let alone = scenario("alone");
         prepare(&async_runtime, &alone, &input.records)?;
-        let service = |kind, io| vec![Service { kind, io }];
+        let service = |kind| vec![Service::of(kind, &alone)];
         let outputs = [alone.topics.lang.as_str(), alone.topics.dlq.as_str()];
-        let lang = service(Kind::Lang, ServiceTopics::lang(&alone));
+        let lang = service(Kind::Lang);
         let (rate, cpu, counts) = measure(&probe, pipeline, &alone, lang, &outputs, n)?;
         (figures.rate.lang, figures.cpu.lang) = (rate, cpu);
         let outputs = [
             alone.topics.unique.as_str(),
             alone.topics.duplicates.as_str(),
         ];
-        let dedup = service(Kind::Dedup, ServiceTopics::dedup(&alone));
+        let dedup = service(Kind::Dedup);
         let (rate, cpu, counts) = measure(&probe, pipeline, &alone, dedup, &outputs, counts[0])?;
         (figures.rate.dedup, figures.cpu.dedup) = (rate, cpu);
         let outputs = [alone.topics.enriched.as_str()];
-        let tag = service(Kind::Tag, ServiceTopics::tag(&alone));
-        (figures.rate.tag, figures.cpu.tag, _) =
-            measure(&probe, pipeline, &alone, tag, &outputs, counts[0])?;
+        let tag = service(Kind::Tag);
+        let (rate, cpu, counts) = measure(&probe, pipeline, &alone, tag, &outputs, counts[0])?;
+        (figures.rate.tag, figures.cpu.tag) = (rate, cpu);
+        let outputs = [alone.topics.storied.as_str()];
+        let story = service(Kind::Story);
+        (figures.rate.story, figures.cpu.story, _) =
+            measure(&probe, pipeline, &alone, story, &outputs, counts[0])?;
 
         let full = scenario("full");
         prepare(&async_runtime, &full, &input.records)?;
+        // Through the story stage too: its output is the last to be written.
         let outputs = [
-            full.topics.enriched.as_str(),
+            full.topics.storied.as_str(),
             full.topics.duplicates.as_str(),
             full.topics.dlq.as_str(),
         ];
@@ -276,7 +303,7 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         "  {:<28} {:>26} {:>22} {:>24}",
         "measurement", "records/s", "ratio", "CPU µs/record"
     );
-    let rows: [Row; 6] = [
+    let rows: [Row; 7] = [
         (
             "(a) no-op hop",
             |r| r.rate.noop_hop,
@@ -284,7 +311,7 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
             |r| r.cpu.noop_hop,
         ),
         (
-            "(a) no-op chain, 3 hops",
+            "(a) no-op chain, 4 hops",
             |r| r.rate.noop_chain,
             |r| r.rate.noop_chain,
             |r| r.cpu.noop_chain,
@@ -308,7 +335,13 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
             |r| r.cpu.tag,
         ),
         (
-            "(c) pipeline, 3 services",
+            "(b) story alone",
+            |r| r.rate.story,
+            |r| r.rate.noop_hop,
+            |r| r.cpu.story,
+        ),
+        (
+            "(c) pipeline, 4 services",
             |r| r.rate.pipeline,
             |r| r.rate.noop_chain,
             |r| r.cpu.pipeline,
@@ -356,58 +389,57 @@ pub(super) fn scenario_config(base: &KafkaConfig, prefix: &str) -> KafkaConfig {
         &mut t.raw,
         &mut t.lang,
         &mut t.unique,
+        &mut t.storied,
         &mut t.duplicates,
         &mut t.enriched,
         &mut t.dlq,
         &mut t.dedup_state,
+        &mut t.stories,
     ] {
         *topic = format!("{prefix}.{topic}");
     }
     let g = &mut kafka.groups;
-    for group in [&mut g.lang, &mut g.dedup, &mut g.tag, &mut g.all] {
+    for group in [
+        &mut g.lang,
+        &mut g.dedup,
+        &mut g.tag,
+        &mut g.story,
+        &mut g.all,
+    ] {
         *group = format!("{prefix}-{group}");
     }
     kafka
 }
 
-/// No-op hop `index` of the chain raw -> lang -> unique -> enriched.
+/// No-op hop `index` of the chain raw -> lang -> unique -> enriched -> storied.
 fn noop(kafka: &KafkaConfig, index: usize) -> Service {
     let t = &kafka.topics;
     let (input, next) = match index {
         0 => (&t.raw, &t.lang),
         1 => (&t.lang, &t.unique),
-        _ => (&t.unique, &t.enriched),
+        2 => (&t.unique, &t.enriched),
+        _ => (&t.enriched, &t.storied),
     };
+    let mut route = Route::new(NEXT, next);
+    if index == 2 {
+        route = route.last();
+    }
     Service {
         kind: Kind::Noop,
-        io: ServiceTopics {
+        node: Node {
+            stage: "noop",
             input: input.clone(),
-            group: format!("{}-noop-{index}", kafka.groups.all),
-            next: next.clone(),
-            route_by_language: false,
-            next_is_final: index == 2,
-            duplicates: None,
-            state: None,
-            dlq: t.dlq.clone(),
+            routes: vec![route, Route::new(DEAD_LETTER, &t.dlq)],
         },
+        group: format!("{}-noop-{index}", kafka.groups.all),
     }
 }
 
 fn stage_services(kafka: &KafkaConfig) -> Vec<Service> {
-    vec![
-        Service {
-            kind: Kind::Lang,
-            io: ServiceTopics::lang(kafka),
-        },
-        Service {
-            kind: Kind::Dedup,
-            io: ServiceTopics::dedup(kafka),
-        },
-        Service {
-            kind: Kind::Tag,
-            io: ServiceTopics::tag(kafka),
-        },
-    ]
+    [Kind::Lang, Kind::Dedup, Kind::Tag, Kind::Story]
+        .into_iter()
+        .map(|kind| Service::of(kind, kafka))
+        .collect()
 }
 
 /// Creates the measurement's topics and loads the input into its raw topic.
@@ -707,20 +739,13 @@ mod tests {
         let mut stage = PassThrough { next_key: 0 };
         let mut out = Vec::new();
         for payload in [&b"{\"id\":\"a\"}"[..], b"not json"] {
-            stage.process(
-                Input {
-                    payload,
-                    timestamp_ms: None,
-                    deadline: None,
-                },
-                &mut out,
-            );
+            stage.process(Input::of(payload), &mut out);
         }
         let forwarded: Vec<_> = out
             .iter()
-            .map(|emit| match emit {
-                Emit::Next { key, payload, .. } => (key.clone(), payload.clone()),
-                other => panic!("unexpected output {other:?}"),
+            .map(|output| {
+                assert_eq!((output.slot, &output.outcome), (NEXT, &Outcome::Passed));
+                (output.key.clone(), output.payload.clone())
             })
             .collect();
         assert_eq!(forwarded[0].1, b"{\"id\":\"a\"}");

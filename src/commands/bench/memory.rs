@@ -4,7 +4,7 @@
 //!
 //! The rebuild is measured in process: changelog records (the JSON the dedup
 //! service writes to `news.dedup-state`) are handed to
-//! [`ServiceStage::restore`], as the service does after fetching them; the fetch
+//! [`Stage::restore`](newsflow_stage::Stage::restore), as the service does after fetching them; the fetch
 //! from the broker is not included.
 
 use std::path::{Path, PathBuf};
@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use newsflow_dedup::IndexEntry;
-use newsflow_pipeline::{DedupStage, PipelineConfig, ServiceStage};
+use newsflow_pipeline::{DedupStage, PipelineConfig};
 use newsflow_record::Article;
+use newsflow_stage::Stage;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};

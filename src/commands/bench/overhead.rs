@@ -3,7 +3,8 @@
 //!
 //! "On" records per record what the services record: each of the three services
 //! counts the record with its outcome, size and processing time and moves its
-//! in-flight gauge; lang counts the language, tag each event type.
+//! in-flight gauge; the stages are registered, so lang counts the language and tag
+//! each event type, as they do in a service.
 
 use std::time::{Duration, Instant};
 
@@ -48,26 +49,18 @@ impl ServiceMetrics {
                 self.lang.in_flight(-1);
                 return;
             }
-            Outcome::Enriched(article) => {
-                self.language(article.language.as_ref().map(|l| l.code.as_str()));
-            }
-            Outcome::Duplicate(duplicate) => {
-                self.language(duplicate.language.as_ref().map(|l| l.code.as_str()));
-            }
+            Outcome::Enriched(_) | Outcome::Duplicate(_) => {}
         }
         self.lang.record(RecordOutcome::Forwarded, bytes, lang_secs);
         self.lang.in_flight(-1);
         self.dedup.in_flight(1);
         let dedup_secs = spent[2].as_secs_f64();
         match outcome {
-            Outcome::Enriched(article) => {
+            Outcome::Enriched(_) => {
                 self.dedup
                     .record(RecordOutcome::Forwarded, bytes, dedup_secs);
                 self.dedup.in_flight(-1);
                 self.tag.in_flight(1);
-                for event in article.events.iter().flatten() {
-                    self.tag.event(&event.kind);
-                }
                 self.tag
                     .record(RecordOutcome::Enriched, bytes, spent[3].as_secs_f64());
                 self.tag.in_flight(-1);
@@ -78,10 +71,6 @@ impl ServiceMetrics {
                 self.dedup.in_flight(-1);
             }
         }
-    }
-
-    fn language(&self, code: Option<&str>) {
-        self.lang.language(code.unwrap_or("und"));
     }
 }
 
@@ -109,6 +98,9 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         for with_metrics in order {
             let mut pipeline =
                 Pipeline::new(&config.pipeline).context("cannot build the pipeline")?;
+            if with_metrics {
+                pipeline.register(&metrics.telemetry());
+            }
             let started = Instant::now();
             if with_metrics {
                 let mut observe =

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use newsflow_kafka::headers::{output_headers, TraceParent};
 use newsflow_kafka::{create_topics, language_partition, KafkaConfig, Role};
-use newsflow_pipeline::{DedupStage, ServiceStage};
+use newsflow_pipeline::DedupStage;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use rdkafka::client::ClientContext;
@@ -305,7 +305,12 @@ fn run_once(
     let seconds = started.elapsed().as_secs_f64();
     let cpu_seconds = process_cpu_seconds()? - cpu_before;
     let after = stats::proc_status_bytes("VmRSS").unwrap_or(0);
-    let indexed = stage.state_size().map_or(0, |size| size.entries() as usize);
+    let indexed = stage
+        .index()
+        .len_by_language()
+        .into_iter()
+        .map(|(_, n)| n)
+        .sum();
     Ok(RebuildRun {
         records,
         indexed,

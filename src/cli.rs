@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use newsflow_cli::LogFormat;
 
 /// Streaming news-event pipeline: language, dedup and event tagging.
 #[derive(Debug, Parser)]
@@ -18,15 +19,6 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Log output format.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum LogFormat {
-    /// Human-readable lines.
-    Text,
-    /// One JSON object per line.
-    Json,
 }
 
 /// The subcommands.
@@ -46,8 +38,6 @@ pub enum Command {
     Produce(ProduceArgs),
     /// Print records of a topic as they arrive.
     Tail(TailArgs),
-    /// Measure throughput.
-    Bench(BenchArgs),
     /// Show the configuration.
     Config(ConfigArgs),
     /// Ask a running service whether it is ready (`/readyz`) or alive (`/healthz`):
@@ -163,6 +153,19 @@ pub enum ServiceName {
     All,
 }
 
+impl ServiceName {
+    /// The topology's name of the stage this service runs; `None` for all of them.
+    pub fn stage(self) -> Option<&'static str> {
+        match self {
+            ServiceName::Lang => Some("lang"),
+            ServiceName::Dedup => Some("dedup"),
+            ServiceName::Tag => Some("tag"),
+            ServiceName::Story => Some("story"),
+            ServiceName::All => None,
+        }
+    }
+}
+
 /// `newsflow serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -222,61 +225,4 @@ pub struct TailArgs {
     pub limit: Option<u64>,
     #[command(flatten)]
     pub kafka: KafkaArgs,
-}
-
-/// `newsflow bench`.
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// JSONL input; generated articles when absent.
-    #[arg(long)]
-    pub input: Option<PathBuf>,
-    /// Number of generated articles.
-    #[arg(long, default_value_t = 20_000)]
-    pub articles: usize,
-    /// Size of generated article bodies in bytes.
-    #[arg(long, default_value_t = 3_000)]
-    pub article_bytes: usize,
-    /// Worker threads.
-    #[arg(long, default_value_t = 1)]
-    pub threads: usize,
-    /// Language mix of generated articles (`en:4,fr,de`; default: the generator's mix).
-    #[arg(long)]
-    pub languages: Option<String>,
-    /// Share of generated articles that repeat an earlier one exactly.
-    #[arg(long, default_value_t = 0.05)]
-    pub duplicate_share: f64,
-    /// Share of generated articles that are near copies of an earlier one.
-    #[arg(long, default_value_t = 0.05)]
-    pub near_duplicate_share: f64,
-    /// Directory of `<code>.txt` sentence files for generated bodies
-    /// (default: ../shared/bench-data/langid when it exists).
-    #[arg(long)]
-    pub sentences: Option<PathBuf>,
-    /// Seed of the generator.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Repetitions of each measurement; figures are medians with their spread.
-    #[arg(long, default_value_t = 3)]
-    pub runs: usize,
-    /// Also draw per-stage throughput as a PNG chart here.
-    #[arg(long)]
-    pub chart: Option<PathBuf>,
-    /// Measure the dedup index instead: memory and rebuild time with this many articles.
-    #[arg(long)]
-    pub dedup_memory: Option<usize>,
-    /// Measure the chain with metrics updates on and off.
-    #[arg(long)]
-    pub metrics_overhead: bool,
-    /// Benchmark through Kafka instead of in process.
-    #[arg(long)]
-    pub kafka: bool,
-    /// With --kafka, measure the dedup index rebuild instead: this many changelog
-    /// records written to a fresh changelog topic, then read back into an empty index.
-    #[arg(long, requires = "kafka")]
-    pub dedup_rebuild: Option<usize>,
-    /// Internal: one measurement in a fresh process, printed as JSON.
-    #[arg(long, hide = true)]
-    pub child: bool,
-    #[command(flatten)]
-    pub kafka_args: KafkaArgs,
 }

@@ -2,8 +2,6 @@
 
 mod cli;
 mod commands;
-mod config;
-mod logging;
 
 use std::process::ExitCode;
 
@@ -11,7 +9,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    logging::init(cli.log_format);
+    newsflow_cli::logging::init(cli.log_format);
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

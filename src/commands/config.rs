@@ -1,7 +1,7 @@
 //! `newsflow config show` and `newsflow config default`.
 
 use crate::cli::{ConfigAction, ConfigArgs};
-use crate::config::{show, template, Config};
+use newsflow_cli::config::{show, template, Config};
 
 pub fn run(args: ConfigArgs, config: &Config) -> anyhow::Result<()> {
     match args.action {
@@ -11,7 +11,7 @@ pub fn run(args: ConfigArgs, config: &Config) -> anyhow::Result<()> {
                 config.kafka.brokers = brokers;
                 config.sources.set(
                     "kafka.brokers".into(),
-                    crate::config::Source::Flag("--brokers or NEWSFLOW_BROKERS"),
+                    newsflow_cli::config::Source::Flag("--brokers or NEWSFLOW_BROKERS"),
                 );
             }
             print!("{}", show::render(&config)?);

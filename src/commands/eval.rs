@@ -11,7 +11,7 @@ use newsflow_pipeline::{Pipeline, StageTimes};
 
 use super::stories::StoryReport;
 use crate::cli::EvalArgs;
-use crate::config::Config;
+use newsflow_cli::config::Config;
 
 pub fn run(args: EvalArgs, config: &Config) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();

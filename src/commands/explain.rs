@@ -10,7 +10,7 @@ use anyhow::Context;
 use newsflow_tag::Tagger;
 
 use crate::cli::ExplainArgs;
-use crate::config::Config;
+use newsflow_cli::config::Config;
 
 pub fn run(args: ExplainArgs, config: &Config) -> anyhow::Result<()> {
     let pipeline = &config.pipeline;

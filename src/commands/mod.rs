@@ -1,6 +1,5 @@
 //! One module per subcommand.
 
-mod bench;
 mod config;
 mod eval;
 mod explain;
@@ -13,10 +12,10 @@ mod tail;
 mod topics;
 
 use crate::cli::{Cli, Command};
-use crate::config::Config;
+use newsflow_cli::config::Config;
 use std::time::Duration;
 
-use newsflow_kafka::{Connected, KafkaConfig, Limits};
+use newsflow_kafka::{Connected, KafkaConfig};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -30,24 +29,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Topics(args) => topics::run(args, &config),
         Command::Produce(args) => produce::run(args, &config),
         Command::Tail(args) => tail::run(args, &config),
-        Command::Bench(args) => bench::run(args, &config),
         Command::Config(args) => config::run(args, &config),
         Command::Probe(args) => probe::run(args),
         Command::Stories(args) => stories::run(args),
     }
-}
-
-/// The `[kafka]` settings with `--brokers` (or `NEWSFLOW_BROKERS`) on top, the size
-/// limits derived from `[clean] max_record_bytes`, and the secrets of the librdkafka
-/// tables known to the redaction step.
-pub(crate) fn kafka_config(config: &Config, brokers: Option<&str>) -> KafkaConfig {
-    let mut kafka = config.kafka.clone();
-    if let Some(brokers) = brokers {
-        kafka.brokers = brokers.to_string();
-    }
-    kafka.limits = Limits::new(config.pipeline.clean.max_record_bytes);
-    kafka.register_secrets();
-    kafka
 }
 
 /// The connection check every one-shot Kafka command runs first: within

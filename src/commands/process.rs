@@ -1,4 +1,4 @@
-//! `newsflow process`: the four stages in one process, JSONL in, JSONL out.
+//! `newsflow process`: every stage in one process, JSONL in, JSONL out.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
@@ -7,11 +7,12 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use newsflow_pipeline::{Outcome, Pipeline, StageTimes, Step, STAGES};
-use newsflow_telemetry::{Health, RecordOutcome, StageMetrics};
+use newsflow_cli::ChainMetrics;
+use newsflow_pipeline::{Outcome, Pipeline, StageTimes, STAGES};
+use newsflow_telemetry::Health;
 
 use crate::cli::ProcessArgs;
-use crate::config::Config;
+use newsflow_cli::config::Config;
 
 /// Counts per outcome, for the summary.
 #[derive(Debug, Default)]
@@ -44,8 +45,9 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
         None => None,
     };
     let metrics = metrics_addr.map(|_| {
-        pipeline.register(&newsflow_telemetry::Metrics::global().telemetry());
-        ProcessMetrics::new()
+        let global = newsflow_telemetry::Metrics::global();
+        pipeline.register(&global.telemetry());
+        ChainMetrics::new(global, &pipeline)
     });
     health.set_ready(true);
 
@@ -76,7 +78,9 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
         let before = metrics.as_ref().map(|_| (times.busy, Instant::now()));
         let outcome = pipeline.process_line(record, line_number, now, &mut times);
         if let (Some(metrics), Some((busy_before, read_at))) = (&metrics, before) {
-            metrics.observe(&outcome, record.len() as u64, &busy_before, &times, read_at);
+            // "End to end" here is from reading the line to its outcome being ready.
+            let spent = std::array::from_fn(|step| times.busy[step] - busy_before[step]);
+            metrics.observe(&pipeline, &outcome, record.len() as u64, &spent, read_at);
         }
         match &outcome {
             Outcome::Enriched(_) => counts.enriched += 1,
@@ -95,65 +99,6 @@ pub fn run(args: ProcessArgs, config: &Config) -> anyhow::Result<()> {
     }
     print_summary(&counts, &times, line_number, bytes_in, started.elapsed());
     Ok(())
-}
-
-/// The stage handles `process` records into when it serves metrics, with the
-/// stage labels the services use: `lang` (clean + detect), `dedup`, `tag`, `story`.
-/// The stages count their own metrics (languages, events, index and story sizes).
-struct ProcessMetrics {
-    lang: StageMetrics,
-    dedup: StageMetrics,
-    tag: StageMetrics,
-    story: StageMetrics,
-}
-
-impl ProcessMetrics {
-    fn new() -> Self {
-        ProcessMetrics {
-            lang: StageMetrics::new("lang"),
-            dedup: StageMetrics::new("dedup"),
-            tag: StageMetrics::new("tag"),
-            story: StageMetrics::new("story"),
-        }
-    }
-
-    /// Records one outcome with each stage's share of `times` since `busy_before`.
-    /// "End to end" here is from reading the line to its outcome being ready.
-    fn observe(
-        &self,
-        outcome: &Outcome,
-        bytes: u64,
-        busy_before: &[std::time::Duration; STAGES.len()],
-        times: &StageTimes,
-        read_at: Instant,
-    ) {
-        let spent =
-            |step: Step| (times.busy[step.index()] - busy_before[step.index()]).as_secs_f64();
-        let lang_seconds = spent(Step::Clean) + spent(Step::Lang);
-        if let Outcome::Rejected(rejection) = outcome {
-            self.lang
-                .record(RecordOutcome::Rejected, bytes, lang_seconds);
-            self.lang.dlq(rejection.error.code);
-            return;
-        }
-        self.lang
-            .record(RecordOutcome::Forwarded, bytes, lang_seconds);
-        match outcome {
-            Outcome::Enriched(_) => {
-                self.dedup
-                    .record(RecordOutcome::Forwarded, bytes, spent(Step::Dedup));
-                self.tag
-                    .record(RecordOutcome::Forwarded, bytes, spent(Step::Tag));
-                self.story
-                    .record(RecordOutcome::Enriched, bytes, spent(Step::Story));
-                self.story
-                    .end_to_end_latency(read_at.elapsed().as_secs_f64());
-            }
-            other => self
-                .dedup
-                .record(RecordOutcome::of(other), bytes, spent(Step::Dedup)),
-        }
-    }
 }
 
 fn trim_line_end(line: &[u8]) -> &[u8] {

@@ -8,10 +8,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use newsflow_kafka::Loader;
 
 use crate::cli::ProduceArgs;
-use crate::config::Config;
+use newsflow_cli::config::Config;
 
 pub fn run(args: ProduceArgs, config: &Config) -> anyhow::Result<()> {
-    let kafka = super::kafka_config(config, args.kafka.brokers.as_deref());
+    let kafka = newsflow_cli::kafka_config(config, args.kafka.brokers.as_deref());
     super::check_connection(&kafka)?;
     let (mut input, len): (Box<dyn BufRead>, Option<u64>) = if args.input.as_os_str() == "-" {
         (Box::new(BufReader::new(io::stdin().lock())), None)

@@ -9,10 +9,10 @@ use newsflow_telemetry::Health;
 use tokio::sync::watch;
 
 use crate::cli::{ServeArgs, ServiceName};
-use crate::config::Config;
+use newsflow_cli::config::Config;
 
 pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<()> {
-    let kafka = super::kafka_config(config, args.kafka.brokers.as_deref());
+    let kafka = newsflow_cli::kafka_config(config, args.kafka.brokers.as_deref());
     // Rebalance callbacks block a worker while they wait for deliveries that other
     // workers complete, so keep a few workers even on a small machine.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -62,49 +62,33 @@ async fn serve(args: ServeArgs, config: &Config, kafka: KafkaConfig) -> anyhow::
 
     // The stages first (loading the tag rules takes a moment), so that the
     // connection check is the last thing before the runtime starts.
-    let pipeline = &config.pipeline;
     let topology = newsflow_pipeline::topology(&kafka.topics);
     let groups = &kafka.groups;
-    let node = |stage: &str| {
-        topology
-            .node(stage)
-            .with_context(|| format!("the topology has no {stage} stage"))
-    };
-    let mut services: Vec<(Box<dyn Stage>, &Node, String)> = Vec::new();
     let all = matches!(args.stage, ServiceName::All);
-    let group = |name: &str, own: &str| {
-        if all {
-            format!("{}-{name}", groups.all)
-        } else {
-            own.to_string()
+    let mut services: Vec<(Box<dyn Stage>, &Node, String)> = Vec::new();
+    for node in &topology.nodes {
+        if !all && args.stage.stage() != Some(node.stage) {
+            continue;
         }
-    };
-    if all || matches!(args.stage, ServiceName::Lang) {
-        let stage = pipeline
-            .lang_stage()
-            .context("cannot build the lang stage")?;
-        services.push((Box::new(stage), node("lang")?, group("lang", &groups.lang)));
+        let stage = config
+            .pipeline
+            .stage(node.stage)
+            .with_context(|| format!("cannot build the {} stage", node.stage))?;
+        let group = if all {
+            format!("{}-{}", groups.all, node.stage)
+        } else {
+            groups
+                .of(node.stage)
+                .with_context(|| format!("no consumer group for the {} stage", node.stage))?
+                .to_string()
+        };
+        services.push((stage, node, group));
     }
-    if all || matches!(args.stage, ServiceName::Dedup) {
-        let stage = pipeline.dedup_stage();
-        services.push((
-            Box::new(stage),
-            node("dedup")?,
-            group("dedup", &groups.dedup),
-        ));
-    }
-    if all || matches!(args.stage, ServiceName::Tag) {
-        let stage = pipeline.tag_stage().context("cannot build the tag stage")?;
-        services.push((Box::new(stage), node("tag")?, group("tag", &groups.tag)));
-    }
-    if all || matches!(args.stage, ServiceName::Story) {
-        let stage = pipeline.story_stage();
-        services.push((
-            Box::new(stage),
-            node("story")?,
-            group("story", &groups.story),
-        ));
-    }
+    anyhow::ensure!(
+        !services.is_empty(),
+        "the topology has no {:?} stage",
+        args.stage
+    );
 
     // Not ready (/readyz 503) until the brokers answer and partitions are assigned.
     if !wait_for_brokers(&kafka, until(stopped.clone())).await? {

@@ -7,10 +7,10 @@ use newsflow_kafka::{Tail, TailRecord};
 use serde_json::{json, Value};
 
 use crate::cli::TailArgs;
-use crate::config::Config;
+use newsflow_cli::config::Config;
 
 pub fn run(args: TailArgs, config: &Config) -> anyhow::Result<()> {
-    let kafka = super::kafka_config(config, args.kafka.brokers.as_deref());
+    let kafka = newsflow_cli::kafka_config(config, args.kafka.brokers.as_deref());
     super::check_connection(&kafka)?;
     let pretty = io::stdout().is_terminal();
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -4,11 +4,11 @@ use anyhow::Context;
 use newsflow_kafka::{create_topics, TopicStatus};
 
 use crate::cli::{TopicsAction, TopicsArgs};
-use crate::config::Config;
+use newsflow_cli::config::Config;
 
 pub fn run(args: TopicsArgs, config: &Config) -> anyhow::Result<()> {
     let TopicsAction::Create(kafka_args) = args.action;
-    let kafka = super::kafka_config(config, kafka_args.brokers.as_deref());
+    let kafka = newsflow_cli::kafka_config(config, kafka_args.brokers.as_deref());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -3,7 +3,7 @@
 //! `valgrind --tool=callgrind --toggle-collect='newsflow_clean::Cleaner::clean'
 //! target/release/examples/clean_profile 2000 [articles.jsonl]`.
 //! With a JSONL file, its first records are cleaned; otherwise articles are generated,
-//! their text from `../shared/bench-data/langid` when it exists, as in `newsflow bench`.
+//! their text from `../shared/bench-data/langid` when it exists, as in `newsflow-bench`.
 
 use std::path::Path;
 use std::time::Instant;

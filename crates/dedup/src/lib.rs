@@ -242,7 +242,7 @@ pub enum Restore {
 }
 
 /// Why a changelog entry was not valid (the `reason` label of
-/// `newsflow_dedup_restore_skipped_total`).
+/// `newsflow_restore_skipped_total{stage="dedup"}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SkipReason {
     /// Not an index entry at all (not JSON, or fields missing or of the wrong type).

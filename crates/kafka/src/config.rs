@@ -111,6 +111,19 @@ impl Default for Groups {
     }
 }
 
+impl Groups {
+    /// The group of the service running `stage`, by the topology's stage name.
+    pub fn of(&self, stage: &str) -> Option<&str> {
+        match stage {
+            "lang" => Some(&self.lang),
+            "dedup" => Some(&self.dedup),
+            "tag" => Some(&self.tag),
+            "story" => Some(&self.story),
+            _ => None,
+        }
+    }
+}
+
 /// Accepts strings, numbers and booleans as values, since librdkafka properties are
 /// strings but users naturally write `"linger.ms" = 5` in TOML.
 fn scalar_map<'de, D: Deserializer<'de>>(

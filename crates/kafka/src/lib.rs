@@ -27,7 +27,7 @@
 //! - [`admin`]: topic creation and metadata look-ups.
 //! - [`tools`]: the `produce` loader and the `tail` reader.
 //! - [`restore`]: the state rebuild from a changelog that a service runs on
-//!   assignment (public so that `newsflow bench` can time the same code path).
+//!   assignment (public so that `newsflow-bench` can time the same code path).
 //! - `context`, `delivery` (private): rebalance callbacks, readiness and fatal client
 //!   states; one produce call (permanent, transient and fatal errors, retries,
 //!   dead-letter records).

@@ -38,8 +38,8 @@ const BATCHES_IN_FLIGHT: usize = 4;
 ///
 /// A blocking thread reads while the stage restores what was read before. Every
 /// record is validated by the stage against the restore time: future times are
-/// clamped (counted in `newsflow_dedup_restore_clamped_total`), invalid records are
-/// skipped (counted in `newsflow_dedup_restore_skipped_total{reason}` and logged with
+/// clamped (counted in `newsflow_restore_clamped_total{stage}`), invalid records are
+/// skipped (counted in `newsflow_restore_skipped_total{stage,reason}` and logged with
 /// their partition and offset).
 pub async fn rebuild<S: Stage + ?Sized>(
     stage: &mut S,
@@ -74,6 +74,7 @@ pub async fn rebuild<S: Stage + ?Sized>(
     });
     let now_ms = crate::context::now_ms();
     let metrics = Metrics::global();
+    let name = stage.name();
     let (mut skipped, mut clamped) = (0u64, 0u64);
     while let Some(batch) = receiver.recv().await {
         for (payload, (partition, offset)) in batch.records().zip(batch.origins.iter().copied()) {
@@ -81,7 +82,7 @@ pub async fn rebuild<S: Stage + ?Sized>(
                 Restored::Kept | Restored::Ignored => {}
                 Restored::Clamped => {
                     clamped += 1;
-                    metrics.restore_clamped();
+                    metrics.restore_clamped(name);
                     if clamped <= LOGGED_PER_REBUILD {
                         tracing::warn!(
                             topic,
@@ -93,7 +94,7 @@ pub async fn rebuild<S: Stage + ?Sized>(
                 }
                 Restored::Skipped(reason) => {
                     skipped += 1;
-                    metrics.restore_skipped(reason);
+                    metrics.restore_skipped(name, reason);
                     if skipped <= LOGGED_PER_REBUILD {
                         tracing::warn!(
                             topic,

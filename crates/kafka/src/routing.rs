@@ -6,7 +6,7 @@
 //! so one dedup instance owns each language. By hash: the story key, so that one
 //! story's articles meet at one story instance whatever their language.
 
-use newsflow_stage::{fate, Fate, Node, Outcome, Output, Partitioning, DEAD_LETTER};
+use newsflow_stage::{fate, Node, Outcome, Output, Partitioning, DEAD_LETTER};
 use newsflow_telemetry::RecordOutcome;
 use rdkafka::message::{Header, OwnedHeaders};
 
@@ -179,16 +179,9 @@ impl Router {
         input: &Inbound<'_>,
         outputs: &mut Vec<Output>,
     ) -> Result<Routed<'_>, Error> {
-        let outcome = match fate(outputs, |slot| {
+        let outcome = RecordOutcome::from(fate(outputs, |slot| {
             self.routes.iter().any(|r| r.slot == slot && r.last)
-        }) {
-            Fate::Forwarded => RecordOutcome::Forwarded,
-            Fate::Enriched => RecordOutcome::Enriched,
-            Fate::DuplicateExact => RecordOutcome::DuplicateExact,
-            Fate::DuplicateNear => RecordOutcome::DuplicateNear,
-            Fate::Rejected => RecordOutcome::Rejected,
-            Fate::None => RecordOutcome::Error,
-        };
+        }));
         let mut shared_headers = Some(output_headers(self.stage, &input.trace, input.ingest_ms));
         let mut records = Vec::with_capacity(outputs.len());
         let count = outputs.len();

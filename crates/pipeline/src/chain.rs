@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use newsflow_record::{Outcome, Rejection};
-use newsflow_stage::{Stage, Telemetry, Topology, NEXT};
+use newsflow_record::{Article, DedupStatus, Outcome, Rejection};
+use newsflow_stage::{Fate, Stage, Telemetry, Topology, NEXT};
 
 use crate::config::PipelineConfig;
 use crate::stages::{BuildError, DedupStage, LangStage, StoryStage, TagStage};
@@ -15,8 +15,11 @@ pub struct Pipeline {
     dedup: DedupStage,
     tag: TagStage,
     story: StoryStage,
-    /// The stages after lang, in the topology's order.
-    order: Vec<Step>,
+    /// Whether lang's `next` slot leaves the pipeline (final in the topology).
+    lang_last: bool,
+    /// The stages after lang, in the topology's order, each with whether its `next`
+    /// slot is final.
+    order: Vec<(Step, bool)>,
 }
 
 /// One timed step of the chain; the clean step is timed apart from the rest of lang.
@@ -48,9 +51,33 @@ impl Step {
         STAGES[self as usize]
     }
 
+    /// The timed steps of the stage this step is the main step of: lang's time is
+    /// its clean step and detection together, as a lang service spends it.
+    pub const fn steps(self) -> &'static [Step] {
+        match self {
+            Step::Clean | Step::Lang => &[Step::Clean, Step::Lang],
+            Step::Dedup => &[Step::Dedup],
+            Step::Tag => &[Step::Tag],
+            Step::Story => &[Step::Story],
+        }
+    }
+
     fn of_stage(name: &str) -> Option<Step> {
         Step::ALL.into_iter().find(|step| step.name() == name)
     }
+}
+
+/// One stage a record went through in the chain and what became of it there: the
+/// same [`Fate`] the Kafka runtime counts from that stage's outputs, so `process`
+/// and the services count outcomes alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Passage {
+    /// The stage, as the topology names it (`lang`, `dedup`, ...).
+    pub stage: &'static str,
+    /// What became of the record in it.
+    pub fate: Fate,
+    /// The timed steps the stage's time is the sum of.
+    pub steps: &'static [Step],
 }
 
 /// The pipeline's steps, in order, as named in summaries and metrics.
@@ -77,6 +104,7 @@ impl Pipeline {
     /// its `next` slot is written to, until a node's `next` topic has no reader.
     pub fn with_topology(config: &PipelineConfig, topology: &Topology) -> Result<Self, BuildError> {
         let mut order = Vec::new();
+        let mut lang_last = false;
         let mut node = topology.nodes.first();
         if node.map(|n| n.stage) != Some("lang") {
             return Err(BuildError::Topology("the first stage must be lang".into()));
@@ -85,11 +113,14 @@ impl Pipeline {
             let step = Step::of_stage(current.stage).ok_or_else(|| {
                 BuildError::Topology(format!("no stage called {}", current.stage))
             })?;
-            if step != Step::Lang {
-                if order.contains(&step) {
+            let last = current.is_last(NEXT);
+            if step == Step::Lang {
+                lang_last = last;
+            } else {
+                if order.iter().any(|(seen, _)| *seen == step) {
                     return Err(BuildError::Topology(format!("{} twice", current.stage)));
                 }
-                order.push(step);
+                order.push((step, last));
             }
             node = current
                 .route(NEXT)
@@ -100,8 +131,58 @@ impl Pipeline {
             dedup: config.dedup_stage(),
             tag: config.tag_stage()?,
             story: config.story_stage(),
+            lang_last,
             order,
         })
+    }
+
+    /// The stages walked, in order, as the topology names them.
+    pub fn stages(&self) -> impl Iterator<Item = &'static str> + '_ {
+        std::iter::once(Step::Lang.name()).chain(self.order.iter().map(|(step, _)| step.name()))
+    }
+
+    /// The stages `outcome`'s record went through, in order, each with its fate
+    /// there: forwarded (or enriched where the topology's `next` slot is final) up
+    /// to the stage that decided the outcome.
+    pub fn passages<'a>(&'a self, outcome: &Outcome) -> impl Iterator<Item = Passage> + 'a {
+        let passed = newsflow_stage::Outcome::Passed;
+        let (first, rest) = match outcome {
+            Outcome::Rejected(_) => (Fate::Rejected, &[][..]),
+            _ => (fate_of(&passed, self.lang_last), &self.order[..]),
+        };
+        // A duplicate ends its walk at dedup.
+        let mut duplicate = match outcome {
+            Outcome::Duplicate(record) => Some(newsflow_stage::Outcome::Duplicate {
+                near: record.dedup.status == DedupStatus::Near,
+            }),
+            _ => None,
+        };
+        let lang = Passage {
+            stage: Step::Lang.name(),
+            fate: first,
+            steps: Step::Lang.steps(),
+        };
+        let mut ended = false;
+        std::iter::once(lang).chain(rest.iter().map_while(move |&(step, last)| {
+            if ended {
+                return None;
+            }
+            let fate = match (step, duplicate.take()) {
+                (Step::Dedup, Some(duplicate)) => {
+                    ended = true;
+                    fate_of(&duplicate, last)
+                }
+                (_, pending) => {
+                    duplicate = pending;
+                    fate_of(&passed, last)
+                }
+            };
+            Some(Passage {
+                stage: step.name(),
+                fate,
+                steps: step.steps(),
+            })
+        }))
     }
 
     /// Has every stage register its own metrics on `telemetry`.
@@ -135,7 +216,28 @@ impl Pipeline {
         };
         self.lang.detect(&mut article);
         clock.lap(Step::Lang);
-        for step in &self.order {
+        self.walk_after_lang(article, now_unix, clock)
+    }
+
+    /// Runs a cleaned, language-tagged article through the stages after lang, adding
+    /// each stage's time to `times`: the half of the chain a language's owner runs
+    /// when the work is split by language, as the services split it.
+    pub fn process_after_lang(
+        &mut self,
+        article: Article,
+        now_unix: i64,
+        times: &mut StageTimes,
+    ) -> Outcome {
+        self.walk_after_lang(article, now_unix, StageClock::start(times))
+    }
+
+    fn walk_after_lang(
+        &mut self,
+        mut article: Article,
+        now_unix: i64,
+        mut clock: StageClock<'_>,
+    ) -> Outcome {
+        for (step, _) in &self.order {
             article = match step {
                 Step::Dedup => match self.dedup.run(article, now_unix) {
                     Ok((article, _admitted)) => article,
@@ -169,6 +271,12 @@ impl Pipeline {
             other => other,
         }
     }
+}
+
+/// The fate of a stage's outcome, given whether its slot is final.
+fn fate_of(outcome: &newsflow_stage::Outcome, last: bool) -> Fate {
+    // Only a state record has no fate, and the chain passes none.
+    Fate::of(outcome, last).unwrap_or(Fate::None)
 }
 
 struct StageClock<'a> {
@@ -223,6 +331,39 @@ mod tests {
             panic!("enriched");
         };
         assert!(article.story.is_none() && article.events.is_some());
+    }
+
+    #[test]
+    fn outcomes_are_counted_per_stage_as_the_services_count_them() {
+        let mut pipeline = Pipeline::new(&config()).expect("pipeline");
+        let fates = |pipeline: &Pipeline, outcome: &Outcome| -> Vec<(&str, Fate)> {
+            pipeline
+                .passages(outcome)
+                .map(|passage| (passage.stage, passage.fate))
+                .collect()
+        };
+        let enriched = pipeline.process(RAW, 0);
+        // tag's `next` is the final topic; story is a branch off it.
+        assert_eq!(
+            fates(&pipeline, &enriched),
+            [
+                ("lang", Fate::Forwarded),
+                ("dedup", Fate::Forwarded),
+                ("tag", Fate::Enriched),
+                ("story", Fate::Forwarded)
+            ]
+        );
+        let again = pipeline.process(RAW, 0);
+        assert_eq!(
+            fates(&pipeline, &again),
+            [("lang", Fate::Forwarded), ("dedup", Fate::DuplicateExact)]
+        );
+        let rejected = pipeline.process(b"not json", 0);
+        assert_eq!(fates(&pipeline, &rejected), [("lang", Fate::Rejected)]);
+        assert_eq!(
+            pipeline.stages().collect::<Vec<_>>(),
+            ["lang", "dedup", "tag", "story"]
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub mod eval;
 pub mod stages;
 pub mod topology;
 
-pub use chain::{Pipeline, StageTimes, Step, STAGES};
+pub use chain::{Passage, Pipeline, StageTimes, Step, STAGES};
 pub use config::PipelineConfig;
 pub use newsflow_record::Outcome;
 pub use stages::{DedupStage, LangStage, StoryStage, TagStage, DUPLICATE, STATE};

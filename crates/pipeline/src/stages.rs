@@ -703,6 +703,18 @@ impl PipelineConfig {
     pub fn tag_stage(&self) -> Result<TagStage, BuildError> {
         Ok(TagStage::new(Tagger::load_from(&self.tag, &self.data())?))
     }
+
+    /// Builds the stage a topology node names, for a runner that drives any stage
+    /// (`serve`, the Kafka bench).
+    pub fn stage(&self, name: &str) -> Result<Box<dyn Stage>, BuildError> {
+        Ok(match name {
+            "lang" => Box::new(self.lang_stage()?),
+            "dedup" => Box::new(self.dedup_stage()),
+            "tag" => Box::new(self.tag_stage()?),
+            "story" => Box::new(self.story_stage()),
+            other => return Err(BuildError::Topology(format!("no stage called {other}"))),
+        })
+    }
 }
 
 #[cfg(test)]

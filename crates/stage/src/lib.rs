@@ -245,18 +245,11 @@ impl<S: Stage + ?Sized> Stage for Box<S> {
 /// outcomes from. `last` says whether the passed article left the pipeline (its slot
 /// is final in the topology).
 pub fn fate(outputs: &[Output], last: impl Fn(&'static str) -> bool) -> Fate {
-    let mut fate = Fate::None;
-    for output in outputs {
-        fate = match &output.outcome {
-            Outcome::Passed if last(output.slot) => Fate::Enriched,
-            Outcome::Passed => Fate::Forwarded,
-            Outcome::Duplicate { near: true } => Fate::DuplicateNear,
-            Outcome::Duplicate { near: false } => Fate::DuplicateExact,
-            Outcome::Rejected(_) => Fate::Rejected,
-            Outcome::State => continue,
-        };
-    }
-    fate
+    outputs
+        .iter()
+        .filter_map(|output| Fate::of(&output.outcome, last(output.slot)))
+        .last()
+        .unwrap_or(Fate::None)
 }
 
 /// What became of one input record in one stage.
@@ -274,6 +267,23 @@ pub enum Fate {
     Rejected,
     /// The stage produced no outcome (a stage bug, counted as an error).
     None,
+}
+
+impl Fate {
+    /// What `outcome`, written to a slot that is final in the topology when `last`,
+    /// says of its input; `None` for a state record, which says nothing. The
+    /// in-process chain, which passes articles between stages without outputs,
+    /// counts with this too.
+    pub fn of(outcome: &Outcome, last: bool) -> Option<Fate> {
+        Some(match outcome {
+            Outcome::Passed if last => Fate::Enriched,
+            Outcome::Passed => Fate::Forwarded,
+            Outcome::Duplicate { near: true } => Fate::DuplicateNear,
+            Outcome::Duplicate { near: false } => Fate::DuplicateExact,
+            Outcome::Rejected(_) => Fate::Rejected,
+            Outcome::State => return None,
+        })
+    }
 }
 
 #[cfg(test)]

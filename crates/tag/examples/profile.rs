@@ -4,7 +4,7 @@
 //!
 //! Without a directory the articles are the bench's news articles (dense with
 //! triggers and names). With one (such as `../shared/bench-data/langid`), they are
-//! made of its sentences in the language mix of `newsflow bench` (en:4, fr, de, es,
+//! made of its sentences in the language mix of `newsflow-bench` (en:4, fr, de, es,
 //! ru, zh), mostly text the rules know nothing about.
 
 use std::path::Path;
@@ -15,7 +15,7 @@ use newsflow_tag::{TagConfig, Tagger};
 #[path = "../benches/support/articles.rs"]
 mod articles;
 
-/// The language mix of `newsflow bench`'s generated articles.
+/// The language mix of `newsflow-bench`'s generated articles.
 const MIX: &[&str] = &["en", "en", "en", "en", "fr", "de", "es", "ru", "zh"];
 
 /// One 3 KB article per entry of [`MIX`], each from consecutive sentences of its file.

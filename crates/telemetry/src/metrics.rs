@@ -12,8 +12,7 @@ use newsflow_stage::Telemetry;
 
 use prometheus::core::Collector;
 use prometheus::{
-    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-    Registry,
+    Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
 };
 
 use crate::stage::RecordOutcome;
@@ -65,10 +64,10 @@ pub struct Metrics {
     /// `newsflow_stage_partial_total{stage}`: records finished early, over their CPU
     /// budget (`partial` marker), or over it without a way to stop early.
     pub stage_over_budget: IntCounterVec,
-    /// `newsflow_dedup_restore_skipped_total{reason}`: invalid changelog records.
+    /// `newsflow_restore_skipped_total{stage,reason}`: invalid changelog records.
     pub restore_skipped: IntCounterVec,
-    /// `newsflow_dedup_restore_clamped_total`: changelog records from the future.
-    pub restore_clamped: IntCounter,
+    /// `newsflow_restore_clamped_total{stage}`: changelog records from the future.
+    pub restore_clamped: IntCounterVec,
     /// `newsflow_ready`: 1 while the process is ready (what `/readyz` answers), else 0.
     pub ready: IntGauge,
     /// `newsflow_build_info{version}`: always 1; the label carries the version.
@@ -198,17 +197,22 @@ impl Metrics {
                 ),
                 &["stage", "partial"],
             )?,
+            // Restore is the runtime's, for any stage with a changelog: the stage is
+            // a label, not part of the name.
             restore_skipped: IntCounterVec::new(
                 Opts::new(
-                    "newsflow_dedup_restore_skipped_total",
-                    "Changelog records skipped on restore as invalid, by reason.",
+                    "newsflow_restore_skipped_total",
+                    "Changelog records skipped on restore as invalid, by stage and reason.",
                 ),
-                &["reason"],
+                &["stage", "reason"],
             )?,
-            restore_clamped: IntCounter::new(
-                "newsflow_dedup_restore_clamped_total",
-                "Changelog records restored with a future admitted_at clamped to the \
-                 restore time.",
+            restore_clamped: IntCounterVec::new(
+                Opts::new(
+                    "newsflow_restore_clamped_total",
+                    "Changelog records restored with a future time clamped to the restore \
+                     time, by stage.",
+                ),
+                &["stage"],
             )?,
             ready: IntGauge::new(
                 "newsflow_ready",
@@ -260,14 +264,16 @@ impl Metrics {
         let _ = self.identity.set(identity);
     }
 
-    /// One invalid changelog record skipped on restore, with why.
-    pub fn restore_skipped(&self, reason: &str) {
-        self.restore_skipped.with_label_values(&[reason]).inc();
+    /// One invalid changelog record of `stage` skipped on restore, with why.
+    pub fn restore_skipped(&self, stage: &str, reason: &str) {
+        self.restore_skipped
+            .with_label_values(&[stage, reason])
+            .inc();
     }
 
-    /// One changelog record whose future time was clamped on restore.
-    pub fn restore_clamped(&self) {
-        self.restore_clamped.inc();
+    /// One changelog record of `stage` whose future time was clamped on restore.
+    pub fn restore_clamped(&self, stage: &str) {
+        self.restore_clamped.with_label_values(&[stage]).inc();
     }
 
     /// Encodes every metric in the Prometheus text format (what `/metrics` serves),

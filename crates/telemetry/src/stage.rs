@@ -1,6 +1,7 @@
 //! The per-stage handle the hot path records through.
 
-use newsflow_record::{DedupStatus, ErrorCode, Outcome};
+use newsflow_record::ErrorCode;
+use newsflow_stage::Fate;
 use prometheus::{Histogram, IntCounter, IntGauge};
 
 use crate::metrics::Metrics;
@@ -52,23 +53,23 @@ impl RecordOutcome {
         }
     }
 
-    /// The outcome of a whole-pipeline [`Outcome`] (what the stage that decided it
-    /// reports).
-    pub fn of(outcome: &Outcome) -> RecordOutcome {
-        match outcome {
-            Outcome::Enriched(_) => RecordOutcome::Enriched,
-            Outcome::Duplicate(duplicate) => match duplicate.dedup.status {
-                DedupStatus::Near => RecordOutcome::DuplicateNear,
-                // `Unique` never reaches a duplicate record; count it with exact
-                // rather than invent a label.
-                DedupStatus::Exact | DedupStatus::Unique => RecordOutcome::DuplicateExact,
-            },
-            Outcome::Rejected(_) => RecordOutcome::Rejected,
-        }
-    }
-
     fn index(self) -> usize {
         self as usize
+    }
+}
+
+/// The one mapping from what became of a record in a stage to its metric label,
+/// for the Kafka runtime and the in-process chain alike.
+impl From<Fate> for RecordOutcome {
+    fn from(fate: Fate) -> RecordOutcome {
+        match fate {
+            Fate::Forwarded => RecordOutcome::Forwarded,
+            Fate::Enriched => RecordOutcome::Enriched,
+            Fate::DuplicateExact => RecordOutcome::DuplicateExact,
+            Fate::DuplicateNear => RecordOutcome::DuplicateNear,
+            Fate::Rejected => RecordOutcome::Rejected,
+            Fate::None => RecordOutcome::Error,
+        }
     }
 }
 

@@ -18,8 +18,8 @@ const DECLARED: [&str; 16] = [
     "newsflow_dlq_records_total",
     "newsflow_end_to_end_latency_seconds",
     "newsflow_stage_over_budget_total",
-    "newsflow_dedup_restore_skipped_total",
-    "newsflow_dedup_restore_clamped_total",
+    "newsflow_restore_skipped_total",
+    "newsflow_restore_clamped_total",
     "newsflow_ready",
     "newsflow_build_info",
     "newsflow_process_cpu_seconds_total",
@@ -38,8 +38,8 @@ fn exercised() -> Metrics {
     stage.end_to_end_latency(0.04);
     stage.over_budget(true);
     stage.dlq_code("produce_rejected");
-    metrics.restore_skipped("invalid_json");
-    metrics.restore_clamped();
+    metrics.restore_skipped("dedup", "invalid_json");
+    metrics.restore_clamped("story");
     metrics
 }
 
@@ -163,31 +163,18 @@ fn stages_register_their_own_families_on_the_same_registry() {
 }
 
 #[test]
-fn outcome_of_a_pipeline_outcome_splits_duplicates_by_status() {
-    use newsflow_record::{Dedup, DedupStatus, DuplicateRecord, Outcome};
-    let duplicate = |status| {
-        Outcome::Duplicate(DuplicateRecord {
-            id: "b".into(),
-            url: None,
-            source: None,
-            language: None,
-            dedup: Dedup {
-                status,
-                fingerprint: None,
-                duplicate_of: Some("a".into()),
-                similarity: Some(0.9),
-                updates: None,
-            },
-        })
-    };
+fn every_fate_has_its_outcome_label_and_a_missing_outcome_is_an_error() {
+    use newsflow_stage::Fate;
     assert_eq!(
-        RecordOutcome::of(&duplicate(DedupStatus::Near)),
+        RecordOutcome::from(Fate::DuplicateNear),
         RecordOutcome::DuplicateNear
     );
     assert_eq!(
-        RecordOutcome::of(&duplicate(DedupStatus::Exact)),
+        RecordOutcome::from(Fate::DuplicateExact),
         RecordOutcome::DuplicateExact
     );
+    assert_eq!(RecordOutcome::from(Fate::Enriched), RecordOutcome::Enriched);
+    assert_eq!(RecordOutcome::from(Fate::None), RecordOutcome::Error);
 }
 
 fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {

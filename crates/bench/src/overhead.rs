@@ -1,84 +1,28 @@
 //! The chain with metrics updates on and off: the same input, the same pipeline,
 //! alternating runs so that drift in machine load hits both sides alike.
 //!
-//! "On" records per record what the services record: each of the three services
-//! counts the record with its outcome, size and processing time and moves its
-//! in-flight gauge; the stages are registered, so lang counts the language and tag
-//! each event type, as they do in a service.
+//! "On" records per record what the services record, through the same
+//! [`ChainMetrics`] as `newsflow process`: each stage the record went through counts
+//! it with its fate there, its size and processing time; the stages are registered,
+//! so lang counts the language and tag each event type, as they do in a service.
 
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use newsflow_cli::ChainMetrics;
 use newsflow_pipeline::{Outcome, Pipeline};
-use newsflow_telemetry::{Metrics, RecordOutcome, StageMetrics};
+use newsflow_telemetry::Metrics;
 
-use super::chain;
-use super::input;
-use super::stats::Spread;
+use crate::chain;
 use crate::cli::BenchArgs;
-use crate::config::Config;
-
-/// The three service handles, as the services build them.
-struct ServiceMetrics {
-    lang: StageMetrics,
-    dedup: StageMetrics,
-    tag: StageMetrics,
-}
-
-impl ServiceMetrics {
-    fn new(metrics: &Metrics) -> Self {
-        ServiceMetrics {
-            lang: StageMetrics::with_metrics(metrics, "lang"),
-            dedup: StageMetrics::with_metrics(metrics, "dedup"),
-            tag: StageMetrics::with_metrics(metrics, "tag"),
-        }
-    }
-
-    fn observe(
-        &self,
-        outcome: &Outcome,
-        bytes: usize,
-        spent: [Duration; newsflow_pipeline::STAGES.len()],
-    ) {
-        let bytes = bytes as u64;
-        let lang_secs = (spent[0] + spent[1]).as_secs_f64();
-        self.lang.in_flight(1);
-        match outcome {
-            Outcome::Rejected(_) => {
-                self.lang.record(RecordOutcome::Rejected, bytes, lang_secs);
-                self.lang.in_flight(-1);
-                return;
-            }
-            Outcome::Enriched(_) | Outcome::Duplicate(_) => {}
-        }
-        self.lang.record(RecordOutcome::Forwarded, bytes, lang_secs);
-        self.lang.in_flight(-1);
-        self.dedup.in_flight(1);
-        let dedup_secs = spent[2].as_secs_f64();
-        match outcome {
-            Outcome::Enriched(_) => {
-                self.dedup
-                    .record(RecordOutcome::Forwarded, bytes, dedup_secs);
-                self.dedup.in_flight(-1);
-                self.tag.in_flight(1);
-                self.tag
-                    .record(RecordOutcome::Enriched, bytes, spent[3].as_secs_f64());
-                self.tag.in_flight(-1);
-            }
-            other => {
-                self.dedup
-                    .record(RecordOutcome::of(other), bytes, dedup_secs);
-                self.dedup.in_flight(-1);
-            }
-        }
-    }
-}
+use crate::input;
+use crate::stats::Spread;
+use newsflow_cli::Config;
 
 pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
     let input = input::load(args)?;
     let n = input.records.len() as f64;
     let metrics = Metrics::new().context("cannot create the metrics")?;
-    let service = ServiceMetrics::new(&metrics);
     let mut off = Vec::with_capacity(args.runs);
     let mut on = Vec::with_capacity(args.runs);
     let mut overhead = Vec::with_capacity(args.runs);
@@ -103,12 +47,14 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
             }
             let started = Instant::now();
             if with_metrics {
+                let chain_metrics = ChainMetrics::new(&metrics, &pipeline);
                 let mut observe =
-                    |outcome: &Outcome,
+                    |pipeline: &Pipeline,
+                     outcome: &Outcome,
                      bytes: usize,
-                     spent: [Duration; newsflow_pipeline::STAGES.len()]| {
+                     spent: &[Duration; newsflow_pipeline::STAGES.len()]| {
                         let started = Instant::now();
-                        service.observe(outcome, bytes, spent);
+                        chain_metrics.observe(pipeline, outcome, bytes as u64, spent, started);
                         update_time += started.elapsed();
                     };
                 chain::single(&mut pipeline, &input.records, Some(&mut observe));

@@ -8,7 +8,7 @@ use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
 
-use super::chain::{Summary, STAGES};
+use crate::chain::{Summary, STAGES};
 
 /// Fonts tried in turn when `NEWSFLOW_CHART_FONT` is unset (Debian, Fedora, Arch, macOS).
 const FONT_CANDIDATES: &[&str] = &[

@@ -20,10 +20,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::input;
-use super::stats::{self, Spread};
 use crate::cli::BenchArgs;
-use crate::config::Config;
+use crate::input;
+use crate::stats::{self, Spread};
+use newsflow_cli::Config;
 
 /// Changelog records restored between two clock readings: few enough to keep the
 /// batch buffer small, many enough that reading the clock costs nothing.
@@ -150,7 +150,7 @@ pub(super) struct ChildConfig {
 }
 
 impl ChildConfig {
-    pub(super) fn write(config: &Config, pipeline: &PipelineConfig) -> anyhow::Result<ChildConfig> {
+    pub(crate) fn write(config: &Config, pipeline: &PipelineConfig) -> anyhow::Result<ChildConfig> {
         let mut config = config.clone();
         config.pipeline = pipeline.clone();
         if let Some(dir) = &config.pipeline.data_dir {
@@ -180,12 +180,12 @@ fn run_child(
     args: &BenchArgs,
     seed: u64,
 ) -> anyhow::Result<MemoryRun> {
-    let exe = std::env::current_exe().context("cannot find the newsflow executable")?;
+    let exe = std::env::current_exe().context("cannot find the newsflow-bench executable")?;
     let mut command = Command::new(exe);
     command
         .arg("--config")
         .arg(config)
-        .args(["bench", "--child", "--runs", "1"])
+        .args(["--child", "--runs", "1"])
         .arg("--dedup-memory")
         .arg(articles.to_string())
         .arg("--seed")
@@ -201,8 +201,8 @@ fn run_child(
     child_result(&mut command)
 }
 
-/// Runs a `bench --child` command and reads the one JSON line it prints.
-pub(super) fn child_result<T: serde::de::DeserializeOwned>(
+/// Runs a `newsflow-bench --child` command and reads the one JSON line it prints.
+pub(crate) fn child_result<T: serde::de::DeserializeOwned>(
     command: &mut Command,
 ) -> anyhow::Result<T> {
     let output = command
@@ -218,7 +218,7 @@ pub(super) fn child_result<T: serde::de::DeserializeOwned>(
     serde_json::from_str(line.trim()).context("unexpected output of the measuring process")
 }
 
-pub(super) fn languages(args: &BenchArgs) -> anyhow::Result<Vec<String>> {
+pub(crate) fn languages(args: &BenchArgs) -> anyhow::Result<Vec<String>> {
     let config = input::generator_config(args, 1)?;
     Ok(config.languages.into_iter().map(|(code, _)| code).collect())
 }
@@ -282,7 +282,7 @@ fn run_once(
 
 /// Index entry number `i` of a generated changelog, as the dedup service admits
 /// them: random fingerprints (distinct articles), languages in turn.
-pub(super) fn index_entry(
+pub(crate) fn index_entry(
     rng: &mut StdRng,
     seed: u64,
     i: usize,

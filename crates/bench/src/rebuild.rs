@@ -29,11 +29,11 @@ use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, T
 use rdkafka::types::RDKafkaErrorCode;
 use serde::{Deserialize, Serialize};
 
-use super::kafka::scenario_config;
-use super::memory::{self, ChildConfig};
-use super::stats::{self, Spread};
 use crate::cli::BenchArgs;
-use crate::config::Config;
+use crate::kafka::scenario_config;
+use crate::memory::{self, ChildConfig};
+use crate::stats::{self, Spread};
+use newsflow_cli::Config;
 
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest wait for the changelog records to be acknowledged.
@@ -62,7 +62,7 @@ pub fn run(articles: usize, args: &BenchArgs, config: &Config) -> anyhow::Result
     let mut pipeline = config.pipeline.clone();
     // The whole changelog must fit the window, or the index would drop entries.
     pipeline.dedup.window_count = pipeline.dedup.window_count.max(articles);
-    let kafka = crate::commands::kafka_config(config, args.kafka_args.brokers.as_deref());
+    let kafka = newsflow_cli::kafka_config(config, args.brokers.as_deref());
     if args.child {
         let result = run_once(&pipeline, &kafka)?;
         println!("{}", serde_json::to_string(&result)?);
@@ -258,20 +258,12 @@ fn partition_count(kafka: &KafkaConfig, topic: &str) -> anyhow::Result<i32> {
 /// Runs one rebuild in a fresh process, as a restarted service would: memory freed by
 /// an earlier rebuild would otherwise be reused and hide the RSS.
 fn run_child(config: &Path, articles: usize, brokers: &str) -> anyhow::Result<RebuildRun> {
-    let exe = std::env::current_exe().context("cannot find the newsflow executable")?;
+    let exe = std::env::current_exe().context("cannot find the newsflow-bench executable")?;
     memory::child_result(
         Command::new(exe)
             .arg("--config")
             .arg(config)
-            .args([
-                "bench",
-                "--child",
-                "--kafka",
-                "--runs",
-                "1",
-                "--brokers",
-                brokers,
-            ])
+            .args(["--child", "--kafka", "--runs", "1", "--brokers", brokers])
             .arg("--dedup-rebuild")
             .arg(articles.to_string()),
     )

@@ -11,7 +11,14 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
-use crate::cli::LogFormat;
+/// Log output format.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
 
 /// Starts the tracing subscriber on stderr; `RUST_LOG` filters (default `info`).
 /// ANSI colours only when stderr is a terminal and `NO_COLOR` is unset, so that

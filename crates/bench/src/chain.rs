@@ -12,18 +12,27 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use newsflow_pipeline::{Outcome, Pipeline, PipelineConfig};
+use newsflow_pipeline::{Outcome, Pipeline, PipelineConfig, StageTimes, Step};
 use newsflow_record::Article;
 
-use super::chart;
-use super::input::{self, Input};
-use super::stats::{self, Spread};
+use crate::chart;
 use crate::cli::BenchArgs;
-use crate::config::Config;
+use crate::input::{self, Input};
+use crate::stats::{self, Spread};
+use newsflow_cli::Config;
 
-/// Stages as reported: the pipeline stages, then writing the outcome JSON.
-pub const STAGES: [&str; 6] = ["clean", "lang", "dedup", "tag", "story", "serialise"];
-/// Index of the serialisation step in [`STAGES`].
+/// Steps as reported: the pipeline's timed steps (indexed by [`Step::index`]), then
+/// writing the outcome JSON.
+pub const STAGES: [&str; SERIALISE + 1] = {
+    let mut names = ["serialise"; SERIALISE + 1];
+    let mut i = 0;
+    while i < SERIALISE {
+        names[i] = newsflow_pipeline::STAGES[i];
+        i += 1;
+    }
+    names
+};
+/// Index of the serialisation step in [`STAGES`], after the pipeline's steps.
 const SERIALISE: usize = newsflow_pipeline::STAGES.len();
 
 /// Records a front thread hands to a language owner at once: fewer channel
@@ -50,6 +59,14 @@ impl Times {
         self.busy[stage] += now - *since;
         self.records[stage] += 1;
         *since = now;
+    }
+
+    /// Adds the pipeline's own step times.
+    fn add_steps(&mut self, steps: &StageTimes) {
+        for step in Step::ALL {
+            self.busy[step.index()] += steps.busy[step.index()];
+            self.records[step.index()] += steps.records[step.index()];
+        }
     }
 }
 
@@ -136,11 +153,11 @@ pub fn run_once(
     })
 }
 
-/// Called after each record with its outcome, its size and the time each of the
-/// four pipeline stages spent on it, so that the metrics bench can update metrics
-/// the way the services do.
+/// Called after each record with the pipeline, the record's outcome, its size and
+/// the time each pipeline step spent on it, so that the metrics bench can update
+/// metrics the way the services do.
 pub type Observer<'a> =
-    &'a mut dyn FnMut(&Outcome, usize, [Duration; newsflow_pipeline::STAGES.len()]);
+    &'a mut dyn FnMut(&Pipeline, &Outcome, usize, &[Duration; newsflow_pipeline::STAGES.len()]);
 
 /// The chain on this thread: [`Pipeline::process_timed`], then the outcome JSON.
 pub fn single(
@@ -164,18 +181,16 @@ pub fn single(
         counts.count(&outcome);
         if let Some(observe) = observer.as_mut() {
             let spent = std::array::from_fn(|i| stage_times.busy[i] - before[i]);
-            observe(&outcome, raw.len(), spent);
+            observe(pipeline, &outcome, raw.len(), &spent);
         }
     }
-    for i in 0..SERIALISE {
-        times.busy[i] = stage_times.busy[i];
-        times.records[i] = stage_times.records[i];
-    }
+    times.add_steps(&stage_times);
     (times, counts)
 }
 
-/// Clean and lang on `threads` front threads, dedup, tag and serialise on
-/// `threads` back threads, each owning the languages that hash to it.
+/// Clean and lang on `threads` front threads; the stages after lang (in the
+/// topology's order) and serialise on `threads` back threads, each owning the
+/// languages that hash to it.
 fn sharded(
     config: &PipelineConfig,
     records: &[Vec<u8>],
@@ -188,45 +203,32 @@ fn sharded(
         fronts.push(config.lang_stage().context("cannot build the lang stage")?);
         // Each back thread groups the stories of its own languages only: the bench
         // measures the stage's cost, not cross-language grouping.
-        backs.push((
-            config.dedup_stage(),
-            config.tag_stage().context("cannot build the tag stage")?,
-            config.story_stage(),
-        ));
+        backs.push(Pipeline::new(config).context("cannot build the pipeline")?);
     }
     let next = AtomicUsize::new(0);
     let chunk = BATCH * 4;
     std::thread::scope(|scope| {
         let mut senders = Vec::with_capacity(threads);
         let mut back_handles = Vec::with_capacity(threads);
-        for (mut dedup, mut tag, mut story) in backs {
+        for mut pipeline in backs {
             let (sender, receiver) = mpsc::sync_channel::<Vec<Article>>(64);
             senders.push(sender);
             back_handles.push(scope.spawn(move || {
                 let mut times = Times::default();
+                let mut steps = StageTimes::default();
                 let mut counts = Counts::default();
                 let mut out = Vec::with_capacity(64 * 1024);
                 for batch in receiver {
                     for article in batch {
+                        let outcome = pipeline.process_after_lang(article, now, &mut steps);
                         let mut since = Instant::now();
-                        let unique = dedup.run(article, now);
-                        times.lap(2, &mut since);
-                        let outcome = match unique {
-                            Ok((article, _admitted)) => {
-                                let tagged = tag.run(article);
-                                times.lap(3, &mut since);
-                                let (enriched, _story) = story.run(tagged, now);
-                                times.lap(4, &mut since);
-                                Outcome::Enriched(enriched)
-                            }
-                            Err(duplicate) => Outcome::Duplicate(duplicate),
-                        };
                         out.clear();
                         let _ = serde_json::to_writer(&mut out, &outcome);
                         times.lap(SERIALISE, &mut since);
                         counts.count(&outcome);
                     }
                 }
+                times.add_steps(&steps);
                 (times, counts)
             }));
         }
@@ -247,7 +249,7 @@ fn sharded(
                     for raw in &records[start..(start + chunk).min(records.len())] {
                         let mut since = Instant::now();
                         let cleaned = lang.clean(raw);
-                        times.lap(0, &mut since);
+                        times.lap(Step::Clean.index(), &mut since);
                         let mut article = match cleaned {
                             Ok(article) => article,
                             Err(rejection) => {
@@ -259,7 +261,7 @@ fn sharded(
                             }
                         };
                         lang.detect(&mut article);
-                        times.lap(1, &mut since);
+                        times.lap(Step::Lang.index(), &mut since);
                         let shard = owner(&article, threads);
                         pending[shard].push(article);
                         if pending[shard].len() == BATCH {

@@ -2,12 +2,14 @@
 //! all in one run against one broker:
 //!
 //! - (a) a no-op hop (consume, produce the same bytes, store the offset after
-//!   delivery) alone, and a no-op chain of four such hops, as many as the pipeline;
+//!   delivery) alone, and a no-op chain of such hops over the topology's topics,
+//!   one per stage;
 //! - (b) each stage service alone, on a full backlog of its input;
-//! - (c) the four services together;
+//! - (c) every service of the topology together;
 //!
 //! each as records/s and as a ratio of the matching no-op. Then the end-to-end
-//! latency of the four services at half of (c)'s rate.
+//! latency of the services at half of (c)'s rate. Stages are found by walking the
+//! topology (`newsflow_pipeline::topology`), as `serve` does.
 //!
 //! The no-op is [`PassThrough`] driven by the same runtime ([`run_service`]) with
 //! the same settings as the real services, so the ratio isolates the stage code.
@@ -22,18 +24,18 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use newsflow_kafka::runtime::INGEST_HEADER;
 use newsflow_kafka::{create_topics, run_service, KafkaConfig, Role};
-use newsflow_pipeline::PipelineConfig;
-use newsflow_stage::{Input, Node, Outcome, Output, Route, Stage, DEAD_LETTER, NEXT};
+use newsflow_pipeline::{PipelineConfig, STATE};
+use newsflow_stage::{Input, Node, Outcome, Output, Route, Stage, Topology, DEAD_LETTER, NEXT};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::watch;
 
-use super::input;
-use super::stats::Spread;
 use crate::cli::BenchArgs;
-use crate::config::Config;
+use crate::input;
+use crate::stats::Spread;
+use newsflow_cli::Config;
 
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest wait for one measurement's outputs.
@@ -70,40 +72,46 @@ impl Stage for PassThrough {
     }
 }
 
-/// Which stage a service of a measurement runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Noop,
-    Lang,
-    Dedup,
-    Tag,
-    Story,
-}
-
 /// One service of a measurement: a stage between topics.
 struct Service {
-    kind: Kind,
+    /// The topology's stage it runs; `None` for the no-op [`PassThrough`].
+    stage: Option<&'static str>,
     node: Node,
     group: String,
 }
 
 impl Service {
-    /// The service of `kind` as the newsflow topology over `kafka`'s topics has it.
-    fn of(kind: Kind, kafka: &KafkaConfig) -> Service {
-        let (stage, group) = match kind {
-            Kind::Lang => ("lang", &kafka.groups.lang),
-            Kind::Dedup => ("dedup", &kafka.groups.dedup),
-            Kind::Tag => ("tag", &kafka.groups.tag),
-            Kind::Story | Kind::Noop => ("story", &kafka.groups.story),
-        };
-        let topology = newsflow_pipeline::topology(&kafka.topics);
+    /// The service of the topology's `node`, with its consumer group.
+    fn of(node: &Node, kafka: &KafkaConfig) -> Service {
+        let group = kafka.groups.of(node.stage).map_or_else(
+            || format!("{}-{}", kafka.groups.all, node.stage),
+            str::to_string,
+        );
         Service {
-            kind,
-            node: topology
-                .node(stage)
-                .expect("every stage is in the topology")
-                .clone(),
-            group: group.clone(),
+            stage: Some(node.stage),
+            node: node.clone(),
+            group,
+        }
+    }
+
+    /// A no-op hop in the place of `node`: its input, and its `next` topic without
+    /// the stage's partitioning (the no-op's keys are running numbers).
+    fn noop(node: &Node, kafka: &KafkaConfig) -> Service {
+        let mut next = Route::new(NEXT, &kafka.topics.raw);
+        if let Some(route) = node.route(NEXT) {
+            next = Route::new(NEXT, &route.topic);
+            if route.last {
+                next = next.last();
+            }
+        }
+        Service {
+            stage: None,
+            node: Node {
+                stage: "noop",
+                input: node.input.clone(),
+                routes: vec![next, Route::new(DEAD_LETTER, &kafka.topics.dlq)],
+            },
+            group: format!("{}-noop-{}", kafka.groups.all, node.stage),
         }
     }
 }
@@ -138,12 +146,9 @@ impl Running {
                 let shutdown = until(stopped);
                 let (node, group) = (&service.node, &service.group);
                 let result = runtime.block_on(async {
-                    let stage: Box<dyn Stage> = match service.kind {
-                        Kind::Noop => Box::new(PassThrough { next_key: 0 }),
-                        Kind::Lang => Box::new(pipeline.lang_stage()?),
-                        Kind::Dedup => Box::new(pipeline.dedup_stage()),
-                        Kind::Tag => Box::new(pipeline.tag_stage()?),
-                        Kind::Story => Box::new(pipeline.story_stage()),
+                    let stage: Box<dyn Stage> = match service.stage {
+                        None => Box::new(PassThrough { next_key: 0 }),
+                        Some(name) => pipeline.stage(name)?,
                     };
                     run_service(stage, node, group, &kafka, None, shutdown)
                         .await
@@ -172,39 +177,78 @@ async fn until(mut stopped: watch::Receiver<bool>) {
     let _ = stopped.wait_for(|stop| *stop).await;
 }
 
-/// A line of the report: its name, its figure, the no-op figure it is a ratio of, and
-/// its CPU figure.
-type Row = (
-    &'static str,
-    fn(&RunFigures) -> f64,
-    fn(&RunFigures) -> f64,
-    fn(&RunFigures) -> f64,
-);
-
-/// The figures of one run: rates, and CPU µs of this process per input record.
-#[derive(Debug, Default, Clone)]
-struct RunFigures {
-    /// Records per second.
-    rate: Measurements,
-    /// CPU time of this process (services and the bench's reader, not the broker) per
-    /// input record, in µs: far less noisy than rates on a shared machine.
-    cpu: Measurements,
+/// One measurement of a run, as the report names it, with the no-op measurement
+/// its rate is a ratio of (an index into the run's figures).
+struct Line {
+    name: String,
+    noop: usize,
 }
 
-/// One figure for each measurement of a run.
+/// Index of the no-op hop's figures in a run.
+const NOOP_HOP: usize = 0;
+/// Index of the no-op chain's figures in a run.
+const NOOP_CHAIN: usize = 1;
+
+/// One run's figures, indexed like its [`Line`]s: records per second, and CPU µs of
+/// this process (services and the bench's reader, not the broker) per input record,
+/// far less noisy than rates on a shared machine.
 #[derive(Debug, Default, Clone)]
-struct Measurements {
-    noop_hop: f64,
-    noop_chain: f64,
-    lang: f64,
-    dedup: f64,
-    tag: f64,
-    story: f64,
-    pipeline: f64,
+struct RunFigures {
+    rate: Vec<f64>,
+    cpu: Vec<f64>,
+}
+
+impl RunFigures {
+    fn push(&mut self, (rate, cpu): (f64, f64)) {
+        self.rate.push(rate);
+        self.cpu.push(cpu);
+    }
+}
+
+/// The outputs a stage alone writes its input's fate to, its `next` topic first:
+/// every slot but its changelog, and dead letters only for the first stage, which
+/// reads the raw input (later stages get what it let through, and share the topic).
+fn outputs_alone<'a>(node: &'a Node, first: bool) -> Vec<&'a str> {
+    let mut outputs: Vec<&str> = node
+        .route(NEXT)
+        .map(|r| r.topic.as_str())
+        .into_iter()
+        .collect();
+    for route in &node.routes {
+        let skip =
+            route.slot == NEXT || route.slot == STATE || (route.slot == DEAD_LETTER && !first);
+        if !skip && !outputs.contains(&route.topic.as_str()) {
+            outputs.push(&route.topic);
+        }
+    }
+    outputs
+}
+
+/// Where every input record of the whole topology ends: the topics written that no
+/// stage reads, changelogs aside. With `at_last`, the topology's final topic
+/// (enriched) stands for the branches read after it, so latency is measured where
+/// an article leaves the pipeline, as the services' own latency metric is.
+fn final_outputs(topology: &Topology, at_last: bool) -> Vec<&str> {
+    let mut outputs: Vec<&str> = Vec::new();
+    let mut walked_past_last = false;
+    for node in &topology.nodes {
+        if at_last && walked_past_last {
+            break;
+        }
+        for route in &node.routes {
+            let unread = topology.reader_of(&route.topic).is_none();
+            let wanted = route.slot != STATE && (unread || (at_last && route.last));
+            if wanted && !outputs.contains(&route.topic.as_str()) {
+                outputs.push(&route.topic);
+            }
+        }
+        walked_past_last |= node.is_last(NEXT);
+    }
+    outputs
 }
 
 pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
-    let mut kafka = crate::commands::kafka_config(config, args.kafka_args.brokers.as_deref());
+    let mut kafka = newsflow_cli::kafka_config(config, args.brokers.as_deref());
     // Tansu (and any broker) lets the first member of a group in after half of the
     // session timeout; a short one keeps the bench quick. Configured values win.
     kafka
@@ -225,70 +269,104 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
 
+    let stages: Vec<&'static str> = newsflow_pipeline::topology(&kafka.topics)
+        .stages()
+        .collect();
+    let mut lines = vec![
+        Line {
+            name: "(a) no-op hop".into(),
+            noop: NOOP_HOP,
+        },
+        Line {
+            name: format!("(a) no-op chain, {} hops", stages.len()),
+            noop: NOOP_CHAIN,
+        },
+    ];
+    for stage in &stages {
+        lines.push(Line {
+            name: format!("(b) {stage} alone"),
+            noop: NOOP_HOP,
+        });
+    }
+    lines.push(Line {
+        name: format!("(c) pipeline, {} services", stages.len()),
+        noop: NOOP_CHAIN,
+    });
+
     let mut runs: Vec<RunFigures> = Vec::new();
     for run in 1..=args.runs {
         let scenario = |name: &str| scenario_config(&kafka, &format!("{prefix}-r{run}-{name}"));
         let mut figures = RunFigures::default();
-
         let n = input.records.len() as u64;
+
         let hop = scenario("hop");
+        let topology = newsflow_pipeline::topology(&hop.topics);
         prepare(&async_runtime, &hop, &input.records)?;
-        let outputs = [hop.topics.lang.as_str()];
-        let hop_service = vec![noop(&hop, 0)];
-        (figures.rate.noop_hop, figures.cpu.noop_hop, _) =
-            measure(&probe, pipeline, &hop, hop_service, &outputs, n)?;
+        let first = topology
+            .nodes
+            .first()
+            .context("the topology has no stage")?;
+        let hop_service = vec![Service::noop(first, &hop)];
+        let hop_node = hop_service[0].node.clone();
+        let outputs = outputs_alone(&hop_node, false);
+        let (rate, cpu, _) = measure(&probe, pipeline, &hop, hop_service, &outputs, n)?;
+        figures.push((rate, cpu));
 
         let chain = scenario("chain");
+        let topology = newsflow_pipeline::topology(&chain.topics);
         prepare(&async_runtime, &chain, &input.records)?;
-        let hops = (0..4).map(|i| noop(&chain, i)).collect();
-        let outputs = [chain.topics.storied.as_str()];
-        (figures.rate.noop_chain, figures.cpu.noop_chain, _) =
-            measure(&probe, pipeline, &chain, hops, &outputs, n)?;
+        let hops: Vec<Service> = topology
+            .nodes
+            .iter()
+            .map(|node| Service::noop(node, &chain))
+            .collect();
+        let last = hops
+            .last()
+            .context("the topology has no stage")?
+            .node
+            .clone();
+        let outputs = outputs_alone(&last, false);
+        let (rate, cpu, _) = measure(&probe, pipeline, &chain, hops, &outputs, n)?;
+        figures.push((rate, cpu));
 
         // Each stage alone on the full backlog its upstream stage left.
         let alone = scenario("alone");
+        let topology = newsflow_pipeline::topology(&alone.topics);
         prepare(&async_runtime, &alone, &input.records)?;
-        let service = |kind| vec![Service::of(kind, &alone)];
-        let outputs = [alone.topics.lang.as_str(), alone.topics.dlq.as_str()];
-        let lang = service(Kind::Lang);
-        let (rate, cpu, counts) = measure(&probe, pipeline, &alone, lang, &outputs, n)?;
-        (figures.rate.lang, figures.cpu.lang) = (rate, cpu);
-        let outputs = [
-            alone.topics.unique.as_str(),
-            alone.topics.duplicates.as_str(),
-        ];
-        let dedup = service(Kind::Dedup);
-        let (rate, cpu, counts) = measure(&probe, pipeline, &alone, dedup, &outputs, counts[0])?;
-        (figures.rate.dedup, figures.cpu.dedup) = (rate, cpu);
-        let outputs = [alone.topics.enriched.as_str()];
-        let tag = service(Kind::Tag);
-        let (rate, cpu, counts) = measure(&probe, pipeline, &alone, tag, &outputs, counts[0])?;
-        (figures.rate.tag, figures.cpu.tag) = (rate, cpu);
-        let outputs = [alone.topics.storied.as_str()];
-        let story = service(Kind::Story);
-        (figures.rate.story, figures.cpu.story, _) =
-            measure(&probe, pipeline, &alone, story, &outputs, counts[0])?;
+        let mut expected = n;
+        for (index, node) in topology.nodes.iter().enumerate() {
+            let outputs = outputs_alone(node, index == 0);
+            let service = vec![Service::of(node, &alone)];
+            let (rate, cpu, counts) =
+                measure(&probe, pipeline, &alone, service, &outputs, expected)?;
+            figures.push((rate, cpu));
+            // What went on to the next stage: its `next` topic, first of the outputs.
+            expected = counts[0];
+        }
 
         let full = scenario("full");
+        let topology = newsflow_pipeline::topology(&full.topics);
         prepare(&async_runtime, &full, &input.records)?;
-        // Through the story stage too: its output is the last to be written.
-        let outputs = [
-            full.topics.storied.as_str(),
-            full.topics.duplicates.as_str(),
-            full.topics.dlq.as_str(),
-        ];
-        (figures.rate.pipeline, figures.cpu.pipeline, _) =
-            measure(&probe, pipeline, &full, stage_services(&full), &outputs, n)?;
+        let outputs = final_outputs(&topology, false);
+        let services = topology
+            .nodes
+            .iter()
+            .map(|node| Service::of(node, &full))
+            .collect();
+        let (rate, cpu, _) = measure(&probe, pipeline, &full, services, &outputs, n)?;
+        figures.push((rate, cpu));
         eprintln!("run {run}/{}: {figures:?}", args.runs);
         runs.push(figures);
     }
 
-    let pick = |f: fn(&RunFigures) -> f64| Spread::of(&runs.iter().map(f).collect::<Vec<_>>());
-    let ratio = |f: fn(&RunFigures) -> f64, of: fn(&RunFigures) -> f64| {
+    let pick = |line: usize, f: fn(&RunFigures) -> &[f64]| {
+        Spread::of(&runs.iter().map(|r| f(r)[line]).collect::<Vec<_>>())
+    };
+    let ratio = |line: usize, of: usize| {
         Spread::of(
             &runs
                 .iter()
-                .map(|r| f(r) / of(r).max(1e-9))
+                .map(|r| r.rate[line] / r.rate[of].max(1e-9))
                 .collect::<Vec<_>>(),
         )
     };
@@ -303,62 +381,18 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
         "  {:<28} {:>26} {:>22} {:>24}",
         "measurement", "records/s", "ratio", "CPU µs/record"
     );
-    let rows: [Row; 7] = [
-        (
-            "(a) no-op hop",
-            |r| r.rate.noop_hop,
-            |r| r.rate.noop_hop,
-            |r| r.cpu.noop_hop,
-        ),
-        (
-            "(a) no-op chain, 4 hops",
-            |r| r.rate.noop_chain,
-            |r| r.rate.noop_chain,
-            |r| r.cpu.noop_chain,
-        ),
-        (
-            "(b) lang alone",
-            |r| r.rate.lang,
-            |r| r.rate.noop_hop,
-            |r| r.cpu.lang,
-        ),
-        (
-            "(b) dedup alone",
-            |r| r.rate.dedup,
-            |r| r.rate.noop_hop,
-            |r| r.cpu.dedup,
-        ),
-        (
-            "(b) tag alone",
-            |r| r.rate.tag,
-            |r| r.rate.noop_hop,
-            |r| r.cpu.tag,
-        ),
-        (
-            "(b) story alone",
-            |r| r.rate.story,
-            |r| r.rate.noop_hop,
-            |r| r.cpu.story,
-        ),
-        (
-            "(c) pipeline, 4 services",
-            |r| r.rate.pipeline,
-            |r| r.rate.noop_chain,
-            |r| r.cpu.pipeline,
-        ),
-    ];
-    for (name, value, of, cpu) in rows {
+    for (index, line) in lines.iter().enumerate() {
         println!(
             "  {:<28} {:>26} {:>22} {:>24}",
-            name,
-            format!("{:.0}", pick(value)),
-            format!("{:.2}", ratio(value, of)),
-            format!("{:.1}", pick(cpu))
+            line.name,
+            format!("{:.0}", pick(index, |r| &r.rate)),
+            format!("{:.2}", ratio(index, line.noop)),
+            format!("{:.1}", pick(index, |r| &r.cpu))
         );
     }
     println!("  (b) ratios are of the no-op hop, (c) of the no-op chain");
 
-    let max_rate = pick(|r| r.rate.pipeline).median;
+    let max_rate = pick(lines.len() - 1, |r| &r.rate).median;
     let latency = latency(
         &async_runtime,
         &probe,
@@ -382,7 +416,7 @@ pub fn run(args: &BenchArgs, config: &Config) -> anyhow::Result<()> {
 
 /// The config of one measurement: its own topics and groups, so that measurements
 /// sharing a broker never see each other's records.
-pub(super) fn scenario_config(base: &KafkaConfig, prefix: &str) -> KafkaConfig {
+pub(crate) fn scenario_config(base: &KafkaConfig, prefix: &str) -> KafkaConfig {
     let mut kafka = base.clone();
     let t = &mut kafka.topics;
     for topic in [
@@ -409,37 +443,6 @@ pub(super) fn scenario_config(base: &KafkaConfig, prefix: &str) -> KafkaConfig {
         *group = format!("{prefix}-{group}");
     }
     kafka
-}
-
-/// No-op hop `index` of the chain raw -> lang -> unique -> enriched -> storied.
-fn noop(kafka: &KafkaConfig, index: usize) -> Service {
-    let t = &kafka.topics;
-    let (input, next) = match index {
-        0 => (&t.raw, &t.lang),
-        1 => (&t.lang, &t.unique),
-        2 => (&t.unique, &t.enriched),
-        _ => (&t.enriched, &t.storied),
-    };
-    let mut route = Route::new(NEXT, next);
-    if index == 2 {
-        route = route.last();
-    }
-    Service {
-        kind: Kind::Noop,
-        node: Node {
-            stage: "noop",
-            input: input.clone(),
-            routes: vec![route, Route::new(DEAD_LETTER, &t.dlq)],
-        },
-        group: format!("{}-noop-{index}", kafka.groups.all),
-    }
-}
-
-fn stage_services(kafka: &KafkaConfig) -> Vec<Service> {
-    [Kind::Lang, Kind::Dedup, Kind::Tag, Kind::Story]
-        .into_iter()
-        .map(|kind| Service::of(kind, kafka))
-        .collect()
 }
 
 /// Creates the measurement's topics and loads the input into its raw topic.
@@ -533,7 +536,7 @@ struct Latency {
     max: f64,
 }
 
-/// Starts the three services, then produces `records` paced at `rate` records/s for
+/// Starts every service of the topology, then produces `records` paced at `rate` records/s for
 /// [`LATENCY_RUN`] and measures each output's time from the raw record's timestamp
 /// (carried in a header) to its own.
 fn latency(
@@ -550,13 +553,15 @@ fn latency(
     runtime
         .block_on(create_topics(&kafka))
         .context("cannot create the bench topics")?;
-    let outputs = [
-        kafka.topics.enriched.as_str(),
-        kafka.topics.duplicates.as_str(),
-        kafka.topics.dlq.as_str(),
-    ];
+    let topology = newsflow_pipeline::topology(&kafka.topics);
+    let outputs = final_outputs(&topology, true);
     probe.assign(&outputs)?;
-    let running = Running::start(stage_services(&kafka), pipeline, &kafka)?;
+    let services = topology
+        .nodes
+        .iter()
+        .map(|node| Service::of(node, &kafka))
+        .collect();
+    let running = Running::start(services, pipeline, &kafka)?;
     let producer: ThreadedProducer<DefaultProducerContext> = kafka
         .client_config(Role::Producer, &[("enable.idempotence", "true")])
         .create()
@@ -581,9 +586,11 @@ fn latency(
         .context("cannot deliver the paced records")?;
     let collected = probe.collect(&outputs, paced as u64, gone);
     running.stop()?;
+    // Dead letters carry no ingest time of the article's own.
+    let dead_letters = outputs.iter().position(|t| *t == kafka.topics.dlq);
     let mut millis: Vec<f64> = collected?
         .into_iter()
-        .filter(|r| r.output < 2)
+        .filter(|r| Some(r.output) != dead_letters)
         .filter_map(|r| {
             r.ingest_ms
                 .filter(|ms| *ms >= started_ms)
@@ -768,6 +775,56 @@ mod tests {
         assert_eq!(parse_cpu_seconds(stat), Some(2.0));
         assert_eq!(parse_cpu_seconds("garbage"), None);
         assert!(process_cpu_seconds().is_some_and(|s| s >= 0.0));
+    }
+
+    #[test]
+    fn each_stage_alone_is_waited_for_on_its_own_outputs_next_first() {
+        let topics = newsflow_stage::topology::Topics::default();
+        let topology = newsflow_pipeline::topology(&topics);
+        let alone: Vec<Vec<&str>> = topology
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(index, node)| outputs_alone(node, index == 0))
+            .collect();
+        assert_eq!(
+            alone,
+            [
+                vec!["news.lang", "news.dlq"],
+                vec!["news.unique", "news.duplicates"],
+                vec!["news.enriched"],
+                vec!["news.storied"],
+            ]
+        );
+    }
+
+    #[test]
+    fn the_pipeline_ends_where_no_stage_reads_and_latency_where_articles_leave() {
+        let topics = newsflow_stage::topology::Topics::default();
+        let topology = newsflow_pipeline::topology(&topics);
+        let mut all = final_outputs(&topology, false);
+        all.sort_unstable();
+        assert_eq!(all, ["news.dlq", "news.duplicates", "news.storied"]);
+        let mut leaving = final_outputs(&topology, true);
+        leaving.sort_unstable();
+        assert_eq!(leaving, ["news.dlq", "news.duplicates", "news.enriched"]);
+    }
+
+    #[test]
+    fn a_no_op_hop_takes_the_place_of_a_stage_with_its_topics_and_finality() {
+        let kafka = KafkaConfig::default();
+        let topology = newsflow_pipeline::topology(&kafka.topics);
+        let hops: Vec<Service> = topology
+            .nodes
+            .iter()
+            .map(|node| Service::noop(node, &kafka))
+            .collect();
+        let last: Vec<bool> = hops.iter().map(|hop| hop.node.is_last(NEXT)).collect();
+        assert_eq!(last, [false, false, true, false]);
+        assert_eq!(hops[0].node.input, kafka.topics.raw);
+        let next = hops[0].node.route(NEXT).expect("next");
+        assert_eq!(next.topic, kafka.topics.lang);
+        assert_eq!(next.partitioning, newsflow_stage::Partitioning::Key);
     }
 
     #[test]

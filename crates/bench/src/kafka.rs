@@ -208,7 +208,7 @@ impl RunFigures {
 /// The outputs a stage alone writes its input's fate to, its `next` topic first:
 /// every slot but its changelog, and dead letters only for the first stage, which
 /// reads the raw input (later stages get what it let through, and share the topic).
-fn outputs_alone<'a>(node: &'a Node, first: bool) -> Vec<&'a str> {
+fn outputs_alone(node: &Node, first: bool) -> Vec<&str> {
     let mut outputs: Vec<&str> = node
         .route(NEXT)
         .map(|r| r.topic.as_str())

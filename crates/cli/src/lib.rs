@@ -7,6 +7,8 @@
 //! - [`config`]: the layered, strict configuration and `config show`'s rendering.
 //! - [`logging`]: the tracing subscriber on stderr, librdkafka's lines rate-limited.
 
+#![deny(missing_docs)]
+
 pub mod chain_metrics;
 pub mod config;
 pub mod logging;

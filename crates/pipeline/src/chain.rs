@@ -353,7 +353,9 @@ mod tests {
                 ("story", Fate::Forwarded)
             ]
         );
-        let again = pipeline.process(RAW, 0);
+        // The same text under another id: an exact duplicate.
+        let copy = String::from_utf8_lossy(RAW).replace("a-1", "a-2");
+        let again = pipeline.process(copy.as_bytes(), 0);
         assert_eq!(
             fates(&pipeline, &again),
             [("lang", Fate::Forwarded), ("dedup", Fate::DuplicateExact)]

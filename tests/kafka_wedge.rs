@@ -340,13 +340,15 @@ fn forged_and_malformed_changelog_records_neither_empty_the_index_nor_pass_silen
     let skipped = |reason: &str| {
         metric(
             &page,
-            &format!("newsflow_dedup_restore_skipped_total{{reason=\"{reason}\"}}"),
+            &format!("newsflow_restore_skipped_total{{reason=\"{reason}\",stage=\"dedup\"}}"),
         )
         .unwrap_or(0.0)
     };
     assert!(skipped("invalid_json") >= 2.0, "{page}");
     assert!(skipped("version") >= 1.0);
-    assert!(metric(&page, "newsflow_dedup_restore_clamped_total").unwrap_or(0.0) >= 6.0);
+    assert!(
+        metric(&page, r#"newsflow_restore_clamped_total{stage="dedup"}"#).unwrap_or(0.0) >= 6.0
+    );
     let log = strip_ansi(&harness.log_of(dedup));
     assert!(
         log.lines()

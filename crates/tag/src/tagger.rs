@@ -571,7 +571,7 @@ impl Tagger {
                                 Some(cue) => format!(", background cue \"{cue}\""),
                                 None => in_lead.map_or(String::new(), |p| format!(", in the {p}")),
                             },
-                            &field.text[span.start..span.end.min(span.start + 300)]
+                            &field.text[span.start..floor_char(field.text, span.end.min(span.start + 300))]
                         ));
                     }
                     sighting.background_cue = background;
@@ -1264,6 +1264,15 @@ fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> boo
 /// Whether the text between a mention and a bare office title ties them together.
 fn attached(gap: &str) -> bool {
     matches!(gap.trim(), "" | "の" | "的" | "・")
+}
+
+/// The largest char boundary of `text` at or before `at` (explain lines cut long
+/// sentences, which in Arabic or Chinese may end inside a character).
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Hits inside `[start, end)`; `hits` is sorted by start.

@@ -105,6 +105,12 @@ struct Found<'g> {
     developed: u16,
     /// The first background cue of a sighting ("days after", a past year).
     background_cue: Option<String>,
+    /// A body sighting after the lead, with no background cue, reported as having
+    /// happened: sightings that are all plans or denials ("will visit China in
+    /// April") place the story among later events, they do not develop it.
+    developed_occurred: bool,
+    /// Every sighting came from a `part` trigger ("attended").
+    part_only: bool,
 }
 
 /// What the whole article says before any sentence is read for events.
@@ -553,7 +559,11 @@ impl Tagger {
                         .clone();
                     match (&background, in_lead) {
                         (None, Some(place)) => sighting.in_lead = Some(place),
-                        (None, None) => sighting.developed = 1,
+                        (None, None) => {
+                            sighting.developed = 1;
+                            sighting.developed_occurred =
+                                sighting.status == EventStatus::Occurred;
+                        }
                         _ => {}
                     }
                     if let Some(trace) = trace.as_deref_mut() {
@@ -599,13 +609,35 @@ impl Tagger {
             }
         }
         found.sort_by_key(|f| f.order);
+        // Taking part in an event the article reports as main is that event's part.
+        let main_types = found.iter().fold(0u64, |mask, f| {
+            let main = f.in_lead.is_some() || (f.developed >= 2 && f.developed_occurred);
+            if main && !f.part_only {
+                mask | 1 << f.event
+            } else {
+                mask
+            }
+        });
+        found.retain(|f| {
+            let event = &model.events[f.event as usize];
+            let part = f.part_only && event.part_of & main_types != 0;
+            if let (true, Some(trace)) = (part, trace.as_deref_mut()) {
+                trace.lines.push(format!(
+                    "{} not an event: taking part in a main event of the article",
+                    event.kind
+                ));
+            }
+            !part
+        });
         let mut events: Vec<Event> = found
             .into_iter()
             .map(|f| {
                 let event = &model.events[f.event as usize];
                 let (salience, cue) = match (&f.in_lead, f.developed, &f.background_cue) {
                     (Some(place), _, _) => (Salience::Main, place.to_string()),
-                    (None, n, _) if n >= 2 => (Salience::Main, "developed".to_string()),
+                    (None, n, _) if n >= 2 && f.developed_occurred => {
+                        (Salience::Main, "developed".to_string())
+                    }
                     (None, _, Some(cue)) => (Salience::Background, format!("displaced: {cue}")),
                     (None, _, None) => (Salience::Background, "in passing".to_string()),
                 };
@@ -816,6 +848,7 @@ impl Tagger {
             rule,
             weak,
             standalone,
+            part,
             before,
             after,
             ..
@@ -880,6 +913,26 @@ impl Tagger {
             }
         }
         let in_sentence = countries.len();
+        if !already && !standalone && event.sentence_parties > 0 {
+            // Who takes part: a place alone says only where.
+            let named = mentions
+                .iter()
+                .map(|m| &self.gazetteer.entities[m.entity as usize])
+                .filter(|e| e.kind != EntityKind::Place && event.party_kinds & e.kind.bit() != 0)
+                .fold(Vec::<&str>::new(), |mut named, e| {
+                    if !named.contains(&e.country.as_str()) {
+                        named.push(e.country.as_str());
+                    }
+                    named
+                })
+                .len();
+            if named < event.sentence_parties {
+                return Err(Some(format!(
+                    "{named} of {} parties its sentence must name",
+                    event.sentence_parties
+                )));
+            }
+        }
         if !standalone && countries.len() < event.min_parties {
             for (country, kind) in &view.lead_parties {
                 if event.party_kinds & kind.bit() != 0 && !countries.contains(country) {
@@ -941,6 +994,8 @@ impl Tagger {
             in_lead: None,
             developed: 0,
             background_cue: None,
+            developed_occurred: false,
+            part_only: part,
         })
     }
 
@@ -1196,6 +1251,8 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
     let mut actors = std::mem::take(&mut sighting.actors);
     existing.in_lead = existing.in_lead.or(sighting.in_lead);
     existing.developed = existing.developed.saturating_add(sighting.developed);
+    existing.developed_occurred |= sighting.developed_occurred;
+    existing.part_only &= sighting.part_only;
     if existing.background_cue.is_none() {
         existing.background_cue = sighting.background_cue.take();
     }
@@ -1324,10 +1381,10 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
                 entry.code
             ));
         }
-        for kind in &entry.aspect_of {
+        for kind in entry.aspect_of.iter().chain(&entry.part_of) {
             if !catalogue.types.iter().any(|t| &t.code == kind) {
                 return Err(format!(
-                    "{}: aspect_of names unknown type {kind}",
+                    "{}: aspect_of or part_of names unknown type {kind}",
                     entry.code
                 ));
             }

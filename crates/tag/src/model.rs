@@ -86,6 +86,9 @@ pub(crate) struct EventType {
     pub aspect_of: u64,
     /// Parties, places excepted, the trigger's sentence must name for a first sighting.
     pub sentence_parties: usize,
+    /// The event happens abroad for its parties (a visit): not when every party of
+    /// the sentence is of the country where it happens.
+    pub abroad: bool,
     /// Event types (bits by index) a `part` trigger's sighting belongs to.
     pub part_of: u64,
     /// Role of the title and lead's parties in a main event of this type.
@@ -374,6 +377,7 @@ impl LangModel {
                     other_senses: sense_mask(&entry.other_senses, "other_senses")?,
                     aspect_of,
                     sentence_parties: entry.sentence_parties,
+                    abroad: entry.abroad,
                     part_of,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     before: intern(&mut roles, &rule.roles.before),

@@ -257,6 +257,10 @@ pub(crate) struct CatalogueType {
     /// complete it.
     #[serde(default)]
     pub sentence_parties: usize,
+    /// The event takes its parties abroad (a state visit): a sentence whose parties
+    /// are all of the country where it happens tells a domestic trip.
+    #[serde(default)]
+    pub abroad: bool,
     /// Event types a `part` trigger's sighting belongs to when the article reports
     /// one of them as main.
     #[serde(default)]

@@ -111,6 +111,9 @@ struct Found<'g> {
     developed_occurred: bool,
     /// Every sighting came from a `part` trigger ("attended").
     part_only: bool,
+    /// `in_lead`, `developed` and `developed_occurred` of the sightings from `part`
+    /// triggers: they count only when the article reports no event they are part of.
+    part_salience: (Option<&'static str>, u16, bool),
 }
 
 /// What the whole article says before any sentence is read for events.
@@ -557,14 +560,17 @@ impl Tagger {
                     let background = background
                         .get_or_insert_with(|| background_cue(field, hits, published))
                         .clone();
-                    match (&background, in_lead) {
-                        (None, Some(place)) => sighting.in_lead = Some(place),
-                        (None, None) => {
-                            sighting.developed = 1;
-                            sighting.developed_occurred =
-                                sighting.status == EventStatus::Occurred;
-                        }
-                        _ => {}
+                    let occurred = sighting.status == EventStatus::Occurred;
+                    let salient = match (&background, in_lead) {
+                        (None, Some(place)) => (Some(place), 0, false),
+                        (None, None) => (None, 1, occurred),
+                        _ => (None, 0, false),
+                    };
+                    if sighting.part_only {
+                        sighting.part_salience = salient;
+                    } else {
+                        (sighting.in_lead, sighting.developed, sighting.developed_occurred) =
+                            salient;
                     }
                     if let Some(trace) = trace.as_deref_mut() {
                         trace.lines.push(format!(
@@ -610,24 +616,31 @@ impl Tagger {
         }
         found.sort_by_key(|f| f.order);
         // Taking part in an event the article reports as main is that event's part.
+        // Its own sightings (not from `part` triggers) decide an event's salience then.
         let main_types = found.iter().fold(0u64, |mask, f| {
             let main = f.in_lead.is_some() || (f.developed >= 2 && f.developed_occurred);
-            if main && !f.part_only {
+            if main {
                 mask | 1 << f.event
             } else {
                 mask
             }
         });
-        found.retain(|f| {
+        found.retain_mut(|f| {
             let event = &model.events[f.event as usize];
-            let part = f.part_only && event.part_of & main_types != 0;
-            if let (true, Some(trace)) = (part, trace.as_deref_mut()) {
+            if event.part_of & main_types == 0 {
+                let (lead, developed, occurred) = f.part_salience;
+                f.in_lead = f.in_lead.or(lead);
+                f.developed = f.developed.saturating_add(developed);
+                f.developed_occurred |= occurred;
+                return true;
+            }
+            if let (true, Some(trace)) = (f.part_only, trace.as_deref_mut()) {
                 trace.lines.push(format!(
                     "{} not an event: taking part in a main event of the article",
                     event.kind
                 ));
             }
-            !part
+            !f.part_only
         });
         let mut events: Vec<Event> = found
             .into_iter()
@@ -863,7 +876,17 @@ impl Tagger {
         // A sub-aspect of another event in the same sentence (missiles shown at a
         // parade, strikes simulated in drills) is that event, not a second one. A
         // strong trigger ("strikes on") names an event of its own.
-        if weak && triggered & event.aspect_of != 0 {
+        // Another type's trigger elsewhere than this one's: the same word ("strike")
+        // triggering two types does not make either an aspect of the other.
+        let aspect = event.aspect_of != 0
+            && hits.iter().any(|h| match h.what {
+                What::Trigger { event: other, .. } => {
+                    event.aspect_of & (1 << other) != 0
+                        && (h.end <= trigger.start || h.start >= trigger.end)
+                }
+                _ => false,
+            });
+        if weak && aspect {
             return Err(Some("a sub-aspect of another event in the sentence".into()));
         }
         // Senses: the URL's section, the participants, the vocabulary around the trigger.
@@ -955,6 +978,23 @@ impl Tagger {
             cued = true;
         }
         let location = self.location(field, hits, mentions, trigger);
+        if event.abroad {
+            // A leader visiting a province or a site of their own country: every party
+            // the sentence names, besides the place itself, is of the country where
+            // it happens.
+            if let Some(place) = location {
+                let here = self.gazetteer.entities[place.entity as usize].country.as_str();
+                let mut parties = mentions
+                    .iter()
+                    .filter(|m| m.start != place.start)
+                    .map(|m| &self.gazetteer.entities[m.entity as usize])
+                    .filter(|e| e.kind != EntityKind::Place && event.party_kinds & e.kind.bit() != 0)
+                    .peekable();
+                if parties.peek().is_some() && parties.all(|e| e.country == here) {
+                    return Err(Some(format!("domestic: every party is of {here}, where it happens")));
+                }
+            }
+        }
         let actors = self.actors(
             hits, mentions, event, event_id, trigger, before, after, &location,
         );
@@ -996,6 +1036,7 @@ impl Tagger {
             background_cue: None,
             developed_occurred: false,
             part_only: part,
+            part_salience: (None, 0, false),
         })
     }
 
@@ -1253,6 +1294,10 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
     existing.developed = existing.developed.saturating_add(sighting.developed);
     existing.developed_occurred |= sighting.developed_occurred;
     existing.part_only &= sighting.part_only;
+    let (lead, developed, occurred) = sighting.part_salience;
+    existing.part_salience.0 = existing.part_salience.0.or(lead);
+    existing.part_salience.1 = existing.part_salience.1.saturating_add(developed);
+    existing.part_salience.2 |= occurred;
     if existing.background_cue.is_none() {
         existing.background_cue = sighting.background_cue.take();
     }
@@ -1398,6 +1443,9 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
 fn background_cue(field: &Field<'_>, hits: &[Hit], published: Option<NaiveDate>) -> Option<String> {
     if let Some(hit) = hits.iter().find(|h| matches!(h.what, What::Background)) {
         return Some(field.text[hit.start..hit.end].to_string());
+    }
+    if let Some((start, end)) = dates::mentions_past(field.lowered, hits, published) {
+        return Some(field.text[start..end].to_string());
     }
     let published = published?;
     let (first, last) = (hits.first()?.start, hits.last()?.end);

@@ -827,7 +827,10 @@ impl Tagger {
         triggered: u64,
     ) -> Result<Found<'g>, Option<String>> {
         let mut trigger: Option<&Hit> = None;
-        let mut context = false;
+        // Context phrases by position: a word does not confirm itself ("deal" is
+        // both a weak trigger and the context of "signed").
+        let mut contexts = [(0usize, 0usize); 4];
+        let mut n_contexts = 0usize;
         let mut senses = 0u8;
         let event = &model.events[event_id as usize];
         for hit in hits {
@@ -838,7 +841,12 @@ impl Tagger {
                         &field.text[hit.start..hit.end]
                     )))
                 }
-                What::Context(e) if e == event_id => context = true,
+                What::Context(e) if e == event_id => {
+                    if let Some(slot) = contexts.get_mut(n_contexts) {
+                        *slot = (hit.start, hit.end);
+                    }
+                    n_contexts += 1;
+                }
                 What::Sense(domain) if event.other_senses & (1 << domain) != 0 => {
                     senses |= 1 << domain
                 }
@@ -869,6 +877,11 @@ impl Tagger {
         else {
             return Err(None);
         };
+        // More context phrases than slots: some lie outside the one trigger.
+        let context = n_contexts > contexts.len()
+            || contexts[..n_contexts.min(contexts.len())]
+                .iter()
+                .any(|&(start, end)| end <= trigger.start || start >= trigger.end);
         let phrase = &model.rules[rule as usize];
         if weak && !context && !already {
             return Err(Some(format!("weak trigger {phrase} without context")));
@@ -881,7 +894,7 @@ impl Tagger {
         let aspect = event.aspect_of != 0
             && hits.iter().any(|h| match h.what {
                 What::Trigger { event: other, .. } => {
-                    event.aspect_of & (1 << other) != 0
+                    triggered & event.aspect_of & (1 << other) != 0
                         && (h.end <= trigger.start || h.start >= trigger.end)
                 }
                 _ => false,

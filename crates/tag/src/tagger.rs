@@ -869,6 +869,7 @@ impl Tagger {
             rule,
             weak,
             standalone,
+            minor,
             part,
             before,
             after,
@@ -949,7 +950,12 @@ impl Tagger {
             }
         }
         let in_sentence = countries.len();
-        if !already && !standalone && event.sentence_parties > 0 {
+        let sentence_parties = if minor {
+            event.sentence_parties.max(event.minor_sentence_parties)
+        } else {
+            event.sentence_parties
+        };
+        if !already && !standalone && sentence_parties > 0 {
             // Who takes part: a place alone says only where.
             let named = mentions
                 .iter()
@@ -962,10 +968,9 @@ impl Tagger {
                     named
                 })
                 .len();
-            if named < event.sentence_parties {
+            if named < sentence_parties {
                 return Err(Some(format!(
-                    "{named} of {} parties its sentence must name",
-                    event.sentence_parties
+                    "{named} of {sentence_parties} parties its sentence must name"
                 )));
             }
         }

@@ -202,6 +202,35 @@ pub(crate) fn mentions_future(lowered: &str, hits: &[Hit], published: Option<Nai
     })
 }
 
+/// The first month the sentence names that lies weeks before publication ("in July"
+/// in an October article, "on 13 June" in July): an event placed there is context
+/// for the story, not the story. Returns the mention's byte range.
+pub(crate) fn mentions_past(
+    lowered: &str,
+    hits: &[Hit],
+    published: Option<NaiveDate>,
+) -> Option<(usize, usize)> {
+    let published = published?;
+    let weeks_before = |d: NaiveDate| (published - d).num_days() > 27;
+    hits.iter()
+        .find(|hit| match hit.what {
+            What::Month(month) => match day_and_year(lowered, hit) {
+                Some((day, Some(year))) => {
+                    NaiveDate::from_ymd_opt(year, month as u32, day).is_some_and(weeks_before)
+                }
+                Some((day, None)) => {
+                    nearest_year(published, month as u32, day).is_some_and(weeks_before)
+                }
+                None => {
+                    let behind = (published.month() as i32 - month as i32).rem_euclid(12);
+                    (2..=6).contains(&behind)
+                }
+            },
+            _ => false,
+        })
+        .map(|hit| (hit.start, hit.end))
+}
+
 fn shift(date: NaiveDate, days: i64) -> Option<NaiveDate> {
     if days >= 0 {
         date.checked_add_days(Days::new(days as u64))

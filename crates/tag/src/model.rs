@@ -26,6 +26,8 @@ pub(crate) enum What {
         weak: bool,
         standalone: bool,
         minor: bool,
+        /// Taking part in another event (`part` in the rule file).
+        part: bool,
         before: Option<RoleId>,
         after: Option<RoleId>,
     },
@@ -82,6 +84,15 @@ pub(crate) struct EventType {
     pub other_senses: u8,
     /// Event types (bits by index) this one is a sub-aspect of in one sentence.
     pub aspect_of: u64,
+    /// Parties, places excepted, the trigger's sentence must name for a first sighting.
+    pub sentence_parties: usize,
+    /// The event happens abroad for its parties (a visit): not when every party of
+    /// the sentence is of the country where it happens.
+    pub abroad: bool,
+    /// Parties the sentence of a first sighting from a `minor` trigger must name.
+    pub minor_sentence_parties: usize,
+    /// Event types (bits by index) a `part` trigger's sighting belongs to.
+    pub part_of: u64,
     /// Role of the title and lead's parties in a main event of this type.
     pub lead_role: Option<RoleId>,
     pub before: Option<RoleId>,
@@ -313,6 +324,7 @@ impl LangModel {
                         weak,
                         standalone,
                         minor: false,
+                        part: false,
                         before: None,
                         after: None,
                     }
@@ -334,6 +346,7 @@ impl LangModel {
                         weak: oriented.weak,
                         standalone: false,
                         minor: oriented.minor,
+                        part: oriented.part,
                         before,
                         after,
                     };
@@ -341,19 +354,21 @@ impl LangModel {
                 }
                 b.add_all(&rule.context, What::Context(event))?;
                 b.add_all(&rule.exclude, What::Exclude(event))?;
-                let aspect_of = entry.aspect_of.iter().try_fold(0u64, |mask, kind| {
+                let type_mask = |kinds: &[String], field: &str| kinds.iter().try_fold(0u64, |mask, kind| {
                     // Types the language has no rules for are never triggered.
                     Ok::<_, String>(match rules.events.iter().position(|e| &e.kind == kind) {
                         Some(i) => mask | 1 << i,
                         None if catalogue.types.iter().any(|t| &t.code == kind) => mask,
                         None => {
                             return Err(format!(
-                                "catalogue: {}: aspect_of names unknown type {kind}",
+                                "catalogue: {}: {field} names unknown type {kind}",
                                 entry.code
                             ))
                         }
                     })
-                })?;
+                });
+                let aspect_of = type_mask(&entry.aspect_of, "aspect_of")?;
+                let part_of = type_mask(&entry.part_of, "part_of")?;
                 events.push(EventType {
                     kind: rule.kind.clone(),
                     cameo: entry.cameo.clone(),
@@ -363,6 +378,10 @@ impl LangModel {
                     other_sense_kinds: kind_mask(&entry.other_sense_kinds, "other_sense_kinds")?,
                     other_senses: sense_mask(&entry.other_senses, "other_senses")?,
                     aspect_of,
+                    sentence_parties: entry.sentence_parties,
+                    abroad: entry.abroad,
+                    minor_sentence_parties: entry.minor_sentence_parties,
+                    part_of,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     before: intern(&mut roles, &rule.roles.before),
                     after: intern(&mut roles, &rule.roles.after),

@@ -193,6 +193,12 @@ pub(crate) struct OrientedTrigger {
     /// rule files; talks during a visit are reported as a summit of their own.
     #[serde(default)]
     pub minor: bool,
+    /// The phrase names taking part in another event ("attend", "出席"): a sighting
+    /// from it alone is a part of that event when the article reports one of the
+    /// catalogue's `part_of` types as main (a leader attending a summit is at the
+    /// summit), and an event of its own otherwise (attending a parade abroad).
+    #[serde(default)]
+    pub part: bool,
     #[serde(default)]
     pub before: Option<String>,
     #[serde(default)]
@@ -245,6 +251,24 @@ pub(crate) struct CatalogueType {
     /// trigger (`club`, `party`, `company`): a club's trip is not a state visit.
     #[serde(default)]
     pub other_sense_kinds: Vec<String>,
+    /// Parties (of `party_kinds`, places excepted: a place says where, not who) the
+    /// trigger's own sentence must name when the article has no sighting of the
+    /// type yet: a visit needs a visitor in its sentence, the title and lead only
+    /// complete it.
+    #[serde(default)]
+    pub sentence_parties: usize,
+    /// The event takes its parties abroad (a state visit): a sentence whose parties
+    /// are all of the country where it happens tells a domestic trip.
+    #[serde(default)]
+    pub abroad: bool,
+    /// Like `sentence_parties`, for the `minor` triggers (talks, a meeting, a phone
+    /// call): a party's or a town hall's talks name no state.
+    #[serde(default)]
+    pub minor_sentence_parties: usize,
+    /// Event types a `part` trigger's sighting belongs to when the article reports
+    /// one of them as main.
+    #[serde(default)]
+    pub part_of: Vec<String>,
     /// Domains (see `[[sense]]`) whose vocabulary around the trigger, or whose
     /// section in the URL, means another sense of the trigger.
     #[serde(default)]

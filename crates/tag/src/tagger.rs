@@ -105,6 +105,15 @@ struct Found<'g> {
     developed: u16,
     /// The first background cue of a sighting ("days after", a past year).
     background_cue: Option<String>,
+    /// A body sighting after the lead, with no background cue, reported as having
+    /// happened: sightings that are all plans or denials ("will visit China in
+    /// April") place the story among later events, they do not develop it.
+    developed_occurred: bool,
+    /// Every sighting came from a `part` trigger ("attended").
+    part_only: bool,
+    /// `in_lead`, `developed` and `developed_occurred` of the sightings from `part`
+    /// triggers: they count only when the article reports no event they are part of.
+    part_salience: (Option<&'static str>, u16, bool),
 }
 
 /// What the whole article says before any sentence is read for events.
@@ -551,10 +560,17 @@ impl Tagger {
                     let background = background
                         .get_or_insert_with(|| background_cue(field, hits, published))
                         .clone();
-                    match (&background, in_lead) {
-                        (None, Some(place)) => sighting.in_lead = Some(place),
-                        (None, None) => sighting.developed = 1,
-                        _ => {}
+                    let occurred = sighting.status == EventStatus::Occurred;
+                    let salient = match (&background, in_lead) {
+                        (None, Some(place)) => (Some(place), 0, false),
+                        (None, None) => (None, 1, occurred),
+                        _ => (None, 0, false),
+                    };
+                    if sighting.part_only {
+                        sighting.part_salience = salient;
+                    } else {
+                        (sighting.in_lead, sighting.developed, sighting.developed_occurred) =
+                            salient;
                     }
                     if let Some(trace) = trace.as_deref_mut() {
                         trace.lines.push(format!(
@@ -571,7 +587,7 @@ impl Tagger {
                                 Some(cue) => format!(", background cue \"{cue}\""),
                                 None => in_lead.map_or(String::new(), |p| format!(", in the {p}")),
                             },
-                            &field.text[span.start..span.end.min(span.start + 300)]
+                            &field.text[span.start..floor_char(field.text, span.end.min(span.start + 300))]
                         ));
                     }
                     sighting.background_cue = background;
@@ -599,13 +615,42 @@ impl Tagger {
             }
         }
         found.sort_by_key(|f| f.order);
+        // Taking part in an event the article reports as main is that event's part.
+        // Its own sightings (not from `part` triggers) decide an event's salience then.
+        let main_types = found.iter().fold(0u64, |mask, f| {
+            let main = f.in_lead.is_some() || (f.developed >= 2 && f.developed_occurred);
+            if main {
+                mask | 1 << f.event
+            } else {
+                mask
+            }
+        });
+        found.retain_mut(|f| {
+            let event = &model.events[f.event as usize];
+            if event.part_of & main_types == 0 {
+                let (lead, developed, occurred) = f.part_salience;
+                f.in_lead = f.in_lead.or(lead);
+                f.developed = f.developed.saturating_add(developed);
+                f.developed_occurred |= occurred;
+                return true;
+            }
+            if let (true, Some(trace)) = (f.part_only, trace.as_deref_mut()) {
+                trace.lines.push(format!(
+                    "{} not an event: taking part in a main event of the article",
+                    event.kind
+                ));
+            }
+            !f.part_only
+        });
         let mut events: Vec<Event> = found
             .into_iter()
             .map(|f| {
                 let event = &model.events[f.event as usize];
                 let (salience, cue) = match (&f.in_lead, f.developed, &f.background_cue) {
                     (Some(place), _, _) => (Salience::Main, place.to_string()),
-                    (None, n, _) if n >= 2 => (Salience::Main, "developed".to_string()),
+                    (None, n, _) if n >= 2 && f.developed_occurred => {
+                        (Salience::Main, "developed".to_string())
+                    }
                     (None, _, Some(cue)) => (Salience::Background, format!("displaced: {cue}")),
                     (None, _, None) => (Salience::Background, "in passing".to_string()),
                 };
@@ -782,7 +827,10 @@ impl Tagger {
         triggered: u64,
     ) -> Result<Found<'g>, Option<String>> {
         let mut trigger: Option<&Hit> = None;
-        let mut context = false;
+        // Context phrases by position: a word does not confirm itself ("deal" is
+        // both a weak trigger and the context of "signed").
+        let mut contexts = [(0usize, 0usize); 4];
+        let mut n_contexts = 0usize;
         let mut senses = 0u8;
         let event = &model.events[event_id as usize];
         for hit in hits {
@@ -793,7 +841,12 @@ impl Tagger {
                         &field.text[hit.start..hit.end]
                     )))
                 }
-                What::Context(e) if e == event_id => context = true,
+                What::Context(e) if e == event_id => {
+                    if let Some(slot) = contexts.get_mut(n_contexts) {
+                        *slot = (hit.start, hit.end);
+                    }
+                    n_contexts += 1;
+                }
                 What::Sense(domain) if event.other_senses & (1 << domain) != 0 => {
                     senses |= 1 << domain
                 }
@@ -816,6 +869,8 @@ impl Tagger {
             rule,
             weak,
             standalone,
+            minor,
+            part,
             before,
             after,
             ..
@@ -823,6 +878,11 @@ impl Tagger {
         else {
             return Err(None);
         };
+        // More context phrases than slots: some lie outside the one trigger.
+        let context = n_contexts > contexts.len()
+            || contexts[..n_contexts.min(contexts.len())]
+                .iter()
+                .any(|&(start, end)| end <= trigger.start || start >= trigger.end);
         let phrase = &model.rules[rule as usize];
         if weak && !context && !already {
             return Err(Some(format!("weak trigger {phrase} without context")));
@@ -830,7 +890,17 @@ impl Tagger {
         // A sub-aspect of another event in the same sentence (missiles shown at a
         // parade, strikes simulated in drills) is that event, not a second one. A
         // strong trigger ("strikes on") names an event of its own.
-        if weak && triggered & event.aspect_of != 0 {
+        // Another type's trigger elsewhere than this one's: the same word ("strike")
+        // triggering two types does not make either an aspect of the other.
+        let aspect = event.aspect_of != 0
+            && hits.iter().any(|h| match h.what {
+                What::Trigger { event: other, .. } => {
+                    triggered & event.aspect_of & (1 << other) != 0
+                        && (h.end <= trigger.start || h.start >= trigger.end)
+                }
+                _ => false,
+            });
+        if weak && aspect {
             return Err(Some("a sub-aspect of another event in the sentence".into()));
         }
         // Senses: the URL's section, the participants, the vocabulary around the trigger.
@@ -880,6 +950,30 @@ impl Tagger {
             }
         }
         let in_sentence = countries.len();
+        let sentence_parties = if minor {
+            event.sentence_parties.max(event.minor_sentence_parties)
+        } else {
+            event.sentence_parties
+        };
+        if !already && !standalone && sentence_parties > 0 {
+            // Who takes part: a place alone says only where.
+            let named = mentions
+                .iter()
+                .map(|m| &self.gazetteer.entities[m.entity as usize])
+                .filter(|e| e.kind != EntityKind::Place && event.party_kinds & e.kind.bit() != 0)
+                .fold(Vec::<&str>::new(), |mut named, e| {
+                    if !named.contains(&e.country.as_str()) {
+                        named.push(e.country.as_str());
+                    }
+                    named
+                })
+                .len();
+            if named < sentence_parties {
+                return Err(Some(format!(
+                    "{named} of {sentence_parties} parties its sentence must name"
+                )));
+            }
+        }
         if !standalone && countries.len() < event.min_parties {
             for (country, kind) in &view.lead_parties {
                 if event.party_kinds & kind.bit() != 0 && !countries.contains(country) {
@@ -902,6 +996,23 @@ impl Tagger {
             cued = true;
         }
         let location = self.location(field, hits, mentions, trigger);
+        if event.abroad {
+            // A leader visiting a province or a site of their own country: every party
+            // the sentence names, besides the place itself, is of the country where
+            // it happens.
+            if let Some(place) = location {
+                let here = self.gazetteer.entities[place.entity as usize].country.as_str();
+                let mut parties = mentions
+                    .iter()
+                    .filter(|m| m.start != place.start)
+                    .map(|m| &self.gazetteer.entities[m.entity as usize])
+                    .filter(|e| e.kind != EntityKind::Place && event.party_kinds & e.kind.bit() != 0)
+                    .peekable();
+                if parties.peek().is_some() && parties.all(|e| e.country == here) {
+                    return Err(Some(format!("domestic: every party is of {here}, where it happens")));
+                }
+            }
+        }
         let actors = self.actors(
             hits, mentions, event, event_id, trigger, before, after, &location,
         );
@@ -941,6 +1052,9 @@ impl Tagger {
             in_lead: None,
             developed: 0,
             background_cue: None,
+            developed_occurred: false,
+            part_only: part,
+            part_salience: (None, 0, false),
         })
     }
 
@@ -1196,6 +1310,12 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
     let mut actors = std::mem::take(&mut sighting.actors);
     existing.in_lead = existing.in_lead.or(sighting.in_lead);
     existing.developed = existing.developed.saturating_add(sighting.developed);
+    existing.developed_occurred |= sighting.developed_occurred;
+    existing.part_only &= sighting.part_only;
+    let (lead, developed, occurred) = sighting.part_salience;
+    existing.part_salience.0 = existing.part_salience.0.or(lead);
+    existing.part_salience.1 = existing.part_salience.1.saturating_add(developed);
+    existing.part_salience.2 |= occurred;
     if existing.background_cue.is_none() {
         existing.background_cue = sighting.background_cue.take();
     }
@@ -1266,6 +1386,15 @@ fn attached(gap: &str) -> bool {
     matches!(gap.trim(), "" | "の" | "的" | "・")
 }
 
+/// The largest char boundary of `text` at or before `at` (explain lines cut long
+/// sentences, which in Arabic or Chinese may end inside a character).
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Hits inside `[start, end)`; `hits` is sorted by start.
 fn slice(hits: &[Hit], start: usize, end: usize) -> &[Hit] {
     let from = hits.partition_point(|h| h.start < start);
@@ -1315,10 +1444,10 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
                 entry.code
             ));
         }
-        for kind in &entry.aspect_of {
+        for kind in entry.aspect_of.iter().chain(&entry.part_of) {
             if !catalogue.types.iter().any(|t| &t.code == kind) {
                 return Err(format!(
-                    "{}: aspect_of names unknown type {kind}",
+                    "{}: aspect_of or part_of names unknown type {kind}",
                     entry.code
                 ));
             }
@@ -1332,6 +1461,9 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
 fn background_cue(field: &Field<'_>, hits: &[Hit], published: Option<NaiveDate>) -> Option<String> {
     if let Some(hit) = hits.iter().find(|h| matches!(h.what, What::Background)) {
         return Some(field.text[hit.start..hit.end].to_string());
+    }
+    if let Some((start, end)) = dates::mentions_past(field.lowered, hits, published) {
+        return Some(field.text[start..end].to_string());
     }
     let published = published?;
     let (first, last) = (hits.first()?.start, hits.last()?.end);

@@ -105,6 +105,8 @@ struct Found<'g> {
     developed: u16,
     /// The first background cue of a sighting ("days after", a past year).
     background_cue: Option<String>,
+    /// The type's first occurrence in the article, which carries its salience.
+    primary: bool,
 }
 
 /// What the whole article says before any sentence is read for events.
@@ -576,7 +578,8 @@ impl Tagger {
                     }
                     sighting.background_cue = background;
                     // The sentence text and date are built only when `merge` keeps them.
-                    let existing = found.iter().find(|f| f.event == event_id);
+                    let slot = occurrence(&found, &sighting, event_id);
+                    let existing = slot.map(|i| &found[i]);
                     let leads =
                         existing.is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
                     if leads {
@@ -594,7 +597,29 @@ impl Tagger {
                         }
                     }
                     order += 1;
-                    merge(&mut found, sighting, event_id, order);
+                    merge(&mut found, slot, sighting, order);
+                }
+            }
+        }
+        // The first occurrence of a type carries the type's salience, read from every
+        // sighting of the type; a further occurrence (other parties in other roles,
+        // another status) is what the article mentions besides it: background.
+        for i in 0..found.len() {
+            if !found[i].primary {
+                continue;
+            }
+            let event = found[i].event;
+            for j in i + 1..found.len() {
+                if found[j].event != event {
+                    continue;
+                }
+                let (in_lead, developed) = (found[j].in_lead, found[j].developed);
+                let cue = found[j].background_cue.clone();
+                let primary = &mut found[i];
+                primary.in_lead = primary.in_lead.or(in_lead);
+                primary.developed = primary.developed.saturating_add(developed);
+                if primary.background_cue.is_none() {
+                    primary.background_cue = cue;
                 }
             }
         }
@@ -604,6 +629,13 @@ impl Tagger {
             .map(|f| {
                 let event = &model.events[f.event as usize];
                 let (salience, cue) = match (&f.in_lead, f.developed, &f.background_cue) {
+                    _ if !f.primary => (
+                        Salience::Background,
+                        match &f.background_cue {
+                            Some(cue) => format!("another occurrence, displaced: {cue}"),
+                            None => "another occurrence".to_string(),
+                        },
+                    ),
                     (Some(place), _, _) => (Salience::Main, place.to_string()),
                     (None, n, _) if n >= 2 => (Salience::Main, "developed".to_string()),
                     (None, _, Some(cue)) => (Salience::Background, format!("displaced: {cue}")),
@@ -941,6 +973,7 @@ impl Tagger {
             in_lead: None,
             developed: 0,
             background_cue: None,
+            primary: false,
         })
     }
 
@@ -1187,9 +1220,15 @@ const LEAD_MARGIN: f64 = 0.2;
 /// News puts the event first (title, lead), later sentences add background, so a
 /// later sighting takes the lead only when it is clearly stronger. A city found in
 /// any sighting beats a country-only location.
-fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, order: usize) {
-    let Some(existing) = found.iter_mut().find(|f| f.event == event) else {
+fn merge<'g>(
+    found: &mut Vec<Found<'g>>,
+    slot: Option<usize>,
+    mut sighting: Found<'g>,
+    order: usize,
+) {
+    let Some(existing) = slot.map(|i| &mut found[i]) else {
         sighting.order = order;
+        sighting.primary = !found.iter().any(|f| f.event == sighting.event);
         found.push(sighting);
         return;
     };
@@ -1246,6 +1285,52 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
             existing.actors.push(actor);
         }
     }
+}
+
+/// Most occurrences of one event type an article reports.
+const MAX_OCCURRENCES: usize = 4;
+
+/// The occurrence of the sighting's type it belongs to, `None` for a new one. News
+/// places the story among other events of the same type ("days after Israel struck
+/// Doha", "a summit planned for next year"): a sighting that names a country in
+/// another role than an occurrence gives it, or that is cued with another status,
+/// is another occurrence. Past the limit, a sighting joins the first occurrence.
+fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16) -> Option<usize> {
+    let mut first = None;
+    let mut count = 0;
+    for (i, occurrence) in found.iter().enumerate() {
+        if occurrence.event != event {
+            continue;
+        }
+        first.get_or_insert(i);
+        count += 1;
+        if compatible(occurrence, sighting) {
+            return Some(i);
+        }
+    }
+    match first {
+        Some(i) if count >= MAX_OCCURRENCES => Some(i),
+        _ => None,
+    }
+}
+
+/// Whether a sighting can be part of an occurrence: no country in two roles, no
+/// two cued statuses (an uncued status, a headline's dropped tense, yields).
+fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>) -> bool {
+    let other_role = sighting
+        .actors
+        .iter()
+        .filter(|c| !c.person && c.role.is_some())
+        .any(|c| {
+            occurrence
+                .actors
+                .iter()
+                .any(|o| !o.person && o.country == c.country && o.role.is_some() && o.role != c.role)
+        });
+    let other_status = sighting.cued
+        && sighting.status != occurrence.status
+        && (occurrence.cued || !occurrence.title_only);
+    !other_role && !other_status
 }
 
 /// A one-character country abbreviation counts next to another one (日韓, 中澳) or

@@ -107,6 +107,21 @@ struct Found<'g> {
     background_cue: Option<String>,
     /// The type's first occurrence in the article, which carries its salience.
     primary: bool,
+    /// Body paragraphs (byte ranges) of its sightings, for types with a `lead_role`.
+    paragraphs: [(u32, u32); MAX_PARAGRAPHS],
+    paragraph_count: u8,
+}
+
+/// Most paragraphs read for the parties of one occurrence.
+const MAX_PARAGRAPHS: usize = 4;
+
+/// The paragraph around `span`: between blank lines.
+fn paragraph(text: &str, span: &Span) -> (u32, u32) {
+    let start = text[..span.start].rfind("\n\n").map_or(0, |i| i + 2);
+    let end = text[span.end..]
+        .find("\n\n")
+        .map_or(text.len(), |i| span.end + i);
+    (start as u32, end as u32)
 }
 
 /// What the whole article says before any sentence is read for events.
@@ -577,6 +592,10 @@ impl Tagger {
                         ));
                     }
                     sighting.background_cue = background;
+                    if field.name == "body" && model.events[event_index].lead_role.is_some() {
+                        sighting.paragraphs[0] = paragraph(field.text, span);
+                        sighting.paragraph_count = 1;
+                    }
                     // The sentence text and date are built only when `merge` keeps them.
                     let slot = occurrence(&found, &sighting, event_id);
                     let existing = slot.map(|i| &found[i]);
@@ -681,7 +700,10 @@ impl Tagger {
                 if let (Salience::Main, Some(role), Some(view)) =
                     (out.salience, event.lead_role, view.as_ref())
                 {
-                    self.add_lead_parties(&mut out, event, &model.roles[role as usize], view);
+                    let role = &model.roles[role as usize];
+                    self.add_lead_parties(&mut out, event, role, view);
+                    let paragraphs = &f.paragraphs[..f.paragraph_count as usize];
+                    self.add_paragraph_parties(&mut out, event, role, &fields[1], paragraphs);
                 }
                 out
             })
@@ -722,6 +744,43 @@ impl Tagger {
                     country: Some(country.to_string()),
                     role: Some(role.to_string()),
                 });
+            }
+        }
+    }
+
+    /// The parties the body's paragraphs that report the event name, in the type's
+    /// `lead_role`: a summit's or a drill's participants are listed around the
+    /// sentence that names it ("Modi, Ramaphosa and Prabowo attended").
+    fn add_paragraph_parties(
+        &self,
+        out: &mut Event,
+        event: &crate::model::EventType,
+        role: &str,
+        body: &Field<'_>,
+        paragraphs: &[(u32, u32)],
+    ) {
+        for &(start, end) in paragraphs {
+            for mention in slice_mentions(body.mentions, start as usize, end as usize) {
+                if out.actors.len() >= MAX_ACTORS {
+                    return;
+                }
+                let entity = &self.gazetteer.entities[mention.entity as usize];
+                if entity.kind == EntityKind::Place || event.party_kinds & entity.kind.bit() == 0 {
+                    continue;
+                }
+                let country = entity.country.as_str();
+                let cast = out
+                    .actors
+                    .iter()
+                    .any(|a| a.kind == "country" && a.country.as_deref() == Some(country));
+                if !cast {
+                    out.actors.push(Actor {
+                        name: self.country_name(country),
+                        kind: "country".into(),
+                        country: Some(country.to_string()),
+                        role: Some(role.to_string()),
+                    });
+                }
             }
         }
     }
@@ -974,6 +1033,8 @@ impl Tagger {
             developed: 0,
             background_cue: None,
             primary: false,
+            paragraphs: [(0, 0); MAX_PARAGRAPHS],
+            paragraph_count: 0,
         })
     }
 
@@ -1273,6 +1334,13 @@ fn merge<'g>(
         {
             existing.location = sighting.location;
             existing.city = sighting.city;
+        }
+    }
+    for &range in &sighting.paragraphs[..sighting.paragraph_count as usize] {
+        let count = existing.paragraph_count as usize;
+        if count < MAX_PARAGRAPHS && !existing.paragraphs[..count].contains(&range) {
+            existing.paragraphs[count] = range;
+            existing.paragraph_count += 1;
         }
     }
     existing.confidence = existing.confidence.max(sighting.confidence);

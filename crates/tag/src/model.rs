@@ -49,6 +49,8 @@ pub(crate) enum What {
     Month(u8),
     Relative(i8),
     Entity(u32),
+    /// A demonym of a country ("Israeli", "israélienne").
+    Demonym(u32),
     /// A one-character country abbreviation (CJK), valid only inside a compound.
     Abbrev(u32),
 }
@@ -102,6 +104,9 @@ pub(crate) struct Hit {
 #[derive(Debug)]
 pub(crate) struct LangModel {
     pub word_boundaries: bool,
+    /// Adjectives follow their noun ("frappes israéliennes"): a demonym right after
+    /// a trigger names the agent.
+    pub adjectives_follow: bool,
     pub clitics: Vec<String>,
     pub abbreviations: HashSet<String>,
     pub compound_prefixes: Vec<String>,
@@ -424,7 +429,9 @@ impl LangModel {
                 b.add(word, What::Relative(*offset))?;
             }
         }
-        for (id, name_language, name) in &gazetteer.names {
+        let names = gazetteer.names.iter().map(|n| (n, false));
+        let demonyms = gazetteer.demonyms.iter().map(|n| (n, true));
+        for ((id, name_language, name), demonym) in names.chain(demonyms) {
             if name_language != language && name_language != "en" {
                 continue;
             }
@@ -434,7 +441,12 @@ impl LangModel {
             {
                 continue;
             }
-            b.add(name, What::Entity(*id))?;
+            let what = if demonym {
+                What::Demonym(*id)
+            } else {
+                What::Entity(*id)
+            };
+            b.add(name, what)?;
         }
         if rules.is_some() {
             for (id, name_language, name) in &gazetteer.abbreviations {
@@ -454,6 +466,7 @@ impl LangModel {
         let start = automaton
             .start_state(Anchored::No)
             .map_err(|e| e.to_string())?;
+        let adjectives_follow = rules.is_some_and(|(r, _)| r.adjectives_follow);
         let (word_boundaries, clitics, abbreviations, compound_prefixes, status_window) =
             match rules.map(|(r, _)| r) {
                 Some(r) => (
@@ -470,6 +483,7 @@ impl LangModel {
             };
         Ok(LangModel {
             word_boundaries,
+            adjectives_follow,
             clitics,
             abbreviations,
             compound_prefixes,

@@ -18,6 +18,10 @@ pub(crate) struct RuleFile {
     /// False for scripts written without spaces (zh, ja): matches need no word boundary.
     #[serde(default = "yes")]
     pub word_boundaries: bool,
+    /// Adjectives follow their noun (fr, es, it, pt, ar: "frappes israéliennes"): a
+    /// demonym right after a trigger names the agent, not the target.
+    #[serde(default)]
+    pub adjectives_follow: bool,
     /// Prefixes that may be glued to a word without breaking its boundary (Arabic).
     #[serde(default)]
     pub clitics: Vec<String>,

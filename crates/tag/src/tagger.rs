@@ -64,6 +64,8 @@ struct Mention {
     start: usize,
     end: usize,
     entity: u32,
+    /// Named by a demonym ("Israeli"), not the country's name.
+    demonym: bool,
 }
 
 /// An actor of a sighting, borrowed from the gazetteer: the owned [`Actor`] is made
@@ -320,9 +322,10 @@ impl Tagger {
         // Entity mentions: the longest wins ("North Korea" over a shorter name inside it).
         mentions.clear();
         for hit in hits.iter() {
-            let entity = match hit.what {
-                What::Entity(entity) => entity,
-                What::Abbrev(entity) if in_compound(model, lowered, hits, hit) => entity,
+            let (entity, demonym) = match hit.what {
+                What::Entity(entity) => (entity, false),
+                What::Demonym(entity) => (entity, true),
+                What::Abbrev(entity) if in_compound(model, lowered, hits, hit) => (entity, false),
                 _ => continue,
             };
             if mentions.last().is_some_and(|m| hit.start < m.end) {
@@ -340,6 +343,7 @@ impl Tagger {
                 start: hit.start,
                 end: hit.end,
                 entity,
+                demonym,
             });
         }
         Field {
@@ -994,7 +998,7 @@ impl Tagger {
         }
         let location = self.location(field, hits, mentions, trigger);
         let actors = self.actors(
-            hits, mentions, event, event_id, trigger, before, after, &location,
+            model, field, hits, mentions, event, event_id, trigger, before, after, &location,
         );
 
         // Explainable score: trigger strength, then context, named countries, title.
@@ -1103,6 +1107,8 @@ impl Tagger {
     #[allow(clippy::too_many_arguments)]
     fn actors<'g>(
         &'g self,
+        model: &LangModel,
+        field: &Field<'_>,
         hits: &[Hit],
         mentions: &[Mention],
         event: &crate::model::EventType,
@@ -1139,7 +1145,13 @@ impl Tagger {
             }
             let is_place = entity.kind == EntityKind::Place;
             let is_location = location.is_some_and(|l| l.start == mention.start);
-            let after_trigger = mention.start >= trigger.start;
+            // "frappes israéliennes", "غارات إسرائيلية": a demonym right after the
+            // trigger, where adjectives follow the noun, names the agent.
+            let agent_adjective = model.adjectives_follow
+                && mention.demonym
+                && mention.start >= trigger.end
+                && adjective_gap(&field.lowered[trigger.end..mention.start]);
+            let after_trigger = mention.start >= trigger.start && !agent_adjective;
             let (role, strength) = if let Some(role) = cued[i] {
                 (Some(role), 3)
             } else if location_country == Some(entity.country.as_str()) && location_role.is_some() {
@@ -1412,6 +1424,12 @@ fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> boo
             .compound_prefixes
             .iter()
             .any(|p| lowered[..hit.start].ends_with(p.as_str()))
+}
+
+/// Whether the text between a trigger and a demonym after it can be other
+/// adjectives of the same noun: at most two words, no punctuation.
+fn adjective_gap(gap: &str) -> bool {
+    gap.split_whitespace().count() <= 2 && !gap.contains(|c: char| c.is_ascii_punctuation() || matches!(c, '«' | '»' | '،' | '“' | '”'))
 }
 
 /// Whether the text between a mention and a bare office title ties them together.

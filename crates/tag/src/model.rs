@@ -111,6 +111,7 @@ pub(crate) struct LangModel {
     pub abbreviations: HashSet<String>,
     pub compound_prefixes: Vec<String>,
     pub status_window: usize,
+    pub status_window_after: usize,
     pub events: Vec<EventType>,
     pub roles: Vec<String>,
     /// Rule ids (`en/summit/strong:summit`), by [`What::Trigger`] `rule`.
@@ -467,6 +468,9 @@ impl LangModel {
             .start_state(Anchored::No)
             .map_err(|e| e.to_string())?;
         let adjectives_follow = rules.is_some_and(|(r, _)| r.adjectives_follow);
+        let status_window_after = rules
+            .map(|(r, _)| r.status_window_after.unwrap_or(r.status_window))
+            .unwrap_or_default();
         let (word_boundaries, clitics, abbreviations, compound_prefixes, status_window) =
             match rules.map(|(r, _)| r) {
                 Some(r) => (
@@ -488,6 +492,7 @@ impl LangModel {
             abbreviations,
             compound_prefixes,
             status_window,
+            status_window_after,
             events,
             roles,
             rules: rule_ids,

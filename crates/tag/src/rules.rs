@@ -35,6 +35,11 @@ pub(crate) struct RuleFile {
     /// Largest distance, in characters, between a status cue and a trigger.
     #[serde(default = "default_status_window")]
     pub status_window: usize,
+    /// The same distance for a cue after the trigger, where it is more often about
+    /// another verb ("received Sanchez ..., urging the EU to join"); default
+    /// `status_window`.
+    #[serde(default)]
+    pub status_window_after: Option<usize>,
     /// Cues that make an event planned, speculative or negated.
     pub status: StatusCues,
     /// Words that mark the place where an event happens.

@@ -1248,14 +1248,16 @@ fn status(
         if inside_longer {
             continue;
         }
-        let gap = if hit.end <= trigger.start {
-            field.lowered[hit.end..trigger.start].chars().count()
+        let (gap, window) = if hit.end <= trigger.start {
+            let gap = field.lowered[hit.end..trigger.start].chars().count();
+            (gap, model.status_window)
         } else if hit.start >= trigger.end {
-            field.lowered[trigger.end..hit.start].chars().count()
+            let gap = field.lowered[trigger.end..hit.start].chars().count();
+            (gap, model.status_window_after)
         } else {
-            0
+            (0, model.status_window)
         };
-        if gap > model.status_window {
+        if gap > window {
             continue;
         }
         let rank = |s: EventStatus| match s {

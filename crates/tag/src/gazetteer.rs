@@ -266,7 +266,9 @@ impl Gazetteer {
             gazetteer.add_names(id, &entry.names);
             for (language, list) in &entry.demonyms {
                 for name in list {
-                    gazetteer.demonyms.push((id, language.clone(), name.clone()));
+                    gazetteer
+                        .demonyms
+                        .push((id, language.clone(), name.clone()));
                 }
             }
             for (language, list) in &entry.abbreviations {
@@ -375,7 +377,12 @@ impl Gazetteer {
         // Checked across languages, since every language also matches English names.
         let mut seen: HashMap<String, &str> = HashMap::new();
         let mut shared = HashSet::new();
-        for (id, language, name) in self.names.iter().chain(&self.demonyms).chain(&self.abbreviations) {
+        for (id, language, name) in self
+            .names
+            .iter()
+            .chain(&self.demonyms)
+            .chain(&self.abbreviations)
+        {
             let entity = &self.entities[*id as usize];
             let key = lower_aligned(name.trim_start_matches('='));
             if let Some(other) = seen.insert(key.clone(), &entity.country) {

@@ -1404,10 +1404,9 @@ fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>) -> bool {
         .iter()
         .filter(|c| !c.person && c.role.is_some())
         .any(|c| {
-            occurrence
-                .actors
-                .iter()
-                .any(|o| !o.person && o.country == c.country && o.role.is_some() && o.role != c.role)
+            occurrence.actors.iter().any(|o| {
+                !o.person && o.country == c.country && o.role.is_some() && o.role != c.role
+            })
         });
     let other_status = sighting.cued
         && sighting.status != occurrence.status
@@ -1431,7 +1430,10 @@ fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> boo
 /// Whether the text between a trigger and a demonym after it can be other
 /// adjectives of the same noun: at most two words, no punctuation.
 fn adjective_gap(gap: &str) -> bool {
-    gap.split_whitespace().count() <= 2 && !gap.contains(|c: char| c.is_ascii_punctuation() || matches!(c, '«' | '»' | '،' | '“' | '”'))
+    gap.split_whitespace().count() <= 2
+        && !gap.contains(|c: char| {
+            c.is_ascii_punctuation() || matches!(c, '«' | '»' | '،' | '“' | '”')
+        })
 }
 
 /// Whether the text between a mention and a bare office title ties them together.

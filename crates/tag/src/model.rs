@@ -90,6 +90,7 @@ pub(crate) struct EventType {
     pub after: Option<RoleId>,
     pub location: Option<RoleId>,
     pub place: Option<RoleId>,
+    pub nation: Option<RoleId>,
 }
 
 /// A phrase found in a field, after boundary checks. Offsets are bytes in the field.
@@ -285,6 +286,7 @@ impl LangModel {
                     &rule.roles.after,
                     &rule.roles.location,
                     &rule.roles.place,
+                    &rule.roles.nation,
                 ]
                 .into_iter()
                 .chain(rule.oriented.iter().flat_map(|o| [&o.before, &o.after]))
@@ -374,6 +376,7 @@ impl LangModel {
                     after: intern(&mut roles, &rule.roles.after),
                     location: intern(&mut roles, &rule.roles.location),
                     place: intern(&mut roles, &rule.roles.place),
+                    nation: intern(&mut roles, &rule.roles.nation),
                 });
             }
             b.add_all(&rules.status.planned, What::Status(EventStatus::Planned))?;

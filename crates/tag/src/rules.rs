@@ -189,6 +189,11 @@ pub(crate) struct RoleScheme {
     /// Kyiv": the target is Ukraine).
     #[serde(default)]
     pub place: Option<String>,
+    /// Role of a country named by its name or demonym rather than by a person, when
+    /// no cue says otherwise: the country of a parade is its host ("Angola celebra
+    /// ... con un desfile"), its guests are the leaders who attend.
+    #[serde(default)]
+    pub nation: Option<String>,
 }
 
 /// A trigger that overrides the event's role orientation.

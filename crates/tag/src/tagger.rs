@@ -667,6 +667,11 @@ impl Tagger {
                 let location = f.location.map(|entity| self.place(entity));
                 let location_role = event.location.map(|r| model.roles[r as usize].clone());
                 let location_country = location.as_ref().and_then(|l| l.country.clone());
+                // Countries holding the type's `nation` role (a parade's host): their
+                // people hold it too.
+                let nation = event.nation.filter(|_| {
+                    f.actors.iter().any(|c| !c.person && c.role == event.nation)
+                });
                 let mut out = Event {
                     kind: event.kind.clone(),
                     cameo: event.cameo.clone(),
@@ -686,6 +691,13 @@ impl Tagger {
                                 && location_country.as_deref() == Some(cast.country)
                             {
                                 role.clone_from(&location_role);
+                            } else if cast.person
+                                && nation.is_some()
+                                && f.actors.iter().any(|c| {
+                                    !c.person && c.country == cast.country && c.role == nation
+                                })
+                            {
+                                role = nation.map(|r| model.roles[r as usize].clone());
                             }
                             Actor {
                                 name: cast.name.to_string(),
@@ -1135,6 +1147,11 @@ impl Tagger {
         };
         let cued: Vec<Option<RoleId>> = (0..mentions.len()).map(cue_role).collect();
         let location_role = event.location.filter(|role| !cued.contains(&Some(*role)));
+        // The country a cue gave a role, by role.
+        let cued_to = |role: Option<RoleId>| {
+            let i = cued.iter().position(|c| role.is_some() && *c == role)?;
+            Some(self.gazetteer.entities[mentions[i].entity as usize].country.as_str())
+        };
         let mut people: Vec<Cast<'g>> = Vec::new();
         // (actor, strength of the evidence for its role)
         let mut countries: Vec<(Cast<'g>, u8)> = Vec::new();
@@ -1163,6 +1180,14 @@ impl Tagger {
                     Some(role) if after_trigger => (Some(role), 1),
                     _ => continue,
                 }
+            } else if event.nation.is_some()
+                && entity.kind != EntityKind::Person
+                && location_country.is_none()
+                && !cued.contains(&event.nation)
+            {
+                // Where the event happens is not said: the country named is its host.
+                // (Where it is, the other countries are guests.)
+                (event.nation, 1)
             } else {
                 let side = if after_trigger {
                     after.or(event.after)
@@ -1178,6 +1203,13 @@ impl Tagger {
                 };
                 match (location_country, location_role) {
                     (Some(_), Some(role)) if side == Some(role) => (other, 0),
+                    // Likewise a role a cue gave ("visita ao Japão, Lula ..."): the
+                    // other names on its side hold the other role.
+                    _ if other.is_some()
+                        && cued_to(side).is_some_and(|country| country != entity.country) =>
+                    {
+                        (other, 0)
+                    }
                     _ => (side, 0),
                 }
             };

@@ -169,6 +169,9 @@ pub(crate) struct Gazetteer {
     pub entities: Vec<Entity>,
     /// `(entity index, language, name as written in the file)`.
     pub names: Vec<(u32, String, String)>,
+    /// Demonyms ("Israeli", "israélien*"), same layout as `names`: an adjective names
+    /// its country as the agent where the language puts adjectives after the noun.
+    pub demonyms: Vec<(u32, String, String)>,
     /// Country abbreviations, same layout as `names`.
     pub abbreviations: Vec<(u32, String, String)>,
     /// English name of each country code.
@@ -261,7 +264,13 @@ impl Gazetteer {
             };
             let id = gazetteer.push(kind, &entry.name, &entry.code, false);
             gazetteer.add_names(id, &entry.names);
-            gazetteer.add_names(id, &entry.demonyms);
+            for (language, list) in &entry.demonyms {
+                for name in list {
+                    gazetteer
+                        .demonyms
+                        .push((id, language.clone(), name.clone()));
+                }
+            }
             for (language, list) in &entry.abbreviations {
                 for name in list {
                     if name.chars().count() != 1 {
@@ -368,7 +377,12 @@ impl Gazetteer {
         // Checked across languages, since every language also matches English names.
         let mut seen: HashMap<String, &str> = HashMap::new();
         let mut shared = HashSet::new();
-        for (id, language, name) in self.names.iter().chain(&self.abbreviations) {
+        for (id, language, name) in self
+            .names
+            .iter()
+            .chain(&self.demonyms)
+            .chain(&self.abbreviations)
+        {
             let entity = &self.entities[*id as usize];
             let key = lower_aligned(name.trim_start_matches('='));
             if let Some(other) = seen.insert(key.clone(), &entity.country) {

@@ -51,6 +51,8 @@ pub(crate) enum What {
     Month(u8),
     Relative(i8),
     Entity(u32),
+    /// A demonym of a country ("Israeli", "israélienne").
+    Demonym(u32),
     /// A one-character country abbreviation (CJK), valid only inside a compound.
     Abbrev(u32),
 }
@@ -99,6 +101,7 @@ pub(crate) struct EventType {
     pub after: Option<RoleId>,
     pub location: Option<RoleId>,
     pub place: Option<RoleId>,
+    pub nation: Option<RoleId>,
 }
 
 /// A phrase found in a field, after boundary checks. Offsets are bytes in the field.
@@ -113,10 +116,14 @@ pub(crate) struct Hit {
 #[derive(Debug)]
 pub(crate) struct LangModel {
     pub word_boundaries: bool,
+    /// Adjectives follow their noun ("frappes israéliennes"): a demonym right after
+    /// a trigger names the agent.
+    pub adjectives_follow: bool,
     pub clitics: Vec<String>,
     pub abbreviations: HashSet<String>,
     pub compound_prefixes: Vec<String>,
     pub status_window: usize,
+    pub status_window_after: usize,
     pub events: Vec<EventType>,
     pub roles: Vec<String>,
     /// Rule ids (`en/summit/strong:summit`), by [`What::Trigger`] `rule`.
@@ -290,6 +297,7 @@ impl LangModel {
                     &rule.roles.after,
                     &rule.roles.location,
                     &rule.roles.place,
+                    &rule.roles.nation,
                 ]
                 .into_iter()
                 .chain(rule.oriented.iter().flat_map(|o| [&o.before, &o.after]))
@@ -387,6 +395,7 @@ impl LangModel {
                     after: intern(&mut roles, &rule.roles.after),
                     location: intern(&mut roles, &rule.roles.location),
                     place: intern(&mut roles, &rule.roles.place),
+                    nation: intern(&mut roles, &rule.roles.nation),
                 });
             }
             b.add_all(&rules.status.planned, What::Status(EventStatus::Planned))?;
@@ -443,7 +452,9 @@ impl LangModel {
                 b.add(word, What::Relative(*offset))?;
             }
         }
-        for (id, name_language, name) in &gazetteer.names {
+        let names = gazetteer.names.iter().map(|n| (n, false));
+        let demonyms = gazetteer.demonyms.iter().map(|n| (n, true));
+        for ((id, name_language, name), demonym) in names.chain(demonyms) {
             if name_language != language && name_language != "en" {
                 continue;
             }
@@ -453,7 +464,12 @@ impl LangModel {
             {
                 continue;
             }
-            b.add(name, What::Entity(*id))?;
+            let what = if demonym {
+                What::Demonym(*id)
+            } else {
+                What::Entity(*id)
+            };
+            b.add(name, what)?;
         }
         if rules.is_some() {
             for (id, name_language, name) in &gazetteer.abbreviations {
@@ -473,6 +489,10 @@ impl LangModel {
         let start = automaton
             .start_state(Anchored::No)
             .map_err(|e| e.to_string())?;
+        let adjectives_follow = rules.is_some_and(|(r, _)| r.adjectives_follow);
+        let status_window_after = rules
+            .map(|(r, _)| r.status_window_after.unwrap_or(r.status_window))
+            .unwrap_or_default();
         let (word_boundaries, clitics, abbreviations, compound_prefixes, status_window) =
             match rules.map(|(r, _)| r) {
                 Some(r) => (
@@ -489,10 +509,12 @@ impl LangModel {
             };
         Ok(LangModel {
             word_boundaries,
+            adjectives_follow,
             clitics,
             abbreviations,
             compound_prefixes,
             status_window,
+            status_window_after,
             events,
             roles,
             rules: rule_ids,

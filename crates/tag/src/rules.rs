@@ -18,6 +18,10 @@ pub(crate) struct RuleFile {
     /// False for scripts written without spaces (zh, ja): matches need no word boundary.
     #[serde(default = "yes")]
     pub word_boundaries: bool,
+    /// Adjectives follow their noun (fr, es, it, pt, ar: "frappes israéliennes"): a
+    /// demonym right after a trigger names the agent, not the target.
+    #[serde(default)]
+    pub adjectives_follow: bool,
     /// Prefixes that may be glued to a word without breaking its boundary (Arabic).
     #[serde(default)]
     pub clitics: Vec<String>,
@@ -31,6 +35,11 @@ pub(crate) struct RuleFile {
     /// Largest distance, in characters, between a status cue and a trigger.
     #[serde(default = "default_status_window")]
     pub status_window: usize,
+    /// The same distance for a cue after the trigger, where it is more often about
+    /// another verb ("received Sanchez ..., urging the EU to join"); default
+    /// `status_window`.
+    #[serde(default)]
+    pub status_window_after: Option<usize>,
     /// Cues that make an event planned, speculative or negated.
     pub status: StatusCues,
     /// Words that mark the place where an event happens.
@@ -180,6 +189,11 @@ pub(crate) struct RoleScheme {
     /// Kyiv": the target is Ukraine).
     #[serde(default)]
     pub place: Option<String>,
+    /// Role of a country named by its name or demonym rather than by a person, when
+    /// no cue says otherwise: the country of a parade is its host ("Angola celebra
+    /// ... con un desfile"), its guests are the leaders who attend.
+    #[serde(default)]
+    pub nation: Option<String>,
 }
 
 /// A trigger that overrides the event's role orientation.

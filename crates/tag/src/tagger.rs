@@ -64,6 +64,8 @@ struct Mention {
     start: usize,
     end: usize,
     entity: u32,
+    /// Named by a demonym ("Israeli"), not the country's name.
+    demonym: bool,
 }
 
 /// An actor of a sighting, borrowed from the gazetteer: the owned [`Actor`] is made
@@ -114,6 +116,23 @@ struct Found<'g> {
     /// `in_lead`, `developed` and `developed_occurred` of the sightings from `part`
     /// triggers: they count only when the article reports no event they are part of.
     part_salience: (Option<&'static str>, u16, bool),
+    /// The type's first occurrence in the article, which carries its salience.
+    primary: bool,
+    /// Body paragraphs (byte ranges) of its sightings, for types with a `lead_role`.
+    paragraphs: [(u32, u32); MAX_PARAGRAPHS],
+    paragraph_count: u8,
+}
+
+/// Most paragraphs read for the parties of one occurrence.
+const MAX_PARAGRAPHS: usize = 4;
+
+/// The paragraph around `span`: between blank lines.
+fn paragraph(text: &str, span: &Span) -> (u32, u32) {
+    let start = text[..span.start].rfind("\n\n").map_or(0, |i| i + 2);
+    let end = text[span.end..]
+        .find("\n\n")
+        .map_or(text.len(), |i| span.end + i);
+    (start as u32, end as u32)
 }
 
 /// What the whole article says before any sentence is read for events.
@@ -312,9 +331,10 @@ impl Tagger {
         // Entity mentions: the longest wins ("North Korea" over a shorter name inside it).
         mentions.clear();
         for hit in hits.iter() {
-            let entity = match hit.what {
-                What::Entity(entity) => entity,
-                What::Abbrev(entity) if in_compound(model, lowered, hits, hit) => entity,
+            let (entity, demonym) = match hit.what {
+                What::Entity(entity) => (entity, false),
+                What::Demonym(entity) => (entity, true),
+                What::Abbrev(entity) if in_compound(model, lowered, hits, hit) => (entity, false),
                 _ => continue,
             };
             if mentions.last().is_some_and(|m| hit.start < m.end) {
@@ -332,6 +352,7 @@ impl Tagger {
                 start: hit.start,
                 end: hit.end,
                 entity,
+                demonym,
             });
         }
         Field {
@@ -591,8 +612,13 @@ impl Tagger {
                         ));
                     }
                     sighting.background_cue = background;
+                    if field.name == "body" && model.events[event_index].lead_role.is_some() {
+                        sighting.paragraphs[0] = paragraph(field.text, span);
+                        sighting.paragraph_count = 1;
+                    }
                     // The sentence text and date are built only when `merge` keeps them.
-                    let existing = found.iter().find(|f| f.event == event_id);
+                    let slot = occurrence(&found, &sighting, event_id);
+                    let existing = slot.map(|i| &found[i]);
                     let leads =
                         existing.is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
                     if leads {
@@ -610,7 +636,34 @@ impl Tagger {
                         }
                     }
                     order += 1;
-                    merge(&mut found, sighting, event_id, order);
+                    merge(&mut found, slot, sighting, order);
+                }
+            }
+        }
+        // The first occurrence of a type carries the type's salience, read from every
+        // sighting of the type; a further occurrence (other parties in other roles,
+        // another status) is what the article mentions besides it: background.
+        for i in 0..found.len() {
+            if !found[i].primary {
+                continue;
+            }
+            let event = found[i].event;
+            for j in i + 1..found.len() {
+                if found[j].event != event {
+                    continue;
+                }
+                let (in_lead, developed) = (found[j].in_lead, found[j].developed);
+                let (occurred, part) = (found[j].developed_occurred, found[j].part_salience);
+                let cue = found[j].background_cue.clone();
+                let primary = &mut found[i];
+                primary.in_lead = primary.in_lead.or(in_lead);
+                primary.developed = primary.developed.saturating_add(developed);
+                primary.developed_occurred |= occurred;
+                primary.part_salience.0 = primary.part_salience.0.or(part.0);
+                primary.part_salience.1 = primary.part_salience.1.saturating_add(part.1);
+                primary.part_salience.2 |= part.2;
+                if primary.background_cue.is_none() {
+                    primary.background_cue = cue;
                 }
             }
         }
@@ -647,6 +700,13 @@ impl Tagger {
             .map(|f| {
                 let event = &model.events[f.event as usize];
                 let (salience, cue) = match (&f.in_lead, f.developed, &f.background_cue) {
+                    _ if !f.primary => (
+                        Salience::Background,
+                        match &f.background_cue {
+                            Some(cue) => format!("another occurrence, displaced: {cue}"),
+                            None => "another occurrence".to_string(),
+                        },
+                    ),
                     (Some(place), _, _) => (Salience::Main, place.to_string()),
                     (None, n, _) if n >= 2 && f.developed_occurred => {
                         (Salience::Main, "developed".to_string())
@@ -657,6 +717,11 @@ impl Tagger {
                 let location = f.location.map(|entity| self.place(entity));
                 let location_role = event.location.map(|r| model.roles[r as usize].clone());
                 let location_country = location.as_ref().and_then(|l| l.country.clone());
+                // Countries holding the type's `nation` role (a parade's host): their
+                // people hold it too.
+                let nation = event.nation.filter(|_| {
+                    f.actors.iter().any(|c| !c.person && c.role == event.nation)
+                });
                 let mut out = Event {
                     kind: event.kind.clone(),
                     cameo: event.cameo.clone(),
@@ -676,6 +741,13 @@ impl Tagger {
                                 && location_country.as_deref() == Some(cast.country)
                             {
                                 role.clone_from(&location_role);
+                            } else if cast.person
+                                && nation.is_some()
+                                && f.actors.iter().any(|c| {
+                                    !c.person && c.country == cast.country && c.role == nation
+                                })
+                            {
+                                role = nation.map(|r| model.roles[r as usize].clone());
                             }
                             Actor {
                                 name: cast.name.to_string(),
@@ -694,7 +766,10 @@ impl Tagger {
                 if let (Salience::Main, Some(role), Some(view)) =
                     (out.salience, event.lead_role, view.as_ref())
                 {
-                    self.add_lead_parties(&mut out, event, &model.roles[role as usize], view);
+                    let role = &model.roles[role as usize];
+                    self.add_lead_parties(&mut out, event, role, view);
+                    let paragraphs = &f.paragraphs[..f.paragraph_count as usize];
+                    self.add_paragraph_parties(&mut out, event, role, &fields[1], paragraphs);
                 }
                 out
             })
@@ -735,6 +810,43 @@ impl Tagger {
                     country: Some(country.to_string()),
                     role: Some(role.to_string()),
                 });
+            }
+        }
+    }
+
+    /// The parties the body's paragraphs that report the event name, in the type's
+    /// `lead_role`: a summit's or a drill's participants are listed around the
+    /// sentence that names it ("Modi, Ramaphosa and Prabowo attended").
+    fn add_paragraph_parties(
+        &self,
+        out: &mut Event,
+        event: &crate::model::EventType,
+        role: &str,
+        body: &Field<'_>,
+        paragraphs: &[(u32, u32)],
+    ) {
+        for &(start, end) in paragraphs {
+            for mention in slice_mentions(body.mentions, start as usize, end as usize) {
+                if out.actors.len() >= MAX_ACTORS {
+                    return;
+                }
+                let entity = &self.gazetteer.entities[mention.entity as usize];
+                if entity.kind == EntityKind::Place || event.party_kinds & entity.kind.bit() == 0 {
+                    continue;
+                }
+                let country = entity.country.as_str();
+                let cast = out
+                    .actors
+                    .iter()
+                    .any(|a| a.kind == "country" && a.country.as_deref() == Some(country));
+                if !cast {
+                    out.actors.push(Actor {
+                        name: self.country_name(country),
+                        kind: "country".into(),
+                        country: Some(country.to_string()),
+                        role: Some(role.to_string()),
+                    });
+                }
             }
         }
     }
@@ -1014,7 +1126,7 @@ impl Tagger {
             }
         }
         let actors = self.actors(
-            hits, mentions, event, event_id, trigger, before, after, &location,
+            model, field, hits, mentions, event, event_id, trigger, before, after, &location,
         );
 
         // Explainable score: trigger strength, then context, named countries, title.
@@ -1055,6 +1167,9 @@ impl Tagger {
             developed_occurred: false,
             part_only: part,
             part_salience: (None, 0, false),
+            primary: false,
+            paragraphs: [(0, 0); MAX_PARAGRAPHS],
+            paragraph_count: 0,
         })
     }
 
@@ -1123,6 +1238,8 @@ impl Tagger {
     #[allow(clippy::too_many_arguments)]
     fn actors<'g>(
         &'g self,
+        model: &LangModel,
+        field: &Field<'_>,
         hits: &[Hit],
         mentions: &[Mention],
         event: &crate::model::EventType,
@@ -1149,6 +1266,11 @@ impl Tagger {
         };
         let cued: Vec<Option<RoleId>> = (0..mentions.len()).map(cue_role).collect();
         let location_role = event.location.filter(|role| !cued.contains(&Some(*role)));
+        // The country a cue gave a role, by role.
+        let cued_to = |role: Option<RoleId>| {
+            let i = cued.iter().position(|c| role.is_some() && *c == role)?;
+            Some(self.gazetteer.entities[mentions[i].entity as usize].country.as_str())
+        };
         let mut people: Vec<Cast<'g>> = Vec::new();
         // (actor, strength of the evidence for its role)
         let mut countries: Vec<(Cast<'g>, u8)> = Vec::new();
@@ -1159,7 +1281,13 @@ impl Tagger {
             }
             let is_place = entity.kind == EntityKind::Place;
             let is_location = location.is_some_and(|l| l.start == mention.start);
-            let after_trigger = mention.start >= trigger.start;
+            // "frappes israéliennes", "غارات إسرائيلية": a demonym right after the
+            // trigger, where adjectives follow the noun, names the agent.
+            let agent_adjective = model.adjectives_follow
+                && mention.demonym
+                && mention.start >= trigger.end
+                && adjective_gap(&field.lowered[trigger.end..mention.start]);
+            let after_trigger = mention.start >= trigger.start && !agent_adjective;
             let (role, strength) = if let Some(role) = cued[i] {
                 (Some(role), 3)
             } else if location_country == Some(entity.country.as_str()) && location_role.is_some() {
@@ -1171,6 +1299,14 @@ impl Tagger {
                     Some(role) if after_trigger => (Some(role), 1),
                     _ => continue,
                 }
+            } else if event.nation.is_some()
+                && entity.kind != EntityKind::Person
+                && location_country.is_none()
+                && !cued.contains(&event.nation)
+            {
+                // Where the event happens is not said: the country named is its host.
+                // (Where it is, the other countries are guests.)
+                (event.nation, 1)
             } else {
                 let side = if after_trigger {
                     after.or(event.after)
@@ -1186,6 +1322,13 @@ impl Tagger {
                 };
                 match (location_country, location_role) {
                     (Some(_), Some(role)) if side == Some(role) => (other, 0),
+                    // Likewise a role a cue gave ("visita ao Japão, Lula ..."): the
+                    // other names on its side hold the other role.
+                    _ if other.is_some()
+                        && cued_to(side).is_some_and(|country| country != entity.country) =>
+                    {
+                        (other, 0)
+                    }
                     _ => (side, 0),
                 }
             };
@@ -1256,14 +1399,16 @@ fn status(
         if inside_longer {
             continue;
         }
-        let gap = if hit.end <= trigger.start {
-            field.lowered[hit.end..trigger.start].chars().count()
+        let (gap, window) = if hit.end <= trigger.start {
+            let gap = field.lowered[hit.end..trigger.start].chars().count();
+            (gap, model.status_window)
         } else if hit.start >= trigger.end {
-            field.lowered[trigger.end..hit.start].chars().count()
+            let gap = field.lowered[trigger.end..hit.start].chars().count();
+            (gap, model.status_window_after)
         } else {
-            0
+            (0, model.status_window)
         };
-        if gap > model.status_window {
+        if gap > window {
             continue;
         }
         let rank = |s: EventStatus| match s {
@@ -1301,9 +1446,15 @@ const LEAD_MARGIN: f64 = 0.2;
 /// News puts the event first (title, lead), later sentences add background, so a
 /// later sighting takes the lead only when it is clearly stronger. A city found in
 /// any sighting beats a country-only location.
-fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, order: usize) {
-    let Some(existing) = found.iter_mut().find(|f| f.event == event) else {
+fn merge<'g>(
+    found: &mut Vec<Found<'g>>,
+    slot: Option<usize>,
+    mut sighting: Found<'g>,
+    order: usize,
+) {
+    let Some(existing) = slot.map(|i| &mut found[i]) else {
         sighting.order = order;
+        sighting.primary = !found.iter().any(|f| f.event == sighting.event);
         found.push(sighting);
         return;
     };
@@ -1356,6 +1507,13 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
             existing.city = sighting.city;
         }
     }
+    for &range in &sighting.paragraphs[..sighting.paragraph_count as usize] {
+        let count = existing.paragraph_count as usize;
+        if count < MAX_PARAGRAPHS && !existing.paragraphs[..count].contains(&range) {
+            existing.paragraphs[count] = range;
+            existing.paragraph_count += 1;
+        }
+    }
     existing.confidence = existing.confidence.max(sighting.confidence);
     for actor in actors {
         let same = existing
@@ -1366,6 +1524,51 @@ fn merge<'g>(found: &mut Vec<Found<'g>>, mut sighting: Found<'g>, event: u16, or
             existing.actors.push(actor);
         }
     }
+}
+
+/// Most occurrences of one event type an article reports.
+const MAX_OCCURRENCES: usize = 4;
+
+/// The occurrence of the sighting's type it belongs to, `None` for a new one. News
+/// places the story among other events of the same type ("days after Israel struck
+/// Doha", "a summit planned for next year"): a sighting that names a country in
+/// another role than an occurrence gives it, or that is cued with another status,
+/// is another occurrence. Past the limit, a sighting joins the first occurrence.
+fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16) -> Option<usize> {
+    let mut first = None;
+    let mut count = 0;
+    for (i, occurrence) in found.iter().enumerate() {
+        if occurrence.event != event {
+            continue;
+        }
+        first.get_or_insert(i);
+        count += 1;
+        if compatible(occurrence, sighting) {
+            return Some(i);
+        }
+    }
+    match first {
+        Some(i) if count >= MAX_OCCURRENCES => Some(i),
+        _ => None,
+    }
+}
+
+/// Whether a sighting can be part of an occurrence: no country in two roles, no
+/// two cued statuses (an uncued status, a headline's dropped tense, yields).
+fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>) -> bool {
+    let other_role = sighting
+        .actors
+        .iter()
+        .filter(|c| !c.person && c.role.is_some())
+        .any(|c| {
+            occurrence.actors.iter().any(|o| {
+                !o.person && o.country == c.country && o.role.is_some() && o.role != c.role
+            })
+        });
+    let other_status = sighting.cued
+        && sighting.status != occurrence.status
+        && (occurrence.cued || !occurrence.title_only);
+    !other_role && !other_status
 }
 
 /// A one-character country abbreviation counts next to another one (日韓, 中澳) or
@@ -1379,6 +1582,15 @@ fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> boo
             .compound_prefixes
             .iter()
             .any(|p| lowered[..hit.start].ends_with(p.as_str()))
+}
+
+/// Whether the text between a trigger and a demonym after it can be other
+/// adjectives of the same noun: at most two words, no punctuation.
+fn adjective_gap(gap: &str) -> bool {
+    gap.split_whitespace().count() <= 2
+        && !gap.contains(|c: char| {
+            c.is_ascii_punctuation() || matches!(c, '«' | '»' | '،' | '“' | '”')
+        })
 }
 
 /// Whether the text between a mention and a bare office title ties them together.

@@ -243,6 +243,7 @@ fn write_update_rows(out: &mut impl Write, reports: &[(String, Report)]) -> io::
     row(out, "update pairs same story", &|r| {
         share(r.updates.same_story, r.updates.pairs)
     })?;
+    row(out, "`updates` not labelled", &|r| r.updates.wrong_links.to_string())?;
     row(out, "near precision (c+u)", &|r| {
         let u = &r.updates;
         let copies: u64 = u.copies.values().map(|(_, found)| found).sum();
@@ -378,6 +379,9 @@ fn write_table(out: &mut impl Write, report: &Report) -> io::Result<()> {
             "  update pairs: {} called duplicates, {} with `updates`, {} in the same story, of {}",
             updates.near, updates.linked, updates.same_story, updates.pairs
         )?;
+    }
+    for (id, of) in &updates.wrong_link_ids {
+        writeln!(out, "  `updates` not labelled: {id} -> {of}")?;
     }
 
     let events = &report.events;

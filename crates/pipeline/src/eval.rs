@@ -245,6 +245,11 @@ pub struct UpdateReport {
     /// Of those, later articles in the same predicted story as the article they
     /// update (both enriched).
     pub same_story: u64,
+    /// Articles whose `dedup.updates` names an article they are not labelled to
+    /// update (in sets that label updates).
+    pub wrong_links: u64,
+    /// `(id, the article its updates names)` of each of those.
+    pub wrong_link_ids: Vec<(String, String)>,
     /// Labelled copies per kind of copy (`syndicated`, `truncated`, `rewrite`, ...;
     /// `copy` when the set does not say): (labelled, found as duplicates).
     pub copies: BTreeMap<String, (u64, u64)>,
@@ -501,6 +506,13 @@ fn score_updates(report: &mut UpdateReport, labels: &[Label], seen: &HashMap<&st
                 entry.1 += 1;
                 near_copies += 1;
             }
+        }
+        if prediction.updates.is_some() && prediction.updates != label.update.as_deref() {
+            report.wrong_links += 1;
+            report.wrong_link_ids.push((
+                label.id.clone(),
+                prediction.updates.unwrap_or_default().to_string(),
+            ));
         }
         let Some(earlier) = label.update.as_deref() else {
             continue;

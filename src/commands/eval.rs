@@ -187,6 +187,72 @@ fn write_side_by_side(out: &mut impl Write, reports: &[(String, Report)]) -> io:
         let n = &r.negatives;
         format!("{:.3} ({}/{})", n.share, n.fired, n.articles)
     })?;
+    row(out, "duplicates", &|r| {
+        let d = &r.duplicates;
+        format!(
+            "P {:.3} ({}/{}) R {:.3} ({}/{})",
+            d.precision, d.correct, d.predicted, d.recall, d.found, d.labelled
+        )
+    })?;
+    write_update_rows(out, reports)?;
+    Ok(())
+}
+
+/// Copies against updates, side by side: copies found per kind, update pairs called
+/// duplicates, linked by `updates`, and in the story of the article they update.
+fn write_update_rows(out: &mut impl Write, reports: &[(String, Report)]) -> io::Result<()> {
+    let row = |out: &mut dyn Write, name: &str, cell: &dyn Fn(&Report) -> String| {
+        write!(out, "{name:<24}")?;
+        for (_, report) in reports {
+            write!(out, " {:>34}", cell(report))?;
+        }
+        writeln!(out)
+    };
+    let share = |n: u64, d: u64| {
+        if d == 0 {
+            String::new()
+        } else {
+            format!("{:.3} ({n}/{d})", n as f64 / d as f64)
+        }
+    };
+    let kinds: BTreeSet<&String> = reports
+        .iter()
+        .flat_map(|(_, r)| r.updates.copies.keys())
+        .collect();
+    row(out, "copies kept duplicate", &|r| {
+        let (labelled, found) = r
+            .updates
+            .copies
+            .values()
+            .fold((0, 0), |(l, f), (a, b)| (l + a, f + b));
+        share(found, labelled)
+    })?;
+    for kind in kinds {
+        row(out, &format!("  {kind}"), &|r| {
+            r.updates
+                .copies
+                .get(kind)
+                .map(|&(labelled, found)| share(found, labelled))
+                .unwrap_or_default()
+        })?;
+    }
+    row(out, "update pairs near", &|r| share(r.updates.near, r.updates.pairs))?;
+    row(out, "update pairs `updates`", &|r| {
+        share(r.updates.linked, r.updates.pairs)
+    })?;
+    row(out, "update pairs same story", &|r| {
+        share(r.updates.same_story, r.updates.pairs)
+    })?;
+    row(out, "`updates` not labelled", &|r| r.updates.wrong_links.to_string())?;
+    row(out, "near precision (c+u)", &|r| {
+        let u = &r.updates;
+        let copies: u64 = u.copies.values().map(|(_, found)| found).sum();
+        if copies + u.near == 0 {
+            String::new()
+        } else {
+            format!("{:.3} ({copies}/{})", u.near_precision, copies + u.near)
+        }
+    })?;
     Ok(())
 }
 
@@ -302,6 +368,20 @@ fn write_table(out: &mut impl Write, report: &Report) -> io::Result<()> {
     }
     if !dup.missed.is_empty() {
         writeln!(out, "  missed: {}", dup.missed.join(", "))?;
+    }
+    let updates = &report.updates;
+    for (kind, (labelled, found)) in &updates.copies {
+        writeln!(out, "  copies ({kind}) kept duplicate: {found}/{labelled}")?;
+    }
+    if updates.pairs > 0 {
+        writeln!(
+            out,
+            "  update pairs: {} called duplicates, {} with `updates`, {} in the same story, of {}",
+            updates.near, updates.linked, updates.same_story, updates.pairs
+        )?;
+    }
+    for (id, of) in &updates.wrong_link_ids {
+        writeln!(out, "  `updates` not labelled: {id} -> {of}")?;
     }
 
     let events = &report.events;

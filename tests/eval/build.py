@@ -78,6 +78,7 @@ def main():
                 title = meta.get("title", original["record"]["title"])
                 text = body if "rewrite" in meta else original["record"]["body"]
                 style = style[0] if style else "rewrite"
+                label["copy"] = style
                 paragraphs = text.split("\n\n")
                 extra = BOILER.get(lang, BOILER["en"])
                 if style == "syndicated":

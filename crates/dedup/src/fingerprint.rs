@@ -554,7 +554,8 @@ impl Fingerprinter {
     }
 
     /// Share (0-1) of `body`'s shingles that lie in sentences not taken from the
-    /// earlier article whose [`Sample`] is `earlier`: its new content.
+    /// earlier article whose [`Sample`] is `earlier`: its new content; with the
+    /// number of stretches judged taken from it (the evidence for what it repeats).
     ///
     /// The body is read again sentence by sentence (only when a candidate passed the
     /// similarity test, so rarely). Sentences are judged on their shingles that the
@@ -563,7 +564,7 @@ impl Fingerprinter {
     /// filter, less what false hits explain, is under [`NEW_BELOW`]. A copied or
     /// lightly edited sentence keeps most of its shingles; a sentence of a later
     /// development keeps none but a name or a phrase.
-    pub(crate) fn new_share(&mut self, body: &str, earlier: &Sample) -> f64 {
+    pub(crate) fn new_share(&mut self, body: &str, earlier: &Sample) -> (f64, u32) {
         let needed = self.shingle_size + body.len();
         if self.tokens.len() < needed {
             self.tokens.resize(needed, 0);
@@ -581,13 +582,14 @@ impl Fingerprinter {
             });
         }
         if count < self.shingle_size {
-            return 0.0;
+            return (0.0, 0);
         }
         self.shingle(count);
         let false_hits = earlier.false_hit_rate();
         let total = self.shingles.len();
         self.sentence_starts.push(total);
         let mut new = 0usize;
+        let mut repeated = 0u32;
         // The stretch being gathered: first shingle, samples, hits.
         let (mut from, mut samples, mut hits) = (0usize, 0u32, 0u32);
         let mut last_new = false;
@@ -604,6 +606,7 @@ impl Fingerprinter {
                     let share = (f64::from(hits) / f64::from(samples) - false_hits)
                         / (1.0 - false_hits).max(f64::EPSILON);
                     last_new = share < NEW_BELOW;
+                    repeated += u32::from(!last_new);
                 }
                 // A tail with no sample shares the verdict of the stretch before it.
                 if last_new {
@@ -612,7 +615,27 @@ impl Fingerprinter {
                 (from, samples, hits) = (end, 0, 0);
             }
         }
-        new as f64 / total as f64
+        (new as f64 / total as f64, repeated)
+    }
+
+    /// Share (0-1) of the shingles of the text last fingerprinted that the earlier
+    /// article's [`Sample`] takes and holds, less what the filter's false hits
+    /// explain: a cheap first look (no second reading of the text) at how much of it
+    /// is repeated, before [`Fingerprinter::new_share`] reads it sentence by sentence.
+    pub(crate) fn repeated_share(&self, earlier: &Sample) -> f64 {
+        let (mut samples, mut hits) = (0u32, 0u32);
+        for &shingle in &self.shingles {
+            if earlier.takes(shingle) {
+                samples += 1;
+                hits += u32::from(earlier.holds(shingle));
+            }
+        }
+        if samples == 0 {
+            return 0.0;
+        }
+        let false_hits = earlier.false_hit_rate();
+        ((f64::from(hits) / f64::from(samples) - false_hits) / (1.0 - false_hits).max(f64::EPSILON))
+            .max(0.0)
     }
 
     /// Puts the hashes of the tokens of `text` after the leading zeros of `tokens`,

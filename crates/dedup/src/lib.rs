@@ -154,7 +154,7 @@ fn default_min_update_similarity() -> f64 {
 }
 
 /// See the module doc, "Copies and updates".
-const DEFAULT_MIN_UPDATE_SIMILARITY: f64 = 0.2;
+const DEFAULT_MIN_UPDATE_SIMILARITY: f64 = 0.05;
 
 fn default_min_new_share() -> f64 {
     DEFAULT_MIN_NEW_SHARE
@@ -162,6 +162,20 @@ fn default_min_new_share() -> f64 {
 
 /// See the module doc, "Copies and updates".
 const DEFAULT_MIN_NEW_SHARE: f64 = 0.3;
+
+/// Estimated Jaccard similarity above which the sketches alone show that two bodies
+/// overlap (independent reports of one event measure at most 0.1).
+const CLEAR_OVERLAP: f64 = 0.2;
+
+/// Stretches of sentences an update with a weaker overlap must repeat: one stretch
+/// (four sampled shingles) can look repeated through common phrases, which in the
+/// character 3-grams of Chinese and Japanese are many.
+const MIN_REPEATED_STRETCHES: u32 = 2;
+
+/// Least share of an article's sampled shingles found in the earlier article's
+/// sample (false hits discounted) for a weakly similar candidate to be read again
+/// sentence by sentence: an update repeats at least a tenth of its body.
+const MIN_REPEATED_SHARE: f64 = 0.08;
 
 /// Most new share an update has: it repeats at least a tenth of its body from the
 /// earlier article (an independent report of the same event repeats nothing).
@@ -317,6 +331,9 @@ pub struct Deduplicator {
     bins_needed: u32,
     /// Agreeing sketch bins an update needs (from `min_update_similarity`).
     related_bins: u32,
+    /// Agreeing sketch bins of a clear overlap ([`CLEAR_OVERLAP`]): below it, an
+    /// update must repeat [`MIN_REPEATED_STRETCHES`] stretches of sentences.
+    overlap_bins: u32,
     fingerprinter: Fingerprinter,
     shards: HashMap<String, Shard>,
 }
@@ -330,6 +347,7 @@ impl Deduplicator {
             config: config.clone(),
             bins_needed: bins_needed(config.min_similarity),
             related_bins: bins_needed(config.min_update_similarity.min(config.min_similarity)),
+            overlap_bins: bins_needed(CLEAR_OVERLAP),
             fingerprinter: Fingerprinter::new(config.shingle_size, config.lead_tokens),
             shards: HashMap::new(),
         }
@@ -358,9 +376,22 @@ impl Deduplicator {
             Some(Match::Earlier(found)) if found.exact => Verdict::Copy(found),
             Some(Match::Earlier(found)) => {
                 let updates = shard.sample(found.slot).is_some_and(|earlier| {
-                    let share = self.fingerprinter.new_share(&article.body, &earlier);
-                    // An article that repeats nothing is another report, not an update.
-                    share >= self.config.min_new_share && share <= MAX_NEW_SHARE
+                    // Below a clear overlap, most candidates are other reports of the
+                    // event: a look at the shingles already hashed rules them out
+                    // before the text is read again.
+                    if found.agreeing < self.overlap_bins
+                        && self.fingerprinter.repeated_share(&earlier) < MIN_REPEATED_SHARE
+                    {
+                        return false;
+                    }
+                    let (share, repeated) = self.fingerprinter.new_share(&article.body, &earlier);
+                    // An article that repeats nothing is another report, not an update;
+                    // below the similarity of a clear overlap, one stretch that looks
+                    // repeated may be common phrases: two must be.
+                    share >= self.config.min_new_share
+                        && share <= MAX_NEW_SHARE
+                        && (found.agreeing >= self.overlap_bins
+                            || repeated >= MIN_REPEATED_STRETCHES)
                 });
                 if updates {
                     Verdict::Update(found)

@@ -37,6 +37,10 @@ pub struct Label {
     /// `null` for the first article of a cluster and for independent reports.
     #[serde(default)]
     pub duplicate_of: Option<String>,
+    /// How a duplicate was made from its original (`syndicated`, `truncated`,
+    /// `html`, `exact`, `rewrite`), where the set records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<String>,
     /// The events a careful reader finds in the article.
     #[serde(default)]
     pub events: Vec<LabelEvent>,
@@ -227,6 +231,33 @@ pub struct DuplicateReport {
     pub missed: Vec<String>,
 }
 
+/// Copies against updates (issue 14): copies must stay duplicates, a developing
+/// story's updates must be passed on, say which article they update and join its
+/// story.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateReport {
+    /// Labelled update pairs (`update` set) whose later article was scored.
+    pub pairs: u64,
+    /// Of those, later articles called duplicates (`near` or `exact`): must be none.
+    pub near: u64,
+    /// Of those, later articles whose `dedup.updates` names the article they update.
+    pub linked: u64,
+    /// Of those, later articles in the same predicted story as the article they
+    /// update (both enriched).
+    pub same_story: u64,
+    /// Articles whose `dedup.updates` names an article they are not labelled to
+    /// update (in sets that label updates).
+    pub wrong_links: u64,
+    /// `(id, the article its updates names)` of each of those.
+    pub wrong_link_ids: Vec<(String, String)>,
+    /// Labelled copies per kind of copy (`syndicated`, `truncated`, `rewrite`, ...;
+    /// `copy` when the set does not say): (labelled, found as duplicates).
+    pub copies: BTreeMap<String, (u64, u64)>,
+    /// Precision of `near` here: of the articles called duplicates that are labelled
+    /// copies or updates, the share that are copies (1 when none were).
+    pub near_precision: f64,
+}
+
 /// Event tagging scores.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EventReport {
@@ -293,6 +324,8 @@ pub struct Report {
     pub language: LanguageReport,
     /// Duplicate detection.
     pub duplicates: DuplicateReport,
+    /// Copies against updates.
+    pub updates: UpdateReport,
     /// Event tagging.
     pub events: EventReport,
     /// Confusers.
@@ -306,6 +339,10 @@ struct Predicted<'a> {
     language: Option<&'a str>,
     duplicate_of: Option<&'a str>,
     events: &'a [Event],
+    /// Dedup's `updates` of an enriched article.
+    updates: Option<&'a str>,
+    /// The story an enriched article was assigned to.
+    story: Option<&'a str>,
 }
 
 fn predicted(outcome: &Outcome) -> Option<(&str, Predicted<'_>)> {
@@ -316,6 +353,8 @@ fn predicted(outcome: &Outcome) -> Option<(&str, Predicted<'_>)> {
                 language: article.language.as_ref().map(|l| l.code.as_str()),
                 duplicate_of: None,
                 events: article.events.as_deref().unwrap_or(&[]),
+                updates: article.dedup.as_ref().and_then(|d| d.updates.as_deref()),
+                story: article.story.as_ref().map(|s| s.id.as_str()),
             },
         )),
         Outcome::Duplicate(duplicate) => Some((
@@ -324,6 +363,8 @@ fn predicted(outcome: &Outcome) -> Option<(&str, Predicted<'_>)> {
                 language: duplicate.language.as_ref().map(|l| l.code.as_str()),
                 duplicate_of: duplicate.dedup.duplicate_of.as_deref(),
                 events: &[],
+                updates: None,
+                story: None,
             },
         )),
         Outcome::Rejected(_) => None,
@@ -397,6 +438,7 @@ pub fn evaluate(outcomes: &[Outcome], labels: &[Label]) -> Report {
         if dup.labelled == 0 { 1.0 } else { 0.0 },
     );
     dup.recall = ratio(dup.found, dup.labelled, 1.0);
+    score_updates(&mut report.updates, labels, &seen);
     let negatives = &mut report.negatives;
     negatives.share = ratio(negatives.fired, negatives.articles, 0.0);
     report
@@ -447,6 +489,48 @@ fn score_duplicate(
             report.missed.push(label.id.clone());
         }
     }
+}
+
+/// Update pairs and copies: see [`UpdateReport`].
+fn score_updates(report: &mut UpdateReport, labels: &[Label], seen: &HashMap<&str, Predicted<'_>>) {
+    let (mut near_copies, mut near_updates) = (0u64, 0u64);
+    for label in labels {
+        let Some(prediction) = seen.get(label.id.as_str()) else {
+            continue;
+        };
+        if label.duplicate_of.is_some() {
+            let kind = label.copy.clone().unwrap_or_else(|| "copy".into());
+            let entry = report.copies.entry(kind).or_default();
+            entry.0 += 1;
+            if prediction.duplicate_of.is_some() {
+                entry.1 += 1;
+                near_copies += 1;
+            }
+        }
+        if prediction.updates.is_some() && prediction.updates != label.update.as_deref() {
+            report.wrong_links += 1;
+            report.wrong_link_ids.push((
+                label.id.clone(),
+                prediction.updates.unwrap_or_default().to_string(),
+            ));
+        }
+        let Some(earlier) = label.update.as_deref() else {
+            continue;
+        };
+        report.pairs += 1;
+        if prediction.duplicate_of.is_some() {
+            report.near += 1;
+            near_updates += 1;
+        }
+        if prediction.updates == Some(earlier) {
+            report.linked += 1;
+        }
+        let earlier_story = seen.get(earlier).and_then(|p| p.story);
+        if prediction.story.is_some() && prediction.story == earlier_story {
+            report.same_story += 1;
+        }
+    }
+    report.near_precision = ratio(near_copies, near_copies + near_updates, 1.0);
 }
 
 /// (tp, fp, fn) of one (article, type) pair.

@@ -236,14 +236,18 @@ fn write_update_rows(out: &mut impl Write, reports: &[(String, Report)]) -> io::
                 .unwrap_or_default()
         })?;
     }
-    row(out, "update pairs near", &|r| share(r.updates.near, r.updates.pairs))?;
+    row(out, "update pairs near", &|r| {
+        share(r.updates.near, r.updates.pairs)
+    })?;
     row(out, "update pairs `updates`", &|r| {
         share(r.updates.linked, r.updates.pairs)
     })?;
     row(out, "update pairs same story", &|r| {
         share(r.updates.same_story, r.updates.pairs)
     })?;
-    row(out, "`updates` not labelled", &|r| r.updates.wrong_links.to_string())?;
+    row(out, "`updates` not labelled", &|r| {
+        r.updates.wrong_links.to_string()
+    })?;
     row(out, "near precision (c+u)", &|r| {
         let u = &r.updates;
         let copies: u64 = u.copies.values().map(|(_, found)| found).sum();

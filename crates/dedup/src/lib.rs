@@ -41,12 +41,16 @@
 //!   a phrase at most (0-0.3). So each indexed article also keeps a sample of its
 //!   shingles (one in 2^shift by hash, the rate chosen so that at most 48 are kept)
 //!   as a 256-bit one-hash filter, 33 bytes. When the most similar earlier article
-//!   reaches `min_update_similarity` (0.2), the new article's body is read again
+//!   reaches `min_update_similarity` (0.05), a first look at its sampled shingles
+//!   (no second reading) asks that at least a tenth of them are the earlier one's
+//!   when the similarity is under 0.2; then the new article's body is read again
 //!   sentence by sentence and each stretch of sentences with 4 sampled shingles is
 //!   judged: new when under 40% of them hit the filter, after subtracting the false
 //!   hits the filter's fill explains (at most 17%). The share of the body in new
 //!   stretches decides: at least `min_new_share` (0.3), and at most 0.9 (an article
-//!   that repeats nothing is another outlet's report, not an update), and the
+//!   that repeats nothing is another outlet's report, not an update; under 0.2 it
+//!   must repeat two stretches, since Chinese and Japanese character 3-grams make
+//!   one look repeated through common phrases), and the
 //!   article is unique, is admitted, and records `dedup.updates` = the earlier
 //!   article; otherwise it is a near duplicate when it reaches `min_similarity`, as
 //!   before. So a full article after a 60% cut of it updates the cut; after an 85%

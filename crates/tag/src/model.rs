@@ -362,19 +362,21 @@ impl LangModel {
                 }
                 b.add_all(&rule.context, What::Context(event))?;
                 b.add_all(&rule.exclude, What::Exclude(event))?;
-                let type_mask = |kinds: &[String], field: &str| kinds.iter().try_fold(0u64, |mask, kind| {
-                    // Types the language has no rules for are never triggered.
-                    Ok::<_, String>(match rules.events.iter().position(|e| &e.kind == kind) {
-                        Some(i) => mask | 1 << i,
-                        None if catalogue.types.iter().any(|t| &t.code == kind) => mask,
-                        None => {
-                            return Err(format!(
-                                "catalogue: {}: {field} names unknown type {kind}",
-                                entry.code
-                            ))
-                        }
+                let type_mask = |kinds: &[String], field: &str| {
+                    kinds.iter().try_fold(0u64, |mask, kind| {
+                        // Types the language has no rules for are never triggered.
+                        Ok::<_, String>(match rules.events.iter().position(|e| &e.kind == kind) {
+                            Some(i) => mask | 1 << i,
+                            None if catalogue.types.iter().any(|t| &t.code == kind) => mask,
+                            None => {
+                                return Err(format!(
+                                    "catalogue: {}: {field} names unknown type {kind}",
+                                    entry.code
+                                ))
+                            }
+                        })
                     })
-                });
+                };
                 let aspect_of = type_mask(&entry.aspect_of, "aspect_of")?;
                 let part_of = type_mask(&entry.part_of, "part_of")?;
                 events.push(EventType {

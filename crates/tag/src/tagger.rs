@@ -590,8 +590,11 @@ impl Tagger {
                     if sighting.part_only {
                         sighting.part_salience = salient;
                     } else {
-                        (sighting.in_lead, sighting.developed, sighting.developed_occurred) =
-                            salient;
+                        (
+                            sighting.in_lead,
+                            sighting.developed,
+                            sighting.developed_occurred,
+                        ) = salient;
                     }
                     if let Some(trace) = trace.as_deref_mut() {
                         trace.lines.push(format!(
@@ -719,9 +722,9 @@ impl Tagger {
                 let location_country = location.as_ref().and_then(|l| l.country.clone());
                 // Countries holding the type's `nation` role (a parade's host): their
                 // people hold it too.
-                let nation = event.nation.filter(|_| {
-                    f.actors.iter().any(|c| !c.person && c.role == event.nation)
-                });
+                let nation = event
+                    .nation
+                    .filter(|_| f.actors.iter().any(|c| !c.person && c.role == event.nation));
                 let mut out = Event {
                     kind: event.kind.clone(),
                     cameo: event.cameo.clone(),
@@ -1113,15 +1116,21 @@ impl Tagger {
             // the sentence names, besides the place itself, is of the country where
             // it happens.
             if let Some(place) = location {
-                let here = self.gazetteer.entities[place.entity as usize].country.as_str();
+                let here = self.gazetteer.entities[place.entity as usize]
+                    .country
+                    .as_str();
                 let mut parties = mentions
                     .iter()
                     .filter(|m| m.start != place.start)
                     .map(|m| &self.gazetteer.entities[m.entity as usize])
-                    .filter(|e| e.kind != EntityKind::Place && event.party_kinds & e.kind.bit() != 0)
+                    .filter(|e| {
+                        e.kind != EntityKind::Place && event.party_kinds & e.kind.bit() != 0
+                    })
                     .peekable();
                 if parties.peek().is_some() && parties.all(|e| e.country == here) {
-                    return Err(Some(format!("domestic: every party is of {here}, where it happens")));
+                    return Err(Some(format!(
+                        "domestic: every party is of {here}, where it happens"
+                    )));
                 }
             }
         }
@@ -1269,7 +1278,11 @@ impl Tagger {
         // The country a cue gave a role, by role.
         let cued_to = |role: Option<RoleId>| {
             let i = cued.iter().position(|c| role.is_some() && *c == role)?;
-            Some(self.gazetteer.entities[mentions[i].entity as usize].country.as_str())
+            Some(
+                self.gazetteer.entities[mentions[i].entity as usize]
+                    .country
+                    .as_str(),
+            )
         };
         let mut people: Vec<Cast<'g>> = Vec::new();
         // (actor, strength of the evidence for its role)

@@ -91,8 +91,6 @@ pub(crate) struct EventType {
     /// The event happens abroad for its parties (a visit): not when every party of
     /// the sentence is of the country where it happens.
     pub abroad: bool,
-    /// Parties the sentence of a first sighting from a `minor` trigger must name.
-    pub minor_sentence_parties: usize,
     /// Event types (bits by index) a `part` trigger's sighting belongs to.
     pub part_of: u64,
     /// Role of the title and lead's parties in a main event of this type.
@@ -390,7 +388,6 @@ impl LangModel {
                     aspect_of,
                     sentence_parties: entry.sentence_parties,
                     abroad: entry.abroad,
-                    minor_sentence_parties: entry.minor_sentence_parties,
                     part_of,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     before: intern(&mut roles, &rule.roles.before),

@@ -275,10 +275,6 @@ pub(crate) struct CatalogueType {
     /// are all of the country where it happens tells a domestic trip.
     #[serde(default)]
     pub abroad: bool,
-    /// Like `sentence_parties`, for the `minor` triggers (talks, a meeting, a phone
-    /// call): a party's or a town hall's talks name no state.
-    #[serde(default)]
-    pub minor_sentence_parties: usize,
     /// Event types a `part` trigger's sighting belongs to when the article reports
     /// one of them as main.
     #[serde(default)]

@@ -984,7 +984,6 @@ impl Tagger {
             rule,
             weak,
             standalone,
-            minor,
             part,
             before,
             after,
@@ -1065,12 +1064,7 @@ impl Tagger {
             }
         }
         let in_sentence = countries.len();
-        let sentence_parties = if minor {
-            event.sentence_parties.max(event.minor_sentence_parties)
-        } else {
-            event.sentence_parties
-        };
-        if !already && !standalone && sentence_parties > 0 {
+        if !already && !standalone && event.sentence_parties > 0 {
             // Who takes part: a place alone says only where.
             let named = mentions
                 .iter()
@@ -1083,9 +1077,10 @@ impl Tagger {
                     named
                 })
                 .len();
-            if named < sentence_parties {
+            if named < event.sentence_parties {
                 return Err(Some(format!(
-                    "{named} of {sentence_parties} parties its sentence must name"
+                    "{named} of {} parties its sentence must name",
+                    event.sentence_parties
                 )));
             }
         }

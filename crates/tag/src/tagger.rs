@@ -1564,15 +1564,19 @@ fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16) -> Option<u
 /// Whether a sighting can be part of an occurrence: no country in two roles, no
 /// two cued statuses (an uncued status, a headline's dropped tense, yields).
 fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>) -> bool {
-    let other_role = sighting
-        .actors
-        .iter()
-        .filter(|c| !c.person && c.role.is_some())
-        .any(|c| {
-            occurrence.actors.iter().any(|o| {
-                !o.person && o.country == c.country && o.role.is_some() && o.role != c.role
-            })
-        });
+    // The title and lead tell one event: their sightings are one occurrence whatever
+    // roles their sentences suggest (a headline's word order says little of roles).
+    let in_lead = |f: &Found<'_>| f.in_lead.is_some() || f.part_salience.0.is_some();
+    let other_role = !(in_lead(occurrence) && in_lead(sighting))
+        && sighting
+            .actors
+            .iter()
+            .filter(|c| !c.person && c.role.is_some())
+            .any(|c| {
+                occurrence.actors.iter().any(|o| {
+                    !o.person && o.country == c.country && o.role.is_some() && o.role != c.role
+                })
+            });
     let other_status = sighting.cued
         && sighting.status != occurrence.status
         && (occurrence.cued || !occurrence.title_only);

@@ -27,6 +27,15 @@
 //!   people and places add to a score that must reach `min_score`. Articles without
 //!   events join only on strong entity overlap within a day, or open a story of
 //!   their own.
+//! - **The same countries are at the centre.** The countries an article's lead event
+//!   is about (its most named actors, the country it takes place in) must be named by
+//!   the story, and the countries most of the story's reports are about must be named
+//!   by the article: a Venezuelan drill and a Russian one a day apart share only the
+//!   United States that both mention, and are two stories. An article whose lead type
+//!   only half agrees with the story's must also happen in the same country.
+//! - **A story is about what most of it reports.** A type that one report in several
+//!   mentions does not count as the story's when a new article is matched: a drill
+//!   mentioned in one report of a drone incursion does not pull in the drill's news.
 //! - **Bounded.** Each lookup scans at most `candidates_per_key` stories per key,
 //!   newest first; at most `max_stories` stay open, and stories quiet for
 //!   `retention_days` (of the newest day seen) close.
@@ -107,6 +116,12 @@ pub struct Story {
     /// at most [`MAX_STORY_FIGURES`], the first seen kept.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub figures: BTreeMap<u64, u32>,
+    /// Countries the articles name anywhere, with article counts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub named: BTreeMap<String, u32>,
+    /// Countries the articles' lead events take place in, with article counts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sites: BTreeMap<String, u32>,
     /// Where the event happens: the place named most often.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
@@ -140,6 +155,8 @@ impl Story {
             people: BTreeMap::new(),
             places: BTreeMap::new(),
             figures: BTreeMap::new(),
+            sites: BTreeMap::new(),
+            named: BTreeMap::new(),
             location: None,
             first_day: day.clone(),
             last_day: day,
@@ -165,10 +182,14 @@ impl Story {
         count(&mut self.actors, &features.countries);
         count(&mut self.people, &features.people);
         count(&mut self.places, &features.places);
+        count(&mut self.named, &features.named);
         for figure in &features.figures {
             if self.figures.len() < MAX_STORY_FIGURES || self.figures.contains_key(figure) {
                 *self.figures.entry(*figure).or_default() += 1;
             }
+        }
+        if let Some(site) = &features.site {
+            *self.sites.entry(site.clone()).or_default() += 1;
         }
         self.location = self
             .places
@@ -204,6 +225,38 @@ impl Story {
             features::parse_day(&self.first_day).unwrap_or(i32::MIN / 2),
             features::parse_day(&self.last_day).unwrap_or(i32::MAX / 2),
         )
+    }
+
+    /// The countries the article is about take part in the story, and the countries
+    /// most of the story's reports are about take part in the article's events: a
+    /// bystander both name (the United States, quoted on everything) does not make
+    /// two events one.
+    fn about_the_same_countries(&self, features: &Features) -> bool {
+        let theirs = features.principal.is_empty()
+            || features
+                .principal
+                .iter()
+                .any(|c| self.named.contains_key(c));
+        let mut core = self
+            .actors
+            .iter()
+            .filter(|(_, n)| **n * 2 >= self.articles)
+            .map(|(c, _)| c)
+            .peekable();
+        let ours = core.peek().is_none()
+            || features.named.is_empty()
+            || core.any(|c| features.named.contains(c));
+        theirs && ours
+    }
+
+    /// The article's lead event takes place in another country than the one most of
+    /// the story's reports place it in.
+    fn elsewhere(&self, features: &Features) -> bool {
+        let site = self.sites.iter().max_by_key(|(_, n)| **n).map(|(c, _)| c);
+        match (&features.site, site) {
+            (Some(theirs), Some(ours)) => theirs != ours,
+            _ => false,
+        }
     }
 
     /// How well an article fits this story, or `None` when it cannot belong to it.
@@ -246,17 +299,26 @@ impl Story {
                 // parade is not news of the parade); else the article joins only on
                 // strong named evidence.
                 let own = self.primary.as_deref();
-                let both_ways = self.types.contains_key(primary)
-                    && own.is_none_or(|own| features.types.iter().any(|t| t == own));
+                // A type one report in several mentions is not what the story is about.
+                let holds = self
+                    .types
+                    .get(primary)
+                    .is_some_and(|n| *n * 3 >= self.articles);
+                let both_ways =
+                    holds && own.is_none_or(|own| features.types.iter().any(|t| t == own));
                 let kind = if both_ways {
                     1.0
-                } else if self.types.contains_key(primary)
-                    || own.is_some_and(|own| family(own) == family(primary))
-                {
+                } else if holds || own.is_some_and(|own| family(own) == family(primary)) {
                     0.5
                 } else {
                     0.0
                 };
+                if !self.about_the_same_countries(features) {
+                    return None;
+                }
+                if kind < 1.0 && self.elsewhere(features) {
+                    return None;
+                }
                 // Another kind of event on the same day: the same people must be
                 // there (a parade and the guest's visit to it), not just places.
                 if kind == 0.0 && (people < 2.0 || features.day < first || features.day > last) {

@@ -32,7 +32,8 @@
 //!   the story, and the countries most of the story's reports are about must be named
 //!   by the article: a Venezuelan drill and a Russian one a day apart share only the
 //!   United States that both mention, and are two stories. An article whose lead type
-//!   only half agrees with the story's must also happen in the same country.
+//!   only half agrees with the story's must have all its countries named by the story
+//!   and happen in the same country.
 //! - **A story is about what most of it reports.** A type that one report in several
 //!   mentions does not count as the story's when a new article is matched: a drill
 //!   mentioned in one report of a drone incursion does not pull in the drill's news.
@@ -316,7 +317,14 @@ impl Story {
                 if !self.about_the_same_countries(features) {
                     return None;
                 }
-                if kind < 1.0 && self.elsewhere(features) {
+                // A lead of another type (a visit beside a summit) is the story's only
+                // with all of its countries there and in the same place: a guest the
+                // summit's host receives next day is another event.
+                let all_named = features
+                    .principal
+                    .iter()
+                    .all(|c| self.named.contains_key(c));
+                if kind < 1.0 && (self.elsewhere(features) || !all_named) {
                     return None;
                 }
                 // Another kind of event on the same day: the same people must be

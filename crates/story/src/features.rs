@@ -41,8 +41,6 @@ pub(crate) struct Features {
     /// The countries the lead event is about: its most named actors and the country
     /// it takes place in.
     pub principal: Vec<String>,
-    /// The country the lead event takes place in.
-    pub site: Option<String>,
     /// Every country the article names, in its events or anywhere in its text.
     pub named: Vec<String>,
     /// Language code, `und` when unknown.
@@ -138,7 +136,6 @@ impl Features {
             places,
             figures,
             principal,
-            site,
             named,
             language: article
                 .language
@@ -160,7 +157,6 @@ impl Features {
             places: story.places.keys().cloned().collect(),
             figures: Vec::new(),
             principal: Vec::new(),
-            site: None,
             named: story.named.keys().cloned().collect(),
             language: String::new(),
         }

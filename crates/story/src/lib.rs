@@ -32,8 +32,7 @@
 //!   the story, and the countries most of the story's reports are about must be named
 //!   by the article: a Venezuelan drill and a Russian one a day apart share only the
 //!   United States that both mention, and are two stories. An article whose lead type
-//!   only half agrees with the story's must have all its countries named by the story
-//!   and happen in the same country.
+//!   only half agrees with the story's must have all its countries named by the story.
 //! - **A story is about what most of it reports.** A type that one report in several
 //!   mentions does not count as the story's when a new article is matched: a drill
 //!   mentioned in one report of a drone incursion does not pull in the drill's news.
@@ -120,9 +119,6 @@ pub struct Story {
     /// Countries the articles name anywhere, with article counts.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub named: BTreeMap<String, u32>,
-    /// Countries the articles' lead events take place in, with article counts.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sites: BTreeMap<String, u32>,
     /// Where the event happens: the place named most often.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
@@ -156,7 +152,6 @@ impl Story {
             people: BTreeMap::new(),
             places: BTreeMap::new(),
             figures: BTreeMap::new(),
-            sites: BTreeMap::new(),
             named: BTreeMap::new(),
             location: None,
             first_day: day.clone(),
@@ -188,9 +183,6 @@ impl Story {
             if self.figures.len() < MAX_STORY_FIGURES || self.figures.contains_key(figure) {
                 *self.figures.entry(*figure).or_default() += 1;
             }
-        }
-        if let Some(site) = &features.site {
-            *self.sites.entry(site.clone()).or_default() += 1;
         }
         self.location = self
             .places
@@ -248,16 +240,6 @@ impl Story {
             || features.named.is_empty()
             || core.any(|c| features.named.contains(c));
         theirs && ours
-    }
-
-    /// The article's lead event takes place in another country than the one most of
-    /// the story's reports place it in.
-    fn elsewhere(&self, features: &Features) -> bool {
-        let site = self.sites.iter().max_by_key(|(_, n)| **n).map(|(c, _)| c);
-        match (&features.site, site) {
-            (Some(theirs), Some(ours)) => theirs != ours,
-            _ => false,
-        }
     }
 
     /// How well an article fits this story, or `None` when it cannot belong to it.
@@ -318,13 +300,13 @@ impl Story {
                     return None;
                 }
                 // A lead of another type (a visit beside a summit) is the story's only
-                // with all of its countries there and in the same place: a guest the
-                // summit's host receives next day is another event.
+                // with all of its countries there: a guest the summit's host receives
+                // next day is another event.
                 let all_named = features
                     .principal
                     .iter()
                     .all(|c| self.named.contains_key(c));
-                if kind < 1.0 && (self.elsewhere(features) || !all_named) {
+                if kind < 1.0 && !all_named {
                     return None;
                 }
                 // Another kind of event on the same day: the same people must be

@@ -24,7 +24,9 @@
 //!   two missile tests a week apart stay apart. Only dates the text states extend a
 //!   story's range, so a late commentary does not stretch it.
 //! - **Participants must overlap.** Beyond the type and date, shared countries,
-//!   people and places add to a score that must reach `min_score`. Articles without
+//!   people and places add to a score that must reach `min_score`; a name that a
+//!   tenth of the recent news carries (the United States, its president, Washington)
+//!   adds half. Articles without
 //!   events join only on strong entity overlap within a day, or open a story of
 //!   their own.
 //! - **The same countries are at the centre.** The countries an article's lead event
@@ -243,7 +245,7 @@ impl Story {
     }
 
     /// How well an article fits this story, or `None` when it cannot belong to it.
-    fn score(&self, features: &Features, config: &StoryConfig) -> Option<f64> {
+    fn score(&self, features: &Features, config: &StoryConfig, common: &Commonness) -> Option<f64> {
         let (first, last) = self.days();
         // A weapons test is over in a day and reported within a day: two tests of one
         // country two days apart are two stories (a parade or a war of days is not).
@@ -263,16 +265,25 @@ impl Story {
                 .count()
                 .min(cap) as f64
         };
-        let countries = shared(&features.countries, &self.actors, 3);
         let people = shared(&features.people, &self.people, 3);
         let places = shared(&features.places, &self.places, 2);
+        // The evidence counts a name most of the news carries at half weight.
+        let weighed = |keys: &[String], map: &BTreeMap<String, u32>, cap: f64| {
+            keys.iter()
+                .filter(|k| map.contains_key(*k))
+                .map(|k| common.weight(k))
+                .sum::<f64>()
+                .min(cap)
+        };
         let figures = features
             .figures
             .iter()
             .filter(|f| self.figures.contains_key(f))
             .count()
             .min(3) as f64;
-        let named = 0.5 * countries + 0.75 * people + 0.5 * places;
+        let named = 0.5 * weighed(&features.countries, &self.actors, 3.0)
+            + 0.75 * weighed(&features.people, &self.people, 3.0)
+            + 0.5 * weighed(&features.places, &self.places, 2.0);
         match &features.primary {
             Some(primary) => {
                 // How the lead types agree: the same lead, or each lead among the
@@ -333,6 +344,61 @@ impl Story {
     }
 }
 
+/// Articles seen before a name's share of them is trusted.
+const COMMON_MIN_ARTICLES: u32 = 50;
+/// Share of recent articles above which a name is common.
+const COMMON_SHARE: f64 = 0.1;
+/// Articles after which the counts halve, so that they follow the recent news and
+/// stay bounded.
+const COMMON_HALVE_AT: u32 = 20_000;
+
+/// How many recent articles name each country, person and place. A name that a
+/// tenth of the news carries (the United States, its president, Washington) says
+/// little about which event an article reports: two strikes a continent apart both
+/// quote the White House.
+#[derive(Default)]
+struct Commonness {
+    articles: u32,
+    names: HashMap<String, u32>,
+}
+
+impl Commonness {
+    fn count(&mut self, features: &Features) {
+        let names = features
+            .named
+            .iter()
+            .chain(&features.people)
+            .chain(&features.places);
+        for name in names {
+            match self.names.get_mut(name.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    self.names.insert(name.clone(), 1);
+                }
+            }
+        }
+        self.articles += 1;
+        if self.articles >= COMMON_HALVE_AT {
+            self.articles /= 2;
+            self.names.retain(|_, n| {
+                *n /= 2;
+                *n > 0
+            });
+        }
+    }
+
+    fn weight(&self, name: &str) -> f64 {
+        let n = self.names.get(name).copied().unwrap_or(0);
+        if self.articles >= COMMON_MIN_ARTICLES
+            && f64::from(n) > COMMON_SHARE * f64::from(self.articles)
+        {
+            0.5
+        } else {
+            1.0
+        }
+    }
+}
+
 /// The open stories and their lookup keys.
 pub struct Storyteller {
     config: StoryConfig,
@@ -348,6 +414,7 @@ pub struct Storyteller {
     article_order: VecDeque<String>,
     next_seq: u64,
     newest_day: i32,
+    common: Commonness,
 }
 
 impl Storyteller {
@@ -363,6 +430,7 @@ impl Storyteller {
             article_order: VecDeque::new(),
             next_seq: 0,
             newest_day: i32::MIN,
+            common: Commonness::default(),
         }
     }
 
@@ -412,6 +480,7 @@ impl Storyteller {
             }
         };
         self.index(seq, &features);
+        self.common.count(&features);
         self.close_old(seq);
         let story_id = self.stories[&seq].id.clone();
         self.remember(&article.id, story_id);
@@ -473,7 +542,7 @@ impl Storyteller {
                 let Some(story) = self.stories.get(&seq) else {
                     continue;
                 };
-                let Some(score) = story.score(features, &self.config) else {
+                let Some(score) = story.score(features, &self.config, &self.common) else {
                     continue;
                 };
                 // Ties go to the newer story: the event being reported now.

@@ -38,6 +38,11 @@ pub(crate) struct Features {
     /// written alike in every language the pipeline reads, so `2.500`, `2,500` and
     /// `2500` meet.
     pub figures: Vec<u64>,
+    /// The countries the lead event is about: its most named actors and the country
+    /// it takes place in.
+    pub principal: Vec<String>,
+    /// Every country the article names, in its events or anywhere in its text.
+    pub named: Vec<String>,
     /// Language code, `und` when unknown.
     pub language: String,
 }
@@ -71,11 +76,14 @@ impl Features {
             }
         }
         let entities = article.entities.as_ref();
-        if events.is_empty() {
-            for country in entities.iter().flat_map(|e| &e.countries) {
-                push_unique(&mut countries, &country.code);
-            }
+        let mut named = countries.clone();
+        for country in entities.iter().flat_map(|e| &e.countries) {
+            push_unique(&mut named, &country.code);
         }
+        if events.is_empty() {
+            countries = named.clone();
+        }
+        named.truncate(2 * MAX_NAMES);
         let mut people = Vec::new();
         for person in entities.iter().flat_map(|e| &e.people) {
             push_unique(&mut people, &person.name);
@@ -111,6 +119,13 @@ impl Features {
             }
         }
         figures.truncate(MAX_FIGURES);
+        let site = lead
+            .and_then(|e| e.location.as_ref())
+            .and_then(|l| l.country.clone());
+        let mut principal = lead.map(|e| most_named(e)).unwrap_or_default();
+        if let Some(site) = &site {
+            push_unique(&mut principal, site);
+        }
         Features {
             day,
             dated,
@@ -120,6 +135,8 @@ impl Features {
             people,
             places,
             figures,
+            principal,
+            named,
             language: article
                 .language
                 .as_ref()
@@ -139,6 +156,8 @@ impl Features {
             people: story.people.keys().cloned().collect(),
             places: story.places.keys().cloned().collect(),
             figures: Vec::new(),
+            principal: Vec::new(),
+            named: story.named.keys().cloned().collect(),
             language: String::new(),
         }
     }
@@ -212,6 +231,24 @@ fn prefix(text: &str, bytes: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+/// The actor countries `event` names most often (a visit's guest and host are named
+/// again and again, the countries quoted reacting once).
+fn most_named(event: &Event) -> Vec<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for country in event.actors.iter().filter_map(|a| a.country.as_deref()) {
+        match counts.iter_mut().find(|(c, _)| *c == country) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((country, 1)),
+        }
+    }
+    let top = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n == top)
+        .map(|(c, _)| c.to_string())
+        .collect()
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {

@@ -24,9 +24,20 @@
 //!   two missile tests a week apart stay apart. Only dates the text states extend a
 //!   story's range, so a late commentary does not stretch it.
 //! - **Participants must overlap.** Beyond the type and date, shared countries,
-//!   people and places add to a score that must reach `min_score`. Articles without
+//!   people and places add to a score that must reach `min_score`; a name that a
+//!   tenth of the recent news carries (the United States, its president, Washington)
+//!   adds half. Articles without
 //!   events join only on strong entity overlap within a day, or open a story of
 //!   their own.
+//! - **The same countries are at the centre.** The countries an article's lead event
+//!   is about (its most named actors, the country it takes place in) must be named by
+//!   the story, and the countries most of the story's reports are about must be named
+//!   by the article: a Venezuelan drill and a Russian one a day apart share only the
+//!   United States that both mention, and are two stories. An article whose lead type
+//!   only half agrees with the story's must have all its countries named by the story.
+//! - **A story is about what most of it reports.** A type that one report in several
+//!   mentions does not count as the story's when a new article is matched: a drill
+//!   mentioned in one report of a drone incursion does not pull in the drill's news.
 //! - **Bounded.** Each lookup scans at most `candidates_per_key` stories per key,
 //!   newest first; at most `max_stories` stay open, and stories quiet for
 //!   `retention_days` (of the newest day seen) close.
@@ -107,6 +118,9 @@ pub struct Story {
     /// at most [`MAX_STORY_FIGURES`], the first seen kept.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub figures: BTreeMap<u64, u32>,
+    /// Countries the articles name anywhere, with article counts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub named: BTreeMap<String, u32>,
     /// Where the event happens: the place named most often.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
@@ -140,6 +154,7 @@ impl Story {
             people: BTreeMap::new(),
             places: BTreeMap::new(),
             figures: BTreeMap::new(),
+            named: BTreeMap::new(),
             location: None,
             first_day: day.clone(),
             last_day: day,
@@ -165,6 +180,7 @@ impl Story {
         count(&mut self.actors, &features.countries);
         count(&mut self.people, &features.people);
         count(&mut self.places, &features.places);
+        count(&mut self.named, &features.named);
         for figure in &features.figures {
             if self.figures.len() < MAX_STORY_FIGURES || self.figures.contains_key(figure) {
                 *self.figures.entry(*figure).or_default() += 1;
@@ -206,8 +222,30 @@ impl Story {
         )
     }
 
+    /// The countries the article is about take part in the story, and the countries
+    /// most of the story's reports are about take part in the article's events: a
+    /// bystander both name (the United States, quoted on everything) does not make
+    /// two events one.
+    fn about_the_same_countries(&self, features: &Features) -> bool {
+        let theirs = features.principal.is_empty()
+            || features
+                .principal
+                .iter()
+                .any(|c| self.named.contains_key(c));
+        let mut core = self
+            .actors
+            .iter()
+            .filter(|(_, n)| **n * 2 >= self.articles)
+            .map(|(c, _)| c)
+            .peekable();
+        let ours = core.peek().is_none()
+            || features.named.is_empty()
+            || core.any(|c| features.named.contains(c));
+        theirs && ours
+    }
+
     /// How well an article fits this story, or `None` when it cannot belong to it.
-    fn score(&self, features: &Features, config: &StoryConfig) -> Option<f64> {
+    fn score(&self, features: &Features, config: &StoryConfig, common: &Commonness) -> Option<f64> {
         let (first, last) = self.days();
         // A weapons test is over in a day and reported within a day: two tests of one
         // country two days apart are two stories (a parade or a war of days is not).
@@ -227,16 +265,25 @@ impl Story {
                 .count()
                 .min(cap) as f64
         };
-        let countries = shared(&features.countries, &self.actors, 3);
         let people = shared(&features.people, &self.people, 3);
         let places = shared(&features.places, &self.places, 2);
+        // The evidence counts a name most of the news carries at half weight.
+        let weighed = |keys: &[String], map: &BTreeMap<String, u32>, cap: f64| {
+            keys.iter()
+                .filter(|k| map.contains_key(*k))
+                .map(|k| common.weight(k))
+                .sum::<f64>()
+                .min(cap)
+        };
         let figures = features
             .figures
             .iter()
             .filter(|f| self.figures.contains_key(f))
             .count()
             .min(3) as f64;
-        let named = 0.5 * countries + 0.75 * people + 0.5 * places;
+        let named = 0.5 * weighed(&features.countries, &self.actors, 3.0)
+            + 0.75 * weighed(&features.people, &self.people, 3.0)
+            + 0.5 * weighed(&features.places, &self.places, 2.0);
         match &features.primary {
             Some(primary) => {
                 // How the lead types agree: the same lead, or each lead among the
@@ -246,17 +293,33 @@ impl Story {
                 // parade is not news of the parade); else the article joins only on
                 // strong named evidence.
                 let own = self.primary.as_deref();
-                let both_ways = self.types.contains_key(primary)
-                    && own.is_none_or(|own| features.types.iter().any(|t| t == own));
+                // A type one report in several mentions is not what the story is about.
+                let holds = self
+                    .types
+                    .get(primary)
+                    .is_some_and(|n| *n * 3 >= self.articles);
+                let both_ways =
+                    holds && own.is_none_or(|own| features.types.iter().any(|t| t == own));
                 let kind = if both_ways {
                     1.0
-                } else if self.types.contains_key(primary)
-                    || own.is_some_and(|own| family(own) == family(primary))
-                {
+                } else if holds || own.is_some_and(|own| family(own) == family(primary)) {
                     0.5
                 } else {
                     0.0
                 };
+                if !self.about_the_same_countries(features) {
+                    return None;
+                }
+                // A lead of another type (a visit beside a summit) is the story's only
+                // with all of its countries there: a guest the summit's host receives
+                // next day is another event.
+                let all_named = features
+                    .principal
+                    .iter()
+                    .all(|c| self.named.contains_key(c));
+                if kind < 1.0 && !all_named {
+                    return None;
+                }
                 // Another kind of event on the same day: the same people must be
                 // there (a parade and the guest's visit to it), not just places.
                 if kind == 0.0 && (people < 2.0 || features.day < first || features.day > last) {
@@ -281,6 +344,61 @@ impl Story {
     }
 }
 
+/// Articles seen before a name's share of them is trusted.
+const COMMON_MIN_ARTICLES: u32 = 50;
+/// Share of recent articles above which a name is common.
+const COMMON_SHARE: f64 = 0.1;
+/// Articles after which the counts halve, so that they follow the recent news and
+/// stay bounded.
+const COMMON_HALVE_AT: u32 = 20_000;
+
+/// How many recent articles name each country, person and place. A name that a
+/// tenth of the news carries (the United States, its president, Washington) says
+/// little about which event an article reports: two strikes a continent apart both
+/// quote the White House.
+#[derive(Default)]
+struct Commonness {
+    articles: u32,
+    names: HashMap<String, u32>,
+}
+
+impl Commonness {
+    fn count(&mut self, features: &Features) {
+        let names = features
+            .named
+            .iter()
+            .chain(&features.people)
+            .chain(&features.places);
+        for name in names {
+            match self.names.get_mut(name.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    self.names.insert(name.clone(), 1);
+                }
+            }
+        }
+        self.articles += 1;
+        if self.articles >= COMMON_HALVE_AT {
+            self.articles /= 2;
+            self.names.retain(|_, n| {
+                *n /= 2;
+                *n > 0
+            });
+        }
+    }
+
+    fn weight(&self, name: &str) -> f64 {
+        let n = self.names.get(name).copied().unwrap_or(0);
+        if self.articles >= COMMON_MIN_ARTICLES
+            && f64::from(n) > COMMON_SHARE * f64::from(self.articles)
+        {
+            0.5
+        } else {
+            1.0
+        }
+    }
+}
+
 /// The open stories and their lookup keys.
 pub struct Storyteller {
     config: StoryConfig,
@@ -296,6 +414,7 @@ pub struct Storyteller {
     article_order: VecDeque<String>,
     next_seq: u64,
     newest_day: i32,
+    common: Commonness,
 }
 
 impl Storyteller {
@@ -311,6 +430,7 @@ impl Storyteller {
             article_order: VecDeque::new(),
             next_seq: 0,
             newest_day: i32::MIN,
+            common: Commonness::default(),
         }
     }
 
@@ -360,6 +480,7 @@ impl Storyteller {
             }
         };
         self.index(seq, &features);
+        self.common.count(&features);
         self.close_old(seq);
         let story_id = self.stories[&seq].id.clone();
         self.remember(&article.id, story_id);
@@ -421,7 +542,7 @@ impl Storyteller {
                 let Some(story) = self.stories.get(&seq) else {
                     continue;
                 };
-                let Some(score) = story.score(features, &self.config) else {
+                let Some(score) = story.score(features, &self.config, &self.common) else {
                     continue;
                 };
                 // Ties go to the newer story: the event being reported now.

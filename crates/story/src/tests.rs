@@ -389,3 +389,87 @@ fn an_event_date_long_before_the_publication_does_not_date_the_article() {
     );
     assert_eq!(runoff.id, report.id);
 }
+
+#[test]
+fn two_drills_of_different_countries_that_name_the_same_bystander_stay_apart() {
+    let mut stories = teller();
+    let people = ["Vladimir Putin", "Donald Trump"];
+    let (first, _) = stories.assign(
+        &article(
+            "a",
+            "ru",
+            "2025-09-16T14:00:00Z",
+            &[(
+                "military_exercise",
+                Some("2025-09-16"),
+                &["RUS", "RUS", "BLR", "USA", "POL"],
+            )],
+            &people,
+            &["Washington", "Minsk"],
+        ),
+        NOW,
+    );
+    let (same, _) = stories.assign(
+        &article(
+            "b",
+            "de",
+            "2025-09-16T18:00:00Z",
+            &[(
+                "military_exercise",
+                Some("2025-09-16"),
+                &["RUS", "BLR", "BLR", "USA"],
+            )],
+            &["Vladimir Putin"],
+            &["Minsk"],
+        ),
+        NOW,
+    );
+    let (other, _) = stories.assign(
+        &article(
+            "c",
+            "es",
+            "2025-09-17T15:00:00Z",
+            &[(
+                "military_exercise",
+                Some("2025-09-17"),
+                &["VEN", "VEN", "USA"],
+            )],
+            &["Nicolás Maduro", "Donald Trump"],
+            &["Caracas", "Washington"],
+        ),
+        NOW,
+    );
+    assert_eq!(same.id, first.id);
+    assert!(other.opened);
+}
+
+#[test]
+fn a_guest_received_the_day_after_a_summit_is_not_news_of_the_summit() {
+    let mut stories = teller();
+    let (summit, _) = stories.assign(
+        &article(
+            "a",
+            "fr",
+            "2025-10-13T19:00:00Z",
+            &[
+                ("summit", Some("2025-10-13"), &["USA", "EGY", "ISR", "PSE"]),
+                ("agreement_signing", Some("2025-10-13"), &["USA", "EGY"]),
+            ],
+            &["Donald Trump", "Abdel Fattah el-Sisi"],
+            &["Gaza", "White House", "Washington"],
+        ),
+        NOW,
+    );
+    let (visit, _) = stories.assign(
+        &article(
+            "b",
+            "es",
+            "2025-10-14T21:00:00Z",
+            &[("state_visit", None, &["USA", "ARG", "USA", "ARG"])],
+            &["Donald Trump", "Javier Milei"],
+            &["White House", "Washington", "Gaza"],
+        ),
+        NOW,
+    );
+    assert_ne!(summit.id, visit.id);
+}

@@ -828,7 +828,11 @@ impl Tagger {
         body: &Field<'_>,
         paragraphs: &[(u32, u32)],
     ) {
-        for &(start, end) in paragraphs {
+        // The paragraphs from the first to the last that report the event: those
+        // between them go on telling it ("... signed alongside the emir of Qatar").
+        let start = paragraphs.iter().map(|p| p.0).min().unwrap_or(0);
+        let end = paragraphs.iter().map(|p| p.1).max().unwrap_or(0);
+        {
             for mention in slice_mentions(body.mentions, start as usize, end as usize) {
                 if out.actors.len() >= MAX_ACTORS {
                     return;

@@ -1109,7 +1109,21 @@ impl Tagger {
         }
 
         let (mut status, mut cued) = status(model, field, span, hits, trigger);
-        if !cued && dates::mentions_future(field.lowered, hits, published) {
+        // A date dates the event when it stands near the trigger (twice the status
+        // cues' window): one further on dates another clause ("received Milei ...
+        // provided his party wins the elections of 26 October").
+        let reach = 2 * model.status_window;
+        let near_start = field.lowered[span.start..trigger.start]
+            .char_indices()
+            .rev()
+            .nth(reach)
+            .map_or(span.start, |(i, _)| span.start + i);
+        let near_end = field.lowered[trigger.end..span.end]
+            .char_indices()
+            .nth(reach)
+            .map_or(span.end, |(i, _)| trigger.end + i);
+        let near = slice(hits, near_start, near_end);
+        if !cued && dates::mentions_future(field.lowered, near, published) {
             // "elections in October", "le 12 octobre" in an article from September.
             status = EventStatus::Planned;
             cued = true;

@@ -766,9 +766,14 @@ impl Tagger {
                     salience_cue: cue,
                     rule: model.rules[f.rule as usize].clone(),
                 };
-                if let (Salience::Main, Some(role), Some(view)) =
-                    (out.salience, event.lead_role, view.as_ref())
-                {
+                // A main event's parties are the story's; so are those of an event
+                // whose sentences name none ("the two sides signed", "双方签署").
+                let unnamed = !out.actors.iter().any(|a| a.kind == "country");
+                if let (true, Some(role), Some(view)) = (
+                    out.salience == Salience::Main || unnamed,
+                    event.lead_role,
+                    view.as_ref(),
+                ) {
                     let role = &model.roles[role as usize];
                     self.add_lead_parties(&mut out, event, role, view);
                     let paragraphs = &f.paragraphs[..f.paragraph_count as usize];
@@ -1326,8 +1331,14 @@ impl Tagger {
             } else if is_location {
                 continue;
             } else if is_place {
+                // "the foreign office in Berlin said": where someone spoke.
+                let spoke_there = hits.iter().any(|h| {
+                    matches!(h.what, What::Reporting)
+                        && h.start >= mention.end
+                        && field.lowered[mention.end..h.start].trim().is_empty()
+                });
                 match event.place {
-                    Some(role) if after_trigger => (Some(role), 1),
+                    Some(role) if after_trigger && !spoke_there => (Some(role), 1),
                     _ => continue,
                 }
             } else if event.nation.is_some()

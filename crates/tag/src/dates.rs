@@ -119,19 +119,7 @@ pub(crate) fn resolve(
     for hit in months.chain(others) {
         let date = match hit.what {
             What::Month(month) => {
-                // "11月" also contains "1月": a month written with digits must not
-                // continue a number.
-                if lowered[..hit.start]
-                    .chars()
-                    .next_back()
-                    .and_then(digit_value)
-                    .is_some()
-                    && lowered[hit.start..]
-                        .chars()
-                        .next()
-                        .and_then(digit_value)
-                        .is_some()
-                {
+                if inside_number(lowered, hit) {
                     continue;
                 }
                 let Some((day, year)) = day_and_year(lowered, hit) else {
@@ -185,6 +173,7 @@ pub(crate) fn mentions_future(lowered: &str, hits: &[Hit], published: Option<Nai
         return false;
     };
     hits.iter().any(|hit| match hit.what {
+        What::Month(_) if inside_number(lowered, hit) => false,
         What::Month(month) => match day_and_year(lowered, hit) {
             Some((day, Some(year))) => {
                 NaiveDate::from_ymd_opt(year, month as u32, day).is_some_and(|d| d > published)
@@ -214,6 +203,7 @@ pub(crate) fn mentions_past(
     let weeks_before = |d: NaiveDate| (published - d).num_days() > 27;
     hits.iter()
         .find(|hit| match hit.what {
+            What::Month(_) if inside_number(lowered, hit) => false,
             What::Month(month) => match day_and_year(lowered, hit) {
                 Some((day, Some(year))) => {
                     NaiveDate::from_ymd_opt(year, month as u32, day).is_some_and(weeks_before)
@@ -229,6 +219,21 @@ pub(crate) fn mentions_past(
             _ => false,
         })
         .map(|hit| (hit.start, hit.end))
+}
+
+/// "11月" also contains "1月" (and "12月4日" "2月4日"): a month written with digits
+/// must not continue a number.
+fn inside_number(lowered: &str, hit: &Hit) -> bool {
+    lowered[..hit.start]
+        .chars()
+        .next_back()
+        .and_then(digit_value)
+        .is_some()
+        && lowered[hit.start..]
+            .chars()
+            .next()
+            .and_then(digit_value)
+            .is_some()
 }
 
 fn shift(date: NaiveDate, days: i64) -> Option<NaiveDate> {

@@ -766,9 +766,14 @@ impl Tagger {
                     salience_cue: cue,
                     rule: model.rules[f.rule as usize].clone(),
                 };
-                if let (Salience::Main, Some(role), Some(view)) =
-                    (out.salience, event.lead_role, view.as_ref())
-                {
+                // A main event's parties are the story's; so are those of an event
+                // whose sentences name none ("the two sides signed", "双方签署").
+                let unnamed = !out.actors.iter().any(|a| a.kind == "country");
+                if let (true, Some(role), Some(view)) = (
+                    out.salience == Salience::Main || unnamed,
+                    event.lead_role,
+                    view.as_ref(),
+                ) {
                     let role = &model.roles[role as usize];
                     self.add_lead_parties(&mut out, event, role, view);
                     let paragraphs = &f.paragraphs[..f.paragraph_count as usize];
@@ -828,7 +833,11 @@ impl Tagger {
         body: &Field<'_>,
         paragraphs: &[(u32, u32)],
     ) {
-        for &(start, end) in paragraphs {
+        // The paragraphs from the first to the last that report the event: those
+        // between them go on telling it ("... signed alongside the emir of Qatar").
+        let start = paragraphs.iter().map(|p| p.0).min().unwrap_or(0);
+        let end = paragraphs.iter().map(|p| p.1).max().unwrap_or(0);
+        {
             for mention in slice_mentions(body.mentions, start as usize, end as usize) {
                 if out.actors.len() >= MAX_ACTORS {
                     return;
@@ -1100,7 +1109,21 @@ impl Tagger {
         }
 
         let (mut status, mut cued) = status(model, field, span, hits, trigger);
-        if !cued && dates::mentions_future(field.lowered, hits, published) {
+        // A date dates the event when it stands near the trigger (twice the status
+        // cues' window): one further on dates another clause ("received Milei ...
+        // provided his party wins the elections of 26 October").
+        let reach = 2 * model.status_window;
+        let near_start = field.lowered[span.start..trigger.start]
+            .char_indices()
+            .rev()
+            .nth(reach)
+            .map_or(span.start, |(i, _)| span.start + i);
+        let near_end = field.lowered[trigger.end..span.end]
+            .char_indices()
+            .nth(reach)
+            .map_or(span.end, |(i, _)| trigger.end + i);
+        let near = slice(hits, near_start, near_end);
+        if !cued && dates::mentions_future(field.lowered, near, published) {
             // "elections in October", "le 12 octobre" in an article from September.
             status = EventStatus::Planned;
             cued = true;
@@ -1303,8 +1326,14 @@ impl Tagger {
             } else if is_location {
                 continue;
             } else if is_place {
+                // "the foreign office in Berlin said": where someone spoke.
+                let spoke_there = hits.iter().any(|h| {
+                    matches!(h.what, What::Reporting)
+                        && h.start >= mention.end
+                        && field.lowered[mention.end..h.start].trim().is_empty()
+                });
                 match event.place {
-                    Some(role) if after_trigger => (Some(role), 1),
+                    Some(role) if after_trigger && !spoke_there => (Some(role), 1),
                     _ => continue,
                 }
             } else if event.nation.is_some()

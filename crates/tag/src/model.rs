@@ -95,6 +95,8 @@ pub(crate) struct EventType {
     pub minor_sentence_parties: usize,
     /// Event types (bits by index) a `part` trigger's sighting belongs to.
     pub part_of: u64,
+    /// Event types (bits by index) that are the occasion of this one's `minor` sightings.
+    pub occasions: u64,
     /// Role of the title and lead's parties in a main event of this type.
     pub lead_role: Option<RoleId>,
     pub before: Option<RoleId>,
@@ -379,6 +381,7 @@ impl LangModel {
                 };
                 let aspect_of = type_mask(&entry.aspect_of, "aspect_of")?;
                 let part_of = type_mask(&entry.part_of, "part_of")?;
+                let occasions = type_mask(&entry.occasions, "occasions")?;
                 events.push(EventType {
                     kind: rule.kind.clone(),
                     cameo: entry.cameo.clone(),
@@ -392,6 +395,7 @@ impl LangModel {
                     abroad: entry.abroad,
                     minor_sentence_parties: entry.minor_sentence_parties,
                     part_of,
+                    occasions,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     before: intern(&mut roles, &rule.roles.before),
                     after: intern(&mut roles, &rule.roles.after),

@@ -283,6 +283,13 @@ pub(crate) struct CatalogueType {
     /// one of them as main.
     #[serde(default)]
     pub part_of: Vec<String>,
+    /// Event types that are the occasion of this one's `minor` sightings (talks
+    /// held during a visit): in an article that already reports one, a weak
+    /// `minor` trigger needs no context and its sentence no party of its own (the
+    /// occasion names them), and talks told as having happened, not displaced, are
+    /// main when the occasion is.
+    #[serde(default)]
+    pub occasions: Vec<String>,
     /// Domains (see `[[sense]]`) whose vocabulary around the trigger, or whose
     /// section in the URL, means another sense of the trigger.
     #[serde(default)]

@@ -559,9 +559,11 @@ impl Tagger {
                         continue;
                     }
                     let already = found.iter().any(|f| f.event == event_id);
+                    let occasions = model.events[event_index].occasions;
+                    let occasion = found.iter().any(|f| occasions & (1 << f.event) != 0);
                     let sighting = self.sighting(
-                        model, field, span, hits, mentions, event_id, already, published, view,
-                        triggered,
+                        model, field, span, hits, mentions, event_id, already, occasion, published,
+                        view, triggered,
                     );
                     let mut sighting = match sighting {
                         Ok(sighting) => sighting,
@@ -698,6 +700,19 @@ impl Tagger {
             }
             !f.part_only
         });
+        // Talks held during a visit the article reports as main, and not as called
+        // off, are a part of its programme: main too, once a sentence tells them as
+        // having happened (a called-off visit holds no talks).
+        let main_types = found.iter().fold(0u64, |mask, f| {
+            let main = f.primary
+                && f.status != EventStatus::Negated
+                && (f.in_lead.is_some() || (f.developed >= 2 && f.developed_occurred));
+            if main {
+                mask | 1 << f.event
+            } else {
+                mask
+            }
+        });
         let mut events: Vec<Event> = found
             .into_iter()
             .map(|f| {
@@ -713,6 +728,11 @@ impl Tagger {
                     (Some(place), _, _) => (Salience::Main, place.to_string()),
                     (None, n, _) if n >= 2 && f.developed_occurred => {
                         (Salience::Main, "developed".to_string())
+                    }
+                    (None, n, _)
+                        if n >= 1 && f.developed_occurred && event.occasions & main_types != 0 =>
+                    {
+                        (Salience::Main, "during its occasion".to_string())
                     }
                     (None, _, Some(cue)) => (Salience::Background, format!("displaced: {cue}")),
                     (None, _, None) => (Salience::Background, "in passing".to_string()),
@@ -937,6 +957,7 @@ impl Tagger {
         mentions: &[Mention],
         event_id: u16,
         already: bool,
+        occasion: bool,
         published: Option<NaiveDate>,
         view: &ArticleView<'_>,
         triggered: u64,
@@ -999,6 +1020,9 @@ impl Tagger {
                 .iter()
                 .any(|&(start, end)| end <= trigger.start || start >= trigger.end);
         let phrase = &model.rules[rule as usize];
+        // Talks in an article that reports their occasion (a visit): the occasion
+        // confirms them and names their parties.
+        let already = already || (minor && occasion);
         if weak && !context && !already {
             return Err(Some(format!("weak trigger {phrase} without context")));
         }
@@ -1669,10 +1693,15 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
                 entry.code
             ));
         }
-        for kind in entry.aspect_of.iter().chain(&entry.part_of) {
+        for kind in entry
+            .aspect_of
+            .iter()
+            .chain(&entry.part_of)
+            .chain(&entry.occasions)
+        {
             if !catalogue.types.iter().any(|t| &t.code == kind) {
                 return Err(format!(
-                    "{}: aspect_of or part_of names unknown type {kind}",
+                    "{}: aspect_of, part_of or occasions names unknown type {kind}",
                     entry.code
                 ));
             }

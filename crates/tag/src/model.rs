@@ -97,6 +97,8 @@ pub(crate) struct EventType {
     pub part_of: u64,
     /// Event types (bits by index) that are the occasion of this one's `minor` sightings.
     pub occasions: u64,
+    /// A person of the gazetteer named in the sentence confirms a weak trigger.
+    pub leader_context: bool,
     /// Role of the title and lead's parties in a main event of this type.
     pub lead_role: Option<RoleId>,
     pub before: Option<RoleId>,
@@ -396,6 +398,7 @@ impl LangModel {
                     minor_sentence_parties: entry.minor_sentence_parties,
                     part_of,
                     occasions,
+                    leader_context: entry.leader_context,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     before: intern(&mut roles, &rule.roles.before),
                     after: intern(&mut roles, &rule.roles.after),

@@ -290,6 +290,11 @@ pub(crate) struct CatalogueType {
     /// main when the occasion is.
     #[serde(default)]
     pub occasions: Vec<String>,
+    /// A person of the gazetteer (a head of state or government, a minister) named
+    /// in the trigger's sentence confirms a weak trigger as a title word would
+    /// ("Putin's visit to Pyongyang" as "the president's visit").
+    #[serde(default)]
+    pub leader_context: bool,
     /// Domains (see `[[sense]]`) whose vocabulary around the trigger, or whose
     /// section in the URL, means another sense of the trigger.
     #[serde(default)]

@@ -1019,6 +1019,12 @@ impl Tagger {
             || contexts[..n_contexts.min(contexts.len())]
                 .iter()
                 .any(|&(start, end)| end <= trigger.start || start >= trigger.end);
+        // A leader named in the sentence stands for their title.
+        let context = context
+            || (event.leader_context
+                && mentions.iter().any(|m| {
+                    self.gazetteer.entities[m.entity as usize].kind == EntityKind::Person
+                }));
         let phrase = &model.rules[rule as usize];
         // Talks in an article that reports their occasion (a visit): the occasion
         // confirms them and names their parties.

@@ -121,6 +121,8 @@ struct Found<'g> {
     /// Body paragraphs (byte ranges) of its sightings, for types with a `lead_role`.
     paragraphs: [(u32, u32); MAX_PARAGRAPHS],
     paragraph_count: u8,
+    /// End (byte in its field) of the trigger of the sighting.
+    trigger_end: usize,
 }
 
 /// Most paragraphs read for the parties of one occurrence.
@@ -551,8 +553,6 @@ impl Tagger {
                     _ if span.start < view.lead_end => Some("lead"),
                     _ => None,
                 };
-                // The sentence's background cue, read once for all its event types.
-                let mut background: Option<Option<String>> = None;
                 for event_index in 0..model.events.len() {
                     let event_id = event_index as u16;
                     if triggered & (1 << event_id) == 0 {
@@ -580,9 +580,15 @@ impl Tagger {
                             continue;
                         }
                     };
-                    let background = background
-                        .get_or_insert_with(|| background_cue(field, hits, published))
-                        .clone();
+                    // Cues after the trigger count only as near as status cues do
+                    // ("visited China last year"); further on they displace another
+                    // clause ("..., after their meetings in May").
+                    let limit = field.lowered[sighting.trigger_end..]
+                        .char_indices()
+                        .nth(model.status_window_after)
+                        .map_or(span.end, |(i, _)| sighting.trigger_end + i);
+                    let cues = &hits[..hits.partition_point(|h| h.start < limit)];
+                    let background = background_cue(field, cues, published);
                     let occurred = sighting.status == EventStatus::Occurred;
                     let salient = match (&background, in_lead) {
                         (None, Some(place)) => (Some(place), 0, false),
@@ -1209,6 +1215,7 @@ impl Tagger {
             primary: false,
             paragraphs: [(0, 0); MAX_PARAGRAPHS],
             paragraph_count: 0,
+            trigger_end: trigger.end,
         })
     }
 

@@ -178,10 +178,11 @@ fn real_news_test_split_holds_its_floors() {
 }
 
 // What the rules reach on the test split (below the targets, see README).
-const REACHED_EN_F1: f64 = 0.74;
-const REACHED_OTHER_F1: f64 = 0.72;
-const REACHED_MICRO_F1: f64 = 0.79;
+const REACHED_EN_F1: f64 = 0.77;
+// German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules (see README).
+const REACHED_OTHER_F1: f64 = 0.69;
+const REACHED_MICRO_F1: f64 = 0.80;
 const REACHED_STATUS: f64 = 0.845;
 const REACHED_ROLES: f64 = 0.73;
-const REACHED_HARD_NEGATIVES: f64 = 0.15;
+const REACHED_HARD_NEGATIVES: f64 = 0.12;
 const REACHED_STORY_CROSS_F1: f64 = 0.79;

@@ -93,6 +93,10 @@ pub(crate) struct EventType {
     pub abroad: bool,
     /// Event types (bits by index) a `part` trigger's sighting belongs to.
     pub part_of: u64,
+    /// Event types (bits by index) that are the occasion of this one's `minor` sightings.
+    pub occasions: u64,
+    /// A person of the gazetteer named in the sentence confirms a weak trigger.
+    pub leader_context: bool,
     /// Role of the title and lead's parties in a main event of this type.
     pub lead_role: Option<RoleId>,
     pub before: Option<RoleId>,
@@ -377,6 +381,7 @@ impl LangModel {
                 };
                 let aspect_of = type_mask(&entry.aspect_of, "aspect_of")?;
                 let part_of = type_mask(&entry.part_of, "part_of")?;
+                let occasions = type_mask(&entry.occasions, "occasions")?;
                 events.push(EventType {
                     kind: rule.kind.clone(),
                     cameo: entry.cameo.clone(),
@@ -389,6 +394,8 @@ impl LangModel {
                     sentence_parties: entry.sentence_parties,
                     abroad: entry.abroad,
                     part_of,
+                    occasions,
+                    leader_context: entry.leader_context,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     before: intern(&mut roles, &rule.roles.before),
                     after: intern(&mut roles, &rule.roles.after),

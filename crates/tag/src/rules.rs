@@ -279,6 +279,18 @@ pub(crate) struct CatalogueType {
     /// one of them as main.
     #[serde(default)]
     pub part_of: Vec<String>,
+    /// Event types that are the occasion of this one's `minor` sightings (talks
+    /// held during a visit): in an article that already reports one, a weak
+    /// `minor` trigger needs no context and its sentence no party of its own (the
+    /// occasion names them), and talks told as having happened, not displaced, are
+    /// main when the occasion is.
+    #[serde(default)]
+    pub occasions: Vec<String>,
+    /// A person of the gazetteer (a head of state or government, a minister) named
+    /// in the trigger's sentence confirms a weak trigger as a title word would
+    /// ("Putin's visit to Pyongyang" as "the president's visit").
+    #[serde(default)]
+    pub leader_context: bool,
     /// Domains (see `[[sense]]`) whose vocabulary around the trigger, or whose
     /// section in the URL, means another sense of the trigger.
     #[serde(default)]

@@ -121,6 +121,8 @@ struct Found<'g> {
     /// Body paragraphs (byte ranges) of its sightings, for types with a `lead_role`.
     paragraphs: [(u32, u32); MAX_PARAGRAPHS],
     paragraph_count: u8,
+    /// End (byte in its field) of the trigger of the sighting.
+    trigger_end: usize,
 }
 
 /// Most paragraphs read for the parties of one occurrence.
@@ -551,17 +553,17 @@ impl Tagger {
                     _ if span.start < view.lead_end => Some("lead"),
                     _ => None,
                 };
-                // The sentence's background cue, read once for all its event types.
-                let mut background: Option<Option<String>> = None;
                 for event_index in 0..model.events.len() {
                     let event_id = event_index as u16;
                     if triggered & (1 << event_id) == 0 {
                         continue;
                     }
                     let already = found.iter().any(|f| f.event == event_id);
+                    let occasions = model.events[event_index].occasions;
+                    let occasion = found.iter().any(|f| occasions & (1 << f.event) != 0);
                     let sighting = self.sighting(
-                        model, field, span, hits, mentions, event_id, already, published, view,
-                        triggered,
+                        model, field, span, hits, mentions, event_id, already, occasion, published,
+                        view, triggered,
                     );
                     let mut sighting = match sighting {
                         Ok(sighting) => sighting,
@@ -578,9 +580,15 @@ impl Tagger {
                             continue;
                         }
                     };
-                    let background = background
-                        .get_or_insert_with(|| background_cue(field, hits, published))
-                        .clone();
+                    // Cues after the trigger count only as near as status cues do
+                    // ("visited China last year"); further on they displace another
+                    // clause ("..., after their meetings in May").
+                    let limit = field.lowered[sighting.trigger_end..]
+                        .char_indices()
+                        .nth(model.status_window_after)
+                        .map_or(span.end, |(i, _)| sighting.trigger_end + i);
+                    let cues = &hits[..hits.partition_point(|h| h.start < limit)];
+                    let background = background_cue(field, cues, published);
                     let occurred = sighting.status == EventStatus::Occurred;
                     let salient = match (&background, in_lead) {
                         (None, Some(place)) => (Some(place), 0, false),
@@ -698,6 +706,19 @@ impl Tagger {
             }
             !f.part_only
         });
+        // Talks held during a visit the article reports as main, and not as called
+        // off, are a part of its programme: main too, once a sentence tells them as
+        // having happened (a called-off visit holds no talks).
+        let main_types = found.iter().fold(0u64, |mask, f| {
+            let main = f.primary
+                && f.status != EventStatus::Negated
+                && (f.in_lead.is_some() || (f.developed >= 2 && f.developed_occurred));
+            if main {
+                mask | 1 << f.event
+            } else {
+                mask
+            }
+        });
         let mut events: Vec<Event> = found
             .into_iter()
             .map(|f| {
@@ -713,6 +734,11 @@ impl Tagger {
                     (Some(place), _, _) => (Salience::Main, place.to_string()),
                     (None, n, _) if n >= 2 && f.developed_occurred => {
                         (Salience::Main, "developed".to_string())
+                    }
+                    (None, n, _)
+                        if n >= 1 && f.developed_occurred && event.occasions & main_types != 0 =>
+                    {
+                        (Salience::Main, "during its occasion".to_string())
                     }
                     (None, _, Some(cue)) => (Salience::Background, format!("displaced: {cue}")),
                     (None, _, None) => (Salience::Background, "in passing".to_string()),
@@ -946,6 +972,7 @@ impl Tagger {
         mentions: &[Mention],
         event_id: u16,
         already: bool,
+        occasion: bool,
         published: Option<NaiveDate>,
         view: &ArticleView<'_>,
         triggered: u64,
@@ -993,6 +1020,7 @@ impl Tagger {
             rule,
             weak,
             standalone,
+            minor,
             part,
             before,
             after,
@@ -1006,7 +1034,16 @@ impl Tagger {
             || contexts[..n_contexts.min(contexts.len())]
                 .iter()
                 .any(|&(start, end)| end <= trigger.start || start >= trigger.end);
+        // A leader named in the sentence stands for their title.
+        let context = context
+            || (event.leader_context
+                && mentions.iter().any(|m| {
+                    self.gazetteer.entities[m.entity as usize].kind == EntityKind::Person
+                }));
         let phrase = &model.rules[rule as usize];
+        // Talks in an article that reports their occasion (a visit): the occasion
+        // confirms them and names their parties.
+        let already = already || (minor && occasion);
         if weak && !context && !already {
             return Err(Some(format!("weak trigger {phrase} without context")));
         }
@@ -1197,6 +1234,7 @@ impl Tagger {
             primary: false,
             paragraphs: [(0, 0); MAX_PARAGRAPHS],
             paragraph_count: 0,
+            trigger_end: trigger.end,
         })
     }
 
@@ -1697,10 +1735,15 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
                 entry.code
             ));
         }
-        for kind in entry.aspect_of.iter().chain(&entry.part_of) {
+        for kind in entry
+            .aspect_of
+            .iter()
+            .chain(&entry.part_of)
+            .chain(&entry.occasions)
+        {
             if !catalogue.types.iter().any(|t| &t.code == kind) {
                 return Err(format!(
-                    "{}: aspect_of or part_of names unknown type {kind}",
+                    "{}: aspect_of, part_of or occasions names unknown type {kind}",
                     entry.code
                 ));
             }

@@ -1331,6 +1331,15 @@ impl Tagger {
         };
         let cued: Vec<Option<RoleId>> = (0..mentions.len()).map(cue_role).collect();
         let location_role = event.location.filter(|role| !cued.contains(&Some(*role)));
+        let one_nation = {
+            let mut countries = mentions
+                .iter()
+                .map(|m| &self.gazetteer.entities[m.entity as usize])
+                .filter(|e| e.kind != EntityKind::Person)
+                .map(|e| e.country.as_str());
+            let first = countries.next();
+            countries.all(|c| Some(c) == first)
+        };
         // The country a cue gave a role, by role.
         let cued_to = |role: Option<RoleId>| {
             let i = cued.iter().position(|c| role.is_some() && *c == role)?;
@@ -1378,9 +1387,12 @@ impl Tagger {
                 && entity.kind != EntityKind::Person
                 && location_country.is_none()
                 && !cued.contains(&event.nation)
+                && one_nation
             {
-                // Where the event happens is not said: the country named is its host.
-                // (Where it is, the other countries are guests.)
+                // Where the event happens is not said: the one country named is its
+                // host. (Where it is, the other countries are guests; where several
+                // are named, "the leaders of China, Russia and North Korea", the
+                // sentence does not say whose event it is.)
                 (event.nation, 1)
             } else {
                 let side = if after_trigger {

@@ -125,6 +125,23 @@ struct Found<'g> {
     trigger_end: usize,
 }
 
+impl Found<'_> {
+    /// Adds what `other` tells of the event's salience: its lead place, body
+    /// sightings, `part` sightings and first background cue.
+    fn add_salience_of(&mut self, other: &Found<'_>) {
+        self.in_lead = self.in_lead.or(other.in_lead);
+        self.developed = self.developed.saturating_add(other.developed);
+        self.developed_occurred |= other.developed_occurred;
+        let (lead, developed, occurred) = other.part_salience;
+        self.part_salience.0 = self.part_salience.0.or(lead);
+        self.part_salience.1 = self.part_salience.1.saturating_add(developed);
+        self.part_salience.2 |= occurred;
+        if self.background_cue.is_none() {
+            self.background_cue.clone_from(&other.background_cue);
+        }
+    }
+}
+
 /// Most paragraphs read for the parties of one occurrence.
 const MAX_PARAGRAPHS: usize = 4;
 
@@ -663,19 +680,8 @@ impl Tagger {
                 if found[j].event != event {
                     continue;
                 }
-                let (in_lead, developed) = (found[j].in_lead, found[j].developed);
-                let (occurred, part) = (found[j].developed_occurred, found[j].part_salience);
-                let cue = found[j].background_cue.clone();
-                let primary = &mut found[i];
-                primary.in_lead = primary.in_lead.or(in_lead);
-                primary.developed = primary.developed.saturating_add(developed);
-                primary.developed_occurred |= occurred;
-                primary.part_salience.0 = primary.part_salience.0.or(part.0);
-                primary.part_salience.1 = primary.part_salience.1.saturating_add(part.1);
-                primary.part_salience.2 |= part.2;
-                if primary.background_cue.is_none() {
-                    primary.background_cue = cue;
-                }
+                let (head, tail) = found.split_at_mut(j);
+                head[i].add_salience_of(&tail[0]);
             }
         }
         found.sort_by_key(|f| f.order);
@@ -1546,17 +1552,8 @@ fn merge<'g>(
         return;
     };
     let mut actors = std::mem::take(&mut sighting.actors);
-    existing.in_lead = existing.in_lead.or(sighting.in_lead);
-    existing.developed = existing.developed.saturating_add(sighting.developed);
-    existing.developed_occurred |= sighting.developed_occurred;
+    existing.add_salience_of(&sighting);
     existing.part_only &= sighting.part_only;
-    let (lead, developed, occurred) = sighting.part_salience;
-    existing.part_salience.0 = existing.part_salience.0.or(lead);
-    existing.part_salience.1 = existing.part_salience.1.saturating_add(developed);
-    existing.part_salience.2 |= occurred;
-    if existing.background_cue.is_none() {
-        existing.background_cue = sighting.background_cue.take();
-    }
     if existing.title_only && sighting.evidence.field != "title" {
         existing.title_only = false;
         if !existing.cued {

@@ -11,6 +11,7 @@ use newsflow_dedup::{Deduplicator, IndexEntry, Restore, SkipReason};
 use newsflow_lang::Detector;
 use newsflow_record::{
     Article, DedupStatus, DuplicateRecord, Entities, ErrorCode, Outcome, RecordError, Rejection,
+    StoryAssignment,
 };
 use newsflow_stage::telemetry::{Capped, LANGUAGES, OTHER};
 use newsflow_stage::{Input, Output, Restored, Stage, Telemetry, DEAD_LETTER, NEXT};
@@ -515,9 +516,8 @@ impl StoryStage {
 
     /// Assigns an enriched article to its story; returns it with `story` filled and
     /// the story's state after it joined.
-    pub fn run(&mut self, mut article: Article, now_unix: i64) -> (Article, Story) {
+    pub fn run(&mut self, mut article: Article, now_unix: i64) -> (Article, &Story) {
         let (assignment, story) = self.stories.assign(&article, now_unix);
-        let story = story.clone();
         if let Some(metrics) = &self.metrics {
             let language = article.language.as_ref().map_or("und", |l| l.code.as_str());
             if assignment.opened {
@@ -549,7 +549,12 @@ impl Stage for StoryStage {
             Ok(article) => article,
             Err(error) => return out.push(Output::rejected(upstream_rejection(error))),
         };
-        article.extra.remove("outcome");
+        let enriched = article
+            .extra
+            .remove("outcome")
+            .as_ref()
+            .and_then(|o| o.as_str())
+            == Some("enriched");
         let now = input
             .timestamp_ms
             .map(|ms| ms / 1000)
@@ -558,22 +563,23 @@ impl Stage for StoryStage {
         // Every state of one story goes to one partition, its home: the one its lead
         // type routes articles to. Compaction then keeps its newest state, and the
         // instance owning that partition of `enriched` rebuilds it.
-        let home = story.primary.clone();
         out.push(
             Output::new(
                 STATE,
                 story.id.clone(),
-                to_json(&story),
+                to_json(story),
                 newsflow_stage::Outcome::State,
             )
-            .partitioned_by(home),
+            .partitioned_by(story.primary.clone()),
         );
-        out.push(Output::new(
-            NEXT,
-            article.id.clone(),
-            to_json(&Outcome::Enriched(article)),
-            Passed,
-        ));
+        // An enriched record (it has fields) passes on as it came, with its assignment.
+        let annotated = enriched
+            .then_some(article.story.as_ref())
+            .flatten()
+            .and_then(|assignment| with_story(input.payload, assignment));
+        let id = article.id.clone();
+        let passed = annotated.unwrap_or_else(|| to_json(&Outcome::Enriched(article)));
+        out.push(Output::new(NEXT, id, passed, Passed));
     }
 
     fn changelog(&self) -> Option<&'static str> {
@@ -664,6 +670,28 @@ impl Stage for StoryStage {
             gauge.set(count);
         }
     }
+}
+
+/// `record`, a JSON object with at least one field and no `story` key, with
+/// `"story": assignment` added last; `None` when it is not such an object. The story
+/// stage passes its input on with only the assignment added, instead of writing the
+/// whole article again: the body is most of its bytes and of the stage's cost.
+fn with_story(record: &[u8], assignment: &StoryAssignment) -> Option<Vec<u8>> {
+    // A `"story"` anywhere (even `"story": null`, or a nested key) takes the slow path
+    // rather than risk a second `story` key, which serde readers reject.
+    if memchr::memmem::find(record, b"\"story\"").is_some() {
+        return None;
+    }
+    let end = record.iter().rposition(|b| !b.is_ascii_whitespace())?;
+    if record[end] != b'}' {
+        return None;
+    }
+    let mut annotated = Vec::with_capacity(end + 160);
+    annotated.extend_from_slice(&record[..end]);
+    annotated.extend_from_slice(b",\"story\":");
+    serde_json::to_writer(&mut annotated, assignment).ok()?;
+    annotated.push(b'}');
+    Some(annotated)
 }
 
 /// Error building the stages from a config.
@@ -862,6 +890,50 @@ mod tests {
             gauge(&telemetry, "newsflow_stories_by_languages", Some("2")),
             Some(1.0)
         );
+    }
+
+    #[test]
+    fn story_passes_an_enriched_record_on_as_it_came_with_its_assignment_added() {
+        let mut record: serde_json::Value =
+            serde_json::from_slice(&english("a-1", "en", None)).expect("json");
+        record["outcome"] = "enriched".into();
+        record["body"] = "He said: \"a story\" of friendship.  ".into();
+        record["desk"] = serde_json::json!({"note": "kept as it came"});
+        let mut input = serde_json::to_vec(&record).expect("json");
+        input.extend_from_slice(b" \n");
+        let mut out = Vec::new();
+        PipelineConfig::default()
+            .story_stage()
+            .process(Input::of(&input), &mut out);
+        let passed = out.iter().find(|o| o.slot == NEXT).expect("passed on");
+        let mut passed: serde_json::Value = serde_json::from_slice(&passed.payload).expect("json");
+        let assignment = passed
+            .as_object_mut()
+            .and_then(|fields| fields.remove("story"))
+            .expect("a story");
+        assert!(assignment["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("st-")));
+        assert_eq!(assignment["opened"], true);
+        assert_eq!(passed, record, "nothing else changed");
+    }
+
+    #[test]
+    fn a_record_that_names_a_story_already_is_written_again_with_one() {
+        let mut out = Vec::new();
+        let mut stage = PipelineConfig::default().story_stage();
+        let mut record: serde_json::Value =
+            serde_json::from_slice(&english("a-1", "en", None)).expect("json");
+        record["story"] = serde_json::Value::Null;
+        let input = serde_json::to_vec(&record).expect("json");
+        stage.process(Input::of(&input), &mut out);
+        let passed = out.iter().find(|o| o.slot == NEXT).expect("passed on");
+        // serde rejects a record with two `story` keys, so this parse is the check.
+        let passed: Outcome = serde_json::from_slice(&passed.payload).expect("one story key");
+        let Outcome::Enriched(article) = passed else {
+            panic!("an enriched record, `outcome` added: {passed:?}");
+        };
+        assert!(article.story.is_some_and(|story| story.opened));
     }
 
     #[test]

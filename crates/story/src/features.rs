@@ -190,22 +190,38 @@ pub(crate) fn figures_of(text: &str) -> Vec<u64> {
             figures.push(value);
         }
     };
-    for c in text.chars() {
-        let digit = match c {
-            '0'..='9' => Some(c as u64 - '0' as u64),
-            '０'..='９' => Some(c as u64 - '０' as u64),
-            _ => None,
+    // Read as bytes, decoding only the few multi-byte characters that matter: a
+    // full-width digit is EF BC 90-99, the separators C2 A0 and E2 80 AF. Any other
+    // byte of a multi-byte character ends a run, as its character would.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if digits == 0 {
+            // Between figures only a digit matters: skip to the next one.
+            match bytes[at..]
+                .iter()
+                .position(|b| b.is_ascii_digit() || *b == 0xEF)
+            {
+                Some(skip) => at += skip,
+                None => break,
+            }
+        }
+        let (digit, separator, width) = match bytes[at..] {
+            [b @ b'0'..=b'9', ..] => (Some(b - b'0'), false, 1),
+            [0xEF, 0xBC, b @ 0x90..=0x99, ..] => (Some(b - 0x90), false, 3),
+            [b'.' | b',', ..] => (None, true, 1),
+            [0xC2, 0xA0, ..] => (None, true, 2),
+            [0xE2, 0x80, 0xAF, ..] => (None, true, 3),
+            _ => (None, false, 1),
         };
+        at += width;
         match digit {
             Some(d) => {
-                value = value.wrapping_mul(10).wrapping_add(d);
+                value = value.wrapping_mul(10).wrapping_add(u64::from(d));
                 digits += 1;
                 pending_separator = false;
             }
-            None if digits > 0
-                && !pending_separator
-                && matches!(c, '.' | ',' | '\u{202f}' | '\u{a0}') =>
-            {
+            None if digits > 0 && !pending_separator && separator => {
                 pending_separator = true;
             }
             None => {
@@ -257,9 +273,20 @@ fn push_unique(list: &mut Vec<String>, value: &str) {
     }
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (anything may follow it). Read by
+/// hand: every candidate story's days are read for every article, and a format
+/// string parse cost as much as the rest of the match.
 pub(crate) fn parse_day(text: &str) -> Option<i32> {
-    let date = NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
+    let bytes = text.as_bytes().get(..10)?;
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range].iter().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    if bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)?;
     Some(date.signed_duration_since(NaiveDate::default()).num_days() as i32)
 }
 
@@ -269,9 +296,8 @@ fn rfc3339_day(text: &str) -> Option<i32> {
 }
 
 pub(crate) fn day_string(day: i32) -> String {
-    (NaiveDate::default() + chrono::Duration::days(day as i64))
-        .format("%Y-%m-%d")
-        .to_string()
+    // `NaiveDate`'s own display is `YYYY-MM-DD`, without a format string to read.
+    (NaiveDate::default() + chrono::Duration::days(day as i64)).to_string()
 }
 
 /// When the article was seen: its publication time, else its day.

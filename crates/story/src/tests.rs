@@ -339,6 +339,30 @@ fn figures_are_read_alike_in_every_notation_and_years_are_left_out() {
     let figures =
         features::figures_of("2.500 soldados, 2,500 troops, ２５００ 兵, 89,77 %, 2025, 7");
     assert_eq!(figures, vec![2500, 8977]);
+    let spaced = features::figures_of("1\u{a0}200 personnes, 3\u{202f}400 €, 45€ 67ème ١٢ 1..5");
+    assert_eq!(
+        spaced,
+        vec![1200, 3400, 45, 67],
+        "a non-digit character ends a figure"
+    );
+}
+
+#[test]
+fn a_day_is_read_from_a_date_or_the_start_of_a_time() {
+    let day = features::parse_day("2025-09-03");
+    assert_eq!(day, Some(20_334));
+    assert_eq!(features::parse_day("2025-09-03T22:10:00+09:00"), day);
+    assert_eq!(features::day_string(20_334), "2025-09-03");
+    for bad in [
+        "2025-13-01",
+        "2025-02-30",
+        "20x5-01-01",
+        "2025/09/03",
+        "2025-9-3",
+        "",
+    ] {
+        assert_eq!(features::parse_day(bad), None, "{bad}");
+    }
 }
 
 #[test]

@@ -443,7 +443,7 @@ impl Stage for TagStage {
                 };
                 // Routed by what the story stage groups on, so that one story's
                 // articles meet at one story instance whatever their language.
-                let story_key = newsflow_story::partition_key(&enriched);
+                let story_key = Some(newsflow_story::partition_key(&enriched));
                 out.push(
                     Output::new(
                         NEXT,
@@ -560,9 +560,10 @@ impl Stage for StoryStage {
             .map(|ms| ms / 1000)
             .unwrap_or_else(|| chrono::Utc::now().timestamp());
         let (article, story) = self.run(article, now);
-        // Every state of one story goes to one partition, its home: the one its lead
-        // type routes articles to. Compaction then keeps its newest state, and the
+        // Every state of one story goes to one partition, its home: the one its
+        // articles are routed to. Compaction then keeps its newest state, and the
         // instance owning that partition of `enriched` rebuilds it.
+        let home = story.key.clone().or_else(|| story.primary.clone());
         out.push(
             Output::new(
                 STATE,
@@ -570,7 +571,7 @@ impl Stage for StoryStage {
                 to_json(story),
                 newsflow_stage::Outcome::State,
             )
-            .partitioned_by(story.primary.clone()),
+            .partitioned_by(home),
         );
         // An enriched record (it has fields) passes on as it came, with its assignment.
         let annotated = enriched

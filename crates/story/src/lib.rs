@@ -140,6 +140,12 @@ pub struct Story {
     pub sources: BTreeMap<String, u32>,
     /// The first headline seen in each language.
     pub headlines: BTreeMap<String, String>,
+    /// What the story's articles are routed by: its opening article's
+    /// [`partition_key`]. Its state goes where they go, so that the instance reading
+    /// them rebuilds it. States written before it existed lack it and went by
+    /// `primary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 impl Story {
@@ -164,6 +170,7 @@ impl Story {
             languages: BTreeMap::new(),
             sources: BTreeMap::new(),
             headlines: BTreeMap::new(),
+            key: Some(partition_key(article)),
         };
         story.add(features, article);
         story
@@ -599,22 +606,36 @@ impl Storyteller {
 }
 
 /// What the articles of one story are routed by, so that they meet at one instance
-/// whatever their language: the type of the article's lead event (the one its
-/// headline reports, else its first main event), `None` without one. An article
-/// joins only stories whose types hold its lead type, so the lead type is the
-/// coarsest key that keeps a story's articles together in the common case; its cost
-/// is that one event type is one partition, so a dominant event type (an election
-/// week) loads one instance.
-pub fn partition_key(article: &Article) -> Option<String> {
+/// whatever their language:
+/// - **The type of the lead event** (the one the headline reports, else the first
+///   main event). An article joins only stories whose types hold its lead type, so
+///   this is the coarsest key that keeps a story's articles together in the common
+///   case; its cost is that one event type is one partition, so a dominant event type
+///   (an election week) loads one instance.
+/// - **Without an event, the first person named, else the first place** (names come
+///   in the order the text gives them, headline first). Such an article joins only a
+///   story that shares two of its people and places within a day, and reports of one
+///   happening lead with the same name; most news reports none of the event types, and
+///   one key for all of it would put most of the traffic on one instance.
+/// - **With neither, the article's id**: it cannot join a story, so it may go anywhere.
+pub fn partition_key(article: &Article) -> String {
     let mut main = article
         .events
         .iter()
         .flatten()
         .filter(|e| e.salience == newsflow_record::Salience::Main);
     let first = main.clone().next();
-    main.find(|e| e.evidence.field == "title")
-        .or(first)
-        .map(|e| e.kind.clone())
+    if let Some(lead) = main.find(|e| e.evidence.field == "title").or(first) {
+        return lead.kind.clone();
+    }
+    let entities = article.entities.as_ref();
+    let person = entities.and_then(|e| e.people.first()).map(|p| &p.name);
+    let place = entities.and_then(|e| e.places.first()).map(|p| &p.name);
+    match (person, place) {
+        (Some(person), _) => format!("person:{person}"),
+        (None, Some(place)) => format!("place:{place}"),
+        (None, None) => format!("article:{}", article.id),
+    }
 }
 
 /// The id of a story opened by the article with id `article_id`.

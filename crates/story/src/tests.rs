@@ -497,3 +497,34 @@ fn a_guest_received_the_day_after_a_summit_is_not_news_of_the_summit() {
     );
     assert_ne!(summit.id, visit.id);
 }
+
+#[test]
+fn articles_are_routed_by_lead_type_else_first_name_and_a_story_goes_with_its_opener() {
+    let parade: &[(&str, Option<&str>, &[&str])] = &[("military_parade", None, &["CHN"])];
+    let reported = article(
+        "a",
+        "en",
+        "2025-09-03T08:00:00Z",
+        parade,
+        &["Xi Jinping"],
+        &[],
+    );
+    assert_eq!(partition_key(&reported), "military_parade");
+    let people = ["Lionel Messi", "Xi Jinping"];
+    let quiet = article("b", "en", "2025-09-03T08:00:00Z", &[], &people, &["Paris"]);
+    assert_eq!(partition_key(&quiet), "person:Lionel Messi");
+    let placed = article("c", "en", "2025-09-03T08:00:00Z", &[], &[], &["Paris"]);
+    assert_eq!(partition_key(&placed), "place:Paris");
+    let bare = article("d", "en", "2025-09-03T08:00:00Z", &[], &[], &[]);
+    assert_eq!(
+        partition_key(&bare),
+        "article:d",
+        "joins nothing, may go anywhere"
+    );
+
+    let mut stories = teller();
+    let (_, story) = stories.assign(&quiet, NOW);
+    assert_eq!(story.key.as_deref(), Some("person:Lionel Messi"));
+    let (_, story) = stories.assign(&reported, NOW);
+    assert_eq!(story.key.as_deref(), Some("military_parade"));
+}

@@ -473,3 +473,92 @@ fn a_guest_received_the_day_after_a_summit_is_not_news_of_the_summit() {
     );
     assert_ne!(summit.id, visit.id);
 }
+
+#[test]
+fn a_drill_reported_on_its_last_day_joins_the_reports_of_its_first() {
+    let mut stories = teller();
+    let (first, _) = stories.assign(
+        &article(
+            "a",
+            "fr",
+            "2025-09-12T15:00:00Z",
+            &[(
+                "military_exercise",
+                Some("2025-09-12"),
+                &["RUS", "BLR", "RUS"],
+            )],
+            &["Alexander Lukashenko"],
+            &["Minsk"],
+        ),
+        NOW,
+    );
+    let (last, _) = stories.assign(
+        &article(
+            "b",
+            "de",
+            "2025-09-16T18:00:00Z",
+            &[(
+                "military_exercise",
+                Some("2025-09-16"),
+                &["RUS", "BLR", "BLR"],
+            )],
+            &["Alexander Lukashenko"],
+            &["Minsk"],
+        ),
+        NOW,
+    );
+    assert_eq!(last.id, first.id);
+}
+
+#[test]
+fn names_one_report_of_a_story_mentions_in_passing_do_not_pull_in_another_event() {
+    let mut stories = teller();
+    let summit = |id: &str, countries: &[&str], people: &[&str], places: &[&str]| {
+        article(
+            id,
+            "en",
+            "2025-09-01T10:00:00Z",
+            &[("summit", Some("2025-09-01"), countries)],
+            people,
+            places,
+        )
+    };
+    let hosts = ["CHN", "RUS", "CHN", "RUS"];
+    let leaders = ["Xi Jinping", "Vladimir Putin"];
+    let (story, _) = stories.assign(&summit("a", &hosts, &leaders, &["Beijing"]), NOW);
+    for id in ["b", "c", "d"] {
+        stories.assign(&summit(id, &hosts, &leaders, &["Beijing"]), NOW);
+    }
+    // One report recalls the Indian and Pakistani leaders' meeting elsewhere.
+    stories.assign(
+        &summit(
+            "e",
+            &["CHN", "RUS", "CHN", "RUS", "IND", "PAK"],
+            &[
+                "Xi Jinping",
+                "Vladimir Putin",
+                "Narendra Modi",
+                "Shehbaz Sharif",
+            ],
+            &["Beijing", "New Delhi"],
+        ),
+        NOW,
+    );
+    assert_eq!(stories.len(), 1);
+    let (other, _) = stories.assign(
+        &article(
+            "f",
+            "es",
+            "2025-09-01T18:00:00Z",
+            &[(
+                "summit",
+                Some("2025-09-01"),
+                &["IND", "PAK", "IND", "PAK", "CHN"],
+            )],
+            &["Narendra Modi", "Shehbaz Sharif"],
+            &["New Delhi"],
+        ),
+        NOW,
+    );
+    assert_ne!(other.id, story.id);
+}

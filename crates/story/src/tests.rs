@@ -562,3 +562,54 @@ fn names_one_report_of_a_story_mentions_in_passing_do_not_pull_in_another_event(
     );
     assert_ne!(other.id, story.id);
 }
+
+#[test]
+fn two_meetings_of_the_same_leaders_stated_two_days_apart_are_two_stories() {
+    let mut stories = teller();
+    let meeting = |id: &str, published: &str, date: &str| {
+        article(
+            id,
+            "en",
+            published,
+            &[("summit", Some(date), &["USA", "UKR", "USA", "UKR"])],
+            &["Donald Trump", "Volodymyr Zelensky"],
+            &["White House"],
+        )
+    };
+    let (first, _) = stories.assign(&meeting("a", "2025-08-18T20:00:00Z", "2025-08-18"), NOW);
+    let (same, _) = stories.assign(&meeting("b", "2025-08-19T08:00:00Z", "2025-08-18"), NOW);
+    let (second, _) = stories.assign(&meeting("c", "2025-08-20T20:00:00Z", "2025-08-20"), NOW);
+    assert_eq!(same.id, first.id);
+    assert_ne!(second.id, first.id);
+}
+
+#[test]
+fn a_report_led_by_another_type_joins_with_the_same_people_at_the_same_place_that_day() {
+    let mut stories = teller();
+    let (strike, _) = stories.assign(
+        &article(
+            "a",
+            "de",
+            "2025-09-09T19:00:00Z",
+            &[("armed_attack", Some("2025-09-09"), &["ISR", "QAT", "ISR"])],
+            &["Benjamin Netanyahu", "Donald Trump"],
+            &["Doha", "Gaza"],
+        ),
+        NOW,
+    );
+    let (talks, _) = stories.assign(
+        &article(
+            "b",
+            "it",
+            "2025-09-09T20:00:00Z",
+            &[
+                ("summit", None, &["ISR", "QAT", "USA", "EGY", "UN"]),
+                ("armed_attack", None, &["ISR", "QAT"]),
+            ],
+            &["Benjamin Netanyahu", "Donald Trump"],
+            &["Doha", "Gaza"],
+        ),
+        NOW,
+    );
+    assert_eq!(talks.id, strike.id);
+}

@@ -21,8 +21,8 @@ const FIGURE_BYTES: usize = 1500;
 pub(crate) struct Features {
     /// Days since 1970-01-01 of the event (or the publication, or the arrival).
     pub day: i32,
-    /// The day comes from the text (an event date or the publication time).
-    pub dated: bool,
+    /// The day is the lead event's date as the text states it, not the publication's.
+    pub stated: bool,
     /// Type of the lead event.
     pub primary: Option<String>,
     /// Types of the events the article reports.
@@ -108,10 +108,10 @@ impl Features {
             }
             (event, _) => event,
         };
-        let (day, dated) = match event_day.or(published_day) {
-            Some(day) => (day, true),
-            None => ((now_unix.div_euclid(86_400)) as i32, false),
-        };
+        let stated = event_day.is_some();
+        let day = event_day
+            .or(published_day)
+            .unwrap_or((now_unix.div_euclid(86_400)) as i32);
         let mut figures = figures_of(&article.title);
         for figure in figures_of(prefix(&article.body, FIGURE_BYTES)) {
             if !figures.contains(&figure) {
@@ -128,7 +128,7 @@ impl Features {
         }
         Features {
             day,
-            dated,
+            stated,
             primary: lead.map(|e| e.kind.clone()),
             types,
             countries,
@@ -149,7 +149,7 @@ impl Features {
     pub fn of_story(story: &Story) -> Features {
         Features {
             day: parse_day(&story.last_day).unwrap_or(0),
-            dated: true,
+            stated: true,
             primary: story.primary.clone(),
             types: story.types.keys().cloned().collect(),
             countries: story.actors.keys().cloned().collect(),

@@ -21,20 +21,32 @@
 //! - **Dates separate look-alikes.** The event date (or, without one, the publication
 //!   date) must lie within `window_days` of the days the story already covers: the
 //!   Victory Day parades of two years, two summits of the same leaders months apart,
-//!   two missile tests a week apart stay apart. Only dates the text states extend a
-//!   story's range, so a late commentary does not stretch it.
+//!   two missile tests a week apart stay apart. A missile test is matched within a
+//!   day, a drill or a wave of protests, which go on for days and are reported as
+//!   they go on, within two days more than `window_days`. Only event dates the text
+//!   states extend a story's range (not publication days), so late commentary, or a
+//!   chain of reports each a few days after the last, does not stretch it. When
+//!   both the article and the story's reports state the event's date, the dates must
+//!   agree within a day (except for lasting events): two meetings of the same
+//!   leaders two days apart are two stories.
 //! - **Participants must overlap.** Beyond the type and date, shared countries,
 //!   people and places add to a score that must reach `min_score`; a name that a
 //!   tenth of the recent news carries (the United States, its president, Washington)
-//!   adds half. Articles without
+//!   adds half. Only the story's central names count, those a quarter of its reports
+//!   carry: a story that grew by reports each close to the last does not match a new
+//!   event through a name one of them mentioned in passing. Articles without
 //!   events join only on strong entity overlap within a day, or open a story of
 //!   their own.
 //! - **The same countries are at the centre.** The countries an article's lead event
 //!   is about (its most named actors, the country it takes place in) must be named by
-//!   the story, and the countries most of the story's reports are about must be named
+//!   a quarter of the story's reports, and the countries most of the story's reports are about must be named
 //!   by the article: a Venezuelan drill and a Russian one a day apart share only the
 //!   United States that both mention, and are two stories. An article whose lead type
-//!   only half agrees with the story's must have all its countries named by the story.
+//!   only half agrees with the story's must have all its countries named by it, and
+//!   share a person or place with it; a lead of another type joins only with the
+//!   same people on the story's days. Two shared people and a shared place on the
+//!   story's days are enough, whatever the lead type, as the tag stage can read the
+//!   lead wrong (a strike report led by the talks it interrupted).
 //! - **A story is about what most of it reports.** A type that one report in several
 //!   mentions does not count as the story's when a new article is matched: a drill
 //!   mentioned in one report of a drone incursion does not pull in the drill's news.
@@ -83,6 +95,17 @@ impl Default for StoryConfig {
     }
 }
 
+/// Event types that go on for days (a drill, a wave of protests).
+const LASTING_KINDS: [&str; 2] = ["military_exercise", "protest"];
+/// Days beyond `window_days` that a report of a lasting event may lie from the story.
+const LASTING_EXTRA_DAYS: u32 = 2;
+
+/// Days an event date an article states may lie from those the story's reports state.
+const STATED_DAYS_APART: i32 = 1;
+
+/// Share of a story's articles that must carry a name for it to count as the story's.
+const CENTRAL_SHARE: f64 = 0.25;
+
 /// Most figures a story keeps.
 const MAX_STORY_FIGURES: usize = 64;
 
@@ -128,6 +151,9 @@ pub struct Story {
     pub first_day: String,
     /// Last event day covered (YYYY-MM-DD).
     pub last_day: String,
+    /// First and last event day the articles' texts state (YYYY-MM-DD), when any does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stated_days: Option<(String, String)>,
     /// Publication time of the first article (RFC 3339, or the arrival time).
     pub first_seen: String,
     /// Publication time of the newest article.
@@ -164,6 +190,7 @@ impl Story {
             location: None,
             first_day: day.clone(),
             last_day: day,
+            stated_days: None,
             first_seen: seen.clone(),
             last_seen: seen,
             articles: 0,
@@ -198,8 +225,16 @@ impl Story {
             .iter()
             .max_by_key(|(_, n)| **n)
             .map(|(name, _)| name.clone());
-        if features.dated {
+        if features.stated {
             let day = features::day_string(features.day);
+            let (first, last) = self
+                .stated_days
+                .get_or_insert_with(|| (day.clone(), day.clone()));
+            if day < *first {
+                *first = day.clone();
+            } else if day > *last {
+                *last = day.clone();
+            }
             if day < self.first_day {
                 self.first_day = day;
             } else if day > self.last_day {
@@ -229,6 +264,14 @@ impl Story {
         )
     }
 
+    /// A name is the story's when enough of its reports carry it: a story that grows
+    /// by articles each close to the last would otherwise collect every name any of
+    /// them mentions, and match a new event through one of them.
+    fn is_central(&self, map: &BTreeMap<String, u32>, key: &str) -> bool {
+        map.get(key)
+            .is_some_and(|n| f64::from(*n) >= CENTRAL_SHARE * f64::from(self.articles))
+    }
+
     /// The countries the article is about take part in the story, and the countries
     /// most of the story's reports are about take part in the article's events: a
     /// bystander both name (the United States, quoted on everything) does not make
@@ -238,7 +281,7 @@ impl Story {
             || features
                 .principal
                 .iter()
-                .any(|c| self.named.contains_key(c));
+                .any(|c| self.is_central(&self.named, c));
         let mut core = self
             .actors
             .iter()
@@ -255,29 +298,49 @@ impl Story {
     fn score(&self, features: &Features, config: &StoryConfig, common: &Commonness) -> Option<f64> {
         let (first, last) = self.days();
         // A weapons test is over in a day and reported within a day: two tests of one
-        // country two days apart are two stories (a parade or a war of days is not).
-        let window = if features.primary.as_deref() == Some("weapons_test")
-            && self.primary.as_deref() == Some("weapons_test")
-        {
+        // country two days apart are two stories. A drill or a wave of protests goes
+        // on for days, and is reported as it goes on, from its first day to its last.
+        let both = |kind: &str| {
+            features.primary.as_deref() == Some(kind) && self.primary.as_deref() == Some(kind)
+        };
+        let window = if both("weapons_test") {
             config.window_days.min(1) as i32
+        } else if LASTING_KINDS.iter().any(|kind| both(kind)) {
+            (config.window_days + LASTING_EXTRA_DAYS) as i32
         } else {
             config.window_days as i32
         };
         if features.day < first - window || features.day > last + window {
             return None;
         }
+        // Two reports that both state the event's date, and state days apart, report
+        // two occurrences (a summit and its follow-up meeting, two strikes), unless the
+        // event is one that lasts.
+        let lasting = features
+            .primary
+            .as_deref()
+            .is_some_and(|kind| LASTING_KINDS.contains(&kind));
+        if let (true, false, Some((stated_first, stated_last))) =
+            (features.stated, lasting, &self.stated_days)
+        {
+            let stated_first = features::parse_day(stated_first).unwrap_or(i32::MIN / 2);
+            let stated_last = features::parse_day(stated_last).unwrap_or(i32::MAX / 2);
+            if features.day < stated_first - STATED_DAYS_APART
+                || features.day > stated_last + STATED_DAYS_APART
+            {
+                return None;
+            }
+        }
+        let central = |map: &BTreeMap<String, u32>, key: &String| self.is_central(map, key);
         let shared = |keys: &[String], map: &BTreeMap<String, u32>, cap: usize| {
-            keys.iter()
-                .filter(|k| map.contains_key(*k))
-                .count()
-                .min(cap) as f64
+            keys.iter().filter(|k| central(map, k)).count().min(cap) as f64
         };
         let people = shared(&features.people, &self.people, 3);
         let places = shared(&features.places, &self.places, 2);
         // The evidence counts a name most of the news carries at half weight.
         let weighed = |keys: &[String], map: &BTreeMap<String, u32>, cap: f64| {
             keys.iter()
-                .filter(|k| map.contains_key(*k))
+                .filter(|k| central(map, k))
                 .map(|k| common.weight(k))
                 .sum::<f64>()
                 .min(cap)
@@ -323,13 +386,23 @@ impl Story {
                 let all_named = features
                     .principal
                     .iter()
-                    .all(|c| self.named.contains_key(c));
-                if kind < 1.0 && !all_named {
+                    .all(|c| self.is_central(&self.named, c));
+                // Unless the same people are at the same place on the same day: the
+                // tag stage may have read the lead wrong (a strike report led by the
+                // talks it interrupted).
+                let same_day = features.day >= first && features.day <= last;
+                let met = same_day && people >= 2.0 && places >= 1.0;
+                if kind < 1.0 && !all_named && !met {
+                    return None;
+                }
+                // A lead of another type with no person or place in common is
+                // another event the same countries take part in.
+                if kind < 1.0 && people + places == 0.0 {
                     return None;
                 }
                 // Another kind of event on the same day: the same people must be
                 // there (a parade and the guest's visit to it), not just places.
-                if kind == 0.0 && (people < 2.0 || features.day < first || features.day > last) {
+                if kind == 0.0 && (people < 2.0 || !same_day) {
                     return None;
                 }
                 // Without a shared participant, only shared figures (a toll, a

@@ -528,3 +528,143 @@ fn articles_are_routed_by_lead_type_else_first_name_and_a_story_goes_with_its_op
     let (_, story) = stories.assign(&reported, NOW);
     assert_eq!(story.key.as_deref(), Some("military_parade"));
 }
+
+#[test]
+fn a_drill_reported_on_its_last_day_joins_the_reports_of_its_first() {
+    let mut stories = teller();
+    let (first, _) = stories.assign(
+        &article(
+            "a",
+            "fr",
+            "2025-09-12T15:00:00Z",
+            &[(
+                "military_exercise",
+                Some("2025-09-12"),
+                &["RUS", "BLR", "RUS"],
+            )],
+            &["Alexander Lukashenko"],
+            &["Minsk"],
+        ),
+        NOW,
+    );
+    let (last, _) = stories.assign(
+        &article(
+            "b",
+            "de",
+            "2025-09-16T18:00:00Z",
+            &[(
+                "military_exercise",
+                Some("2025-09-16"),
+                &["RUS", "BLR", "BLR"],
+            )],
+            &["Alexander Lukashenko"],
+            &["Minsk"],
+        ),
+        NOW,
+    );
+    assert_eq!(last.id, first.id);
+}
+
+#[test]
+fn names_one_report_of_a_story_mentions_in_passing_do_not_pull_in_another_event() {
+    let mut stories = teller();
+    let summit = |id: &str, countries: &[&str], people: &[&str], places: &[&str]| {
+        article(
+            id,
+            "en",
+            "2025-09-01T10:00:00Z",
+            &[("summit", Some("2025-09-01"), countries)],
+            people,
+            places,
+        )
+    };
+    let hosts = ["CHN", "RUS", "CHN", "RUS"];
+    let leaders = ["Xi Jinping", "Vladimir Putin"];
+    let (story, _) = stories.assign(&summit("a", &hosts, &leaders, &["Beijing"]), NOW);
+    for id in ["b", "c", "d"] {
+        stories.assign(&summit(id, &hosts, &leaders, &["Beijing"]), NOW);
+    }
+    // One report recalls the Indian and Pakistani leaders' meeting elsewhere.
+    stories.assign(
+        &summit(
+            "e",
+            &["CHN", "RUS", "CHN", "RUS", "IND", "PAK"],
+            &[
+                "Xi Jinping",
+                "Vladimir Putin",
+                "Narendra Modi",
+                "Shehbaz Sharif",
+            ],
+            &["Beijing", "New Delhi"],
+        ),
+        NOW,
+    );
+    assert_eq!(stories.len(), 1);
+    let (other, _) = stories.assign(
+        &article(
+            "f",
+            "es",
+            "2025-09-01T18:00:00Z",
+            &[(
+                "summit",
+                Some("2025-09-01"),
+                &["IND", "PAK", "IND", "PAK", "CHN"],
+            )],
+            &["Narendra Modi", "Shehbaz Sharif"],
+            &["New Delhi"],
+        ),
+        NOW,
+    );
+    assert_ne!(other.id, story.id);
+}
+
+#[test]
+fn two_meetings_of_the_same_leaders_stated_two_days_apart_are_two_stories() {
+    let mut stories = teller();
+    let meeting = |id: &str, published: &str, date: &str| {
+        article(
+            id,
+            "en",
+            published,
+            &[("summit", Some(date), &["USA", "UKR", "USA", "UKR"])],
+            &["Donald Trump", "Volodymyr Zelensky"],
+            &["White House"],
+        )
+    };
+    let (first, _) = stories.assign(&meeting("a", "2025-08-18T20:00:00Z", "2025-08-18"), NOW);
+    let (same, _) = stories.assign(&meeting("b", "2025-08-19T08:00:00Z", "2025-08-18"), NOW);
+    let (second, _) = stories.assign(&meeting("c", "2025-08-20T20:00:00Z", "2025-08-20"), NOW);
+    assert_eq!(same.id, first.id);
+    assert_ne!(second.id, first.id);
+}
+
+#[test]
+fn a_report_led_by_another_type_joins_with_the_same_people_at_the_same_place_that_day() {
+    let mut stories = teller();
+    let (strike, _) = stories.assign(
+        &article(
+            "a",
+            "de",
+            "2025-09-09T19:00:00Z",
+            &[("armed_attack", Some("2025-09-09"), &["ISR", "QAT", "ISR"])],
+            &["Benjamin Netanyahu", "Donald Trump"],
+            &["Doha", "Gaza"],
+        ),
+        NOW,
+    );
+    let (talks, _) = stories.assign(
+        &article(
+            "b",
+            "it",
+            "2025-09-09T20:00:00Z",
+            &[
+                ("summit", None, &["ISR", "QAT", "USA", "EGY", "UN"]),
+                ("armed_attack", None, &["ISR", "QAT"]),
+            ],
+            &["Benjamin Netanyahu", "Donald Trump"],
+            &["Doha", "Gaza"],
+        ),
+        NOW,
+    );
+    assert_eq!(talks.id, strike.id);
+}

@@ -12,6 +12,13 @@ const HEADLINE_CHARS: usize = 300;
 const MAX_NAMES: usize = 16;
 /// Days an event date may lie before the publication and still be the article's day.
 const EVENT_DAY_LAG: i32 = 3;
+/// Most marks taken from one article.
+const MAX_MARKS: usize = 24;
+/// Bytes of the body read for marks: the lead names who and where.
+const MARK_BYTES: usize = 1000;
+/// Marks an article is looked up and indexed under: each key costs a scan of its
+/// candidate stories, and text is full of names.
+const MARK_KEYS: usize = 4;
 /// Most figures taken from one article.
 const MAX_FIGURES: usize = 24;
 /// Bytes of title and body read for figures: the lead holds the event's own numbers.
@@ -41,6 +48,13 @@ pub(crate) struct Features {
     /// The countries the lead event is about: its most named actors and the country
     /// it takes place in.
     pub principal: Vec<String>,
+    /// For an article without events: the names its title and lead write in Latin
+    /// letters (see [`marks_of`]), lowercased. Sport, business and science news
+    /// names people, brands and venues the gazetteer does not know, and writes them
+    /// alike in most languages: `Sinner`, `WADA`, `iPhone`, `Bethpage`.
+    /// Kept as hashes (xxh3 of the lowercased word): every candidate story is
+    /// compared on them.
+    pub marks: Vec<u64>,
     /// Every country the article names, in its events or anywhere in its text.
     pub named: Vec<String>,
     /// Language code, `und` when unknown.
@@ -119,6 +133,22 @@ impl Features {
             }
         }
         figures.truncate(MAX_FIGURES);
+        // Only an article without events is matched on its marks: those with events
+        // have typed participants, and the scan would cost them for nothing.
+        let marks = if events.is_empty() {
+            let mut marks = Vec::new();
+            let words = marks_of(&article.title)
+                .into_iter()
+                .chain(marks_of(prefix(&article.body, MARK_BYTES)));
+            for mark in words.map(|word| xxhash_rust::xxh3::xxh3_64(word.as_bytes())) {
+                if !marks.contains(&mark) && marks.len() < MAX_MARKS {
+                    marks.push(mark);
+                }
+            }
+            marks
+        } else {
+            Vec::new()
+        };
         let site = lead
             .and_then(|e| e.location.as_ref())
             .and_then(|l| l.country.clone());
@@ -135,6 +165,7 @@ impl Features {
             people,
             places,
             figures,
+            marks,
             principal,
             named,
             language: article
@@ -156,6 +187,7 @@ impl Features {
             people: story.people.keys().cloned().collect(),
             places: story.places.keys().cloned().collect(),
             figures: Vec::new(),
+            marks: story.marks.keys().copied().collect(),
             principal: Vec::new(),
             named: story.named.keys().cloned().collect(),
             language: String::new(),
@@ -168,12 +200,18 @@ impl Features {
         let types = self.types.iter().map(|t| format!("t:{t}"));
         let people = self.people.iter().map(|p| format!("p:{p}"));
         let places = self.places.iter().map(|p| format!("l:{p}"));
-        types.chain(people).chain(places)
+        // The first marks (the headline's) find the candidates; all of them score.
+        let marks = self
+            .marks
+            .iter()
+            .take(MARK_KEYS)
+            .map(|m| format!("m:{m:016x}"));
+        types.chain(people).chain(places).chain(marks)
     }
 }
 
-/// The figures of `text`: runs of digits (ASCII or full-width) joined across single
-/// `.`, `,` or thin-space separators, of at least two digits, without the years
+/// The figures of `text`: runs of digits (ASCII, full-width or Arabic-Indic) joined
+/// across single `.`, `,`, thin-space or Arabic separators, of at least two digits, without the years
 /// 1900-2099 (every article has some). Bounded: at most [`MAX_FIGURES`].
 pub(crate) fn figures_of(text: &str) -> Vec<u64> {
     let mut figures = Vec::new();
@@ -191,8 +229,9 @@ pub(crate) fn figures_of(text: &str) -> Vec<u64> {
         }
     };
     // Read as bytes, decoding only the few multi-byte characters that matter: a
-    // full-width digit is EF BC 90-99, the separators C2 A0 and E2 80 AF. Any other
-    // byte of a multi-byte character ends a run, as its character would.
+    // full-width digit is EF BC 90-99, an Arabic-Indic one D9 A0-A9 (Persian: DB
+    // B0-B9), the separators C2 A0, E2 80 AF and the Arabic D9 AB and D9 AC. Any
+    // other byte of a multi-byte character ends a run, as its character would.
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -200,7 +239,7 @@ pub(crate) fn figures_of(text: &str) -> Vec<u64> {
             // Between figures only a digit matters: skip to the next one.
             match bytes[at..]
                 .iter()
-                .position(|b| b.is_ascii_digit() || *b == 0xEF)
+                .position(|b| b.is_ascii_digit() || matches!(b, 0xEF | 0xD9 | 0xDB))
             {
                 Some(skip) => at += skip,
                 None => break,
@@ -209,6 +248,9 @@ pub(crate) fn figures_of(text: &str) -> Vec<u64> {
         let (digit, separator, width) = match bytes[at..] {
             [b @ b'0'..=b'9', ..] => (Some(b - b'0'), false, 1),
             [0xEF, 0xBC, b @ 0x90..=0x99, ..] => (Some(b - 0x90), false, 3),
+            [0xD9, b @ 0xA0..=0xA9, ..] => (Some(b - 0xA0), false, 2),
+            [0xDB, b @ 0xB0..=0xB9, ..] => (Some(b - 0xB0), false, 2),
+            [0xD9, 0xAB | 0xAC, ..] => (None, true, 2),
             [b'.' | b',', ..] => (None, true, 1),
             [0xC2, 0xA0, ..] => (None, true, 2),
             [0xE2, 0x80, 0xAF, ..] => (None, true, 3),
@@ -238,6 +280,63 @@ pub(crate) fn figures_of(text: &str) -> Vec<u64> {
         finish(value, digits, &mut figures);
     }
     figures
+}
+
+/// The marks of `text`: words in Latin letters that are names wherever they stand,
+/// lowercased. A word is a name when it has a capital inside (`iPhone`, `DeepSeek`),
+/// mixes letters and digits (`R1`, `M4`), or is capitalised away from the start of a
+/// sentence (`Sinner`, `WADA`, `Bethpage`); words of fewer than three letters and
+/// plain numbers (figures) are left out. In Chinese, Japanese, Russian or Arabic text
+/// the Latin words are the brands and names left untransliterated. German capitalises
+/// every noun, and English its weekdays: marks are evidence only in numbers.
+pub(crate) fn marks_of(text: &str) -> Vec<String> {
+    let latin = |c: char| {
+        c.is_ascii_alphanumeric() || (('\u{c0}'..='\u{24f}').contains(&c) && c.is_alphabetic())
+    };
+    let mut marks: Vec<String> = Vec::new();
+    let mut sentence_start = true;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, first)) = chars.next() {
+        if !latin(first) {
+            if !first.is_whitespace() {
+                sentence_start = matches!(first, '.' | '!' | '?' | ':' | '"' | '«' | '“' | '„');
+            }
+            continue;
+        }
+        let (mut end, mut letters, mut digits) = (start + first.len_utf8(), 0, 0);
+        let mut inner_capital = false;
+        let mut count = |c: char| {
+            if c.is_ascii_digit() {
+                digits += 1;
+            } else {
+                letters += 1;
+            }
+        };
+        count(first);
+        while let Some(&(at, next)) = chars.peek() {
+            if !latin(next) {
+                break;
+            }
+            count(next);
+            inner_capital |= next.is_uppercase();
+            end = at + next.len_utf8();
+            chars.next();
+        }
+        let initial = std::mem::replace(&mut sentence_start, false);
+        if letters == 0 || (digits == 0 && letters < 3) {
+            continue;
+        }
+        if inner_capital || digits > 0 || (first.is_uppercase() && !initial) {
+            let mark = text[start..end].to_lowercase();
+            if !marks.contains(&mark) {
+                marks.push(mark);
+                if marks.len() == MAX_MARKS {
+                    break;
+                }
+            }
+        }
+    }
+    marks
 }
 
 /// The longest prefix of `text` of at most `bytes` bytes that ends on a character.

@@ -339,11 +339,29 @@ fn figures_are_read_alike_in_every_notation_and_years_are_left_out() {
     let figures =
         features::figures_of("2.500 soldados, 2,500 troops, ２５００ 兵, 89,77 %, 2025, 7");
     assert_eq!(figures, vec![2500, 8977]);
-    let spaced = features::figures_of("1\u{a0}200 personnes, 3\u{202f}400 €, 45€ 67ème ١٢ 1..5");
+    let spaced = features::figures_of("1\u{a0}200 personnes, 3\u{202f}400 €, 45€ 67ème 1..5");
     assert_eq!(
         spaced,
         vec![1200, 3400, 45, 67],
         "a non-digit character ends a figure"
+    );
+    let arabic = features::figures_of("قتل ١٢ شخصا و٣٬٥٠٠ جريح، ۴۵ في المئة");
+    assert_eq!(
+        arabic,
+        vec![12, 3500, 45],
+        "Arabic-Indic and Persian digits"
+    );
+}
+
+#[test]
+fn marks_are_names_written_alike_not_words_that_start_a_sentence() {
+    let marks = features::marks_of(
+        "Sinner accepts a ban. The WADA deal lets the iPhone maker's R1 rival and Sinner go; \
+         «Le» tribunal de Lausanne a tranché. 錦織とSinnerが対戦 in Bethpage, on 3 May.",
+    );
+    assert_eq!(
+        marks,
+        ["wada", "iphone", "r1", "sinner", "lausanne", "bethpage", "may"]
     );
 }
 

@@ -123,6 +123,9 @@ struct Found<'g> {
     paragraph_count: u8,
     /// End (byte in its field) of the trigger of the sighting.
     trigger_end: usize,
+    /// A sighting's trigger tells a fight both sides wage ("clashes"): every party
+    /// is attacker and target.
+    mutual: bool,
 }
 
 impl Found<'_> {
@@ -639,6 +642,12 @@ impl Tagger {
                             &field.text[span.start..floor_char(field.text, span.end.min(span.start + 300))]
                         ));
                     }
+                    // Displaced to another time ("in September 2023", "last year"),
+                    // a sighting with no tense cue of its own is told as past: it
+                    // does not join an occurrence cued as planned or called off.
+                    if background.is_some() && sighting.status == EventStatus::Occurred {
+                        sighting.cued = true;
+                    }
                     sighting.background_cue = background;
                     if field.name == "body" && model.events[event_index].lead_role.is_some() {
                         sighting.paragraphs[0] = paragraph(field.text, span);
@@ -798,6 +807,9 @@ impl Tagger {
                     salience_cue: cue,
                     rule: model.rules[f.rule as usize].clone(),
                 };
+                if f.mutual {
+                    add_counterparts(&mut out, event, &model.roles);
+                }
                 // A main event's parties are the story's; so are those of an event
                 // whose sentences name none ("the two sides signed", "双方签署").
                 let unnamed = !out.actors.iter().any(|a| a.kind == "country");
@@ -1151,6 +1163,11 @@ impl Tagger {
             }
         }
 
+        let mutual = hits.iter().any(|h| {
+            matches!(h.what, What::Mutual(e) if e == event_id)
+                && h.start < trigger.end
+                && h.end > trigger.start
+        });
         let (mut status, mut cued) = status(model, field, span, hits, trigger);
         // A date dates the event when it stands near the trigger (twice the status
         // cues' window): one further on dates another clause ("received Milei ...
@@ -1241,6 +1258,7 @@ impl Tagger {
             paragraphs: [(0, 0); MAX_PARAGRAPHS],
             paragraph_count: 0,
             trigger_end: trigger.end,
+            mutual,
         })
     }
 
@@ -1554,6 +1572,7 @@ fn merge<'g>(
     let mut actors = std::mem::take(&mut sighting.actors);
     existing.add_salience_of(&sighting);
     existing.part_only &= sighting.part_only;
+    existing.mutual |= sighting.mutual;
     if existing.title_only && sighting.evidence.field != "title" {
         existing.title_only = false;
         if !existing.cued {
@@ -1643,7 +1662,10 @@ fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>) -> bool {
     // The title and lead tell one event: their sightings are one occurrence whatever
     // roles their sentences suggest (a headline's word order says little of roles).
     let in_lead = |f: &Found<'_>| f.in_lead.is_some() || f.part_salience.0.is_some();
-    let other_role = !(in_lead(occurrence) && in_lead(sighting))
+    // In a fight both sides wage, one party in both roles is no other occurrence.
+    let roles_agree =
+        occurrence.mutual || sighting.mutual || (in_lead(occurrence) && in_lead(sighting));
+    let other_role = !roles_agree
         && sighting
             .actors
             .iter()
@@ -1792,4 +1814,29 @@ fn background_cue(field: &Field<'_>, hits: &[Hit], published: Option<NaiveDate>)
         Some(year) if !years.contains(&this_year) => Some(year.to_string()),
         _ => None,
     }
+}
+
+/// Gives every country of a fight both sides wage ("clashes between Thailand and
+/// Cambodia") the other of its two roles too: each side attacks and is attacked.
+fn add_counterparts(out: &mut Event, event: &crate::model::EventType, roles: &[String]) {
+    let (Some(before), Some(after)) = (event.before, event.after) else {
+        return;
+    };
+    let (before, after) = (&roles[before as usize], &roles[after as usize]);
+    let mut added: Vec<Actor> = Vec::new();
+    for actor in out.actors.iter().filter(|a| a.kind == "country") {
+        let other = match actor.role.as_deref() {
+            Some(role) if role == before => after,
+            Some(role) if role == after => before,
+            _ => continue,
+        };
+        let held = |a: &Actor| a.country == actor.country && a.role.as_deref() == Some(other);
+        if !out.actors.iter().any(held) && !added.iter().any(held) {
+            added.push(Actor {
+                role: Some(other.clone()),
+                ..actor.clone()
+            });
+        }
+    }
+    out.actors.extend(added);
 }

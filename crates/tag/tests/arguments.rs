@@ -172,3 +172,54 @@ fn the_leaders_named_in_the_lead_are_participants_of_the_summit() {
         assert_eq!(role(summit, code), Some("participant"), "{code}");
     }
 }
+
+#[test]
+fn clashes_make_each_side_attacker_and_target() {
+    let tagging = tag(
+        "en",
+        "Border clashes between Thailand and Cambodia kill 12",
+        "Heavy fighting broke out between Thai and Cambodian troops on Thursday, killing at least 12 people.",
+    );
+    let attack = event(&tagging, "armed_attack");
+    for country in ["THA", "KHM"] {
+        for role in ["attacker", "target"] {
+            assert!(
+                attack
+                    .actors
+                    .iter()
+                    .any(|a| a.country.as_deref() == Some(country)
+                        && a.role.as_deref() == Some(role)),
+                "{country} as {role}: {:?}",
+                attack.actors
+            );
+        }
+    }
+}
+
+#[test]
+fn a_past_visit_is_not_part_of_a_planned_one() {
+    let tagging = tag(
+        "en",
+        "Kim Jong Un to visit Russia",
+        "North Korean leader Kim Jong Un will visit Russia next week, state media said. \
+         Kim visited Russia last year and met Vladimir Putin at a space centre.",
+    );
+    let visits: Vec<_> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "state_visit")
+        .collect();
+    assert!(
+        visits
+            .iter()
+            .any(|v| v.status == newsflow_record::EventStatus::Planned),
+        "{visits:?}"
+    );
+    assert!(
+        visits
+            .iter()
+            .any(|v| v.status == newsflow_record::EventStatus::Occurred
+                && v.salience == Salience::Background),
+        "{visits:?}"
+    );
+}

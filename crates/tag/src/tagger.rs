@@ -76,6 +76,9 @@ struct Cast<'g> {
     person: bool,
     country: &'g str,
     role: Option<RoleId>,
+    /// The role came from more than the side of the trigger the name stands on: a
+    /// cue, the location, or a trigger's own orientation ("welcomed").
+    cued: bool,
 }
 
 /// The best sighting so far of one event type in an article.
@@ -654,7 +657,10 @@ impl Tagger {
                         sighting.paragraph_count = 1;
                     }
                     // The sentence text and date are built only when `merge` keeps them.
-                    let slot = occurrence(&found, &sighting, event_id);
+                    // Where a country is named as host by naming alone (a parade's
+                    // `nation`), word order does not tell whose event it is.
+                    let sided = model.events[event_index].nation.is_none();
+                    let slot = occurrence(&found, &sighting, event_id, sided);
                     let existing = slot.map(|i| &found[i]);
                     let leads =
                         existing.is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
@@ -1449,6 +1455,7 @@ impl Tagger {
                     person: true,
                     country: &entity.country,
                     role,
+                    cued: false,
                 });
             }
             match countries
@@ -1468,7 +1475,11 @@ impl Tagger {
                 countries.push((self.country_actor(code, Some(role)), 2));
             }
         }
-        people.extend(countries.into_iter().map(|(c, _)| c));
+        let oriented = before.is_some() || after.is_some();
+        people.extend(countries.into_iter().map(|(mut cast, strength)| {
+            cast.cued = oriented || strength > 0;
+            cast
+        }));
         people
     }
 
@@ -1482,6 +1493,7 @@ impl Tagger {
             person: false,
             country: code,
             role,
+            cued: false,
         }
     }
 }
@@ -1637,7 +1649,7 @@ const MAX_OCCURRENCES: usize = 4;
 /// Doha", "a summit planned for next year"): a sighting that names a country in
 /// another role than an occurrence gives it, or that is cued with another status,
 /// is another occurrence. Past the limit, a sighting joins the first occurrence.
-fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16) -> Option<usize> {
+fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16, sided: bool) -> Option<usize> {
     let mut first = None;
     let mut count = 0;
     for (i, occurrence) in found.iter().enumerate() {
@@ -1646,7 +1658,7 @@ fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16) -> Option<u
         }
         first.get_or_insert(i);
         count += 1;
-        if compatible(occurrence, sighting) {
+        if compatible(occurrence, sighting, sided) {
             return Some(i);
         }
     }
@@ -1658,18 +1670,21 @@ fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16) -> Option<u
 
 /// Whether a sighting can be part of an occurrence: no country in two roles, no
 /// two cued statuses (an uncued status, a headline's dropped tense, yields).
-fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>) -> bool {
+fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>, sided: bool) -> bool {
     // The title and lead tell one event: their sightings are one occurrence whatever
     // roles their sentences suggest (a headline's word order says little of roles).
     let in_lead = |f: &Found<'_>| f.in_lead.is_some() || f.part_salience.0.is_some();
     // In a fight both sides wage, one party in both roles is no other occurrence.
     let roles_agree =
         occurrence.mutual || sighting.mutual || (in_lead(occurrence) && in_lead(sighting));
+    // Where word order does not tell roles (`sided` false), only a role the
+    // sentence marks is another occurrence's: "the parade ... the leaders of China,
+    // Russia and North Korea" names no other parade.
     let other_role = !roles_agree
         && sighting
             .actors
             .iter()
-            .filter(|c| !c.person && c.role.is_some())
+            .filter(|c| !c.person && c.role.is_some() && (sided || c.cued))
             .any(|c| {
                 occurrence.actors.iter().any(|o| {
                     !o.person && o.country == c.country && o.role.is_some() && o.role != c.role

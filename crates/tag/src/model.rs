@@ -33,6 +33,8 @@ pub(crate) enum What {
     },
     Context(u16),
     Exclude(u16),
+    /// A trigger word of a fight both sides wage (`mutual` in the rule file).
+    Mutual(u16),
     /// Vocabulary of another domain (index into [`LangModel::senses`]).
     Sense(u8),
     /// A cue that makes a mention background ("days after", "last year").
@@ -363,6 +365,7 @@ impl LangModel {
                     add_triggers(&mut b, &oriented.phrase, "trigger", &what)?;
                 }
                 b.add_all(&rule.context, What::Context(event))?;
+                b.add_all(&rule.mutual, What::Mutual(event))?;
                 b.add_all(&rule.exclude, What::Exclude(event))?;
                 let type_mask = |kinds: &[String], field: &str| {
                     kinds.iter().try_fold(0u64, |mask, kind| {

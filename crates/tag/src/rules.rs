@@ -170,6 +170,10 @@ pub(crate) struct EventRule {
     /// they block the event for the whole article.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Triggers that tell a fight both sides wage ("clashes", "combats", "交火"):
+    /// each party named is attacker and target at once.
+    #[serde(default)]
+    pub mutual: Vec<String>,
     /// Roles of actors by their side of the trigger and for the location's country.
     #[serde(default)]
     pub roles: RoleScheme,

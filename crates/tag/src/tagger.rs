@@ -76,6 +76,9 @@ struct Cast<'g> {
     person: bool,
     country: &'g str,
     role: Option<RoleId>,
+    /// The role came from more than the side of the trigger the name stands on: a
+    /// cue, the location, or a trigger's own orientation ("welcomed").
+    cued: bool,
 }
 
 /// The best sighting so far of one event type in an article.
@@ -123,6 +126,9 @@ struct Found<'g> {
     paragraph_count: u8,
     /// End (byte in its field) of the trigger of the sighting.
     trigger_end: usize,
+    /// A sighting's trigger tells a fight both sides wage ("clashes"): every party
+    /// is attacker and target.
+    mutual: bool,
 }
 
 impl Found<'_> {
@@ -639,13 +645,22 @@ impl Tagger {
                             &field.text[span.start..floor_char(field.text, span.end.min(span.start + 300))]
                         ));
                     }
+                    // Displaced to another time ("in September 2023", "last year"),
+                    // a sighting with no tense cue of its own is told as past: it
+                    // does not join an occurrence cued as planned or called off.
+                    if background.is_some() && sighting.status == EventStatus::Occurred {
+                        sighting.cued = true;
+                    }
                     sighting.background_cue = background;
                     if field.name == "body" && model.events[event_index].lead_role.is_some() {
                         sighting.paragraphs[0] = paragraph(field.text, span);
                         sighting.paragraph_count = 1;
                     }
                     // The sentence text and date are built only when `merge` keeps them.
-                    let slot = occurrence(&found, &sighting, event_id);
+                    // Where a country is named as host by naming alone (a parade's
+                    // `nation`), word order does not tell whose event it is.
+                    let sided = model.events[event_index].nation.is_none();
+                    let slot = occurrence(&found, &sighting, event_id, sided);
                     let existing = slot.map(|i| &found[i]);
                     let leads =
                         existing.is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
@@ -798,6 +813,9 @@ impl Tagger {
                     salience_cue: cue,
                     rule: model.rules[f.rule as usize].clone(),
                 };
+                if f.mutual {
+                    add_counterparts(&mut out, event, &model.roles);
+                }
                 // A main event's parties are the story's; so are those of an event
                 // whose sentences name none ("the two sides signed", "双方签署").
                 let unnamed = !out.actors.iter().any(|a| a.kind == "country");
@@ -1151,6 +1169,11 @@ impl Tagger {
             }
         }
 
+        let mutual = hits.iter().any(|h| {
+            matches!(h.what, What::Mutual(e) if e == event_id)
+                && h.start < trigger.end
+                && h.end > trigger.start
+        });
         let (mut status, mut cued) = status(model, field, span, hits, trigger);
         // A date dates the event when it stands near the trigger (twice the status
         // cues' window): one further on dates another clause ("received Milei ...
@@ -1241,6 +1264,7 @@ impl Tagger {
             paragraphs: [(0, 0); MAX_PARAGRAPHS],
             paragraph_count: 0,
             trigger_end: trigger.end,
+            mutual,
         })
     }
 
@@ -1431,6 +1455,7 @@ impl Tagger {
                     person: true,
                     country: &entity.country,
                     role,
+                    cued: false,
                 });
             }
             match countries
@@ -1450,7 +1475,11 @@ impl Tagger {
                 countries.push((self.country_actor(code, Some(role)), 2));
             }
         }
-        people.extend(countries.into_iter().map(|(c, _)| c));
+        let oriented = before.is_some() || after.is_some();
+        people.extend(countries.into_iter().map(|(mut cast, strength)| {
+            cast.cued = oriented || strength > 0;
+            cast
+        }));
         people
     }
 
@@ -1464,6 +1493,7 @@ impl Tagger {
             person: false,
             country: code,
             role,
+            cued: false,
         }
     }
 }
@@ -1554,6 +1584,7 @@ fn merge<'g>(
     let mut actors = std::mem::take(&mut sighting.actors);
     existing.add_salience_of(&sighting);
     existing.part_only &= sighting.part_only;
+    existing.mutual |= sighting.mutual;
     if existing.title_only && sighting.evidence.field != "title" {
         existing.title_only = false;
         if !existing.cued {
@@ -1618,7 +1649,7 @@ const MAX_OCCURRENCES: usize = 4;
 /// Doha", "a summit planned for next year"): a sighting that names a country in
 /// another role than an occurrence gives it, or that is cued with another status,
 /// is another occurrence. Past the limit, a sighting joins the first occurrence.
-fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16) -> Option<usize> {
+fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16, sided: bool) -> Option<usize> {
     let mut first = None;
     let mut count = 0;
     for (i, occurrence) in found.iter().enumerate() {
@@ -1627,7 +1658,7 @@ fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16) -> Option<u
         }
         first.get_or_insert(i);
         count += 1;
-        if compatible(occurrence, sighting) {
+        if compatible(occurrence, sighting, sided) {
             return Some(i);
         }
     }
@@ -1639,15 +1670,21 @@ fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16) -> Option<u
 
 /// Whether a sighting can be part of an occurrence: no country in two roles, no
 /// two cued statuses (an uncued status, a headline's dropped tense, yields).
-fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>) -> bool {
+fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>, sided: bool) -> bool {
     // The title and lead tell one event: their sightings are one occurrence whatever
     // roles their sentences suggest (a headline's word order says little of roles).
     let in_lead = |f: &Found<'_>| f.in_lead.is_some() || f.part_salience.0.is_some();
-    let other_role = !(in_lead(occurrence) && in_lead(sighting))
+    // In a fight both sides wage, one party in both roles is no other occurrence.
+    let roles_agree =
+        occurrence.mutual || sighting.mutual || (in_lead(occurrence) && in_lead(sighting));
+    // Where word order does not tell roles (`sided` false), only a role the
+    // sentence marks is another occurrence's: "the parade ... the leaders of China,
+    // Russia and North Korea" names no other parade.
+    let other_role = !roles_agree
         && sighting
             .actors
             .iter()
-            .filter(|c| !c.person && c.role.is_some())
+            .filter(|c| !c.person && c.role.is_some() && (sided || c.cued))
             .any(|c| {
                 occurrence.actors.iter().any(|o| {
                     !o.person && o.country == c.country && o.role.is_some() && o.role != c.role
@@ -1792,4 +1829,29 @@ fn background_cue(field: &Field<'_>, hits: &[Hit], published: Option<NaiveDate>)
         Some(year) if !years.contains(&this_year) => Some(year.to_string()),
         _ => None,
     }
+}
+
+/// Gives every country of a fight both sides wage ("clashes between Thailand and
+/// Cambodia") the other of its two roles too: each side attacks and is attacked.
+fn add_counterparts(out: &mut Event, event: &crate::model::EventType, roles: &[String]) {
+    let (Some(before), Some(after)) = (event.before, event.after) else {
+        return;
+    };
+    let (before, after) = (&roles[before as usize], &roles[after as usize]);
+    let mut added: Vec<Actor> = Vec::new();
+    for actor in out.actors.iter().filter(|a| a.kind == "country") {
+        let other = match actor.role.as_deref() {
+            Some(role) if role == before => after,
+            Some(role) if role == after => before,
+            _ => continue,
+        };
+        let held = |a: &Actor| a.country == actor.country && a.role.as_deref() == Some(other);
+        if !out.actors.iter().any(held) && !added.iter().any(held) {
+            added.push(Actor {
+                role: Some(other.clone()),
+                ..actor.clone()
+            });
+        }
+    }
+    out.actors.extend(added);
 }

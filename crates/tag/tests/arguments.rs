@@ -172,3 +172,99 @@ fn the_leaders_named_in_the_lead_are_participants_of_the_summit() {
         assert_eq!(role(summit, code), Some("participant"), "{code}");
     }
 }
+
+#[test]
+fn clashes_make_each_side_attacker_and_target() {
+    let tagging = tag(
+        "en",
+        "Border clashes between Thailand and Cambodia kill 12",
+        "Heavy fighting broke out between Thai and Cambodian troops on Thursday, killing at least 12 people.",
+    );
+    let attack = event(&tagging, "armed_attack");
+    for country in ["THA", "KHM"] {
+        for role in ["attacker", "target"] {
+            assert!(
+                attack
+                    .actors
+                    .iter()
+                    .any(|a| a.country.as_deref() == Some(country)
+                        && a.role.as_deref() == Some(role)),
+                "{country} as {role}: {:?}",
+                attack.actors
+            );
+        }
+    }
+}
+
+#[test]
+fn a_past_visit_is_not_part_of_a_planned_one() {
+    let tagging = tag(
+        "en",
+        "Kim Jong Un to visit Russia",
+        "North Korean leader Kim Jong Un will visit Russia next week, state media said. \
+         Kim visited Russia last year and met Vladimir Putin at a space centre.",
+    );
+    let visits: Vec<_> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "state_visit")
+        .collect();
+    assert!(
+        visits
+            .iter()
+            .any(|v| v.status == newsflow_record::EventStatus::Planned),
+        "{visits:?}"
+    );
+    assert!(
+        visits
+            .iter()
+            .any(|v| v.status == newsflow_record::EventStatus::Occurred
+                && v.salience == Salience::Background),
+        "{visits:?}"
+    );
+}
+
+/// The bundled sample's seed article: "The parade ... the leaders of China, Russia
+/// and North Korea" names the parade again, not a second one with China as a guest.
+#[test]
+fn the_sample_seed_holds_one_planned_parade_and_the_visits_to_china() {
+    let path = common::data_dir().join("samples/articles.jsonl");
+    let text = std::fs::read_to_string(path).expect("config/samples/articles.jsonl");
+    let seed: serde_json::Value = text
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("JSON line"))
+        .find(|a| a["id"] == "s-en-01")
+        .expect("seed s-en-01");
+    let tagging = tag(
+        "en",
+        seed["title"].as_str().unwrap_or_default(),
+        seed["body"].as_str().unwrap_or_default(),
+    );
+    let parades: Vec<_> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "military_parade")
+        .collect();
+    assert_eq!(parades.len(), 1, "{parades:?}");
+    let parade = parades[0];
+    assert_eq!(parade.status, newsflow_record::EventStatus::Planned);
+    assert_eq!(parade.salience, Salience::Main);
+    assert_eq!(
+        parade.location.as_ref().map(|l| l.name.as_str()),
+        Some("Beijing")
+    );
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(visit.status, newsflow_record::EventStatus::Planned);
+    assert_eq!(visit.salience, Salience::Main);
+    for (country, expected) in [("PRK", "visitor"), ("RUS", "visitor"), ("CHN", "host")] {
+        assert!(
+            visit
+                .actors
+                .iter()
+                .any(|a| a.country.as_deref() == Some(country)
+                    && a.role.as_deref() == Some(expected)),
+            "{country} as {expected}: {:?}",
+            visit.actors
+        );
+    }
+}

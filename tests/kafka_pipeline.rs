@@ -156,6 +156,10 @@ fn check_stories(harness: &mut Harness, expected: &[(String, Option<String>)]) {
     // broker the articles of different languages and event types arrive in another
     // order than the input's (partitioned by language, then by story key). The
     // groupings must agree closely, not exactly: B-cubed F1 of one against the other.
+    // The generated articles repeat sentences from a small pool, so many share the
+    // four names that join articles without events (marks): their stories, opened by
+    // whichever article arrives first, depend on order more than real ones (0.99
+    // before marks, 0.967 with them).
     let all = agreement(&serve, &process, |_| true);
     let real = agreement(&serve, &process, |id| !id.starts_with("gen-"));
     eprintln!(
@@ -166,7 +170,7 @@ fn check_stories(harness: &mut Harness, expected: &[(String, Option<String>)]) {
     );
     assert!(multi > 0, "the input holds stories of several articles");
     assert!(
-        all >= 0.98,
+        all >= 0.95,
         "story groupings of serve and process differ: {all:.4}"
     );
     assert!(

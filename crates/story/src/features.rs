@@ -59,6 +59,9 @@ pub(crate) struct Features {
     pub named: Vec<String>,
     /// Language code, `und` when unknown.
     pub language: String,
+    /// What the article is routed by ([`crate::partition_key`]); empty for a
+    /// restored story, which is matched as a candidate only.
+    pub key: String,
 }
 
 impl Features {
@@ -168,6 +171,7 @@ impl Features {
             marks,
             principal,
             named,
+            key: crate::partition_key(article),
             language: article
                 .language
                 .as_ref()
@@ -191,6 +195,7 @@ impl Features {
             principal: Vec::new(),
             named: story.named.keys().cloned().collect(),
             language: String::new(),
+            key: String::new(),
         }
     }
 
@@ -293,18 +298,29 @@ pub(crate) fn marks_of(text: &str) -> Vec<String> {
     let latin = |c: char| {
         c.is_ascii_alphanumeric() || (('\u{c0}'..='\u{24f}').contains(&c) && c.is_alphabetic())
     };
+    let bytes = text.as_bytes();
     let mut marks: Vec<String> = Vec::new();
     let mut sentence_start = true;
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, first)) = chars.next() {
+    let mut at = 0;
+    while at < bytes.len() {
+        // Most of a text is ASCII: its bytes are read as they are, other characters
+        // decoded where they start.
+        let (first, width) = match bytes[at] {
+            b if b.is_ascii() => (char::from(b), 1),
+            _ => {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                (c, c.len_utf8())
+            }
+        };
+        let start = at;
+        at += width;
         if !latin(first) {
             if !first.is_whitespace() {
                 sentence_start = matches!(first, '.' | '!' | '?' | ':' | '"' | '«' | '“' | '„');
             }
             continue;
         }
-        let (mut end, mut letters, mut digits) = (start + first.len_utf8(), 0, 0);
-        let mut inner_capital = false;
+        let (mut letters, mut digits, mut inner_capital) = (0, 0, false);
         let mut count = |c: char| {
             if c.is_ascii_digit() {
                 digits += 1;
@@ -313,21 +329,27 @@ pub(crate) fn marks_of(text: &str) -> Vec<String> {
             }
         };
         count(first);
-        while let Some(&(at, next)) = chars.peek() {
+        while at < bytes.len() {
+            let (next, width) = match bytes[at] {
+                b if b.is_ascii() => (char::from(b), 1),
+                _ => {
+                    let c = text[at..].chars().next().unwrap_or(' ');
+                    (c, c.len_utf8())
+                }
+            };
             if !latin(next) {
                 break;
             }
             count(next);
             inner_capital |= next.is_uppercase();
-            end = at + next.len_utf8();
-            chars.next();
+            at += width;
         }
         let initial = std::mem::replace(&mut sentence_start, false);
         if letters == 0 || (digits == 0 && letters < 3) {
             continue;
         }
         if inner_capital || digits > 0 || (first.is_uppercase() && !initial) {
-            let mark = text[start..end].to_lowercase();
+            let mark = text[start..at].to_lowercase();
             if !marks.contains(&mark) {
                 marks.push(mark);
                 if marks.len() == MAX_MARKS {
@@ -337,6 +359,16 @@ pub(crate) fn marks_of(text: &str) -> Vec<String> {
         }
     }
     marks
+}
+
+/// The first mark of an article's title, else of its lead.
+pub(crate) fn first_mark(article: &Article) -> Option<String> {
+    let title = marks_of(&article.title).into_iter().next();
+    title.or_else(|| {
+        marks_of(prefix(&article.body, MARK_BYTES))
+            .into_iter()
+            .next()
+    })
 }
 
 /// The longest prefix of `text` of at most `bytes` bytes that ends on a character.

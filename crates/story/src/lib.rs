@@ -373,9 +373,12 @@ impl Story {
             .filter(|f| self.figures.contains_key(f))
             .count()
             .min(3) as f64;
-        let named = 0.5 * weighed(&features.countries, &self.actors, 3.0)
-            + 0.75 * weighed(&features.people, &self.people, 3.0)
-            + 0.5 * weighed(&features.places, &self.places, 2.0);
+        // Weighed last, once a candidate has passed the cheaper tests: most do not.
+        let named = || {
+            0.5 * weighed(&features.countries, &self.actors, 3.0)
+                + 0.75 * weighed(&features.people, &self.people, 3.0)
+                + 0.5 * weighed(&features.places, &self.places, 2.0)
+        };
         match &features.primary {
             Some(primary) => {
                 // How the lead types agree: the same lead, or each lead among the
@@ -429,6 +432,7 @@ impl Story {
                 }
                 // Without a shared participant, only shared figures (a toll, a
                 // count) tell this occurrence from another of its type.
+                let named = named();
                 if named == 0.0 && figures < 2.0 {
                     return None;
                 }
@@ -438,6 +442,9 @@ impl Story {
                 // Without an event, only a close match on named participants within a
                 // day counts: same people and places, not just the same countries, or
                 // as many names written alike as no two happenings of one day share.
+                if features.day > last + 1 || features.day < first - 1 {
+                    return None;
+                }
                 let marks = features
                     .marks
                     .iter()
@@ -449,13 +456,16 @@ impl Story {
                     .iter()
                     .filter(|f| self.figures.contains_key(f))
                     .count();
+                // Marks and figures meet only stories of the article's own key: as a
+                // service, the article reaches no other instance's stories.
+                let same_key = self.key.as_deref() == Some(features.key.as_str());
                 let close = people + places >= 2.0
-                    || marks >= MIN_SHARED_MARKS
-                    || all_figures >= MIN_SHARED_FIGURES;
-                if !close || features.day > last + 1 || features.day < first - 1 {
+                    || (same_key
+                        && (marks >= MIN_SHARED_MARKS || all_figures >= MIN_SHARED_FIGURES));
+                if !close {
                     return None;
                 }
-                Some(named + 0.5 * figures + 0.5 * marks)
+                Some(named() + 0.5 * figures + 0.5 * marks)
             }
         }
     }
@@ -734,7 +744,10 @@ impl Storyteller {
 ///   story that shares two of its people and places within a day, and reports of one
 ///   happening lead with the same name; most news reports none of the event types, and
 ///   one key for all of it would put most of the traffic on one instance.
-/// - **With neither, the article's id**: it cannot join a story, so it may go anywhere.
+/// - **With neither, its first mark** (a name written alike, see `features`): such
+///   an article joins on four shared marks, and reports of one happening lead with
+///   the same name.
+/// - **With none, the article's id**: it cannot join a story, so it may go anywhere.
 pub fn partition_key(article: &Article) -> String {
     let mut main = article
         .events
@@ -751,7 +764,10 @@ pub fn partition_key(article: &Article) -> String {
     match (person, place) {
         (Some(person), _) => format!("person:{person}"),
         (None, Some(place)) => format!("place:{place}"),
-        (None, None) => format!("article:{}", article.id),
+        (None, None) => match features::first_mark(article) {
+            Some(mark) => format!("mark:{mark}"),
+            None => format!("article:{}", article.id),
+        },
     }
 }
 

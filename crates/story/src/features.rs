@@ -299,19 +299,20 @@ pub(crate) fn marks_of(text: &str) -> Vec<String> {
         c.is_ascii_alphanumeric() || (('\u{c0}'..='\u{24f}').contains(&c) && c.is_alphabetic())
     };
     let bytes = text.as_bytes();
+    // Most of a text is ASCII: its bytes are read as they are, other characters
+    // decoded where they start.
+    let char_at = |at: usize| match bytes[at] {
+        b if b.is_ascii() => (char::from(b), 1),
+        _ => {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            (c, c.len_utf8())
+        }
+    };
     let mut marks: Vec<String> = Vec::new();
     let mut sentence_start = true;
     let mut at = 0;
     while at < bytes.len() {
-        // Most of a text is ASCII: its bytes are read as they are, other characters
-        // decoded where they start.
-        let (first, width) = match bytes[at] {
-            b if b.is_ascii() => (char::from(b), 1),
-            _ => {
-                let c = text[at..].chars().next().unwrap_or(' ');
-                (c, c.len_utf8())
-            }
-        };
+        let (first, width) = char_at(at);
         let start = at;
         at += width;
         if !latin(first) {
@@ -330,13 +331,7 @@ pub(crate) fn marks_of(text: &str) -> Vec<String> {
         };
         count(first);
         while at < bytes.len() {
-            let (next, width) = match bytes[at] {
-                b if b.is_ascii() => (char::from(b), 1),
-                _ => {
-                    let c = text[at..].chars().next().unwrap_or(' ');
-                    (c, c.len_utf8())
-                }
-            };
+            let (next, width) = char_at(at);
             if !latin(next) {
                 break;
             }

@@ -367,12 +367,12 @@ impl Story {
                 .sum::<f64>()
                 .min(cap)
         };
-        let figures = features
+        let all_figures = features
             .figures
             .iter()
             .filter(|f| self.figures.contains_key(f))
-            .count()
-            .min(3) as f64;
+            .count();
+        let figures = all_figures.min(3) as f64;
         // Weighed last, once a candidate has passed the cheaper tests: most do not.
         let named = || {
             0.5 * weighed(&features.countries, &self.actors, 3.0)
@@ -451,11 +451,6 @@ impl Story {
                     .filter(|m| self.marks.contains_key(m))
                     .count()
                     .min(6) as f64;
-                let all_figures = features
-                    .figures
-                    .iter()
-                    .filter(|f| self.figures.contains_key(f))
-                    .count();
                 // Marks and figures meet only stories of the article's own key: as a
                 // service, the article reaches no other instance's stories.
                 let same_key = self.key.as_deref() == Some(features.key.as_str());

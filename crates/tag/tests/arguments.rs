@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{article, event, kinds, role, tag, tagger};
+use common::{article, event, kinds, plays, role, tag, tagger};
 use newsflow_record::Salience;
 
 #[test]
@@ -184,11 +184,7 @@ fn clashes_make_each_side_attacker_and_target() {
     for country in ["THA", "KHM"] {
         for role in ["attacker", "target"] {
             assert!(
-                attack
-                    .actors
-                    .iter()
-                    .any(|a| a.country.as_deref() == Some(country)
-                        && a.role.as_deref() == Some(role)),
+                plays(attack, country, role),
                 "{country} as {role}: {:?}",
                 attack.actors
             );
@@ -258,11 +254,7 @@ fn the_sample_seed_holds_one_planned_parade_and_the_visits_to_china() {
     assert_eq!(visit.salience, Salience::Main);
     for (country, expected) in [("PRK", "visitor"), ("RUS", "visitor"), ("CHN", "host")] {
         assert!(
-            visit
-                .actors
-                .iter()
-                .any(|a| a.country.as_deref() == Some(country)
-                    && a.role.as_deref() == Some(expected)),
+            plays(visit, country, expected),
             "{country} as {expected}: {:?}",
             visit.actors
         );

@@ -64,6 +64,15 @@ pub fn status(tagging: &Tagging, kind: &str) -> EventStatus {
 }
 
 /// Role of the country actor with this code.
+/// Some actor of `event` from country `code` (a country, a person or a body) plays
+/// `role`: one country may hold two roles, or appear as several actors.
+pub fn plays(event: &Event, code: &str, role: &str) -> bool {
+    event
+        .actors
+        .iter()
+        .any(|a| a.country.as_deref() == Some(code) && a.role.as_deref() == Some(role))
+}
+
 pub fn role<'a>(event: &'a Event, code: &str) -> Option<&'a str> {
     event
         .actors

@@ -49,12 +49,11 @@ pub(crate) struct Features {
     /// it takes place in.
     pub principal: Vec<String>,
     /// For an article without events: the names its title and lead write in Latin
-    /// letters (see [`marks_of`]), lowercased. Sport, business and science news
+    /// or Cyrillic letters (see [`marks_of`]). Sport, business and science news
     /// names people, brands and venues the gazetteer does not know, and writes them
-    /// alike in most languages: `Sinner`, `WADA`, `iPhone`, `Bethpage`.
-    /// Kept as hashes (xxh3 of the lowercased word): every candidate story is
-    /// compared on them.
-    pub marks: Vec<u64>,
+    /// alike in most languages (`Sinner`, `WADA`, `iPhone`, `Bethpage`), or alike
+    /// but for the script (`Синнер`).
+    pub marks: Vec<Mark>,
     /// Every country the article names, in its events or anywhere in its text.
     pub named: Vec<String>,
     /// Language code, `und` when unknown.
@@ -139,12 +138,12 @@ impl Features {
         // Only an article without events is matched on its marks: those with events
         // have typed participants, and the scan would cost them for nothing.
         let marks = if events.is_empty() {
-            let mut marks = Vec::new();
+            let mut marks: Vec<Mark> = Vec::new();
             let words = marks_of(&article.title)
                 .into_iter()
                 .chain(marks_of(prefix(&article.body, MARK_BYTES)));
-            for mark in words.map(|word| xxhash_rust::xxh3::xxh3_64(word.as_bytes())) {
-                if !marks.contains(&mark) && marks.len() < MAX_MARKS {
+            for mark in words.map(|word| Mark::of(&word)) {
+                if !marks.iter().any(|m| m.word == mark.word) && marks.len() < MAX_MARKS {
                     marks.push(mark);
                 }
             }
@@ -191,7 +190,16 @@ impl Features {
             people: story.people.keys().cloned().collect(),
             places: story.places.keys().cloned().collect(),
             figures: Vec::new(),
-            marks: story.marks.keys().copied().collect(),
+            // Kept as hashes only: the story is found by them as written.
+            marks: story
+                .marks
+                .keys()
+                .map(|&hash| Mark {
+                    word: hash,
+                    sound: hash,
+                    echo: hash,
+                })
+                .collect(),
             principal: Vec::new(),
             named: story.named.keys().cloned().collect(),
             language: String::new(),
@@ -199,20 +207,117 @@ impl Features {
         }
     }
 
-    /// Lookup keys: the lead type (or, without events, the people and places), and
-    /// the people and places that make a match likely.
-    pub fn keys(&self) -> impl Iterator<Item = String> + '_ {
+    /// The keys a story holding this article is found by: its event types, people
+    /// and places, and its first marks (the headline's) as written and as they
+    /// sound.
+    pub fn index_keys(&self) -> impl Iterator<Item = String> + '_ {
+        let marks = self.marks.iter().take(MARK_KEYS);
+        self.name_keys()
+            .chain(marks.flat_map(|m| [mark_key(m.word), mark_key(m.sound)]))
+    }
+
+    /// The keys this article looks for candidate stories under: those of
+    /// [`Features::index_keys`], its first marks as written and as they would sound
+    /// in the other script. All its marks score; only the first find candidates.
+    pub fn lookup_keys(&self) -> impl Iterator<Item = String> + '_ {
+        let marks = self.marks.iter().take(MARK_KEYS);
+        self.name_keys()
+            .chain(marks.flat_map(|m| [mark_key(m.word), mark_key(m.echo)]))
+    }
+
+    fn name_keys(&self) -> impl Iterator<Item = String> + '_ {
         let types = self.types.iter().map(|t| format!("t:{t}"));
         let people = self.people.iter().map(|p| format!("p:{p}"));
         let places = self.places.iter().map(|p| format!("l:{p}"));
-        // The first marks (the headline's) find the candidates; all of them score.
-        let marks = self
-            .marks
-            .iter()
-            .take(MARK_KEYS)
-            .map(|m| format!("m:{m:016x}"));
-        types.chain(people).chain(places).chain(marks)
+        types.chain(people).chain(places)
     }
+}
+
+fn mark_key(hash: u64) -> String {
+    format!("m:{hash:016x}")
+}
+
+/// One mark of an article, as hashes (xxh3): every candidate story is compared on
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Mark {
+    /// The word as written, lowercased: what reports in one script share.
+    pub word: u64,
+    /// How it sounds (see [`sound`]), in its own script: what a story keeps, so
+    /// that reports in the other script find it.
+    pub sound: u64,
+    /// How it sounds, as a story keeps it for the other script: what this article
+    /// looks for to meet reports of that script.
+    pub echo: u64,
+}
+
+/// Seeds that keep the sounds of Latin and of Cyrillic words apart: within one
+/// script the spelling says more than the sound (`Academy`, `Academia` and
+/// `Académie` sound alike, and two Nobel prizes a day apart share them), so sounds
+/// only meet across scripts.
+const LATIN_SOUND: u64 = 1;
+const CYRILLIC_SOUND: u64 = 2;
+/// Fewest consonants a mark's sound needs to be matched by.
+const MIN_SOUND: usize = 2;
+
+impl Mark {
+    pub fn of(word: &str) -> Mark {
+        let cyrillic = word.chars().next().is_some_and(is_cyrillic);
+        let (own, other) = if cyrillic {
+            (CYRILLIC_SOUND, LATIN_SOUND)
+        } else {
+            (LATIN_SOUND, CYRILLIC_SOUND)
+        };
+        let sound = sound(word);
+        let word = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
+        // A name of one consonant or none would sound like too many others.
+        if sound.len() < MIN_SOUND {
+            return Mark {
+                word,
+                sound: word,
+                echo: word,
+            };
+        }
+        let hash = |seed| xxhash_rust::xxh3::xxh3_64_with_seed(sound.as_bytes(), seed);
+        Mark {
+            word,
+            sound: hash(own),
+            echo: hash(other),
+        }
+    }
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{400}'..='\u{4ff}').contains(&c)
+}
+
+/// How a name sounds, alike in Latin and Cyrillic letters: transliterated to ASCII,
+/// then only its consonants, with those that transliterations write in different
+/// ways merged (c, k and q; s and z; f and v), the letters they disagree on most
+/// (vowels, h, j, w, y) left out, and a consonant repeated across them once. `Sinner` and `Синнер`, `Alcaraz` and `Алькарас`,
+/// `Pogačar` and `Погачар`, `Wimbledon` and `Уимблдон` sound alike.
+pub(crate) fn sound(word: &str) -> String {
+    let mut sound = String::new();
+    let mut last = None;
+    for c in deunicode::deunicode(word).chars() {
+        let c = match c.to_ascii_lowercase() {
+            'c' | 'k' | 'q' => Some('k'),
+            'z' | 's' => Some('s'),
+            'v' | 'f' => Some('f'),
+            'x' => {
+                sound.push('k');
+                Some('s')
+            }
+            c if "aeiouhjwy".contains(c) => continue,
+            c if c.is_ascii_alphanumeric() => Some(c),
+            _ => None,
+        };
+        if let Some(c) = c.filter(|c| last != Some(*c)) {
+            sound.push(c);
+        }
+        last = c;
+    }
+    sound
 }
 
 /// The figures of `text`: runs of digits (ASCII, full-width or Arabic-Indic) joined
@@ -296,7 +401,8 @@ pub(crate) fn figures_of(text: &str) -> Vec<u64> {
 /// every noun, and English its weekdays: marks are evidence only in numbers.
 pub(crate) fn marks_of(text: &str) -> Vec<String> {
     let latin = |c: char| {
-        c.is_ascii_alphanumeric() || (('\u{c0}'..='\u{24f}').contains(&c) && c.is_alphabetic())
+        c.is_ascii_alphanumeric()
+            || ((('\u{c0}'..='\u{24f}').contains(&c) || is_cyrillic(c)) && c.is_alphabetic())
     };
     let bytes = text.as_bytes();
     // Most of a text is ASCII: its bytes are read as they are, other characters
@@ -354,16 +460,6 @@ pub(crate) fn marks_of(text: &str) -> Vec<String> {
         }
     }
     marks
-}
-
-/// The first mark of an article's title, else of its lead.
-pub(crate) fn first_mark(article: &Article) -> Option<String> {
-    let title = marks_of(&article.title).into_iter().next();
-    title.or_else(|| {
-        marks_of(prefix(&article.body, MARK_BYTES))
-            .into_iter()
-            .next()
-    })
 }
 
 /// The longest prefix of `text` of at most `bytes` bytes that ends on a character.

@@ -179,10 +179,11 @@ fn real_news_test_split_holds_its_floors() {
 
 // What the rules reach on the test split (below the targets, see README).
 const REACHED_EN_F1: f64 = 0.77;
-// German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules (see README).
-const REACHED_OTHER_F1: f64 = 0.69;
-const REACHED_MICRO_F1: f64 = 0.80;
-const REACHED_STATUS: f64 = 0.86;
-const REACHED_ROLES: f64 = 0.75;
-const REACHED_HARD_NEGATIVES: f64 = 0.12;
+// German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules and rose to
+// 0.71 with the party and business senses (see README).
+const REACHED_OTHER_F1: f64 = 0.70;
+const REACHED_MICRO_F1: f64 = 0.81;
+const REACHED_STATUS: f64 = 0.865;
+const REACHED_ROLES: f64 = 0.755;
+const REACHED_HARD_NEGATIVES: f64 = 0.095;
 const REACHED_STORY_CROSS_F1: f64 = 0.80;

@@ -237,7 +237,7 @@ pub(crate) struct Catalogue {
     pub types: Vec<CatalogueType>,
 }
 
-/// A domain of other senses (sport, culture, business, technology).
+/// A domain of other senses (sport, culture, business, technology, a party's own affairs).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SenseDomain {

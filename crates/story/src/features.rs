@@ -13,7 +13,7 @@ const MAX_NAMES: usize = 16;
 /// Days an event date may lie before the publication and still be the article's day.
 const EVENT_DAY_LAG: i32 = 3;
 /// Most marks taken from one article.
-const MAX_MARKS: usize = 24;
+const MAX_MARKS: usize = 48;
 /// Bytes of the body read for marks: the lead names who and where.
 const MARK_BYTES: usize = 1000;
 /// Marks an article is looked up and indexed under: each key costs a scan of its
@@ -139,11 +139,17 @@ impl Features {
         // have typed participants, and the scan would cost them for nothing.
         let marks = if events.is_empty() {
             let mut marks: Vec<Mark> = Vec::new();
+            let lead = prefix(&article.body, MARK_BYTES);
             let words = marks_of(&article.title)
                 .into_iter()
-                .chain(marks_of(prefix(&article.body, MARK_BYTES)));
-            for mark in words.map(|word| Mark::of(&word)) {
-                if !marks.iter().any(|m| m.word == mark.word) && marks.len() < MAX_MARKS {
+                .chain(marks_of(lead))
+                .map(|word| Some(Mark::of(&word)));
+            let arabic = arabic_words(&article.title)
+                .into_iter()
+                .chain(arabic_words(lead))
+                .map(|word| Mark::arabic(&word));
+            for mark in words.chain(arabic).flatten() {
+                if !marks.contains(&mark) && marks.len() < MAX_MARKS {
                     marks.push(mark);
                 }
             }
@@ -195,7 +201,7 @@ impl Features {
                 .marks
                 .keys()
                 .map(|&hash| Mark {
-                    word: hash,
+                    word: Some(hash),
                     sound: hash,
                     echo: hash,
                 })
@@ -213,7 +219,7 @@ impl Features {
     pub fn index_keys(&self) -> impl Iterator<Item = String> + '_ {
         let marks = self.marks.iter().take(MARK_KEYS);
         self.name_keys()
-            .chain(marks.flat_map(|m| [mark_key(m.word), mark_key(m.sound)]))
+            .chain(marks.flat_map(|m| m.word.into_iter().chain([m.sound]).map(mark_key)))
     }
 
     /// The keys this article looks for candidate stories under: those of
@@ -222,7 +228,7 @@ impl Features {
     pub fn lookup_keys(&self) -> impl Iterator<Item = String> + '_ {
         let marks = self.marks.iter().take(MARK_KEYS);
         self.name_keys()
-            .chain(marks.flat_map(|m| [mark_key(m.word), mark_key(m.echo)]))
+            .chain(marks.flat_map(|m| m.word.into_iter().chain([m.echo]).map(mark_key)))
     }
 
     fn name_keys(&self) -> impl Iterator<Item = String> + '_ {
@@ -241,8 +247,10 @@ fn mark_key(hash: u64) -> String {
 /// them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Mark {
-    /// The word as written, lowercased: what reports in one script share.
-    pub word: u64,
+    /// The word as written, lowercased: what reports in one script share. None for
+    /// an Arabic word: Arabic has no capitals, so every word is taken, and two
+    /// Arabic reports share too many common ones.
+    pub word: Option<u64>,
     /// How it sounds (see [`sound`]), in its own script: what a story keeps, so
     /// that reports in the other script find it.
     pub sound: u64,
@@ -251,39 +259,60 @@ pub(crate) struct Mark {
     pub echo: u64,
 }
 
-/// Seeds that keep the sounds of Latin and of Cyrillic words apart: within one
-/// script the spelling says more than the sound (`Academy`, `Academia` and
-/// `Académie` sound alike, and two Nobel prizes a day apart share them), so sounds
-/// only meet across scripts.
+/// Seeds that keep the sounds of Latin words apart from those of other scripts
+/// (Cyrillic, Arabic): within one script the spelling says more than the sound
+/// (`Academy`, `Academia` and `Académie` sound alike, and two Nobel prizes a day
+/// apart share them), so sounds only meet a Latin word and another script's.
 const LATIN_SOUND: u64 = 1;
-const CYRILLIC_SOUND: u64 = 2;
+const OTHER_SOUND: u64 = 2;
 /// Fewest consonants a mark's sound needs to be matched by.
 const MIN_SOUND: usize = 2;
+/// Fewest consonants an Arabic word's sound needs: its short words are common ones.
+const MIN_ARABIC_SOUND: usize = 3;
 
 impl Mark {
+    /// A name in Latin or Cyrillic letters (see [`marks_of`]).
     pub fn of(word: &str) -> Mark {
         let cyrillic = word.chars().next().is_some_and(is_cyrillic);
         let (own, other) = if cyrillic {
-            (CYRILLIC_SOUND, LATIN_SOUND)
+            (OTHER_SOUND, LATIN_SOUND)
         } else {
-            (LATIN_SOUND, CYRILLIC_SOUND)
+            (LATIN_SOUND, OTHER_SOUND)
         };
         let sound = sound(word);
         let word = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
         // A name of one consonant or none would sound like too many others.
         if sound.len() < MIN_SOUND {
             return Mark {
-                word,
+                word: Some(word),
                 sound: word,
                 echo: word,
             };
         }
         let hash = |seed| xxhash_rust::xxh3::xxh3_64_with_seed(sound.as_bytes(), seed);
         Mark {
-            word,
+            word: Some(word),
             sound: hash(own),
             echo: hash(other),
         }
+    }
+
+    /// What the mark is counted by for how common it is: the word as written, or
+    /// an Arabic word's sound.
+    pub fn counted(&self) -> u64 {
+        self.word.unwrap_or(self.sound)
+    }
+
+    /// A word of Arabic text (see [`arabic_words`]): met only by a Latin name that
+    /// sounds like it (`سينر` and `Sinner`).
+    pub fn arabic(word: &str) -> Option<Mark> {
+        let sound = sound(word);
+        let hash = |seed| xxhash_rust::xxh3::xxh3_64_with_seed(sound.as_bytes(), seed);
+        (sound.len() >= MIN_ARABIC_SOUND).then(|| Mark {
+            word: None,
+            sound: hash(OTHER_SOUND),
+            echo: hash(LATIN_SOUND),
+        })
     }
 }
 
@@ -291,9 +320,30 @@ fn is_cyrillic(c: char) -> bool {
     ('\u{400}'..='\u{4ff}').contains(&c)
 }
 
+/// The words of Arabic text, without the article and the particles written onto it
+/// (`ال`, `وال`, `بال`...), each once. Foreign names are written in Arabic letters
+/// by sound, with their long vowels, which [`sound`] leaves out.
+pub(crate) fn arabic_words(text: &str) -> Vec<String> {
+    const PREFIXES: [&str; 6] = ["وال", "بال", "فال", "كال", "لل", "ال"];
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !('\u{621}'..='\u{64a}').contains(&c)) {
+        let stem = PREFIXES
+            .iter()
+            .find_map(|p| word.strip_prefix(p).filter(|rest| rest.chars().count() > 2))
+            .unwrap_or(word);
+        if !stem.is_empty() && !words.iter().any(|w| w == stem) {
+            words.push(stem.to_string());
+            if words.len() == MAX_MARKS {
+                break;
+            }
+        }
+    }
+    words
+}
+
 /// How a name sounds, alike in Latin and Cyrillic letters: transliterated to ASCII,
 /// then only its consonants, with those that transliterations write in different
-/// ways merged (c, k and q; s and z; f and v), the letters they disagree on most
+/// ways merged (c, k and q; s and z; f and v; p and b, as Arabic has no p), the letters they disagree on most
 /// (vowels, h, j, w, y) left out, and a consonant repeated across them once. `Sinner` and `Синнер`, `Alcaraz` and `Алькарас`,
 /// `Pogačar` and `Погачар`, `Wimbledon` and `Уимблдон` sound alike.
 pub(crate) fn sound(word: &str) -> String {
@@ -302,6 +352,7 @@ pub(crate) fn sound(word: &str) -> String {
     for c in deunicode::deunicode(word).chars() {
         let c = match c.to_ascii_lowercase() {
             'c' | 'k' | 'q' => Some('k'),
+            'p' | 'b' => Some('b'),
             'z' | 's' => Some('s'),
             'v' | 'f' => Some('f'),
             'x' => {

@@ -65,7 +65,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use newsflow_record::{Article, StoryAssignment};
 use serde::{Deserialize, Serialize};
 
-use crate::features::Features;
+use crate::features::{Features, Mark};
 
 /// Settings of the story stage (`[story]` in the config file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -239,10 +239,11 @@ impl Story {
                 *self.figures.entry(*figure).or_default() += 1;
             }
         }
-        let hashes = features
-            .marks
-            .iter()
-            .flat_map(|m| std::iter::once(m.word).chain((m.sound != m.word).then_some(m.sound)));
+        let hashes = features.marks.iter().flat_map(|m| {
+            m.word
+                .into_iter()
+                .chain((m.word != Some(m.sound)).then_some(m.sound))
+        });
         for hash in hashes {
             if let Some(n) = self.marks.get_mut(&hash) {
                 *n += 1;
@@ -464,8 +465,8 @@ impl Story {
                 let marks = features
                     .marks
                     .iter()
-                    .filter(|m| !common.is_common_mark(m.word, &features.language))
-                    .filter(|m| central(&m.word) || central(&m.echo))
+                    .filter(|m| !common.is_common_mark(m, &features.language))
+                    .filter(|m| m.word.is_some_and(|w| central(&w)) || central(&m.echo))
                     .count()
                     .min(6) as f64;
                 // Marks and figures meet only stories of the article's own key: as a
@@ -526,10 +527,10 @@ impl Commonness {
         if !features.marks.is_empty() {
             let language = &features.language;
             for mark in &features.marks {
-                match self.marks.get_mut(&(mark.word, language.clone())) {
+                match self.marks.get_mut(&(mark.counted(), language.clone())) {
                     Some(n) => *n += 1,
                     None => {
-                        self.marks.insert((mark.word, language.clone()), 1);
+                        self.marks.insert((mark.counted(), language.clone()), 1);
                     }
                 }
             }
@@ -555,11 +556,11 @@ impl Commonness {
 
     /// A mark a share of the recent news carries (a weekday, `The` capitalised
     /// mid-sentence, the president everyone quotes) tells no happening from another.
-    fn is_common_mark(&self, mark: u64, language: &str) -> bool {
+    fn is_common_mark(&self, mark: &Mark, language: &str) -> bool {
         let articles = self.marked.get(language).copied().unwrap_or(0);
         let n = self
             .marks
-            .get(&(mark, language.to_string()))
+            .get(&(mark.counted(), language.to_string()))
             .copied()
             .unwrap_or(0);
         articles >= COMMON_MIN_ARTICLES && f64::from(n) > COMMON_MARK_SHARE * f64::from(articles)

@@ -829,3 +829,43 @@ fn marks_most_articles_of_a_language_carry_join_nothing() {
     );
     assert!(late.opened, "joined on nouns every German report carries");
 }
+
+#[test]
+fn an_arabic_report_meets_a_latin_one_on_names_that_sound_alike() {
+    let mut stories = teller();
+    let (french, _) = stories.assign(
+        &report(
+            "fr-1",
+            "fr",
+            "2025-06-08T21:30:00Z",
+            "Finale de Roland-Garros : Alcaraz renverse Sinner",
+            "Le tenant du titre Carlos Alcaraz a battu Jannik Sinner en cinq sets.",
+        ),
+        NOW,
+    );
+    let (arabic, _) = stories.assign(
+        &report(
+            "ar-1",
+            "ar",
+            "2025-06-08T21:45:00Z",
+            "ألكاراس يقلب الطاولة على سينر ويحرز لقب رولان غاروس",
+            "فاز الإسباني كارلوس ألكاراس على الإيطالي يانيك سينر في نهائي تاريخي.",
+        ),
+        NOW,
+    );
+    assert_eq!(arabic.id, french.id);
+    assert!(!arabic.opened);
+    // Arabic words meet Latin names only: two Arabic reports of one day share their
+    // common words, not a happening.
+    let (other, _) = stories.assign(
+        &report(
+            "ar-2",
+            "ar",
+            "2025-06-08T22:00:00Z",
+            "الطاولة على الإيطالي في نهائي تاريخي",
+            "فاز الإسباني على الإيطالي في نهائي تاريخي يقلب الطاولة.",
+        ),
+        NOW,
+    );
+    assert!(other.opened);
+}

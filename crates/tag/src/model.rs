@@ -86,6 +86,8 @@ pub(crate) struct EventType {
     pub other_sense_kinds: u8,
     /// Domains (bits by index into [`LangModel::senses`]) that mean another sense.
     pub other_senses: u8,
+    /// Domains that, as the title and lead's, rule the type out even with its context.
+    pub lead_senses: u8,
     /// Event types (bits by index) this one is a sub-aspect of in one sentence.
     pub aspect_of: u64,
     /// Parties, places excepted, the trigger's sentence must name for a first sighting.
@@ -393,6 +395,7 @@ impl LangModel {
                     party_kinds: kind_mask(&entry.party_kinds, "party_kinds")?,
                     other_sense_kinds: kind_mask(&entry.other_sense_kinds, "other_sense_kinds")?,
                     other_senses: sense_mask(&entry.other_senses, "other_senses")?,
+                    lead_senses: sense_mask(&entry.lead_senses, "lead_senses")?,
                     aspect_of,
                     sentence_parties: entry.sentence_parties,
                     abroad: entry.abroad,

@@ -299,6 +299,11 @@ pub(crate) struct CatalogueType {
     /// section in the URL, means another sense of the trigger.
     #[serde(default)]
     pub other_senses: Vec<String>,
+    /// Domains of `other_senses` that, when they are the title and lead's, rule the
+    /// type out in the whole article even where its context stands: a party's own
+    /// vote has candidates, voters and a party, all of an election's context.
+    #[serde(default)]
+    pub lead_senses: Vec<String>,
     /// Event types this one is a sub-aspect of when both are triggered in one
     /// sentence (missiles shown at a parade are not a weapons test).
     #[serde(default)]

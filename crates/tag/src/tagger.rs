@@ -1115,9 +1115,14 @@ impl Tagger {
             .lead_domain
             .filter(|d| event.other_senses & (1 << d) != 0)
         {
-            if !context {
+            if !context || event.lead_senses & (1 << domain) != 0 {
+                let why = if context {
+                    "a lead sense of the type"
+                } else {
+                    "no context of the event"
+                };
                 return Err(Some(format!(
-                    "sense {}: title and lead, no context of the event",
+                    "sense {}: title and lead, {why}",
                     sense(domain)
                 )));
             }
@@ -1769,6 +1774,14 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
         for name in &entry.other_senses {
             if !catalogue.senses.iter().any(|s| &s.name == name) {
                 return Err(format!("{}: unknown sense domain {name}", entry.code));
+            }
+        }
+        for name in &entry.lead_senses {
+            if !entry.other_senses.contains(name) {
+                return Err(format!(
+                    "{}: lead sense {name} is not one of its other senses",
+                    entry.code
+                ));
             }
         }
         if let Some(role) = entry

@@ -179,8 +179,9 @@ fn real_news_test_split_holds_its_floors() {
 
 // What the rules reach on the test split (below the targets, see README).
 const REACHED_EN_F1: f64 = 0.77;
-// German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules (see README).
-const REACHED_OTHER_F1: f64 = 0.69;
+// German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules, and rose to
+// 0.72 with agreements signed by unnamed parties during a visit (see README).
+const REACHED_OTHER_F1: f64 = 0.71;
 const REACHED_MICRO_F1: f64 = 0.80;
 const REACHED_STATUS: f64 = 0.86;
 const REACHED_ROLES: f64 = 0.75;

@@ -113,11 +113,11 @@ fn real_news_test_split_holds_its_floors() {
         report["labels"].as_u64().unwrap_or(0) >= 300,
         "300 test articles"
     );
-    // Stories (issue 14: overall B-cubed F1 0.9, cross-language 0.85, no look-alike
-    // merged): overall and look-alikes reach the issue's floors, cross-language not yet.
+    // Stories: issue 14's floors, overall B-cubed F1 0.9, cross-language 0.85, no
+    // look-alike merged.
     for (pointer, floor) in [
         ("/stories/overall/f1", 0.9),
-        ("/stories/cross_language/f1", REACHED_STORY_CROSS_F1),
+        ("/stories/cross_language/f1", 0.85),
     ] {
         let reached = figure(&report, pointer);
         assert!(reached >= floor, "{pointer} = {reached:.3} < {floor}");
@@ -179,11 +179,11 @@ fn real_news_test_split_holds_its_floors() {
 
 // What the rules reach on the test split (below the issue's targets, see README).
 const REACHED_EN_F1: f64 = 0.77;
-// German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules and rose to
-// 0.71 with the party and business senses (see README).
-const REACHED_OTHER_F1: f64 = 0.70;
-const REACHED_MICRO_F1: f64 = 0.81;
+// German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules, and rose to
+// 0.735 with the party and business senses and agreements signed by unnamed parties
+// during a visit (see README).
+const REACHED_OTHER_F1: f64 = 0.73;
+const REACHED_MICRO_F1: f64 = 0.815;
 const REACHED_STATUS: f64 = 0.865;
 const REACHED_ROLES: f64 = 0.755;
-const REACHED_HARD_NEGATIVES: f64 = 0.095;
-const REACHED_STORY_CROSS_F1: f64 = 0.80;
+const REACHED_HARD_NEGATIVES: f64 = 0.07;

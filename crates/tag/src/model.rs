@@ -99,6 +99,9 @@ pub(crate) struct EventType {
     pub part_of: u64,
     /// Event types (bits by index) that are the occasion of this one's `minor` sightings.
     pub occasions: u64,
+    /// Event types (bits by index) that are the occasion of this one's sightings
+    /// that name no country.
+    pub unnamed_occasions: u64,
     /// A person of the gazetteer named in the sentence confirms a weak trigger.
     pub leader_context: bool,
     /// Role of the title and lead's parties in a main event of this type.
@@ -387,6 +390,7 @@ impl LangModel {
                 let aspect_of = type_mask(&entry.aspect_of, "aspect_of")?;
                 let part_of = type_mask(&entry.part_of, "part_of")?;
                 let occasions = type_mask(&entry.occasions, "occasions")?;
+                let unnamed_occasions = type_mask(&entry.unnamed_occasions, "unnamed_occasions")?;
                 events.push(EventType {
                     kind: rule.kind.clone(),
                     cameo: entry.cameo.clone(),
@@ -401,6 +405,7 @@ impl LangModel {
                     abroad: entry.abroad,
                     part_of,
                     occasions,
+                    unnamed_occasions,
                     leader_context: entry.leader_context,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     before: intern(&mut roles, &rule.roles.before),

@@ -290,6 +290,12 @@ pub(crate) struct CatalogueType {
     /// main when the occasion is.
     #[serde(default)]
     pub occasions: Vec<String>,
+    /// Event types that are the occasion of this one's sightings when those name no
+    /// country of their own: "the two governments signed a series of agreements" in
+    /// an article about a visit are the visit's parties signing during it, main when
+    /// the visit is.
+    #[serde(default)]
+    pub unnamed_occasions: Vec<String>,
     /// A person of the gazetteer (a head of state or government, a minister) named
     /// in the trigger's sentence confirms a weak trigger as a title word would
     /// ("Putin's visit to Pyongyang" as "the president's visit").

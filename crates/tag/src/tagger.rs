@@ -757,7 +757,11 @@ impl Tagger {
                         (Salience::Main, "developed".to_string())
                     }
                     (None, n, _)
-                        if n >= 1 && f.developed_occurred && event.occasions & main_types != 0 =>
+                        if n >= 1
+                            && f.developed_occurred
+                            && (event.occasions & main_types != 0
+                                || (event.unnamed_occasions & main_types != 0
+                                    && f.actors.iter().all(|a| a.person))) =>
                     {
                         (Salience::Main, "during its occasion".to_string())
                     }
@@ -1799,6 +1803,7 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
             .iter()
             .chain(&entry.part_of)
             .chain(&entry.occasions)
+            .chain(&entry.unnamed_occasions)
         {
             if !catalogue.types.iter().any(|t| &t.code == kind) {
                 return Err(format!(

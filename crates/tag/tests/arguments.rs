@@ -260,3 +260,31 @@ fn the_sample_seed_holds_one_planned_parade_and_the_visits_to_china() {
         );
     }
 }
+
+#[test]
+fn agreements_the_two_sides_sign_during_a_visit_are_the_visits() {
+    let tagging = tag(
+        "en",
+        "Sanchez visits Beijing",
+        "Spanish Prime Minister Pedro Sanchez held talks with Chinese President Xi Jinping \
+         in Beijing on Friday.\n\n\
+         The two governments signed a series of agreements on trade and culture.",
+    );
+    let signing = event(&tagging, "agreement_signing");
+    assert_eq!(signing.salience, Salience::Main, "{}", signing.salience_cue);
+}
+
+#[test]
+fn a_german_noun_is_found_with_its_case_ending() {
+    let tagging = tag(
+        "de",
+        "Macron in Dresden",
+        "Dresden ist die zweite Station des dreitägigen Staatsbesuchs des französischen \
+         Präsidenten Emmanuel Macron in Deutschland.",
+    );
+    assert!(
+        kinds(&tagging).contains(&"state_visit"),
+        "{:?}",
+        kinds(&tagging)
+    );
+}

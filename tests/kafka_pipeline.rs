@@ -159,7 +159,9 @@ fn check_stories(harness: &mut Harness, expected: &[(String, Option<String>)]) {
     // The generated articles repeat sentences from a small pool, so many share the
     // four names that join articles without events (marks): their stories, opened by
     // whichever article arrives first, depend on order more than real ones (0.99
-    // before marks; 0.945 and 0.967 in two runs with them): both are held to 0.9.
+    // before marks; 0.945 and 0.967 in two runs with them; 0.964 and 0.971 since
+    // marks most articles of a language carry count for nothing): both are held to
+    // 0.9.
     let all = agreement(&serve, &process, |_| true);
     let real = agreement(&serve, &process, |id| !id.starts_with("gen-"));
     eprintln!(

@@ -204,6 +204,7 @@ impl Features {
                     word: Some(hash),
                     sound: hash,
                     echo: hash,
+                    common: false,
                 })
                 .collect(),
             principal: Vec::new(),
@@ -257,6 +258,9 @@ pub(crate) struct Mark {
     /// How it sounds, as a story keeps it for the other script: what this article
     /// looks for to meet reports of that script.
     pub echo: u64,
+    /// Many recent articles of its language carry it: it counts for nothing (set by
+    /// the storyteller, which keeps the counts).
+    pub common: bool,
 }
 
 /// Seeds that keep the sounds of Latin words apart from those of other scripts
@@ -287,6 +291,7 @@ impl Mark {
                 word: Some(word),
                 sound: word,
                 echo: word,
+                common: false,
             };
         }
         let hash = |seed| xxhash_rust::xxh3::xxh3_64_with_seed(sound.as_bytes(), seed);
@@ -294,6 +299,7 @@ impl Mark {
             word: Some(word),
             sound: hash(own),
             echo: hash(other),
+            common: false,
         }
     }
 
@@ -312,6 +318,7 @@ impl Mark {
             word: None,
             sound: hash(OTHER_SOUND),
             echo: hash(LATIN_SOUND),
+            common: false,
         })
     }
 }

@@ -465,7 +465,7 @@ impl Story {
                 let marks = features
                     .marks
                     .iter()
-                    .filter(|m| !common.is_common_mark(m, &features.language))
+                    .filter(|m| !m.common)
                     .filter(|m| m.word.is_some_and(|w| central(&w)) || central(&m.echo))
                     .count()
                     .min(6) as f64;
@@ -505,8 +505,14 @@ struct Commonness {
     /// Marks as written (hashes) per language, and articles per language (of those
     /// with marks), counted the same way: German capitalises every noun, and its
     /// common ones are common only among German articles.
-    marks: HashMap<(u64, String), u32>,
-    marked: HashMap<String, u32>,
+    marks: HashMap<String, MarkCounts>,
+}
+
+/// How many recent articles of one language carry marks, and each mark.
+#[derive(Default)]
+struct MarkCounts {
+    articles: u32,
+    marks: HashMap<u64, u32>,
 }
 
 impl Commonness {
@@ -525,16 +531,14 @@ impl Commonness {
             }
         }
         if !features.marks.is_empty() {
-            let language = &features.language;
+            let counts = match self.marks.get_mut(features.language.as_str()) {
+                Some(counts) => counts,
+                None => self.marks.entry(features.language.clone()).or_default(),
+            };
             for mark in &features.marks {
-                match self.marks.get_mut(&(mark.counted(), language.clone())) {
-                    Some(n) => *n += 1,
-                    None => {
-                        self.marks.insert((mark.counted(), language.clone()), 1);
-                    }
-                }
+                *counts.marks.entry(mark.counted()).or_default() += 1;
             }
-            *self.marked.entry(language.clone()).or_default() += 1;
+            counts.articles += 1;
         }
         self.articles += 1;
         if self.articles >= COMMON_HALVE_AT {
@@ -543,27 +547,25 @@ impl Commonness {
                 *n /= 2;
                 *n > 0
             });
-            self.marked.retain(|_, n| {
-                *n /= 2;
-                *n > 0
-            });
-            self.marks.retain(|_, n| {
-                *n /= 2;
-                *n > 0
-            });
+            for counts in self.marks.values_mut() {
+                counts.articles /= 2;
+                counts.marks.retain(|_, n| {
+                    *n /= 2;
+                    *n > 0
+                });
+            }
         }
     }
 
     /// A mark a share of the recent news carries (a weekday, `The` capitalised
     /// mid-sentence, the president everyone quotes) tells no happening from another.
     fn is_common_mark(&self, mark: &Mark, language: &str) -> bool {
-        let articles = self.marked.get(language).copied().unwrap_or(0);
-        let n = self
-            .marks
-            .get(&(mark.counted(), language.to_string()))
-            .copied()
-            .unwrap_or(0);
-        articles >= COMMON_MIN_ARTICLES && f64::from(n) > COMMON_MARK_SHARE * f64::from(articles)
+        let Some(counts) = self.marks.get(language) else {
+            return false;
+        };
+        let n = counts.marks.get(&mark.counted()).copied().unwrap_or(0);
+        counts.articles >= COMMON_MIN_ARTICLES
+            && f64::from(n) > COMMON_MARK_SHARE * f64::from(counts.articles)
     }
 
     fn weight(&self, name: &str) -> f64 {
@@ -646,7 +648,11 @@ impl Storyteller {
     /// assignment with the story's state after the article joined. `now_unix` dates an
     /// article that carries no date of its own.
     pub fn assign(&mut self, article: &Article, now_unix: i64) -> (StoryAssignment, &Story) {
-        let features = Features::of(article, now_unix);
+        let mut features = Features::of(article, now_unix);
+        // Once per article, not per candidate story.
+        for mark in &mut features.marks {
+            mark.common = self.common.is_common_mark(mark, &features.language);
+        }
         self.newest_day = self.newest_day.max(features.day);
         let updates = article
             .dedup

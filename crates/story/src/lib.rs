@@ -508,6 +508,15 @@ struct Commonness {
     marks: HashMap<String, MarkCounts>,
 }
 
+/// Halves every count, dropping those that reach zero: counts follow the recent news
+/// and stay bounded.
+fn halve<K>(counts: &mut HashMap<K, u32>) {
+    counts.retain(|_, n| {
+        *n /= 2;
+        *n > 0
+    });
+}
+
 /// How many recent articles of one language carry marks, and each mark.
 #[derive(Default)]
 struct MarkCounts {
@@ -543,16 +552,10 @@ impl Commonness {
         self.articles += 1;
         if self.articles >= COMMON_HALVE_AT {
             self.articles /= 2;
-            self.names.retain(|_, n| {
-                *n /= 2;
-                *n > 0
-            });
+            halve(&mut self.names);
             for counts in self.marks.values_mut() {
                 counts.articles /= 2;
-                counts.marks.retain(|_, n| {
-                    *n /= 2;
-                    *n > 0
-                });
+                halve(&mut counts.marks);
             }
         }
     }

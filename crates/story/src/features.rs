@@ -14,6 +14,8 @@ const MAX_NAMES: usize = 16;
 const EVENT_DAY_LAG: i32 = 3;
 /// Most marks taken from one article.
 const MAX_MARKS: usize = 48;
+// A story counts the marks it shares with an article in one bit each.
+const _: () = assert!(MAX_MARKS <= 64);
 /// Bytes of the body read for marks: the lead names who and where.
 const MARK_BYTES: usize = 1000;
 /// Marks an article is looked up and indexed under: each key costs a scan of its
@@ -54,6 +56,10 @@ pub(crate) struct Features {
     /// alike in most languages (`Sinner`, `WADA`, `iPhone`, `Bethpage`), or alike
     /// but for the script (`Синнер`).
     pub marks: Vec<Mark>,
+    /// The hashes of its marks that are not common (see [`Features::seek_marks`]),
+    /// as written and as they sound in the other script, each with the index of
+    /// its mark.
+    pub sought: Vec<(u64, u8)>,
     /// Every country the article names, in its events or anywhere in its text.
     pub named: Vec<String>,
     /// Language code, `und` when unknown.
@@ -135,6 +141,11 @@ impl Features {
             }
         }
         figures.truncate(MAX_FIGURES);
+        let language = article
+            .language
+            .as_ref()
+            .map(|l| l.code.clone())
+            .unwrap_or_else(|| "und".into());
         // Only an article without events is matched on its marks: those with events
         // have typed participants, and the scan would cost them for nothing.
         let marks = if events.is_empty() {
@@ -144,9 +155,16 @@ impl Features {
                 .into_iter()
                 .chain(marks_of(lead))
                 .map(|word| Some(Mark::of(&word)));
-            let arabic = arabic_words(&article.title)
+            // Only Arabic text is read word by word: elsewhere an Arabic word is a
+            // quotation at most, and reading for them costs every article.
+            let arabic = (language == "ar")
+                .then(|| {
+                    arabic_words(&article.title)
+                        .into_iter()
+                        .chain(arabic_words(lead))
+                })
                 .into_iter()
-                .chain(arabic_words(lead))
+                .flatten()
                 .map(|word| Mark::arabic(&word));
             for mark in words.chain(arabic).flatten() {
                 if !marks.contains(&mark) && marks.len() < MAX_MARKS {
@@ -174,15 +192,30 @@ impl Features {
             places,
             figures,
             marks,
+            sought: Vec::new(),
             principal,
             named,
             key: crate::partition_key(article),
-            language: article
-                .language
-                .as_ref()
-                .map(|l| l.code.clone())
-                .unwrap_or_else(|| "und".into()),
+            language,
         }
+    }
+
+    /// Sets [`Features::sought`] from the marks not common, once their commonness
+    /// is decided, so that each candidate story is asked only for those.
+    pub fn seek_marks(&mut self) {
+        self.sought = self
+            .marks
+            .iter()
+            .enumerate()
+            .filter(|(_, mark)| !mark.common)
+            .flat_map(|(index, mark)| {
+                let index = index as u8;
+                mark.word
+                    .into_iter()
+                    .chain([mark.echo])
+                    .map(move |hash| (hash, index))
+            })
+            .collect();
     }
 
     /// The features a restored story is indexed under.
@@ -207,6 +240,7 @@ impl Features {
                     common: false,
                 })
                 .collect(),
+            sought: Vec::new(),
             principal: Vec::new(),
             named: story.named.keys().cloned().collect(),
             language: String::new(),
@@ -217,31 +251,40 @@ impl Features {
     /// The keys a story holding this article is found by: its event types, people
     /// and places, and its first marks (the headline's) as written and as they
     /// sound.
-    pub fn index_keys(&self) -> impl Iterator<Item = String> + '_ {
+    pub fn index_keys(&self) -> impl Iterator<Item = Key> + '_ {
         let marks = self.marks.iter().take(MARK_KEYS);
         self.name_keys()
-            .chain(marks.flat_map(|m| m.word.into_iter().chain([m.sound]).map(mark_key)))
+            .chain(marks.flat_map(|m| m.word.into_iter().chain([m.sound]).map(Key::Mark)))
     }
 
     /// The keys this article looks for candidate stories under: those of
     /// [`Features::index_keys`], its first marks as written and as they would sound
     /// in the other script. All its marks score; only the first find candidates.
-    pub fn lookup_keys(&self) -> impl Iterator<Item = String> + '_ {
+    pub fn lookup_keys(&self) -> impl Iterator<Item = Key> + '_ {
         let marks = self.marks.iter().take(MARK_KEYS);
         self.name_keys()
-            .chain(marks.flat_map(|m| m.word.into_iter().chain([m.echo]).map(mark_key)))
+            .chain(marks.flat_map(|m| m.word.into_iter().chain([m.echo]).map(Key::Mark)))
     }
 
-    fn name_keys(&self) -> impl Iterator<Item = String> + '_ {
-        let types = self.types.iter().map(|t| format!("t:{t}"));
-        let people = self.people.iter().map(|p| format!("p:{p}"));
-        let places = self.places.iter().map(|p| format!("l:{p}"));
+    fn name_keys(&self) -> impl Iterator<Item = Key> + '_ {
+        let named = |seed: u64| {
+            move |name: &String| {
+                Key::Name(xxhash_rust::xxh3::xxh3_64_with_seed(name.as_bytes(), seed))
+            }
+        };
+        let types = self.types.iter().map(named(1));
+        let people = self.people.iter().map(named(2));
+        let places = self.places.iter().map(named(3));
         types.chain(people).chain(places)
     }
 }
 
-fn mark_key(hash: u64) -> String {
-    format!("m:{hash:016x}")
+/// What stories are found by: an event type, person or place (hashed with a seed
+/// of its kind), or a mark's hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    Name(u64),
+    Mark(u64),
 }
 
 /// One mark of an article, as hashes (xxh3): every candidate story is compared on
@@ -458,9 +501,13 @@ pub(crate) fn figures_of(text: &str) -> Vec<u64> {
 /// the Latin words are the brands and names left untransliterated. German capitalises
 /// every noun, and English its weekdays: marks are evidence only in numbers.
 pub(crate) fn marks_of(text: &str) -> Vec<String> {
+    // The letters of these blocks by their code points (all but two signs and
+    // Cyrillic's combining marks): the Unicode tables cost a lookup per character.
     let latin = |c: char| {
         c.is_ascii_alphanumeric()
-            || ((('\u{c0}'..='\u{24f}').contains(&c) || is_cyrillic(c)) && c.is_alphabetic())
+            || matches!(c, '\u{c0}'..='\u{24f}' | '\u{400}'..='\u{481}' | '\u{48a}'..='\u{4ff}')
+                && c != '\u{d7}'
+                && c != '\u{f7}'
     };
     let bytes = text.as_bytes();
     // Most of a text is ASCII: its bytes are read as they are, other characters

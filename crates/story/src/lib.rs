@@ -65,7 +65,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use newsflow_record::{Article, StoryAssignment};
 use serde::{Deserialize, Serialize};
 
-use crate::features::{Features, Mark};
+use crate::features::{Features, Key, Mark};
 
 /// Settings of the story stage (`[story]` in the config file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,6 +135,9 @@ fn family(kind: &str) -> &str {
     }
 }
 
+/// A story's marks with their article counts.
+pub type StoryMarks = HashMap<u64, u32, foldhash::fast::FixedState>;
+
 /// The current state of one story: what the stories topic carries, keyed by `id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Story {
@@ -156,9 +159,11 @@ pub struct Story {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub figures: BTreeMap<u64, u32>,
     /// Marks (names written alike, hashed; see `features`) of the articles without
-    /// events, with article counts; at most [`MAX_STORY_FIGURES`], the first seen kept.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub marks: BTreeMap<u64, u32>,
+    /// events, with article counts; at most [`MAX_STORY_MARKS`], the first seen kept.
+    /// Hashed, not ordered: every candidate story is asked for each of an article's
+    /// marks, and the hashes are already well spread.
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    pub marks: StoryMarks,
     /// Countries the articles name anywhere, with article counts.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub named: BTreeMap<String, u32>,
@@ -204,7 +209,7 @@ impl Story {
             people: BTreeMap::new(),
             places: BTreeMap::new(),
             figures: BTreeMap::new(),
-            marks: BTreeMap::new(),
+            marks: StoryMarks::default(),
             named: BTreeMap::new(),
             location: None,
             first_day: day.clone(),
@@ -326,6 +331,21 @@ impl Story {
     }
 
     /// How well an article fits this story, or `None` when it cannot belong to it.
+    /// How many of the article's marks (`sought`, see [`Features::seek_marks`]) the
+    /// story carries centrally, as written or as they sound, each mark counted once.
+    fn central_marks_shared(&self, sought: &[(u64, u8)]) -> u32 {
+        let central = CENTRAL_SHARE * f64::from(self.articles);
+        let shared = sought
+            .iter()
+            .filter(|(hash, _)| {
+                self.marks
+                    .get(hash)
+                    .is_some_and(|n| f64::from(*n) >= central)
+            })
+            .fold(0u64, |shared, (_, index)| shared | 1 << index);
+        shared.count_ones()
+    }
+
     fn score(&self, features: &Features, config: &StoryConfig, common: &Commonness) -> Option<f64> {
         let (first, last) = self.days();
         // A weapons test is over in a day and reported within a day: two tests of one
@@ -457,18 +477,7 @@ impl Story {
                 // Only the story's central marks count, like its names: a story that
                 // grew by reports each sharing four marks with the last would chain
                 // unrelated ones, and which it chains would depend on arrival order.
-                let central = |hash: &u64| {
-                    self.marks
-                        .get(hash)
-                        .is_some_and(|n| f64::from(*n) >= CENTRAL_SHARE * f64::from(self.articles))
-                };
-                let marks = features
-                    .marks
-                    .iter()
-                    .filter(|m| !m.common)
-                    .filter(|m| m.word.is_some_and(|w| central(&w)) || central(&m.echo))
-                    .count()
-                    .min(6) as f64;
+                let marks = self.central_marks_shared(&features.sought).min(6) as f64;
                 // Marks and figures meet only stories of the article's own key: as a
                 // service, the article reaches no other instance's stories.
                 let same_key = self.key.as_deref() == Some(features.key.as_str());
@@ -586,11 +595,11 @@ impl Commonness {
 /// The open stories and their lookup keys.
 pub struct Storyteller {
     config: StoryConfig,
-    stories: HashMap<u64, Story>,
+    stories: HashMap<u64, Story, foldhash::fast::FixedState>,
     /// Story sequence numbers in opening order, for closing the oldest first.
     order: VecDeque<u64>,
-    /// Key (`t:type`, `p:person`, `l:place`) to story sequence numbers, oldest first.
-    postings: HashMap<String, VecDeque<u64>>,
+    /// What stories are found by (see [`Key`]) to story sequence numbers, oldest first.
+    postings: HashMap<Key, VecDeque<u64>, foldhash::fast::FixedState>,
     by_id: HashMap<String, u64>,
     /// Recent article ids with their story id, so that an update (dedup's `updates`)
     /// joins the story of the article it updates; bounded like the stories.
@@ -602,7 +611,7 @@ pub struct Storyteller {
     /// Articles assigned so far, and the arrival at which each open story last
     /// grew or was restored: see [`RECENT_ARRIVALS`].
     arrivals: u64,
-    touched: HashMap<u64, u64>,
+    touched: HashMap<u64, u64, foldhash::fast::FixedState>,
 }
 
 /// Stories that grew within this many arrivals stay open however far their days lie
@@ -618,9 +627,9 @@ impl Storyteller {
     pub fn new(config: StoryConfig) -> Self {
         Storyteller {
             config,
-            stories: HashMap::new(),
+            stories: HashMap::default(),
             order: VecDeque::new(),
-            postings: HashMap::new(),
+            postings: HashMap::default(),
             by_id: HashMap::new(),
             articles: HashMap::new(),
             article_order: VecDeque::new(),
@@ -628,7 +637,7 @@ impl Storyteller {
             newest_day: i32::MIN,
             common: Commonness::default(),
             arrivals: 0,
-            touched: HashMap::new(),
+            touched: HashMap::default(),
         }
     }
 
@@ -656,6 +665,7 @@ impl Storyteller {
         for mark in &mut features.marks {
             mark.common = self.common.is_common_mark(mark, &features.language);
         }
+        features.seek_marks();
         self.newest_day = self.newest_day.max(features.day);
         let updates = article
             .dedup
@@ -742,7 +752,7 @@ impl Storyteller {
             };
             // A name written alike is weaker evidence than a typed one, and text is
             // full of them: only the newest few stories of each are looked at.
-            let depth = if key.starts_with("m:") {
+            let depth = if matches!(key, Key::Mark(_)) {
                 (self.config.candidates_per_key / 4).max(1)
             } else {
                 self.config.candidates_per_key

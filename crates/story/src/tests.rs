@@ -869,3 +869,14 @@ fn an_arabic_report_meets_a_latin_one_on_names_that_sound_alike() {
     );
     assert!(other.opened);
 }
+
+#[test]
+fn name_letters_are_those_unicode_calls_alphabetic() {
+    // marks_of reads the Latin and Cyrillic blocks by code point, not by table.
+    let blocks = ('\u{c0}'..='\u{24f}').chain('\u{400}'..='\u{4ff}');
+    for c in blocks {
+        let name = format!("Ab{c}cd");
+        let marked = features::marks_of(&format!("x {name}")) == [name.to_lowercase()];
+        assert_eq!(marked, c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
+    }
+}

@@ -69,6 +69,24 @@ fn strip_joiners_end(mut text: &str) -> &str {
     }
 }
 
+/// A year written with a month that has no day: "in October 2023", "octubre de
+/// 2023", CJK "2023年9月".
+fn month_year(lowered: &str, hit: &Hit) -> Option<i32> {
+    let before = lowered[..hit.start].trim_end();
+    let year_before = before.strip_suffix('年').and_then(number_before);
+    let after = lowered[hit.end..]
+        .trim_start_matches([',', ' '])
+        .trim_start_matches("de ")
+        .trim_start_matches("del ");
+    let year_after = number_after(after)
+        .filter(|(_, len)| *len == 4)
+        .map(|(y, _)| y);
+    year_before
+        .or(year_after)
+        .filter(|y| *y >= 1900)
+        .map(|y| y as i32)
+}
+
 /// Day of month written right before or after a month name, and a year if one
 /// follows or (CJK "2025年9月") precedes.
 fn day_and_year(lowered: &str, hit: &Hit) -> Option<(u32, Option<i32>)> {
@@ -80,7 +98,10 @@ fn day_and_year(lowered: &str, hit: &Hit) -> Option<(u32, Option<i32>)> {
         .and_then(number_before)
         .filter(|y| *y >= 1900)
         .map(|y| y as i32);
-    let (day, rest) = if let Some((day, len)) = number_after(after) {
+    // A year right after the month ("7 ottobre 2023") is no day: the day then
+    // stands before the month.
+    let day_after = number_after(after).filter(|(n, len)| *len < 4 && *n <= 31);
+    let (day, rest) = if let Some((day, len)) = day_after {
         (day, &after[len..])
     } else {
         let day = number_before(before)?;
@@ -181,10 +202,14 @@ pub(crate) fn mentions_future(lowered: &str, hits: &[Hit], published: Option<Nai
             Some((day, None)) => {
                 nearest_year(published, month as u32, day).is_some_and(|d| d > published)
             }
-            None => {
-                let ahead = (month as i32 - published.month() as i32).rem_euclid(12);
-                (1..=4).contains(&ahead)
-            }
+            // "in September 2023" is that September, not the coming one.
+            None => match month_year(lowered, hit) {
+                Some(year) => (year, month as u32) > (published.year(), published.month()),
+                None => {
+                    let ahead = (month as i32 - published.month() as i32).rem_euclid(12);
+                    (1..=4).contains(&ahead)
+                }
+            },
         },
         What::Relative(offset) => offset > 0,
         _ => false,
@@ -272,6 +297,28 @@ mod tests {
             end: start + word.len(),
             what: What::Month(month),
         }
+    }
+
+    #[test]
+    fn a_year_after_the_month_leaves_the_day_before_it() {
+        // "del 7 ottobre 2023" in a September 2025 article is past, not a coming October.
+        let published = NaiveDate::from_ymd_opt(2025, 9, 10);
+        let text = "il massacro del 7 ottobre 2023, assicurando";
+        let hit = month_hit(text, "ottobre", 10);
+        assert_eq!(day_and_year(text, &hit), Some((7, Some(2023))));
+        assert!(!mentions_future(text, &[hit], published));
+        // A month with a year and no day is that year's month.
+        let published = NaiveDate::from_ymd_opt(2025, 8, 20);
+        for (text, word, month) in [
+            ("金氏は2023年9月にロシア極東を訪れ", "9月", 9),
+            ("visited in september 2023", "september", 9),
+        ] {
+            let hit = month_hit(text, word, month);
+            assert!(!mentions_future(text, &[hit], published), "{text}");
+        }
+        let text = "due in september";
+        let hit = month_hit(text, "september", 9);
+        assert!(mentions_future(text, &[hit], published));
     }
 
     #[test]

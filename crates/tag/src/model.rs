@@ -42,6 +42,8 @@ pub(crate) enum What {
     /// A reporting verb: the place before it is where someone spoke.
     Reporting,
     Status(EventStatus),
+    /// A word that joins two clauses: status cues do not reach across it.
+    ClauseBreak,
     RoleCue {
         role: RoleId,
         events: u64,
@@ -133,6 +135,7 @@ pub(crate) struct LangModel {
     pub compound_prefixes: Vec<String>,
     pub status_window: usize,
     pub status_window_after: usize,
+    pub negated_window_after: usize,
     pub events: Vec<EventType>,
     pub roles: Vec<String>,
     /// Rule ids (`en/summit/strong:summit`), by [`What::Trigger`] `rule`.
@@ -421,6 +424,7 @@ impl LangModel {
                 What::Status(EventStatus::Speculative),
             )?;
             b.add_all(&rules.status.negated, What::Status(EventStatus::Negated))?;
+            b.add_all(&rules.status.breaks, What::ClauseBreak)?;
             for cue in &rules.role_cues {
                 let mut mask = 0u64;
                 for kind in &cue.events {
@@ -510,6 +514,9 @@ impl LangModel {
         let status_window_after = rules
             .map(|(r, _)| r.status_window_after.unwrap_or(r.status_window))
             .unwrap_or_default();
+        let negated_window_after = rules
+            .map(|(r, _)| r.negated_window_after.unwrap_or(status_window_after))
+            .unwrap_or_default();
         let (word_boundaries, clitics, abbreviations, compound_prefixes, status_window) =
             match rules.map(|(r, _)| r) {
                 Some(r) => (
@@ -532,6 +539,7 @@ impl LangModel {
             compound_prefixes,
             status_window,
             status_window_after,
+            negated_window_after,
             events,
             roles,
             rules: rule_ids,

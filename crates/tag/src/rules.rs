@@ -40,6 +40,12 @@ pub(crate) struct RuleFile {
     /// `status_window`.
     #[serde(default)]
     pub status_window_after: Option<usize>,
+    /// The same distance for a negating cue after the trigger, where languages that
+    /// tell a called-off event in the passive put the verb at the clause's end ("la
+    /// visite d'État de Charles III en France reportée"); default
+    /// `status_window_after`.
+    #[serde(default)]
+    pub negated_window_after: Option<usize>,
     /// Cues that make an event planned, speculative or negated.
     pub status: StatusCues,
     /// Words that mark the place where an event happens.
@@ -81,6 +87,11 @@ pub(crate) struct StatusCues {
     pub speculative: Vec<String>,
     #[serde(default)]
     pub negated: Vec<String>,
+    /// Words that join two clauses ("as", "while", "but"): a cue beyond one is about
+    /// the other clause's verb ("on a state visit as the Vatican leg stays
+    /// postponed", "urged the EU to join ... as he received Sanchez").
+    #[serde(default)]
+    pub breaks: Vec<String>,
 }
 
 /// Location markers: a place right after a `before` word ("in Beijing") or right

@@ -1531,12 +1531,31 @@ fn status(
         if inside_longer {
             continue;
         }
+        // A cue in another clause is about that clause's verb.
+        let (from, to) = if hit.end <= trigger.start {
+            (hit.end, trigger.start)
+        } else {
+            (trigger.end, hit.start)
+        };
+        let across = hits
+            .iter()
+            .any(|h| matches!(h.what, What::ClauseBreak) && h.start >= from && h.end <= to);
+        if across {
+            continue;
+        }
         let (gap, window) = if hit.end <= trigger.start {
             let gap = field.lowered[hit.end..trigger.start].chars().count();
             (gap, model.status_window)
         } else if hit.start >= trigger.end {
             let gap = field.lowered[trigger.end..hit.start].chars().count();
-            (gap, model.status_window_after)
+            // A called-off event is told in the passive, its noun first and the
+            // verb at the clause's end ("la visite ... en France reportée").
+            let window = if status == EventStatus::Negated {
+                model.negated_window_after
+            } else {
+                model.status_window_after
+            };
+            (gap, window)
         } else {
             (0, model.status_window)
         };

@@ -411,3 +411,14 @@ fn article_without_language_is_not_tagged() {
     let tagging = tagger().tag(&article);
     assert_eq!(tagging.event_rules, EventRules::Missing);
 }
+
+#[test]
+fn a_cue_across_a_clause_break_is_about_the_other_clause() {
+    // "postponed" is the Vatican leg's, after "as": the visit to Italy goes on.
+    let tagging = tag(
+        "en",
+        "King Charles addresses Italian parliament on state visit as Vatican leg stays postponed",
+        "King Charles addressed the Italian parliament in Rome on Tuesday, on the second day of a state visit to Italy.",
+    );
+    assert_eq!(status(&tagging, "state_visit"), EventStatus::Occurred);
+}

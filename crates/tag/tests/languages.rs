@@ -209,3 +209,21 @@ fn russian_film_about_the_war_is_not_an_attack() {
         kinds(&tagging)
     );
 }
+
+#[test]
+fn a_cancelling_verb_at_the_clause_end_negates_its_noun() {
+    // Passive, noun first, verb last: the cue stands further after the trigger than
+    // a planned cue may.
+    let tagging = tag(
+        "fr",
+        "Retraites : la visite d'État de Charles III en France reportée",
+        "L'Élysée a annoncé vendredi que le roi Charles III ne viendrait pas dimanche à Paris.",
+    );
+    assert_eq!(status(&tagging, "state_visit"), EventStatus::Negated);
+    let tagging = tag(
+        "it",
+        "Il vertice tra Trump e Putin previsto a Budapest è stato congelato",
+        "Lo ha detto martedì la Casa Bianca.",
+    );
+    assert_eq!(status(&tagging, "summit"), EventStatus::Negated);
+}

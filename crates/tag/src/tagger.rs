@@ -918,7 +918,7 @@ impl Tagger {
     }
 
     /// Events the reported ones imply: a foreign leader at a parade abroad is on a
-    /// state visit there. Added only when the article reports no such event itself.
+    /// state visit there. Added only when the article reports no such visit as main.
     fn implied(
         &self,
         model: &LangModel,
@@ -928,7 +928,11 @@ impl Tagger {
         let Some(visit) = model.events.iter().find(|e| e.kind == "state_visit") else {
             return;
         };
-        if events.iter().any(|e| e.kind == "state_visit") {
+        // A visit mentioned besides (another one, in passing) does not tell this one.
+        if events
+            .iter()
+            .any(|e| e.kind == "state_visit" && e.salience == Salience::Main)
+        {
             return;
         }
         let Some(parade) = events.iter().find(|e| e.kind == "military_parade") else {
@@ -1099,8 +1103,31 @@ impl Tagger {
         {
             return Err(Some(format!("sense {}: section in the URL", sense(domain))));
         }
+        // Leaders of two countries named in the sentence: a party there is one
+        // leader's own ("To Lam, general secretary of the Communist Party").
+        let leader_countries = {
+            let mut people = mentions.iter().filter_map(|m| {
+                let entity = &self.gazetteer.entities[m.entity as usize];
+                (entity.kind == EntityKind::Person).then_some(entity.country.as_str())
+            });
+            people
+                .next()
+                .is_some_and(|first| people.any(|c| c != first))
+        };
         for mention in mentions {
             let kind = self.gazetteer.entities[mention.entity as usize].kind;
+            // Beside the event's own context (leaders, a president), a company is
+            // what they talk about or visit ("the two leaders discussed Boeing
+            // jets"), not a participant. A club keeps its sense (club presidents
+            // meet too), and a party keeps it in its own country's politics.
+            let subject = match kind {
+                EntityKind::Company => context || leader_countries,
+                EntityKind::Party => leader_countries,
+                _ => false,
+            };
+            if subject {
+                continue;
+            }
             if event.other_sense_kinds & kind.bit() != 0 {
                 return Err(Some(format!(
                     "sense: \"{}\" ({kind:?}) takes part",

@@ -288,3 +288,56 @@ fn a_german_noun_is_found_with_its_case_ending() {
         kinds(&tagging)
     );
 }
+
+#[test]
+fn leaders_talking_about_a_company_hold_a_summit() {
+    // The company is what the two leaders discuss, not a party to their talks.
+    let tagging = tag(
+        "en",
+        "Erdogan in Washington",
+        "Donald Trump and Recep Tayyip Erdogan held talks on Thursday that covered \
+         the purchase of Boeing jets and the war in Gaza.",
+    );
+    let summit = event(&tagging, "summit");
+    assert_eq!(role(summit, "TUR"), Some("participant"));
+    // Without leaders, the company's talks stay another sense.
+    let tagging = tag(
+        "en",
+        "Chip talks",
+        "Boeing held talks with China on Thursday about new orders.",
+    );
+    assert!(
+        !kinds(&tagging).contains(&"summit"),
+        "{:?}",
+        kinds(&tagging)
+    );
+}
+
+#[test]
+fn a_party_beside_leaders_of_two_countries_is_one_leaders_own() {
+    let tagging = tag(
+        "en",
+        "Macron in Hanoi",
+        "Emmanuel Macron held talks with To Lam, the general secretary of the Communist \
+         Party, after a welcome ceremony at the presidential palace.",
+    );
+    assert!(kinds(&tagging).contains(&"summit"), "{:?}", kinds(&tagging));
+}
+
+#[test]
+fn a_past_visit_mentioned_besides_does_not_hide_the_parade_guests_visit() {
+    let tagging = tag(
+        "en",
+        "Indonesian troops open the military parade on the Champs-Elysees",
+        "Indonesian troops opened the military parade on the Champs-Elysees on Monday, \
+         with Prabowo Subianto watching beside Emmanuel Macron.\n\n\
+         Macron made his own state visit to Indonesia in May.",
+    );
+    let visit = tagging
+        .events
+        .iter()
+        .find(|e| e.kind == "state_visit" && e.salience == Salience::Main)
+        .unwrap_or_else(|| panic!("no main visit in {:?}", kinds(&tagging)));
+    assert_eq!(role(visit, "IDN"), Some("visitor"));
+    assert_eq!(role(visit, "FRA"), Some("host"));
+}

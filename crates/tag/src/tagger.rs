@@ -106,7 +106,8 @@ struct Found<'g> {
     written_date: bool,
     /// A sighting in the title or lead with no background cue.
     in_lead: Option<&'static str>,
-    /// Sightings in the body after the lead with no background cue.
+    /// Sightings in the body after the lead with no background cue and not told
+    /// as speculation.
     developed: u16,
     /// The first background cue of a sighting ("days after", a past year).
     background_cue: Option<String>,
@@ -613,9 +614,13 @@ impl Tagger {
                     let cues = &hits[..hits.partition_point(|h| h.start < limit)];
                     let background = background_cue(field, cues, published);
                     let occurred = sighting.status == EventStatus::Occurred;
+                    // Speculation does not develop the event: a strike Washington
+                    // may join is not the strikes the article reports, and two
+                    // such mentions do not make the type main.
+                    let speculative = sighting.status == EventStatus::Speculative;
                     let salient = match (&background, in_lead) {
                         (None, Some(place)) => (Some(place), 0, false),
-                        (None, None) => (None, 1, occurred),
+                        (None, None) => (None, u16::from(!speculative), occurred),
                         _ => (None, 0, false),
                     };
                     if sighting.part_only {

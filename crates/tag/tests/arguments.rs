@@ -341,3 +341,30 @@ fn a_past_visit_mentioned_besides_does_not_hide_the_parade_guests_visit() {
     assert_eq!(role(visit, "IDN"), Some("visitor"));
     assert_eq!(role(visit, "FRA"), Some("host"));
 }
+
+#[test]
+fn speculation_does_not_develop_an_event_into_the_main_one() {
+    // The article reports talks; the strikes are told once as happening and once as
+    // what Washington may join: background, not developed by the speculation.
+    let tagging = tag(
+        "en",
+        "European ministers press Iran in Geneva",
+        "The foreign ministers of Britain, France and Germany pressed Iran to return \
+         to negotiations at a meeting in Geneva on Friday.\n\n\
+         The meeting took place as Israeli jets continued to strike targets across Iran, \
+         killing military commanders in Tehran.\n\n\
+         In Washington, Donald Trump said he would decide within two weeks whether the \
+         United States would join the strikes.",
+    );
+    let attacks: Vec<Salience> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "armed_attack")
+        .map(|e| e.salience)
+        .collect();
+    assert!(!attacks.is_empty(), "{:?}", kinds(&tagging));
+    assert!(
+        attacks.iter().all(|s| *s == Salience::Background),
+        "{attacks:?}"
+    );
+}

@@ -106,7 +106,8 @@ struct Found<'g> {
     written_date: bool,
     /// A sighting in the title or lead with no background cue.
     in_lead: Option<&'static str>,
-    /// Sightings in the body after the lead with no background cue.
+    /// Sightings in the body after the lead with no background cue and not told
+    /// as speculation.
     developed: u16,
     /// The first background cue of a sighting ("days after", a past year).
     background_cue: Option<String>,
@@ -613,9 +614,13 @@ impl Tagger {
                     let cues = &hits[..hits.partition_point(|h| h.start < limit)];
                     let background = background_cue(field, cues, published);
                     let occurred = sighting.status == EventStatus::Occurred;
+                    // Speculation does not develop the event: a strike Washington
+                    // may join is not the strikes the article reports, and two
+                    // such mentions do not make the type main.
+                    let speculative = sighting.status == EventStatus::Speculative;
                     let salient = match (&background, in_lead) {
                         (None, Some(place)) => (Some(place), 0, false),
-                        (None, None) => (None, 1, occurred),
+                        (None, None) => (None, u16::from(!speculative), occurred),
                         _ => (None, 0, false),
                     };
                     if sighting.part_only {
@@ -918,7 +923,7 @@ impl Tagger {
     }
 
     /// Events the reported ones imply: a foreign leader at a parade abroad is on a
-    /// state visit there. Added only when the article reports no such event itself.
+    /// state visit there. Added only when the article reports no such visit as main.
     fn implied(
         &self,
         model: &LangModel,
@@ -928,7 +933,11 @@ impl Tagger {
         let Some(visit) = model.events.iter().find(|e| e.kind == "state_visit") else {
             return;
         };
-        if events.iter().any(|e| e.kind == "state_visit") {
+        // A visit mentioned besides (another one, in passing) does not tell this one.
+        if events
+            .iter()
+            .any(|e| e.kind == "state_visit" && e.salience == Salience::Main)
+        {
             return;
         }
         let Some(parade) = events.iter().find(|e| e.kind == "military_parade") else {
@@ -1099,8 +1108,31 @@ impl Tagger {
         {
             return Err(Some(format!("sense {}: section in the URL", sense(domain))));
         }
+        // Leaders of two countries named in the sentence: a party there is one
+        // leader's own ("To Lam, general secretary of the Communist Party").
+        let leader_countries = {
+            let mut people = mentions.iter().filter_map(|m| {
+                let entity = &self.gazetteer.entities[m.entity as usize];
+                (entity.kind == EntityKind::Person).then_some(entity.country.as_str())
+            });
+            people
+                .next()
+                .is_some_and(|first| people.any(|c| c != first))
+        };
         for mention in mentions {
             let kind = self.gazetteer.entities[mention.entity as usize].kind;
+            // Beside the event's own context (leaders, a president), a company is
+            // what they talk about or visit ("the two leaders discussed Boeing
+            // jets"), not a participant. A club keeps its sense (club presidents
+            // meet too), and a party keeps it in its own country's politics.
+            let subject = match kind {
+                EntityKind::Company => context || leader_countries,
+                EntityKind::Party => leader_countries,
+                _ => false,
+            };
+            if subject {
+                continue;
+            }
             if event.other_sense_kinds & kind.bit() != 0 {
                 return Err(Some(format!(
                     "sense: \"{}\" ({kind:?}) takes part",

@@ -288,3 +288,83 @@ fn a_german_noun_is_found_with_its_case_ending() {
         kinds(&tagging)
     );
 }
+
+#[test]
+fn leaders_talking_about_a_company_hold_a_summit() {
+    // The company is what the two leaders discuss, not a party to their talks.
+    let tagging = tag(
+        "en",
+        "Erdogan in Washington",
+        "Donald Trump and Recep Tayyip Erdogan held talks on Thursday that covered \
+         the purchase of Boeing jets and the war in Gaza.",
+    );
+    let summit = event(&tagging, "summit");
+    assert_eq!(role(summit, "TUR"), Some("participant"));
+    // Without leaders, the company's talks stay another sense.
+    let tagging = tag(
+        "en",
+        "Chip talks",
+        "Boeing held talks with China on Thursday about new orders.",
+    );
+    assert!(
+        !kinds(&tagging).contains(&"summit"),
+        "{:?}",
+        kinds(&tagging)
+    );
+}
+
+#[test]
+fn a_party_beside_leaders_of_two_countries_is_one_leaders_own() {
+    let tagging = tag(
+        "en",
+        "Macron in Hanoi",
+        "Emmanuel Macron held talks with To Lam, the general secretary of the Communist \
+         Party, after a welcome ceremony at the presidential palace.",
+    );
+    assert!(kinds(&tagging).contains(&"summit"), "{:?}", kinds(&tagging));
+}
+
+#[test]
+fn a_past_visit_mentioned_besides_does_not_hide_the_parade_guests_visit() {
+    let tagging = tag(
+        "en",
+        "Indonesian troops open the military parade on the Champs-Elysees",
+        "Indonesian troops opened the military parade on the Champs-Elysees on Monday, \
+         with Prabowo Subianto watching beside Emmanuel Macron.\n\n\
+         Macron made his own state visit to Indonesia in May.",
+    );
+    let visit = tagging
+        .events
+        .iter()
+        .find(|e| e.kind == "state_visit" && e.salience == Salience::Main)
+        .unwrap_or_else(|| panic!("no main visit in {:?}", kinds(&tagging)));
+    assert_eq!(role(visit, "IDN"), Some("visitor"));
+    assert_eq!(role(visit, "FRA"), Some("host"));
+}
+
+#[test]
+fn speculation_does_not_develop_an_event_into_the_main_one() {
+    // The article reports talks; the strikes are told once as happening and once as
+    // what Washington may join: background, not developed by the speculation.
+    let tagging = tag(
+        "en",
+        "European ministers press Iran in Geneva",
+        "The foreign ministers of Britain, France and Germany pressed Iran to return \
+         to negotiations at a meeting in Geneva on Friday.\n\n\
+         The meeting took place as Israeli jets continued to strike targets across Iran, \
+         killing military commanders in Tehran.\n\n\
+         In Washington, Donald Trump said he would decide within two weeks whether the \
+         United States would join the strikes.",
+    );
+    let attacks: Vec<Salience> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "armed_attack")
+        .map(|e| e.salience)
+        .collect();
+    assert!(!attacks.is_empty(), "{:?}", kinds(&tagging));
+    assert!(
+        attacks.iter().all(|s| *s == Salience::Background),
+        "{attacks:?}"
+    );
+}

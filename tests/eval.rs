@@ -135,7 +135,7 @@ fn real_news_test_split_holds_its_floors() {
     let mut floors: Vec<(String, f64, bool)> = vec![
         ("/events/per_language/en/f1".into(), REACHED_EN_F1, false),
         ("/events/micro/f1".into(), REACHED_MICRO_F1, false),
-        ("/events/status/accuracy".into(), REACHED_STATUS, false),
+        ("/events/status/accuracy".into(), REACHED_STATUS, true),
         ("/events/roles/accuracy".into(), REACHED_ROLES, false),
     ];
     for language in LANGUAGES.iter().filter(|l| **l != "en") {
@@ -178,12 +178,16 @@ fn real_news_test_split_holds_its_floors() {
 }
 
 // What the rules reach on the test split (below the targets, see README).
-const REACHED_EN_F1: f64 = 0.77;
+const REACHED_EN_F1: f64 = 0.795;
 // German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules, and rose to
-// 0.735 with the party and business senses and agreements signed by unnamed parties
-// during a visit (see README).
-const REACHED_OTHER_F1: f64 = 0.73;
-const REACHED_MICRO_F1: f64 = 0.815;
-const REACHED_STATUS: f64 = 0.865;
-const REACHED_ROLES: f64 = 0.755;
+// 0.76 with the party and business senses, agreements signed by unnamed parties
+// during a visit, and status cues (see README).
+const REACHED_OTHER_F1: f64 = 0.755;
+const REACHED_MICRO_F1: f64 = 0.82;
+// Status and roles are those of main events, each labelled event paired with the
+// predicted event of its salience (background ones are reported apart). Counted over
+// every labelled event, paired with whichever event agreed most, they were about 0.87
+// and 0.77 when the measure changed; on main events they are 0.959 and 0.728.
+const REACHED_STATUS: f64 = 0.95;
+const REACHED_ROLES: f64 = 0.725;
 const REACHED_HARD_NEGATIVES: f64 = 0.07;

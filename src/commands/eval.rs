@@ -182,6 +182,12 @@ fn write_side_by_side(out: &mut impl Write, reports: &[(String, Report)]) -> io:
     row(out, "any salience", &|r| prf(&r.events.any_salience))?;
     row(out, "status accuracy", &|r| acc(&r.events.status))?;
     row(out, "role accuracy", &|r| acc(&r.events.roles))?;
+    row(out, "  background status", &|r| {
+        acc(&r.events.background_status)
+    })?;
+    row(out, "  background roles", &|r| {
+        acc(&r.events.background_roles)
+    })?;
     row(out, "salience accuracy", &|r| acc(&r.events.salience))?;
     row(out, "no-event articles fired", &|r| {
         let n = &r.negatives;

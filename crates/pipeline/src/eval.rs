@@ -273,10 +273,16 @@ pub struct EventReport {
     pub per_type: BTreeMap<String, Prf>,
     /// By labelled language, micro-averaged over types.
     pub per_language: BTreeMap<String, Prf>,
-    /// Status agreement on labelled events whose type was found.
+    /// Status agreement on labelled main events whose type was found (and on events
+    /// labelled before salience existed).
     pub status: Accuracy,
-    /// Labelled (role, country) slots the paired predicted event fills the same way.
+    /// Labelled (role, country) slots of main events the paired predicted event fills
+    /// the same way.
     pub roles: Accuracy,
+    /// Status agreement on labelled background events whose type was found.
+    pub background_status: Accuracy,
+    /// Role slots of labelled background events, as [`EventReport::roles`].
+    pub background_roles: Accuracy,
     /// `id: type` of every false positive, for reading the misses.
     pub false_positives: Vec<String>,
     /// `id: type` of every false negative.
@@ -611,15 +617,25 @@ fn score_events(report: &mut EventReport, label: &Label, events: &[Event]) {
             report.false_negatives.push(format!("{}: {kind}", label.id));
         }
     }
+    // A labelled event is paired with the predicted event of its type and salience
+    // that agrees with it most, else with one of the other salience: the main event
+    // answers for the main label, not for a summit the article only recalls.
     for expected in &label.events {
         let candidates = events.iter().filter(|e| e.kind == expected.kind);
-        let Some(best) = candidates.max_by_key(|e| agreement(expected, e)) else {
+        let same_salience = |e: &Event| expected.salience.is_none_or(|s| s == e.salience);
+        let Some(best) = candidates.max_by_key(|e| (same_salience(e), agreement(expected, e)))
+        else {
             continue;
         };
-        report.status.add(best.status == expected.status);
+        let (status, roles) = if expected.salience == Some(Salience::Background) {
+            (&mut report.background_status, &mut report.background_roles)
+        } else {
+            (&mut report.status, &mut report.roles)
+        };
+        status.add(best.status == expected.status);
         for (role, codes) in &expected.roles {
             for code in codes {
-                report.roles.add(fills_role(best, role, code));
+                roles.add(fills_role(best, role, code));
             }
         }
     }
@@ -806,6 +822,37 @@ mod tests {
         let report = evaluate(&outcomes, &labels);
         assert_eq!(report.duplicates.precision, 0.0);
         assert_eq!(report.duplicates.recall, 0.0);
+    }
+
+    #[test]
+    fn a_labelled_event_answers_to_the_predicted_event_of_its_salience() {
+        // The main summit is planned and gathers every country the article names; the
+        // one the article recalls happened. Each label is scored against its own.
+        let labels = [label(
+            r#"{"id":"a","language":"en","events":[
+            {"type":"summit","status":"planned","salience":"main","roles":{"participant":["USA","CHN"]}},
+            {"type":"summit","status":"occurred","salience":"background","roles":{"participant":["USA","CHN"]}}]}"#,
+        )];
+        let mut main = event(
+            "summit",
+            EventStatus::Planned,
+            &[
+                ("participant", "USA"),
+                ("participant", "CHN"),
+                ("participant", "RUS"),
+            ],
+        );
+        main.salience = Salience::Main;
+        let mut recalled = event("summit", EventStatus::Occurred, &[("participant", "USA")]);
+        recalled.salience = Salience::Background;
+        let report = evaluate(&[enriched("a", "en", vec![main, recalled])], &labels);
+        let events = &report.events;
+        assert_eq!((events.status.correct, events.status.total), (1, 1));
+        assert_eq!((events.roles.correct, events.roles.total), (2, 2));
+        let background = &events.background_status;
+        assert_eq!((background.correct, background.total), (1, 1));
+        let roles = &events.background_roles;
+        assert_eq!((roles.correct, roles.total), (1, 2));
     }
 
     #[test]

@@ -106,6 +106,9 @@ pub(crate) struct EventType {
     pub unnamed_occasions: u64,
     /// A person of the gazetteer named in the sentence confirms a weak trigger.
     pub leader_context: bool,
+    /// A demonym modifying the trigger names the agent; other countries before the
+    /// trigger hold the other side's role.
+    pub agent_adjective: bool,
     /// Role of the title and lead's parties in a main event of this type.
     pub lead_role: Option<RoleId>,
     pub before: Option<RoleId>,
@@ -410,6 +413,7 @@ impl LangModel {
                     occasions,
                     unnamed_occasions,
                     leader_context: entry.leader_context,
+                    agent_adjective: entry.agent_adjective,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     before: intern(&mut roles, &rule.roles.before),
                     after: intern(&mut roles, &rule.roles.after),

@@ -312,6 +312,12 @@ pub(crate) struct CatalogueType {
     /// ("Putin's visit to Pyongyang" as "the president's visit").
     #[serde(default)]
     pub leader_context: bool,
+    /// A demonym modifying the trigger names the agent ("Russian drone attacks",
+    /// "frappes israéliennes"), so the other countries named before the trigger are
+    /// not agents too but the other side: the Ukraine of "Ukraine's minister asked for
+    /// air defence after Russian drone attacks".
+    #[serde(default)]
+    pub agent_adjective: bool,
     /// Domains (see `[[sense]]`) whose vocabulary around the trigger, or whose
     /// section in the URL, means another sense of the trigger.
     #[serde(default)]

@@ -1420,6 +1420,30 @@ impl Tagger {
                     .as_str(),
             )
         };
+        // The country of a demonym that modifies the trigger ("heavy Russian missile
+        // attacks", "российские беспилотники атаковали", "frappes israéliennes"): the
+        // agent, in types whose rule says so (`agent_adjective`; not a visit's "arrived
+        // at the Egyptian resort"). Other countries named before the trigger are then
+        // its other side ("Ukraine's minister asked for air defence after Russian
+        // attacks").
+        let agent = (event.agent_adjective && before.or(event.before) != after.or(event.after))
+            .then(|| {
+                mentions.iter().find(|m| {
+                    m.demonym
+                        && if model.adjectives_follow {
+                            m.start >= trigger.end
+                                && adjective_gap(&field.lowered[trigger.end..m.start])
+                        } else {
+                            m.end <= trigger.start
+                                && modifier_gap(
+                                    &field.lowered[m.end..trigger.start],
+                                    model.word_boundaries,
+                                )
+                        }
+                })
+            })
+            .flatten()
+            .map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
         let mut people: Vec<Cast<'g>> = Vec::new();
         // (actor, strength of the evidence for its role)
         let mut countries: Vec<(Cast<'g>, u8)> = Vec::new();
@@ -1480,6 +1504,12 @@ impl Tagger {
                 };
                 match (location_country, location_role) {
                     (Some(_), Some(role)) if side == Some(role) => (other, 0),
+                    _ if !after_trigger
+                        && other.is_some()
+                        && agent.is_some_and(|country| country != entity.country) =>
+                    {
+                        (other, 0)
+                    }
                     // Likewise a role a cue gave ("visita ao Japão, Lula ..."): the
                     // other names on its side hold the other role.
                     _ if other.is_some()
@@ -1775,6 +1805,21 @@ fn adjective_gap(gap: &str) -> bool {
     gap.split_whitespace().count() <= 2
         && !gap.contains(|c: char| {
             c.is_ascii_punctuation() || matches!(c, '«' | '»' | '،' | '“' | '”')
+        })
+}
+
+/// Whether the text between a demonym and a trigger after it can be the rest of one
+/// noun phrase or its verb ("Russian missile and drone attacks"): at most three
+/// words (in scripts without spaces, six characters), no punctuation.
+fn modifier_gap(gap: &str, word_boundaries: bool) -> bool {
+    let short = if word_boundaries {
+        gap.split_whitespace().count() <= 3
+    } else {
+        gap.chars().count() <= 6
+    };
+    short
+        && !gap.contains(|c: char| {
+            c.is_ascii_punctuation() || matches!(c, '«' | '»' | '،' | '“' | '”' | '、' | '，')
         })
 }
 

@@ -367,4 +367,17 @@ fn speculation_does_not_develop_an_event_into_the_main_one() {
         attacks.iter().all(|s| *s == Salience::Background),
         "{attacks:?}"
     );
+fn a_demonym_on_the_attack_names_the_attacker_and_not_the_country_before_it() {
+    // Before `agent_adjective`, every country before the trigger was an attacker.
+    let tagging = tag(
+        "en",
+        "Allies meet in Brussels",
+        "Ministers met in Brussels on Thursday.\n\n\
+         Ukraine's defence minister asked allies for more air defence systems after a \
+         week of heavy Russian missile and drone attacks.",
+    );
+    let attack = event(&tagging, "armed_attack");
+    assert!(plays(attack, "RUS", "attacker"), "{:?}", attack.actors);
+    assert!(plays(attack, "UKR", "target"), "{:?}", attack.actors);
+    assert!(!plays(attack, "UKR", "attacker"), "{:?}", attack.actors);
 }

@@ -59,6 +59,7 @@
 
 pub mod eval;
 mod features;
+mod marks_text;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
@@ -161,8 +162,13 @@ pub struct Story {
     /// Marks (names written alike, hashed; see `features`) of the articles without
     /// events, with article counts; at most [`MAX_STORY_MARKS`], the first seen kept.
     /// Hashed, not ordered: every candidate story is asked for each of an article's
-    /// marks, and the hashes are already well spread.
-    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    /// marks, and the hashes are already well spread. Written as one string (see
+    /// `marks_text`).
+    #[serde(
+        default,
+        skip_serializing_if = "HashMap::is_empty",
+        with = "marks_text"
+    )]
     pub marks: StoryMarks,
     /// Countries the articles name anywhere, with article counts.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -880,3 +880,26 @@ fn name_letters_are_those_unicode_calls_alphabetic() {
         assert_eq!(marked, c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
     }
 }
+
+#[test]
+fn marks_are_written_as_one_string_and_read_back_also_from_an_object() {
+    let mut story: Story = serde_json::from_str(
+        r#"{"id":"st-1","types":{},"actors":{},"people":{},"places":{},
+            "marks":{"473668587563175449":1,"17666505050568822823":3},
+            "first_day":"2025-09-01","last_day":"2025-09-01",
+            "first_seen":"2025-09-01T00:00:00Z","last_seen":"2025-09-01T00:00:00Z",
+            "articles":3,"languages":{},"sources":{},"headlines":{}}"#,
+    )
+    .expect("a state written before marks were one string");
+    assert_eq!(story.marks.get(&473668587563175449), Some(&1));
+    assert_eq!(story.marks.get(&17666505050568822823), Some(&3));
+    story.marks.insert(u64::MAX, 12);
+    let json = serde_json::to_value(&story).unwrap();
+    let text = json["marks"].as_str().expect("marks as one string");
+    assert_eq!(text.split(' ').count(), 3);
+    assert!(text.contains("*3") && text.contains("*12"), "{text}");
+    let back: Story = serde_json::from_value(json).unwrap();
+    assert_eq!(back, story);
+    let bad = serde_json::to_string(&story).unwrap().replace("*12", "*x");
+    assert!(serde_json::from_str::<Story>(&bad).is_err());
+}

@@ -367,6 +367,9 @@ fn speculation_does_not_develop_an_event_into_the_main_one() {
         attacks.iter().all(|s| *s == Salience::Background),
         "{attacks:?}"
     );
+}
+
+#[test]
 fn a_demonym_on_the_attack_names_the_attacker_and_not_the_country_before_it() {
     // Before `agent_adjective`, every country before the trigger was an attacker.
     let tagging = tag(

@@ -137,7 +137,12 @@ fn family(kind: &str) -> &str {
 }
 
 /// A story's marks with their article counts.
-pub type StoryMarks = HashMap<u64, u32, foldhash::fast::FixedState>;
+pub type StoryMarks = FastMap<u64, u32>;
+
+/// A map with a fast hash (foldhash) in place of the standard SipHash: the stage looks
+/// its maps up several hundred times per article, and most of their keys are hashes
+/// already.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// The current state of one story: what the stories topic carries, keyed by `id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -516,16 +521,16 @@ const COMMON_HALVE_AT: u32 = 20_000;
 #[derive(Default)]
 struct Commonness {
     articles: u32,
-    names: HashMap<String, u32>,
+    names: FastMap<String, u32>,
     /// Marks as written (hashes) per language, and articles per language (of those
     /// with marks), counted the same way: German capitalises every noun, and its
     /// common ones are common only among German articles.
-    marks: HashMap<String, MarkCounts>,
+    marks: FastMap<String, MarkCounts>,
 }
 
 /// Halves every count, dropping those that reach zero: counts follow the recent news
 /// and stay bounded.
-fn halve<K>(counts: &mut HashMap<K, u32>) {
+fn halve<K>(counts: &mut FastMap<K, u32>) {
     counts.retain(|_, n| {
         *n /= 2;
         *n > 0
@@ -536,7 +541,7 @@ fn halve<K>(counts: &mut HashMap<K, u32>) {
 #[derive(Default)]
 struct MarkCounts {
     articles: u32,
-    marks: HashMap<u64, u32>,
+    marks: FastMap<u64, u32>,
 }
 
 impl Commonness {
@@ -601,12 +606,12 @@ impl Commonness {
 /// The open stories and their lookup keys.
 pub struct Storyteller {
     config: StoryConfig,
-    stories: HashMap<u64, Story, foldhash::fast::FixedState>,
+    stories: FastMap<u64, Story>,
     /// Story sequence numbers in opening order, for closing the oldest first.
     order: VecDeque<u64>,
     /// What stories are found by (see [`Key`]) to story sequence numbers, oldest first.
-    postings: HashMap<Key, VecDeque<u64>, foldhash::fast::FixedState>,
-    by_id: HashMap<String, u64>,
+    postings: FastMap<Key, VecDeque<u64>>,
+    by_id: FastMap<String, u64>,
     /// Recent article ids with their story id, so that an update (dedup's `updates`)
     /// joins the story of the article it updates; bounded like the stories.
     articles: HashMap<String, String>,
@@ -617,7 +622,7 @@ pub struct Storyteller {
     /// Articles assigned so far, and the arrival at which each open story last
     /// grew or was restored: see [`RECENT_ARRIVALS`].
     arrivals: u64,
-    touched: HashMap<u64, u64, foldhash::fast::FixedState>,
+    touched: FastMap<u64, u64>,
 }
 
 /// Stories that grew within this many arrivals stay open however far their days lie
@@ -636,7 +641,7 @@ impl Storyteller {
             stories: HashMap::default(),
             order: VecDeque::new(),
             postings: HashMap::default(),
-            by_id: HashMap::new(),
+            by_id: FastMap::default(),
             articles: HashMap::new(),
             article_order: VecDeque::new(),
             next_seq: 0,

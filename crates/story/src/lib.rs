@@ -315,8 +315,12 @@ impl Story {
     /// by articles each close to the last would otherwise collect every name any of
     /// them mentions, and match a new event through one of them.
     fn is_central(&self, map: &BTreeMap<String, u32>, key: &str) -> bool {
-        map.get(key)
-            .is_some_and(|n| f64::from(*n) >= CENTRAL_SHARE * f64::from(self.articles))
+        map.get(key).is_some_and(|n| self.carried_by_enough(*n))
+    }
+
+    /// Enough of the story's reports carry a name or mark that `reports` carry.
+    fn carried_by_enough(&self, reports: u32) -> bool {
+        f64::from(reports) >= CENTRAL_SHARE * f64::from(self.articles)
     }
 
     /// The countries the article is about take part in the story, and the countries
@@ -341,22 +345,21 @@ impl Story {
         theirs && ours
     }
 
-    /// How well an article fits this story, or `None` when it cannot belong to it.
     /// How many of the article's marks (`sought`, see [`Features::seek_marks`]) the
     /// story carries centrally, as written or as they sound, each mark counted once.
     fn central_marks_shared(&self, sought: &[(u64, u8)]) -> u32 {
-        let central = CENTRAL_SHARE * f64::from(self.articles);
         let shared = sought
             .iter()
             .filter(|(hash, _)| {
                 self.marks
                     .get(hash)
-                    .is_some_and(|n| f64::from(*n) >= central)
+                    .is_some_and(|n| self.carried_by_enough(*n))
             })
             .fold(0u64, |shared, (_, index)| shared | 1 << index);
         shared.count_ones()
     }
 
+    /// How well an article fits this story, or `None` when it cannot belong to it.
     fn score(&self, features: &Features, config: &StoryConfig, common: &Commonness) -> Option<f64> {
         let (first, last) = self.days();
         // A weapons test is over in a day and reported within a day: two tests of one

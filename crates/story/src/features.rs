@@ -59,7 +59,7 @@ pub(crate) struct Features {
     /// The hashes of its marks that are not common (see [`Features::seek_marks`]),
     /// as written and as they sound in the other script, each with the index of
     /// its mark.
-    pub sought: Vec<(u64, u8)>,
+    pub sought: Vec<(MarkHash, u8)>,
     /// Every country the article names, in its events or anywhere in its text.
     pub named: Vec<String>,
     /// Language code, `und` when unknown.
@@ -284,7 +284,19 @@ impl Features {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Key {
     Name(u64),
-    Mark(u64),
+    Mark(MarkHash),
+}
+
+/// A mark's hash: 32 bits of its xxh3. A story keeps at most a few hundred of them
+/// and compares an article's few dozen, so 32 bits keep chance matches at about one
+/// in a million candidates, and write in 6 characters instead of 11 in a state.
+pub type MarkHash = u32;
+
+/// The hash of a mark's text, with a seed of what the text is (word, or sound of a
+/// script).
+fn mark_hash(text: &str, seed: u64) -> MarkHash {
+    // The low half of the 64-bit hash: what states written with 64 bits read as.
+    xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), seed) as MarkHash
 }
 
 /// One mark of an article, as hashes (xxh3): every candidate story is compared on
@@ -294,13 +306,13 @@ pub(crate) struct Mark {
     /// The word as written, lowercased: what reports in one script share. None for
     /// an Arabic word: Arabic has no capitals, so every word is taken, and two
     /// Arabic reports share too many common ones.
-    pub word: Option<u64>,
+    pub word: Option<MarkHash>,
     /// How it sounds (see [`sound`]), in its own script: what a story keeps, so
     /// that reports in the other script find it.
-    pub sound: u64,
+    pub sound: MarkHash,
     /// How it sounds, as a story keeps it for the other script: what this article
     /// looks for to meet reports of that script.
-    pub echo: u64,
+    pub echo: MarkHash,
     /// Many recent articles of its language carry it: it counts for nothing (set by
     /// the storyteller, which keeps the counts).
     pub common: bool,
@@ -327,7 +339,7 @@ impl Mark {
             (LATIN_SOUND, OTHER_SOUND)
         };
         let sound = sound(word);
-        let word = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
+        let word = mark_hash(word, 0);
         // A name of one consonant or none would sound like too many others.
         if sound.len() < MIN_SOUND {
             return Mark {
@@ -337,7 +349,7 @@ impl Mark {
                 common: false,
             };
         }
-        let hash = |seed| xxhash_rust::xxh3::xxh3_64_with_seed(sound.as_bytes(), seed);
+        let hash = |seed| mark_hash(&sound, seed);
         Mark {
             word: Some(word),
             sound: hash(own),
@@ -348,7 +360,7 @@ impl Mark {
 
     /// What the mark is counted by for how common it is: the word as written, or
     /// an Arabic word's sound.
-    pub fn counted(&self) -> u64 {
+    pub fn counted(&self) -> MarkHash {
         self.word.unwrap_or(self.sound)
     }
 
@@ -356,7 +368,7 @@ impl Mark {
     /// sounds like it (`سينر` and `Sinner`).
     pub fn arabic(word: &str) -> Option<Mark> {
         let sound = sound(word);
-        let hash = |seed| xxhash_rust::xxh3::xxh3_64_with_seed(sound.as_bytes(), seed);
+        let hash = |seed| mark_hash(&sound, seed);
         (sound.len() >= MIN_ARABIC_SOUND).then(|| Mark {
             word: None,
             sound: hash(OTHER_SOUND),

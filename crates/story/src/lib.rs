@@ -66,6 +66,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use newsflow_record::{Article, StoryAssignment};
 use serde::{Deserialize, Serialize};
 
+pub use crate::features::MarkHash;
 use crate::features::{Features, Key, Mark};
 
 /// Settings of the story stage (`[story]` in the config file).
@@ -137,7 +138,7 @@ fn family(kind: &str) -> &str {
 }
 
 /// A story's marks with their article counts.
-pub type StoryMarks = FastMap<u64, u32>;
+pub type StoryMarks = FastMap<MarkHash, u32>;
 
 /// A map with a fast hash (foldhash) in place of the standard SipHash: the stage looks
 /// its maps up several hundred times per article, and most of their keys are hashes
@@ -347,7 +348,7 @@ impl Story {
 
     /// How many of the article's marks (`sought`, see [`Features::seek_marks`]) the
     /// story carries centrally, as written or as they sound, each mark counted once.
-    fn central_marks_shared(&self, sought: &[(u64, u8)]) -> u32 {
+    fn central_marks_shared(&self, sought: &[(MarkHash, u8)]) -> u32 {
         let shared = sought
             .iter()
             .filter(|(hash, _)| {
@@ -400,8 +401,6 @@ impl Story {
         let shared = |keys: &[String], map: &BTreeMap<String, u32>, cap: usize| {
             keys.iter().filter(|k| central(map, k)).count().min(cap) as f64
         };
-        let people = shared(&features.people, &self.people, 3);
-        let places = shared(&features.places, &self.places, 2);
         // The evidence counts a name most of the news carries at half weight.
         let weighed = |keys: &[String], map: &BTreeMap<String, u32>, cap: f64| {
             keys.iter()
@@ -410,12 +409,13 @@ impl Story {
                 .sum::<f64>()
                 .min(cap)
         };
-        let all_figures = features
-            .figures
-            .iter()
-            .filter(|f| self.figures.contains_key(f))
-            .count();
-        let figures = all_figures.min(3) as f64;
+        let all_figures = || {
+            features
+                .figures
+                .iter()
+                .filter(|f| self.figures.contains_key(f))
+                .count()
+        };
         // Weighed last, once a candidate has passed the cheaper tests: most do not.
         let named = || {
             0.5 * weighed(&features.countries, &self.actors, 3.0)
@@ -448,6 +448,8 @@ impl Story {
                 if !self.about_the_same_countries(features) {
                     return None;
                 }
+                let people = shared(&features.people, &self.people, 3);
+                let places = shared(&features.places, &self.places, 2);
                 // A lead of another type (a visit beside a summit) is the story's only
                 // with all of its countries there: a guest the summit's host receives
                 // next day is another event.
@@ -475,6 +477,7 @@ impl Story {
                 }
                 // Without a shared participant, only shared figures (a toll, a
                 // count) tell this occurrence from another of its type.
+                let figures = all_figures().min(3) as f64;
                 let named = named();
                 if named == 0.0 && figures < 2.0 {
                     return None;
@@ -488,19 +491,26 @@ impl Story {
                 if features.day > last + 1 || features.day < first - 1 {
                     return None;
                 }
+                let people = shared(&features.people, &self.people, 3);
+                let places = shared(&features.places, &self.places, 2);
+                // Marks and figures meet only stories of the article's own key: as a
+                // service, the article reaches no other instance's stories.
+                let same_key = self.key.as_deref() == Some(features.key.as_str());
+                if people + places < 2.0 && !same_key {
+                    return None;
+                }
+                let all_figures = all_figures();
                 // Only the story's central marks count, like its names: a story that
                 // grew by reports each sharing four marks with the last would chain
                 // unrelated ones, and which it chains would depend on arrival order.
                 let marks = self.central_marks_shared(&features.sought).min(6) as f64;
-                // Marks and figures meet only stories of the article's own key: as a
-                // service, the article reaches no other instance's stories.
-                let same_key = self.key.as_deref() == Some(features.key.as_str());
                 let close = people + places >= 2.0
-                    || (same_key
-                        && (marks >= MIN_SHARED_MARKS || all_figures >= MIN_SHARED_FIGURES));
+                    || marks >= MIN_SHARED_MARKS
+                    || all_figures >= MIN_SHARED_FIGURES;
                 if !close {
                     return None;
                 }
+                let figures = all_figures.min(3) as f64;
                 Some(named() + 0.5 * figures + 0.5 * marks)
             }
         }
@@ -544,7 +554,7 @@ fn halve<K>(counts: &mut FastMap<K, u32>) {
 #[derive(Default)]
 struct MarkCounts {
     articles: u32,
-    marks: FastMap<u64, u32>,
+    marks: FastMap<MarkHash, u32>,
 }
 
 impl Commonness {
@@ -758,7 +768,7 @@ impl Storyteller {
     }
 
     fn best_match(&self, features: &Features) -> Option<u64> {
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<u64, foldhash::fast::FixedState> = HashSet::default();
         let mut best: Option<(f64, u64)> = None;
         for key in features.lookup_keys() {
             let Some(posting) = self.postings.get(&key) else {

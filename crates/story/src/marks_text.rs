@@ -1,8 +1,9 @@
 //! A story's marks as the stories topic carries them: one string of hashes, each
-//! its 8 bytes in base64url with its count after a `*` when above one
-//! (`"R0xGr3s2gVQ iGM1S9BAzyk*3"`). Marks are most of a state's bytes and a state is
-//! written for every article: as a JSON object, each key is a 20-digit number in
-//! quotes, twice as long. States written as an object still read.
+//! its 4 bytes in base64url with its count after a `*` when above one
+//! (`"R0xGrw iGM1Sw*3"`). Marks are most of a state's bytes and a state is written
+//! for every article: as a JSON object, each key is a number in quotes, twice as
+//! long. States written as an object, or with 8-byte hashes (which read as their low
+//! half, the hash of today), still read.
 
 use std::fmt::{self, Write};
 
@@ -11,10 +12,10 @@ use base64::Engine;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserializer, Serializer};
 
-use crate::StoryMarks;
+use crate::{MarkHash, StoryMarks};
 
 pub fn serialize<S: Serializer>(marks: &StoryMarks, serializer: S) -> Result<S::Ok, S::Error> {
-    let mut text = String::with_capacity(marks.len() * 13);
+    let mut text = String::with_capacity(marks.len() * 8);
     for (hash, count) in marks {
         if !text.is_empty() {
             text.push(' ');
@@ -44,15 +45,16 @@ impl<'de> Visitor<'de> for MarksVisitor {
         text.split_whitespace()
             .map(|entry| {
                 let (hash, count) = entry.split_once('*').unwrap_or((entry, "1"));
-                let bytes: [u8; 8] = URL_SAFE_NO_PAD
+                let bytes = URL_SAFE_NO_PAD
                     .decode(hash)
                     .ok()
-                    .and_then(|bytes| bytes.try_into().ok())
+                    .filter(|bytes| bytes.len() == 4 || bytes.len() == 8)
                     .ok_or_else(|| E::custom(format!("invalid mark hash {hash:?}")))?;
                 let count = count
                     .parse()
                     .map_err(|_| E::custom(format!("invalid mark count {count:?}")))?;
-                Ok((u64::from_le_bytes(bytes), count))
+                let low: [u8; 4] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+                Ok((MarkHash::from_le_bytes(low), count))
             })
             .collect()
     }
@@ -60,7 +62,7 @@ impl<'de> Visitor<'de> for MarksVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StoryMarks, A::Error> {
         let mut marks = StoryMarks::default();
         while let Some((hash, count)) = map.next_entry::<u64, u32>()? {
-            marks.insert(hash, count);
+            marks.insert(hash as MarkHash, count);
         }
         Ok(marks)
     }

@@ -891,9 +891,15 @@ fn marks_are_written_as_one_string_and_read_back_also_from_an_object() {
             "articles":3,"languages":{},"sources":{},"headlines":{}}"#,
     )
     .expect("a state written before marks were one string");
-    assert_eq!(story.marks.get(&473668587563175449), Some(&1));
-    assert_eq!(story.marks.get(&17666505050568822823), Some(&3));
-    story.marks.insert(u64::MAX, 12);
+    assert_eq!(
+        story.marks.get(&(473668587563175449u64 as MarkHash)),
+        Some(&1)
+    );
+    assert_eq!(
+        story.marks.get(&(17666505050568822823u64 as MarkHash)),
+        Some(&3)
+    );
+    story.marks.insert(MarkHash::MAX, 12);
     let json = serde_json::to_value(&story).unwrap();
     let text = json["marks"].as_str().expect("marks as one string");
     assert_eq!(text.split(' ').count(), 3);
@@ -902,4 +908,24 @@ fn marks_are_written_as_one_string_and_read_back_also_from_an_object() {
     assert_eq!(back, story);
     let bad = serde_json::to_string(&story).unwrap().replace("*12", "*x");
     assert!(serde_json::from_str::<Story>(&bad).is_err());
+}
+
+#[test]
+fn marks_written_with_64_bit_hashes_read_as_the_hashes_of_today() {
+    use base64::Engine;
+    // A state written when marks were 64-bit hashes: its stories must still meet
+    // the articles of today, whose marks are 32 bits.
+    let old = xxhash_rust::xxh3::xxh3_64(b"sinner");
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(old.to_le_bytes());
+    let story: Story = serde_json::from_str(&format!(
+        r#"{{"id":"st-1","types":{{}},"actors":{{}},"people":{{}},"places":{{}},
+            "marks":"{text}*2","first_day":"2025-09-01","last_day":"2025-09-01",
+            "first_seen":"2025-09-01T00:00:00Z","last_seen":"2025-09-01T00:00:00Z",
+            "articles":2,"languages":{{}},"sources":{{}},"headlines":{{}}}}"#
+    ))
+    .expect("a state with 64-bit marks");
+    let today = features::Mark::of("sinner").word.expect("a Latin word");
+    assert_eq!(story.marks.get(&today), Some(&2));
+    let written = serde_json::to_value(&story).unwrap();
+    assert_eq!(written["marks"].as_str().map(str::len), Some(6 + 2));
 }

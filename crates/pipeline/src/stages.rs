@@ -15,7 +15,7 @@ use newsflow_record::{
 };
 use newsflow_stage::telemetry::{Capped, LANGUAGES, OTHER};
 use newsflow_stage::{Input, Output, Restored, Stage, Telemetry, DEAD_LETTER, NEXT};
-use newsflow_story::{Story, StoryConfig, Storyteller};
+use newsflow_story::{Day, Story, StoryConfig, Storyteller};
 use newsflow_tag::{Tagger, Tagging};
 use prometheus::{IntCounter, IntGauge, IntGaugeVec};
 
@@ -593,13 +593,11 @@ impl Stage for StoryStage {
         };
         // A story dated in the future would never close and would take articles of
         // days it has not reached: its days are clamped to the restore time.
-        let today = chrono::DateTime::from_timestamp_millis(now_ms)
-            .map(|t| t.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
+        let today = Day::of_unix_ms(now_ms);
         let clamped = story.last_day > today;
         if clamped {
-            story.last_day = today.clone();
-            story.first_day = story.first_day.clone().min(today);
+            story.last_day = today;
+            story.first_day = story.first_day.min(today);
         }
         self.stories.restore(story);
         if clamped {

@@ -221,7 +221,7 @@ impl Features {
     /// The features a restored story is indexed under.
     pub fn of_story(story: &Story) -> Features {
         Features {
-            day: parse_day(&story.last_day).unwrap_or(0),
+            day: story.last_day.0,
             stated: true,
             primary: story.primary.clone(),
             types: story.types.keys().cloned().collect(),
@@ -634,11 +634,6 @@ fn rfc3339_day(text: &str) -> Option<i32> {
     Some(time.timestamp().div_euclid(86_400) as i32)
 }
 
-pub(crate) fn day_string(day: i32) -> String {
-    // `NaiveDate`'s own display is `YYYY-MM-DD`, without a format string to read.
-    (NaiveDate::default() + chrono::Duration::days(day as i64)).to_string()
-}
-
 /// When the article was seen: its publication time, else its day.
 pub(crate) fn seen(article: &Article, day: i32) -> String {
     article
@@ -646,7 +641,7 @@ pub(crate) fn seen(article: &Article, day: i32) -> String {
         .as_deref()
         .filter(|t| DateTime::parse_from_rfc3339(t).is_ok())
         .map(str::to_string)
-        .unwrap_or_else(|| format!("{}T00:00:00Z", day_string(day)))
+        .unwrap_or_else(|| format!("{}T00:00:00Z", crate::Day(day)))
 }
 
 pub(crate) fn bounded(text: &str) -> String {

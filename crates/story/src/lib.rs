@@ -57,6 +57,7 @@
 //!   order keeps its stories.
 #![deny(missing_docs)]
 
+mod day;
 pub mod eval;
 mod features;
 mod marks_text;
@@ -66,6 +67,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use newsflow_record::{Article, StoryAssignment};
 use serde::{Deserialize, Serialize};
 
+pub use crate::day::Day;
 pub use crate::features::MarkHash;
 use crate::features::{Features, Key, Mark};
 
@@ -183,12 +185,12 @@ pub struct Story {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// First and last event day covered (YYYY-MM-DD).
-    pub first_day: String,
+    pub first_day: Day,
     /// Last event day covered (YYYY-MM-DD).
-    pub last_day: String,
+    pub last_day: Day,
     /// First and last event day the articles' texts state (YYYY-MM-DD), when any does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stated_days: Option<(String, String)>,
+    pub stated_days: Option<(Day, Day)>,
     /// Publication time of the first article (RFC 3339, or the arrival time).
     pub first_seen: String,
     /// Publication time of the newest article.
@@ -211,7 +213,7 @@ pub struct Story {
 
 impl Story {
     fn open(id: String, features: &Features, article: &Article) -> Story {
-        let day = features::day_string(features.day);
+        let day = Day(features.day);
         let seen = features::seen(article, features.day);
         let mut story = Story {
             id,
@@ -224,7 +226,7 @@ impl Story {
             marks: StoryMarks::default(),
             named: BTreeMap::new(),
             location: None,
-            first_day: day.clone(),
+            first_day: day,
             last_day: day,
             stated_days: None,
             first_seen: seen.clone(),
@@ -274,14 +276,12 @@ impl Story {
             .max_by_key(|(_, n)| **n)
             .map(|(name, _)| name.clone());
         if features.stated {
-            let day = features::day_string(features.day);
-            let (first, last) = self
-                .stated_days
-                .get_or_insert_with(|| (day.clone(), day.clone()));
+            let day = Day(features.day);
+            let (first, last) = self.stated_days.get_or_insert((day, day));
             if day < *first {
-                *first = day.clone();
+                *first = day;
             } else if day > *last {
-                *last = day.clone();
+                *last = day;
             }
             if day < self.first_day {
                 self.first_day = day;
@@ -306,10 +306,7 @@ impl Story {
     }
 
     fn days(&self) -> (i32, i32) {
-        (
-            features::parse_day(&self.first_day).unwrap_or(i32::MIN / 2),
-            features::parse_day(&self.last_day).unwrap_or(i32::MAX / 2),
-        )
+        (self.first_day.0, self.last_day.0)
     }
 
     /// A name is the story's when enough of its reports carry it: a story that grows
@@ -387,12 +384,10 @@ impl Story {
             .as_deref()
             .is_some_and(|kind| LASTING_KINDS.contains(&kind));
         if let (true, false, Some((stated_first, stated_last))) =
-            (features.stated, lasting, &self.stated_days)
+            (features.stated, lasting, self.stated_days)
         {
-            let stated_first = features::parse_day(stated_first).unwrap_or(i32::MIN / 2);
-            let stated_last = features::parse_day(stated_last).unwrap_or(i32::MAX / 2);
-            if features.day < stated_first - STATED_DAYS_APART
-                || features.day > stated_last + STATED_DAYS_APART
+            if features.day < stated_first.0 - STATED_DAYS_APART
+                || features.day > stated_last.0 + STATED_DAYS_APART
             {
                 return None;
             }

@@ -516,11 +516,11 @@ fn talks_before_a_visit_still_to_come_are_not_held_during_it() {
     // A planned visit was the occasion of talks told as past: they became main.
     let tagging = tag(
         "en",
-        "Trump says he will visit Beijing in April",
+        "Trump says he will visit Beijing in December",
         "Donald Trump said on Monday that he had accepted an invitation from Xi Jinping to \
-         visit Beijing in April.\n\n\
-         The two presidents last spoke by phone in November.\n\n\
-         Trump and Xi met at an air base in Busan in late October.",
+         visit Beijing in December.\n\n\
+         Trump and Xi met at an air base in Busan on 30 July on the sidelines of the \
+         Asia-Pacific Economic Cooperation forum.",
     );
     let summits: Vec<Salience> = tagging
         .events

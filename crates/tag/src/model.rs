@@ -104,6 +104,9 @@ pub(crate) struct EventType {
     /// Event types (bits by index) that are the occasion of this one's sightings
     /// that name no country.
     pub unnamed_occasions: u64,
+    /// Event types (bits by index) whose main report makes a sighting between their
+    /// parties main.
+    pub framed_by: u64,
     /// A person of the gazetteer named in the sentence confirms a weak trigger.
     pub leader_context: bool,
     /// A demonym modifying the trigger names the agent; other countries before the
@@ -397,6 +400,7 @@ impl LangModel {
                 let part_of = type_mask(&entry.part_of, "part_of")?;
                 let occasions = type_mask(&entry.occasions, "occasions")?;
                 let unnamed_occasions = type_mask(&entry.unnamed_occasions, "unnamed_occasions")?;
+                let framed_by = type_mask(&entry.framed_by, "framed_by")?;
                 events.push(EventType {
                     kind: rule.kind.clone(),
                     cameo: entry.cameo.clone(),
@@ -412,6 +416,7 @@ impl LangModel {
                     part_of,
                     occasions,
                     unnamed_occasions,
+                    framed_by,
                     leader_context: entry.leader_context,
                     agent_adjective: entry.agent_adjective,
                     lead_role: intern(&mut roles, &entry.lead_role),

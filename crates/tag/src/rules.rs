@@ -307,6 +307,12 @@ pub(crate) struct CatalogueType {
     /// the visit is.
     #[serde(default)]
     pub unnamed_occasions: Vec<String>,
+    /// Event types that frame this one: a sighting told once in the body as having
+    /// happened, whose two sides are both parties of a main event of these types,
+    /// is main with it ("making his first trip to Moscow" in an article about the
+    /// treaty he signed there).
+    #[serde(default)]
+    pub framed_by: Vec<String>,
     /// A person of the gazetteer (a head of state or government, a minister) named
     /// in the trigger's sentence confirms a weak trigger as a title word would
     /// ("Putin's visit to Pyongyang" as "the president's visit").

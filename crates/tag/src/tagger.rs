@@ -612,7 +612,7 @@ impl Tagger {
                         .nth(model.status_window_after)
                         .map_or(span.end, |(i, _)| sighting.trigger_end + i);
                     let cues = &hits[..hits.partition_point(|h| h.start < limit)];
-                    let background = background_cue(field, cues, published);
+                    let background = background_cue(field, cues, limit, published);
                     let occurred = sighting.status == EventStatus::Occurred;
                     // Speculation does not develop the event: a strike Washington
                     // may join is not the strikes the article reports, and two
@@ -732,12 +732,13 @@ impl Tagger {
             }
             !f.part_only
         });
-        // Talks held during a visit the article reports as main, and not as called
-        // off, are a part of its programme: main too, once a sentence tells them as
-        // having happened (a called-off visit holds no talks).
+        // Talks held during a visit the article reports as main, and as having
+        // happened, are a part of its programme: main too, once a sentence tells them
+        // as having happened (a called-off visit holds no talks, and talks held before
+        // a visit still to come are another occasion).
         let main_types = found.iter().fold(0u64, |mask, f| {
             let main = f.primary
-                && f.status != EventStatus::Negated
+                && f.status == EventStatus::Occurred
                 && (f.in_lead.is_some() || (f.developed >= 2 && f.developed_occurred));
             if main {
                 mask | 1 << f.event
@@ -745,10 +746,17 @@ impl Tagger {
                 mask
             }
         });
+        // The countries of each main event, for the events they frame (`framed_by`).
+        let main_parties: Vec<(u16, Vec<&str>)> = found
+            .iter()
+            .filter(|f| main_types & (1 << f.event) != 0 && f.primary)
+            .map(|f| (f.event, f.actors.iter().map(|a| a.country).collect()))
+            .collect();
         let mut events: Vec<Event> = found
             .into_iter()
             .map(|f| {
                 let event = &model.events[f.event as usize];
+                let is_framed = || framed(&f, event, &main_parties);
                 let (salience, cue) = match (&f.in_lead, f.developed, &f.background_cue) {
                     _ if !f.primary => (
                         Salience::Background,
@@ -769,6 +777,17 @@ impl Tagger {
                                     && f.actors.iter().all(|a| a.person))) =>
                     {
                         (Salience::Main, "during its occasion".to_string())
+                    }
+                    (None, n, None)
+                        if n >= 1
+                            && f.developed_occurred
+                            && f.status == EventStatus::Occurred
+                            && is_framed() =>
+                    {
+                        (
+                            Salience::Main,
+                            "framed by a main event of its parties".to_string(),
+                        )
                     }
                     (None, _, Some(cue)) => (Salience::Background, format!("displaced: {cue}")),
                     (None, _, None) => (Salience::Background, "in passing".to_string()),
@@ -1900,10 +1919,11 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
             .chain(&entry.part_of)
             .chain(&entry.occasions)
             .chain(&entry.unnamed_occasions)
+            .chain(&entry.framed_by)
         {
             if !catalogue.types.iter().any(|t| &t.code == kind) {
                 return Err(format!(
-                    "{}: aspect_of, part_of or occasions names unknown type {kind}",
+                    "{}: aspect_of, part_of, occasions or framed_by names unknown type {kind}",
                     entry.code
                 ));
             }
@@ -1914,7 +1934,15 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
 
 /// What makes a mention background: a cue of the language near the trigger ("days
 /// after", "last year") or a year other than the publication's.
-fn background_cue(field: &Field<'_>, hits: &[Hit], published: Option<NaiveDate>) -> Option<String> {
+/// The cue that displaces a sighting from the story's time: a background phrase, a
+/// past date, or a year other than the article's among the cues or before `window_end`
+/// (the end of the cue window after the trigger).
+fn background_cue(
+    field: &Field<'_>,
+    hits: &[Hit],
+    window_end: usize,
+    published: Option<NaiveDate>,
+) -> Option<String> {
     if let Some(hit) = hits.iter().find(|h| matches!(h.what, What::Background)) {
         return Some(field.text[hit.start..hit.end].to_string());
     }
@@ -1922,7 +1950,9 @@ fn background_cue(field: &Field<'_>, hits: &[Hit], published: Option<NaiveDate>)
         return Some(field.text[start..end].to_string());
     }
     let published = published?;
-    let (first, last) = (hits.first()?.start, hits.last()?.end);
+    // A year after the last cue but within the window is as near as a cue: "an
+    // agreement was reached in 2019" has no phrase after the trigger to reach it.
+    let (first, last) = (hits.first()?.start, hits.last()?.end.max(window_end));
     let text = &field.lowered[first..last];
     let this_year = chrono::Datelike::year(&published);
     // Four-digit years in the sentence's phrase range, none of them this year's.
@@ -1943,6 +1973,27 @@ fn background_cue(field: &Field<'_>, hits: &[Hit], published: Option<NaiveDate>)
         Some(year) if !years.contains(&this_year) => Some(year.to_string()),
         _ => None,
     }
+}
+
+/// Whether a main event of a type in `event.framed_by` has both sides of `found`
+/// (its `before` and `after` roles, e.g. visitor and host) among its countries, and
+/// no other country of those roles: the visit during which the article's talks or
+/// signing took place, not another trip told in passing.
+fn framed(found: &Found<'_>, event: &crate::model::EventType, main: &[(u16, Vec<&str>)]) -> bool {
+    let (Some(before), Some(after)) = (event.before, event.after) else {
+        return false;
+    };
+    let sides = |role| found.actors.iter().filter(move |a| a.role == Some(role));
+    if sides(before).next().is_none() || sides(after).next().is_none() {
+        return false;
+    }
+    main.iter().any(|(kind, countries)| {
+        event.framed_by & (1 << kind) != 0
+            && sides(before)
+                .chain(sides(after))
+                .all(|a| countries.contains(&a.country))
+            && sides(before).all(|b| sides(after).all(|a| a.country != b.country))
+    })
 }
 
 /// Gives every country of a fight both sides wage ("clashes between Thailand and

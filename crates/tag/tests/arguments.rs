@@ -384,3 +384,152 @@ fn a_demonym_on_the_attack_names_the_attacker_and_not_the_country_before_it() {
     assert!(plays(attack, "UKR", "target"), "{:?}", attack.actors);
     assert!(!plays(attack, "UKR", "attacker"), "{:?}", attack.actors);
 }
+
+#[test]
+fn a_year_after_the_trigger_displaces_the_event_even_with_no_cue_after_it() {
+    // The year came after the last cue phrase, where the scan for years stopped.
+    let tagging = tag(
+        "en",
+        "Farmers protest in Brussels against the Mercosur deal",
+        "For Brazil and the European Union, the trade agreement was signed in 2019, and \
+         farmers say it will flood the market with cheap beef.",
+    );
+    let signing = event(&tagging, "agreement_signing");
+    assert_eq!(
+        signing.salience,
+        Salience::Background,
+        "{}",
+        signing.salience_cue
+    );
+}
+
+#[test]
+fn a_visit_of_the_articles_tour_is_reported_and_visiting_forces_are_no_visit() {
+    let tagging = tag(
+        "en",
+        "Trump secures Saudi investment pledge",
+        "Donald Trump began a tour of the Gulf in Riyadh on Tuesday, where he was greeted \
+         by Crown Prince Mohammed bin Salman.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert!(plays(visit, "USA", "visitor"), "{:?}", visit.actors);
+    assert!(plays(visit, "SAU", "host"), "{:?}", visit.actors);
+    let tagging = tag(
+        "en",
+        "Japan and the Philippines sign defence pact",
+        "Japan and the Philippines signed a defence agreement in Manila on Monday.\n\n\
+         The agreement sets out the legal status of visiting forces from Japan in the \
+         Philippines.",
+    );
+    assert!(
+        !kinds(&tagging).contains(&"state_visit"),
+        "{:?}",
+        kinds(&tagging)
+    );
+}
+
+#[test]
+fn a_meeting_hosted_by_a_leader_is_the_summit_not_a_visit() {
+    let tagging = tag(
+        "en",
+        "Nato leaders meet in Washington",
+        "Nato leaders opened their summit in Washington on Tuesday.\n\n\
+         The heads of state and government adopted their declaration on the first full day \
+         of the meeting, hosted by Joe Biden.",
+    );
+    assert!(
+        !kinds(&tagging).contains(&"state_visit"),
+        "{:?}",
+        kinds(&tagging)
+    );
+}
+
+#[test]
+fn sanctioned_countries_are_no_sanctions_and_no_talks_are_not_talks() {
+    let tagging = tag(
+        "en",
+        "Russia and Iran sign partnership treaty",
+        "Vladimir Putin and Masoud Pezeshkian signed a treaty in Moscow on Friday, binding \
+         two of the most heavily sanctioned countries in the world more closely together.",
+    );
+    assert!(
+        !kinds(&tagging).contains(&"sanctions"),
+        "{:?}",
+        kinds(&tagging)
+    );
+    let tagging = tag(
+        "en",
+        "King welcomes Emperor Naruhito on state visit",
+        "King Charles welcomed Emperor Naruhito of Japan to London on Tuesday at the start of \
+         a state visit to Britain.\n\n\
+         There are no talks in Downing Street because of the election campaign.",
+    );
+    let summits: Vec<Salience> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "summit")
+        .map(|e| e.salience)
+        .collect();
+    assert!(
+        summits.iter().all(|s| *s == Salience::Background),
+        "{summits:?}"
+    );
+}
+
+#[test]
+fn a_visit_told_once_between_the_parties_of_the_main_signing_is_main() {
+    // Before `framed_by`, one sighting after the lead was a visit "in passing".
+    let tagging = tag(
+        "en",
+        "Putin and Pezeshkian sign partnership treaty in the Kremlin",
+        "Vladimir Putin and Iran's president Masoud Pezeshkian signed a comprehensive \
+         strategic partnership treaty in the Kremlin on Friday.\n\n\
+         Pezeshkian, making his first trip to Moscow since he took office, laid a wreath \
+         at the Tomb of the Unknown Soldier before the talks.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(visit.salience, Salience::Main, "{}", visit.salience_cue);
+    assert!(plays(visit, "IRN", "visitor"), "{:?}", visit.actors);
+    assert!(plays(visit, "RUS", "host"), "{:?}", visit.actors);
+    // Another trip, to a country that is no party of the signing, stays in passing.
+    let tagging = tag(
+        "en",
+        "Putin and Pezeshkian sign partnership treaty in the Kremlin",
+        "Vladimir Putin and Iran's president Masoud Pezeshkian signed a comprehensive \
+         strategic partnership treaty in the Kremlin on Friday.\n\n\
+         Pezeshkian then made a trip to Minsk, where he met Alexander Lukashenko.",
+    );
+    let visits: Vec<Salience> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "state_visit")
+        .map(|e| e.salience)
+        .collect();
+    assert!(
+        visits.iter().all(|s| *s == Salience::Background),
+        "{visits:?}"
+    );
+}
+
+#[test]
+fn talks_before_a_visit_still_to_come_are_not_held_during_it() {
+    // A planned visit was the occasion of talks told as past: they became main.
+    let tagging = tag(
+        "en",
+        "Trump says he will visit Beijing in December",
+        "Donald Trump said on Monday that he had accepted an invitation from Xi Jinping to \
+         visit Beijing in December.\n\n\
+         Trump and Xi met at an air base in Busan on 30 July on the sidelines of the \
+         Asia-Pacific Economic Cooperation forum.",
+    );
+    let summits: Vec<Salience> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "summit")
+        .map(|e| e.salience)
+        .collect();
+    assert!(
+        summits.iter().all(|s| *s == Salience::Background),
+        "{summits:?}"
+    );
+}

@@ -136,6 +136,9 @@ pub(crate) struct LangModel {
     /// Adjectives follow their noun ("frappes israéliennes"): a demonym right after
     /// a trigger names the agent.
     pub adjectives_follow: bool,
+    /// A verb trigger closes its clause ("Russland hat die Ukraine angegriffen"): the
+    /// clause's first name is the subject, the names after it the object.
+    pub verb_final: bool,
     pub clitics: Vec<String>,
     pub abbreviations: HashSet<String>,
     pub compound_prefixes: Vec<String>,
@@ -520,6 +523,7 @@ impl LangModel {
             .start_state(Anchored::No)
             .map_err(|e| e.to_string())?;
         let adjectives_follow = rules.is_some_and(|(r, _)| r.adjectives_follow);
+        let verb_final = rules.is_some_and(|(r, _)| r.verb_final);
         let status_window_after = rules
             .map(|(r, _)| r.status_window_after.unwrap_or(r.status_window))
             .unwrap_or_default();
@@ -543,6 +547,7 @@ impl LangModel {
         Ok(LangModel {
             word_boundaries,
             adjectives_follow,
+            verb_final,
             clitics,
             abbreviations,
             compound_prefixes,

@@ -22,6 +22,12 @@ pub(crate) struct RuleFile {
     /// demonym right after a trigger names the agent, not the target.
     #[serde(default)]
     pub adjectives_follow: bool,
+    /// Verbs come last in their clause and only verbs are written in lower case (de:
+    /// "Russland hat die Ukraine angegriffen", "während Russland die Ukraine
+    /// angriff"): before a lower-case trigger, the clause's first name is the
+    /// subject and the names after it the object (the trigger's `after` side).
+    #[serde(default)]
+    pub verb_final: bool,
     /// Prefixes that may be glued to a word without breaking its boundary (Arabic).
     #[serde(default)]
     pub clitics: Vec<String>,

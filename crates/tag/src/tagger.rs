@@ -23,6 +23,11 @@ use crate::text::{lower_aligned_into, sentence_at, Span};
 /// by a constant however many names a record holds.
 const MAX_LISTED: usize = 50;
 const MAX_ACTORS: usize = 24;
+/// Most characters between a role cue and the actor it names: the words of a name's
+/// phrase ("visit to the People's Republic of China"), not another clause.
+const CUE_REACH: usize = 32;
+/// Most bytes a verb-final clause reaches back from its verb.
+const CLAUSE_REACH: usize = 400;
 /// The lead: the body's first paragraph, at most this many bytes.
 const LEAD_BYTES: usize = 1200;
 
@@ -800,6 +805,43 @@ impl Tagger {
                 let nation = event
                     .nation
                     .filter(|_| f.actors.iter().any(|c| !c.person && c.role == event.nation));
+                // The role facing the location's (a visit's visitor, a parade's guest).
+                let guest_role = event.location.and_then(|host| {
+                    [event.before, event.after]
+                        .into_iter()
+                        .flatten()
+                        .find(|r| *r != host)
+                });
+                // Hosts a sentence's word order or naming alone made (`cued` false, or a
+                // parade's `nation` guessed where no place was said) yield to the hosts a
+                // cue, the location or an oriented trigger named in another sentence:
+                // they are the guests ("Merz's first visit ... in the Oval Office",
+                // "Indonesian troops lead the Bastille Day parade" on the Champs-Elysees).
+                let named_hosts: Vec<&str> = f
+                    .actors
+                    .iter()
+                    .filter(|c| !c.person && c.role.is_some() && c.role == event.location)
+                    .filter(|c| {
+                        if event.nation.is_some() {
+                            location_country.as_deref() == Some(c.country)
+                        } else {
+                            c.cued
+                        }
+                    })
+                    .map(|c| c.country)
+                    .collect();
+                let guest_of = |cast: &Cast<'_>| {
+                    let by_order = if cast.person {
+                        !named_hosts.contains(&cast.country)
+                    } else if event.nation.is_some() {
+                        location_country.as_deref() != Some(cast.country)
+                    } else {
+                        !cast.cued
+                    };
+                    guest_role.filter(|_| {
+                        !named_hosts.is_empty() && cast.role == event.location && by_order
+                    })
+                };
                 let mut out = Event {
                     kind: event.kind.clone(),
                     cameo: event.cameo.clone(),
@@ -819,8 +861,11 @@ impl Tagger {
                                 && location_country.as_deref() == Some(cast.country)
                             {
                                 role.clone_from(&location_role);
+                            } else if let Some(guest) = guest_of(cast) {
+                                role = Some(model.roles[guest as usize].clone());
                             } else if cast.person
                                 && nation.is_some()
+                                && (named_hosts.is_empty() || named_hosts.contains(&cast.country))
                                 && f.actors.iter().any(|c| {
                                     !c.person && c.country == cast.country && c.role == nation
                                 })
@@ -1414,7 +1459,18 @@ impl Tagger {
                         Side::After => mentions.iter().position(|m| m.start >= hit.start),
                         Side::Before => mentions.iter().rposition(|m| m.end <= hit.start),
                     };
-                    (target == Some(i)).then_some(role)
+                    // A cue names the actor beside it ("visit to the United States");
+                    // one farther on is in another phrase ("into the airspace of the
+                    // country, as Russia attacked Ukraine").
+                    let gap = match side {
+                        Side::After => field.lowered.get(hit.end..mentions[i].start),
+                        Side::Before => field.lowered.get(mentions[i].end..hit.start),
+                    };
+                    let near = gap.is_none_or(|gap| {
+                        gap.chars().nth(CUE_REACH).is_none()
+                            && !gap.contains([',', ';', '，', '、', '；', '،'])
+                    });
+                    (target == Some(i) && near).then_some(role)
                 }
                 _ => None,
             })
@@ -1463,6 +1519,32 @@ impl Tagger {
             })
             .flatten()
             .map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
+        // A verb at the end of its clause (`verb_final`, a lower-case trigger): the
+        // clause's first name, persons and countries alike, is the subject; the names
+        // between it and the verb are the object, as if they stood after the trigger
+        // ("Russland hat die ukrainische Großstadt Dnipro ... angegriffen").
+        let object_from = (model.verb_final
+            && before.or(event.before) != after.or(event.after)
+            && field.text[trigger.start..]
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase))
+        .then(|| {
+            // The clause's start: the last comma or colon before the verb, looked
+            // for within a clause's length so the work stays linear.
+            let reach = floor_char(field.lowered, trigger.start.saturating_sub(CLAUSE_REACH));
+            let clause = field.lowered[reach..trigger.start]
+                .rfind([',', ';', ':', '–'])
+                .map_or(reach, |i| reach + i + 1);
+            let mut in_clause = mentions.iter().filter(|m| {
+                m.start >= clause
+                    && m.end <= trigger.start
+                    && self.gazetteer.entities[m.entity as usize].kind != EntityKind::Place
+            });
+            let subject = in_clause.next()?;
+            in_clause.next().map(|_| subject.end)
+        })
+        .flatten();
         let mut people: Vec<Cast<'g>> = Vec::new();
         // (actor, strength of the evidence for its role)
         let mut countries: Vec<(Cast<'g>, u8)> = Vec::new();
@@ -1479,7 +1561,9 @@ impl Tagger {
                 && mention.demonym
                 && mention.start >= trigger.end
                 && adjective_gap(&field.lowered[trigger.end..mention.start]);
-            let after_trigger = mention.start >= trigger.start && !agent_adjective;
+            let after_trigger = (mention.start >= trigger.start && !agent_adjective)
+                || object_from
+                    .is_some_and(|from| mention.start >= from && mention.end <= trigger.start);
             let (role, strength) = if let Some(role) = cued[i] {
                 (Some(role), 3)
             } else if location_country == Some(entity.country.as_str()) && location_role.is_some() {
@@ -1740,12 +1824,22 @@ fn merge<'g>(
     }
     existing.confidence = existing.confidence.max(sighting.confidence);
     for actor in actors {
+        let full = existing.actors.len() >= MAX_ACTORS;
         let same = existing
             .actors
-            .iter()
-            .any(|a| a.person == actor.person && a.name == actor.name);
-        if !same && existing.actors.len() < MAX_ACTORS {
-            existing.actors.push(actor);
+            .iter_mut()
+            .find(|a| a.person == actor.person && a.name == actor.name);
+        match same {
+            // A role a cue, the location or an oriented trigger gave beats one a
+            // sentence's word order gave ("State visit: Merz and Trump ..." then
+            // "Merz arrived in Washington").
+            Some(held) if actor.cued && !held.cued && actor.role.is_some() => {
+                held.role = actor.role;
+                held.cued = true;
+            }
+            Some(_) => {}
+            None if !full => existing.actors.push(actor),
+            None => {}
         }
     }
 }

@@ -1775,6 +1775,11 @@ fn merge<'g>(
         return;
     };
     let mut actors = std::mem::take(&mut sighting.actors);
+    // A body sentence displaced in time ("last met in Osaka in 2019") tells where
+    // that earlier meeting was, not where the story's event is.
+    let displaced = existing.background_cue.is_none()
+        && sighting.background_cue.is_some()
+        && sighting.in_lead.is_none();
     existing.add_salience_of(&sighting);
     existing.part_only &= sighting.part_only;
     existing.mutual |= sighting.mutual;
@@ -1809,6 +1814,7 @@ fn merge<'g>(
             existing.written_date = sighting.written_date;
         }
         if sighting.location.is_some()
+            && !displaced
             && (existing.location.is_none() || (sighting.city && !existing.city))
         {
             existing.location = sighting.location;

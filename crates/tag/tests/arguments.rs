@@ -533,3 +533,24 @@ fn talks_before_a_visit_still_to_come_are_not_held_during_it() {
         "{summits:?}"
     );
 }
+
+/// A meeting the article recalls ("last met in Osaka in 2019") does not give the
+/// summit it reports its place.
+#[test]
+fn a_summit_recalled_in_the_body_does_not_place_the_reported_one() {
+    let tagging = tag(
+        "en",
+        "Trump and Xi hold summit",
+        "US President Donald Trump and Chinese President Xi Jinping held a summit \
+         on Thursday and agreed to cut tariffs.\n\n\
+         The two leaders discussed rare earths and soybeans for almost two hours.\n\n\
+         The two presidents last met at the G20 summit in Osaka in 2019.",
+    );
+    let summit = event(&tagging, "summit");
+    assert_eq!(summit.salience, Salience::Main);
+    assert_ne!(
+        summit.location.as_ref().map(|l| l.name.as_str()),
+        Some("Osaka"),
+        "{summit:?}"
+    );
+}

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{article, event, kinds, plays, role, tag, tagger};
+use common::{article, event, kinds, plays, role, saliences, tag, tagger};
 use newsflow_record::Salience;
 
 #[test]
@@ -356,12 +356,7 @@ fn speculation_does_not_develop_an_event_into_the_main_one() {
          In Washington, Donald Trump said he would decide within two weeks whether the \
          United States would join the strikes.",
     );
-    let attacks: Vec<Salience> = tagging
-        .events
-        .iter()
-        .filter(|e| e.kind == "armed_attack")
-        .map(|e| e.salience)
-        .collect();
+    let attacks = saliences(&tagging, "armed_attack");
     assert!(!attacks.is_empty(), "{:?}", kinds(&tagging));
     assert!(
         attacks.iter().all(|s| *s == Salience::Background),
@@ -464,12 +459,7 @@ fn sanctioned_countries_are_no_sanctions_and_no_talks_are_not_talks() {
          a state visit to Britain.\n\n\
          There are no talks in Downing Street because of the election campaign.",
     );
-    let summits: Vec<Salience> = tagging
-        .events
-        .iter()
-        .filter(|e| e.kind == "summit")
-        .map(|e| e.salience)
-        .collect();
+    let summits = saliences(&tagging, "summit");
     assert!(
         summits.iter().all(|s| *s == Salience::Background),
         "{summits:?}"
@@ -499,12 +489,7 @@ fn a_visit_told_once_between_the_parties_of_the_main_signing_is_main() {
          strategic partnership treaty in the Kremlin on Friday.\n\n\
          Pezeshkian then made a trip to Minsk, where he met Alexander Lukashenko.",
     );
-    let visits: Vec<Salience> = tagging
-        .events
-        .iter()
-        .filter(|e| e.kind == "state_visit")
-        .map(|e| e.salience)
-        .collect();
+    let visits = saliences(&tagging, "state_visit");
     assert!(
         visits.iter().all(|s| *s == Salience::Background),
         "{visits:?}"
@@ -522,12 +507,7 @@ fn talks_before_a_visit_still_to_come_are_not_held_during_it() {
          Trump and Xi met at an air base in Busan on 30 July on the sidelines of the \
          Asia-Pacific Economic Cooperation forum.",
     );
-    let summits: Vec<Salience> = tagging
-        .events
-        .iter()
-        .filter(|e| e.kind == "summit")
-        .map(|e| e.salience)
-        .collect();
+    let summits = saliences(&tagging, "summit");
     assert!(
         summits.iter().all(|s| *s == Salience::Background),
         "{summits:?}"

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use newsflow_record::{Article, Event, EventStatus, Language};
+use newsflow_record::{Article, Event, EventStatus, Language, Salience};
 use newsflow_tag::{TagConfig, Tagger, Tagging};
 use serde_json::Map;
 
@@ -49,6 +49,16 @@ pub fn tag(language: &str, title: &str, body: &str) -> Tagging {
 
 pub fn kinds(tagging: &Tagging) -> Vec<&str> {
     tagging.events.iter().map(|e| e.kind.as_str()).collect()
+}
+
+/// The salience of each event of `kind`, in the order tagged.
+pub fn saliences(tagging: &Tagging, kind: &str) -> Vec<Salience> {
+    tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| e.salience)
+        .collect()
 }
 
 pub fn event<'a>(tagging: &'a Tagging, kind: &str) -> &'a Event {

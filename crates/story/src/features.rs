@@ -62,6 +62,8 @@ pub(crate) struct Features {
     pub sought: Vec<(MarkHash, u8)>,
     /// Every country the article names, in its events or anywhere in its text.
     pub named: Vec<String>,
+    /// When the article was seen: its publication time (RFC 3339), else its day.
+    pub seen: String,
     /// Language code, `und` when unknown.
     pub language: String,
     /// What the article is routed by ([`crate::partition_key`]); empty for a
@@ -134,6 +136,10 @@ impl Features {
         let day = event_day
             .or(published_day)
             .unwrap_or((now_unix.div_euclid(86_400)) as i32);
+        let seen = match (&article.published_at, published_day) {
+            (Some(published), Some(_)) => published.clone(),
+            _ => format!("{}T00:00:00Z", crate::Day(day)),
+        };
         let mut figures = figures_of(&article.title);
         for figure in figures_of(prefix(&article.body, FIGURE_BYTES)) {
             if !figures.contains(&figure) {
@@ -196,6 +202,7 @@ impl Features {
             principal,
             named,
             key: crate::partition_key(article),
+            seen,
             language,
         }
     }
@@ -243,6 +250,7 @@ impl Features {
             sought: Vec::new(),
             principal: Vec::new(),
             named: story.named.keys().cloned().collect(),
+            seen: story.last_seen.clone(),
             language: String::new(),
             key: String::new(),
         }
@@ -632,16 +640,6 @@ pub(crate) fn parse_day(text: &str) -> Option<i32> {
 fn rfc3339_day(text: &str) -> Option<i32> {
     let time = DateTime::parse_from_rfc3339(text).ok()?;
     Some(time.timestamp().div_euclid(86_400) as i32)
-}
-
-/// When the article was seen: its publication time, else its day.
-pub(crate) fn seen(article: &Article, day: i32) -> String {
-    article
-        .published_at
-        .as_deref()
-        .filter(|t| DateTime::parse_from_rfc3339(t).is_ok())
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("{}T00:00:00Z", crate::Day(day)))
 }
 
 pub(crate) fn bounded(text: &str) -> String {

@@ -214,7 +214,7 @@ pub struct Story {
 impl Story {
     fn open(id: String, features: &Features, article: &Article) -> Story {
         let day = Day(features.day);
-        let seen = features::seen(article, features.day);
+        let seen = features.seen.clone();
         let mut story = Story {
             id,
             primary: features.primary.clone(),
@@ -289,9 +289,8 @@ impl Story {
                 self.last_day = day;
             }
         }
-        let seen = features::seen(article, features.day);
-        if seen > self.last_seen {
-            self.last_seen = seen;
+        if features.seen > self.last_seen {
+            self.last_seen = features.seen.clone();
         }
         let language = features.language.clone();
         *self.languages.entry(language.clone()).or_default() += 1;

@@ -817,26 +817,26 @@ impl Tagger {
                 // cue, the location or an oriented trigger named in another sentence:
                 // they are the guests ("Merz's first visit ... in the Oval Office",
                 // "Indonesian troops lead the Bastille Day parade" on the Champs-Elysees).
+                // A country is named host by a cue, or for a parade by the place.
+                let host_by_naming = |cast: &Cast<'_>| {
+                    if event.nation.is_some() {
+                        location_country.as_deref() == Some(cast.country)
+                    } else {
+                        cast.cued
+                    }
+                };
                 let named_hosts: Vec<&str> = f
                     .actors
                     .iter()
                     .filter(|c| !c.person && c.role.is_some() && c.role == event.location)
-                    .filter(|c| {
-                        if event.nation.is_some() {
-                            location_country.as_deref() == Some(c.country)
-                        } else {
-                            c.cued
-                        }
-                    })
+                    .filter(|c| host_by_naming(c))
                     .map(|c| c.country)
                     .collect();
                 let guest_of = |cast: &Cast<'_>| {
                     let by_order = if cast.person {
                         !named_hosts.contains(&cast.country)
-                    } else if event.nation.is_some() {
-                        location_country.as_deref() != Some(cast.country)
                     } else {
-                        !cast.cued
+                        !host_by_naming(cast)
                     };
                     guest_role.filter(|_| {
                         !named_hosts.is_empty() && cast.role == event.location && by_order

@@ -417,9 +417,10 @@ pub(crate) fn arabic_words(text: &str) -> Vec<String> {
 /// (vowels, h, j, w, y) left out, and a consonant repeated across them once. `Sinner` and `Синнер`, `Alcaraz` and `Алькарас`,
 /// `Pogačar` and `Погачар`, `Wimbledon` and `Уимблдон` sound alike.
 pub(crate) fn sound(word: &str) -> String {
-    let mut sound = String::new();
+    let mut sound = String::with_capacity(word.len());
     let mut last = None;
-    for c in deunicode::deunicode(word).chars() {
+    // Borrowed when the word is ASCII already, as most marks are.
+    for c in deunicode::deunicode_with_tofu_cow(word, "[?]").chars() {
         let c = match c.to_ascii_lowercase() {
             'c' | 'k' | 'q' => Some('k'),
             'p' | 'b' => Some('b'),
@@ -521,70 +522,92 @@ pub(crate) fn figures_of(text: &str) -> Vec<u64> {
 /// the Latin words are the brands and names left untransliterated. German capitalises
 /// every noun, and English its weekdays: marks are evidence only in numbers.
 pub(crate) fn marks_of(text: &str) -> Vec<String> {
-    // The letters of these blocks by their code points (all but two signs and
-    // Cyrillic's combining marks): the Unicode tables cost a lookup per character.
-    let latin = |c: char| {
-        c.is_ascii_alphanumeric()
-            || matches!(c, '\u{c0}'..='\u{24f}' | '\u{400}'..='\u{481}' | '\u{48a}'..='\u{4ff}')
-                && c != '\u{d7}'
-                && c != '\u{f7}'
-    };
     let bytes = text.as_bytes();
-    // Most of a text is ASCII: its bytes are read as they are, other characters
-    // decoded where they start.
-    let char_at = |at: usize| match bytes[at] {
-        b if b.is_ascii() => (char::from(b), 1),
-        _ => {
-            let c = text[at..].chars().next().unwrap_or(' ');
-            (c, c.len_utf8())
-        }
-    };
     let mut marks: Vec<String> = Vec::new();
-    let mut sentence_start = true;
-    let mut at = 0;
-    while at < bytes.len() {
-        let (first, width) = char_at(at);
-        let start = at;
-        at += width;
-        if !latin(first) {
-            if !first.is_whitespace() {
-                sentence_start = matches!(first, '.' | '!' | '?' | ':' | '"' | '«' | '“' | '„');
-            }
-            continue;
+    let mut seen: Vec<u64> = Vec::new();
+    let mut from = 0;
+    // Every mark holds a capital or a digit, so the scan jumps from one such byte to
+    // the next: lowercase words and other scripts cost a byte comparison each, not a
+    // decoded character. Bytes C3-D3 start every non-ASCII letter read here (Latin-1,
+    // Latin Extended, Cyrillic), capital or not; so the letters a word has before the
+    // byte found are lowercase ASCII.
+    while let Some(found) = bytes[from..]
+        .iter()
+        .position(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | 0xC3..=0xD3))
+    {
+        let at = from + found;
+        let mut start = at;
+        while start > 0 && bytes[start - 1].is_ascii_lowercase() {
+            start -= 1;
         }
-        let (mut letters, mut digits, mut inner_capital) = (0, 0, false);
-        let mut count = |c: char| {
+        let (mut letters, mut digits, mut inner_capital) = (at - start, 0, false);
+        let mut first = (start < at).then_some('a');
+        let mut end = at;
+        for c in text[at..].chars() {
+            if !is_mark_letter(c) {
+                break;
+            }
             if c.is_ascii_digit() {
                 digits += 1;
             } else {
                 letters += 1;
             }
-        };
-        count(first);
-        while at < bytes.len() {
-            let (next, width) = char_at(at);
-            if !latin(next) {
-                break;
+            if first.is_none() {
+                first = Some(c);
+            } else {
+                inner_capital |= c.is_uppercase();
             }
-            count(next);
-            inner_capital |= next.is_uppercase();
-            at += width;
+            end += c.len_utf8();
         }
-        let initial = std::mem::replace(&mut sentence_start, false);
+        from = end.max(at + 1);
+        let Some(first) = first else {
+            continue; // a lead byte of no mark letter (`×`, a combining mark)
+        };
         if letters == 0 || (digits == 0 && letters < 3) {
             continue;
         }
-        if inner_capital || digits > 0 || (first.is_uppercase() && !initial) {
-            let mark = text[start..at].to_lowercase();
-            if !marks.contains(&mark) {
-                marks.push(mark);
-                if marks.len() == MAX_MARKS {
-                    break;
-                }
+        let capitalised = || first.is_uppercase() && !opens_sentence(text, start);
+        if !(inner_capital || digits > 0 || capitalised()) {
+            continue;
+        }
+        let word = &text[start..end];
+        let mark = if word.is_ascii() {
+            word.to_ascii_lowercase()
+        } else {
+            word.to_lowercase()
+        };
+        // Repeats are found by hash: a text can hold dozens of capitalised words
+        // (every German noun), and comparing each with all before it added up.
+        let hash = xxhash_rust::xxh3::xxh3_64(mark.as_bytes());
+        if !seen.contains(&hash) {
+            seen.push(hash);
+            marks.push(mark);
+            if marks.len() == MAX_MARKS {
+                break;
             }
         }
     }
     marks
+}
+
+/// Whether the word at byte `start` of `text` opens a sentence: nothing but spaces
+/// before it, or a full stop, question, exclamation, colon or opening quote.
+fn opens_sentence(text: &str, start: usize) -> bool {
+    text[..start]
+        .chars()
+        .rev()
+        .find(|c| !c.is_whitespace())
+        .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '"' | '«' | '“' | '„'))
+}
+
+/// The letters of the Latin and Cyrillic blocks by their code points (all but two
+/// signs and Cyrillic's combining marks): the Unicode tables cost a lookup per
+/// character.
+fn is_mark_letter(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '\u{c0}'..='\u{24f}' | '\u{400}'..='\u{481}' | '\u{48a}'..='\u{4ff}')
+            && c != '\u{d7}'
+            && c != '\u{f7}'
 }
 
 /// The longest prefix of `text` of at most `bytes` bytes that ends on a character.

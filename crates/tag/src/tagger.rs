@@ -737,6 +737,23 @@ impl Tagger {
             }
             !f.part_only
         });
+        // The occurrence just dropped may have been its type's first ("a summit hosted
+        // by Kazakhstan" read as a visit): the next occurrence of the type ("Xi arrived
+        // in Astana for a state visit") is then the one the article reports, and
+        // carries the type's salience.
+        for i in 0..found.len() {
+            let event = found[i].event;
+            if found[i].primary || found[..i].iter().any(|f| f.event == event) {
+                continue;
+            }
+            found[i].primary = true;
+            for j in i + 1..found.len() {
+                if found[j].event == event {
+                    let (head, tail) = found.split_at_mut(j);
+                    head[i].add_salience_of(&tail[0]);
+                }
+            }
+        }
         // Talks held during a visit the article reports as main, and as having
         // happened, are a part of its programme: main too, once a sentence tells them
         // as having happened (a called-off visit holds no talks, and talks held before

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use newsflow_record::{EventRules, EventStatus};
+use newsflow_record::{EventRules, EventStatus, Salience};
 
 #[test]
 fn seed_shaped_article_is_a_planned_parade_and_visit_with_three_leaders() {
@@ -421,4 +421,23 @@ fn a_cue_across_a_clause_break_is_about_the_other_clause() {
         "King Charles addressed the Italian parliament in Rome on Tuesday, on the second day of a state visit to Italy.",
     );
     assert_eq!(status(&tagging, "state_visit"), EventStatus::Occurred);
+}
+
+#[test]
+fn a_visit_told_after_a_hosted_summit_is_the_reported_visit() {
+    // "A summit hosted by Kazakhstan" is first read as a visit, then dropped as a
+    // part of the summit: the visit told next is the article's own, framed by the
+    // signing of its parties, not another occurrence in the background.
+    let tagging = tag(
+        "en",
+        "Xi and Central Asian leaders sign friendship treaty in Astana",
+        "China and Kazakhstan signed a treaty of friendship in Astana on Tuesday, as Xi \
+         Jinping used a regional summit hosted by Kazakhstan to press Beijing's case.\n\n\
+         Xi arrived in the Kazakh capital on Monday for a state visit and was met at the \
+         airport by President Kassym-Jomart Tokayev.",
+    );
+    assert_eq!(saliences(&tagging, "state_visit"), vec![Salience::Main]);
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(role(visit, "CHN"), Some("visitor"));
+    assert_eq!(role(visit, "KAZ"), Some("host"));
 }

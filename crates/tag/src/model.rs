@@ -114,6 +114,8 @@ pub(crate) struct EventType {
     pub agent_adjective: bool,
     /// Role of the title and lead's parties in a main event of this type.
     pub lead_role: Option<RoleId>,
+    /// Role a party also holds in an event held in its own country.
+    pub home_role: Option<RoleId>,
     pub before: Option<RoleId>,
     pub after: Option<RoleId>,
     pub location: Option<RoleId>,
@@ -423,6 +425,7 @@ impl LangModel {
                     leader_context: entry.leader_context,
                     agent_adjective: entry.agent_adjective,
                     lead_role: intern(&mut roles, &entry.lead_role),
+                    home_role: intern(&mut roles, &entry.home_role),
                     before: intern(&mut roles, &rule.roles.before),
                     after: intern(&mut roles, &rule.roles.after),
                     location: intern(&mut roles, &rule.roles.location),

@@ -348,4 +348,9 @@ pub(crate) struct CatalogueType {
     /// trigger's sentence often names only one of them.
     #[serde(default)]
     pub lead_role: Option<String>,
+    /// The role a party also holds when the event takes place in its own country: a
+    /// summit's participant at home is its host ("the summit in Tianjin" with Xi
+    /// among its leaders). The party keeps its own role.
+    #[serde(default)]
+    pub home_role: Option<String>,
 }

@@ -919,6 +919,9 @@ impl Tagger {
                     let paragraphs = &f.paragraphs[..f.paragraph_count as usize];
                     self.add_paragraph_parties(&mut out, event, role, &fields[1], paragraphs);
                 }
+                if let Some(role) = event.home_role {
+                    add_home_role(&mut out, &model.roles[role as usize]);
+                }
                 out
             })
             .collect();
@@ -2030,6 +2033,16 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
                 entry.code
             ));
         }
+        if let Some(role) = entry
+            .home_role
+            .as_ref()
+            .filter(|r| !entry.roles.contains(r))
+        {
+            return Err(format!(
+                "{}: home_role {role} is not one of its roles",
+                entry.code
+            ));
+        }
         for kind in entry
             .aspect_of
             .iter()
@@ -2115,6 +2128,30 @@ fn framed(found: &Found<'_>, event: &crate::model::EventType, main: &[(u16, Vec<
 
 /// Gives every country of a fight both sides wage ("clashes between Thailand and
 /// Cambodia") the other of its two roles too: each side attacks and is attacked.
+/// A party of the event whose country is where it takes place holds `role` too
+/// (the catalogue's `home_role`): the leaders meeting in Tianjin include their host.
+/// A country in no role of its own there (a neutral venue) is not made one.
+fn add_home_role(out: &mut Event, role: &str) {
+    let Some(home) = out.location.as_ref().and_then(|l| l.country.as_deref()) else {
+        return;
+    };
+    let held = |a: &Actor| a.country.as_deref() == Some(home) && a.kind == "country";
+    if out
+        .actors
+        .iter()
+        .any(|a| held(a) && a.role.as_deref() == Some(role))
+    {
+        return;
+    }
+    if let Some(party) = out.actors.iter().find(|a| held(a) && a.role.is_some()) {
+        let host = Actor {
+            role: Some(role.to_string()),
+            ..party.clone()
+        };
+        out.actors.push(host);
+    }
+}
+
 fn add_counterparts(out: &mut Event, event: &crate::model::EventType, roles: &[String]) {
     let (Some(before), Some(after)) = (event.before, event.after) else {
         return;

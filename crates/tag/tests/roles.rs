@@ -64,3 +64,32 @@ fn a_nation_guessed_as_host_yields_to_the_parade_s_place() {
     assert!(!plays(parade, "IDN", "host"), "{:?}", parade.actors);
     assert!(plays(parade, "FRA", "host"), "{:?}", parade.actors);
 }
+
+#[test]
+fn a_summit_held_in_a_participant_s_country_has_it_as_host_too() {
+    // Tianjin is in China, one of the summit's parties: China hosts it and still takes
+    // part. A summit told with no place has no host.
+    let tagging = tag(
+        "en",
+        "Leaders meet in Tianjin",
+        "The leaders of China, Russia and India held a summit in Tianjin on Monday.",
+    );
+    let summit = event(&tagging, "summit");
+    assert!(plays(summit, "CHN", "host"), "{:?}", summit.actors);
+    assert!(plays(summit, "CHN", "participant"), "{:?}", summit.actors);
+    assert!(!plays(summit, "RUS", "host"), "{:?}", summit.actors);
+    let tagging = tag(
+        "en",
+        "Leaders meet",
+        "The presidents of the United States and Russia held a summit on Monday.",
+    );
+    let summit = event(&tagging, "summit");
+    assert!(
+        !summit
+            .actors
+            .iter()
+            .any(|a| a.role.as_deref() == Some("host")),
+        "{:?}",
+        summit.actors
+    );
+}

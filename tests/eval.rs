@@ -181,10 +181,10 @@ fn real_news_test_split_holds_its_floors() {
 const REACHED_EN_F1: f64 = 0.795;
 // German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules, and rose to
 // 0.76 with the party and business senses, agreements signed by unnamed parties
-// during a visit, and status cues (see README). Since the ninth pass the lowest is
-// Japanese at 0.78.
+// during a visit, and status cues (see README), and to 0.81 with passive visits and
+// ordinals read. Since the eighth pass the lowest is Japanese at 0.78.
 const REACHED_OTHER_F1: f64 = 0.775;
-const REACHED_MICRO_F1: f64 = 0.825;
+const REACHED_MICRO_F1: f64 = 0.83;
 // Status and roles are those of main events, each labelled event paired with the
 // predicted event of its salience (background ones are reported apart). Counted over
 // every labelled event, paired with whichever event agreed most, they were about 0.87
@@ -193,4 +193,5 @@ const REACHED_MICRO_F1: f64 = 0.825;
 // clauses are read.
 const REACHED_STATUS: f64 = 0.95;
 const REACHED_ROLES: f64 = 0.75;
-const REACHED_HARD_NEGATIVES: f64 = 0.07;
+// 7 of 120 since the ninth pass (senses that hold without a URL section).
+const REACHED_HARD_NEGATIVES: f64 = 0.06;

@@ -874,9 +874,8 @@ fn an_arabic_report_meets_a_latin_one_on_names_that_sound_alike() {
 fn a_mark_is_read_whole_from_any_capital_or_digit_inside_it() {
     // The scan jumps from capital to capital (and digit): the word around each is
     // read from its start, lowercase letters before the capital included.
-    let marks = features::marks_of(
-        "новый iPhone и мюнхенская Бавария, la réFérence 3×4 ×Ab×Cde x2a.",
-    );
+    let marks =
+        features::marks_of("новый iPhone и мюнхенская Бавария, la réFérence 3×4 ×Ab×Cde x2a.");
     assert_eq!(marks, ["iphone", "бавария", "référence", "cde", "x2a"]);
 }
 

@@ -2023,25 +2023,16 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
                 ));
             }
         }
-        if let Some(role) = entry
-            .lead_role
-            .as_ref()
-            .filter(|r| !entry.roles.contains(r))
-        {
-            return Err(format!(
-                "{}: lead_role {role} is not one of its roles",
-                entry.code
-            ));
-        }
-        if let Some(role) = entry
-            .home_role
-            .as_ref()
-            .filter(|r| !entry.roles.contains(r))
-        {
-            return Err(format!(
-                "{}: home_role {role} is not one of its roles",
-                entry.code
-            ));
+        for (setting, role) in [
+            ("lead_role", &entry.lead_role),
+            ("home_role", &entry.home_role),
+        ] {
+            if let Some(role) = role.as_ref().filter(|r| !entry.roles.contains(r)) {
+                return Err(format!(
+                    "{}: {setting} {role} is not one of its roles",
+                    entry.code
+                ));
+            }
         }
         for kind in entry
             .aspect_of

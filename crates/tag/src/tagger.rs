@@ -697,16 +697,8 @@ impl Tagger {
         // sighting of the type; a further occurrence (other parties in other roles,
         // another status) is what the article mentions besides it: background.
         for i in 0..found.len() {
-            if !found[i].primary {
-                continue;
-            }
-            let event = found[i].event;
-            for j in i + 1..found.len() {
-                if found[j].event != event {
-                    continue;
-                }
-                let (head, tail) = found.split_at_mut(j);
-                head[i].add_salience_of(&tail[0]);
+            if found[i].primary {
+                gather_salience(&mut found, i);
             }
         }
         found.sort_by_key(|f| f.order);
@@ -747,12 +739,7 @@ impl Tagger {
                 continue;
             }
             found[i].primary = true;
-            for j in i + 1..found.len() {
-                if found[j].event == event {
-                    let (head, tail) = found.split_at_mut(j);
-                    head[i].add_salience_of(&tail[0]);
-                }
-            }
+            gather_salience(&mut found, i);
         }
         // Talks held during a visit the article reports as main, and as having
         // happened, are a part of its programme: main too, once a sentence tells them
@@ -1772,6 +1759,18 @@ fn status(
             (EventStatus::Speculative, true)
         }
         None => (EventStatus::Occurred, false),
+    }
+}
+
+/// Gives `found[i]`, the first occurrence of its type, the salience of every later
+/// occurrence of the type.
+fn gather_salience(found: &mut [Found<'_>], i: usize) {
+    let event = found[i].event;
+    for j in i + 1..found.len() {
+        if found[j].event == event {
+            let (head, tail) = found.split_at_mut(j);
+            head[i].add_salience_of(&tail[0]);
+        }
     }
 }
 

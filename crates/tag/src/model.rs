@@ -144,6 +144,7 @@ pub(crate) struct LangModel {
     pub clitics: Vec<String>,
     pub abbreviations: HashSet<String>,
     pub compound_prefixes: Vec<String>,
+    pub compound_suffixes: Vec<String>,
     pub status_window: usize,
     pub status_window_after: usize,
     pub negated_window_after: usize,
@@ -547,6 +548,14 @@ impl LangModel {
                 ),
                 None => (true, Vec::new(), HashSet::new(), Vec::new(), 0),
             };
+        let compound_suffixes = rules
+            .map(|(r, _)| {
+                r.compound_suffixes
+                    .iter()
+                    .map(|s| lower_aligned(s))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(LangModel {
             word_boundaries,
             adjectives_follow,
@@ -554,6 +563,7 @@ impl LangModel {
             clitics,
             abbreviations,
             compound_prefixes,
+            compound_suffixes,
             status_window,
             status_window_after,
             negated_window_after,

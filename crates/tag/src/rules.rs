@@ -38,6 +38,10 @@ pub(crate) struct RuleFile {
     /// (Japanese 訪 in 訪米 "visit to the US", 来 in 来日 "visit to Japan").
     #[serde(default)]
     pub compound_prefixes: Vec<String>,
+    /// Words that make a one-character country abbreviation before them count
+    /// (Japanese 米軍 "US forces", 米政府 "the US government").
+    #[serde(default)]
+    pub compound_suffixes: Vec<String>,
     /// Largest distance, in characters, between a status cue and a trigger.
     #[serde(default = "default_status_window")]
     pub status_window: usize,

@@ -1924,8 +1924,9 @@ fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>, sided: bool) -> bool
     !other_role && !other_status
 }
 
-/// A one-character country abbreviation counts next to another one (日韓, 中澳) or
-/// after a compound prefix (訪米, 来日); alone it is an ordinary character.
+/// A one-character country abbreviation counts next to another one (日韓, 中澳),
+/// after a compound prefix (訪米, 来日) or before a compound suffix (米軍, 米政府);
+/// alone it is an ordinary character.
 fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> bool {
     let abbrev = |h: &&Hit| matches!(h.what, What::Abbrev(_));
     hits.iter()
@@ -1935,6 +1936,10 @@ fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> boo
             .compound_prefixes
             .iter()
             .any(|p| lowered[..hit.start].ends_with(p.as_str()))
+        || model
+            .compound_suffixes
+            .iter()
+            .any(|s| lowered[hit.end..].starts_with(s.as_str()))
 }
 
 /// Whether the text between a trigger and a demonym after it can be other

@@ -75,6 +75,19 @@ fn japanese_compound_names_the_host_and_bare_title_the_visitor() {
 }
 
 #[test]
+fn japanese_abbreviation_before_forces_or_government_names_the_country() {
+    // 米軍 "US forces", 米政府 "the US government": the abbreviation counts before
+    // the suffix as it does after 訪 (訪米).
+    let tagging = tag(
+        "ja",
+        "米政府、中国企業に新たな制裁",
+        "米政府は、中国の半導体企業数社に新たな制裁を科すと発表した。",
+    );
+    let sanctions = event(&tagging, "sanctions");
+    assert_eq!(role(sanctions, "USA"), Some("imposer"));
+}
+
+#[test]
 fn a_title_attached_to_a_name_is_not_the_japanese_prime_minister() {
     let tagging = tag("ja", "李強首相が訪韓", "中国の李強首相が韓国を訪問した。");
     assert!(!tagging.entities.countries.iter().any(|c| c.code == "JPN"));

@@ -129,6 +129,9 @@ struct PersonEntry {
     /// The names are a bare office title, resolved to the office's country.
     #[serde(default)]
     generic: bool,
+    /// A head of state or government (not a minister, envoy or former leader).
+    #[serde(default)]
+    leader: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -178,6 +181,8 @@ pub(crate) struct Gazetteer {
     pub country_names: HashMap<String, String>,
     /// Lowercased names marked ambiguous: not matched.
     pub ambiguous: HashSet<String>,
+    /// Canonical names of the heads of state and government (`leader = true`).
+    pub leaders: HashSet<String>,
 }
 
 fn read<T: for<'de> Deserialize<'de>>(data: &DataDir, path: &Path) -> Result<T, LoadError> {
@@ -294,6 +299,9 @@ impl Gazetteer {
                 entry.generic,
             );
             gazetteer.add_names(id, &entry.names);
+            if entry.leader {
+                gazetteer.leaders.insert(entry.name.clone());
+            }
         }
         for entry in &places.place {
             gazetteer.check_country(&places_path, &entry.name, &entry.country)?;

@@ -2,7 +2,7 @@
 //! of an article, using the compiled model of the article's language only.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -993,8 +993,13 @@ impl Tagger {
         }
     }
 
-    /// Events the reported ones imply: a foreign leader at a parade abroad is on a
-    /// state visit there. Added only when the article reports no such visit as main.
+    /// Events the reported ones imply (issue 10): a leader of one country present at
+    /// an occasion held in another is on a state visit there. The occasions, in the
+    /// order tried: a parade (the guest of honour), then a meeting or a signing the
+    /// article reports as main, where the host country is a party too (the host's
+    /// leader met or signed with the guest; leaders at a summit of many are at the
+    /// summit, not each on a visit). Added only when the article reports no visit
+    /// as main. Reads only the events already found: no cost per sentence.
     fn implied(
         &self,
         model: &LangModel,
@@ -1011,35 +1016,41 @@ impl Tagger {
         {
             return;
         }
-        let Some(parade) = events.iter().find(|e| e.kind == "military_parade") else {
-            return;
-        };
-        let Some(host) = parade.location.as_ref().and_then(|l| l.country.clone()) else {
-            return;
-        };
-        let guests: Vec<&Actor> = parade
-            .actors
+        let leaders = &self.gazetteer.leaders;
+        let parade = events
             .iter()
-            .filter(|a| a.kind == "person" && a.country.as_deref() != Some(host.as_str()))
-            .collect();
-        if guests.is_empty() {
-            return;
-        }
-        let mut actors: Vec<Actor> = Vec::new();
-        for guest in guests {
-            let country = guest.country.clone().unwrap_or_default();
-            if !actors
-                .iter()
-                .any(|a| a.kind == "country" && a.country.as_deref() == Some(&country))
-            {
-                actors.push(Actor {
-                    name: self.country_name(&country),
-                    kind: "country".into(),
-                    country: Some(country),
-                    role: Some("visitor".into()),
-                });
+            .filter(|e| e.kind == "military_parade")
+            .find_map(|e| implied_visit(e, false, leaders).map(|parties| (e, parties, AT_PARADE)));
+        // Leaders meeting on the sidelines of a summit of many are at that summit.
+        let summit_of_many = events
+            .iter()
+            .any(|e| e.kind == "summit" && e.salience == Salience::Main && countries(e).len() > 2);
+        let found = parade.or_else(|| {
+            if summit_of_many {
+                return None;
             }
-        }
+            events
+                .iter()
+                .filter(|e| {
+                    matches!(e.kind.as_str(), "summit" | "agreement_signing")
+                        && e.salience == Salience::Main
+                })
+                .find_map(|e| {
+                    implied_visit(e, true, leaders).map(|parties| (e, parties, MEETING_HOST))
+                })
+        });
+        let Some((occasion, (visitors, host), (cue, rule))) = found else {
+            return;
+        };
+        let mut actors: Vec<Actor> = visitors
+            .iter()
+            .map(|country| Actor {
+                name: self.country_name(country),
+                kind: "country".into(),
+                country: Some(country.clone()),
+                role: Some("visitor".into()),
+            })
+            .collect();
         actors.push(Actor {
             name: self.country_name(&host),
             kind: "country".into(),
@@ -1050,20 +1061,21 @@ impl Tagger {
             kind: visit.kind.clone(),
             cameo: visit.cameo.clone(),
             plover: visit.plover.clone(),
-            confidence: (parade.confidence * 0.9 * 100.0).round() / 100.0,
-            status: parade.status,
-            evidence: parade.evidence.clone(),
+            confidence: (occasion.confidence * 0.9 * 100.0).round() / 100.0,
+            status: occasion.status,
+            evidence: occasion.evidence.clone(),
             actors,
-            location: parade.location.clone(),
-            date: parade.date.clone(),
-            salience: parade.salience,
-            salience_cue: "implied by a foreign leader at the parade".into(),
-            rule: "implied/state_visit:foreign_leader_at_parade".into(),
+            location: occasion.location.clone(),
+            date: occasion.date.clone(),
+            salience: occasion.salience,
+            salience_cue: cue.into(),
+            rule: rule.into(),
         };
         if let Some(trace) = trace.as_deref_mut() {
-            trace
-                .lines
-                .push("implied: state_visit from a foreign leader at the military parade".into());
+            trace.lines.push(format!(
+                "implied: state_visit from a foreign leader at the {}",
+                occasion.kind
+            ));
         }
         events.push(implied);
     }
@@ -1677,6 +1689,75 @@ impl Tagger {
             cued: false,
         }
     }
+}
+
+/// Salience cue and rule id of an implied visit, by its occasion.
+const AT_PARADE: (&str, &str) = (
+    "implied by a foreign leader at the parade",
+    "implied/state_visit:foreign_leader_at_parade",
+);
+const MEETING_HOST: (&str, &str) = (
+    "implied by a foreign leader meeting the host",
+    "implied/state_visit:foreign_leader_meeting_host",
+);
+
+/// The countries of an event's parties, each once.
+fn countries(event: &Event) -> Vec<&str> {
+    let mut countries: Vec<&str> = event
+        .actors
+        .iter()
+        .filter_map(|a| a.country.as_deref())
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    countries
+}
+
+/// The visitors and host of the visit an occasion implies: the countries of the
+/// leaders (heads of state or government; a minister signing abroad is not on a
+/// state visit) present that are not the host's, and the host, which is the
+/// occasion's place's country or else the party it names as host. With
+/// `host_party`, the host's country must be one of the occasion's parties (its
+/// leader met or signed with the guests), and a summit may have no more than one
+/// other country (leaders at a summit of many are at the summit, not each on a
+/// visit; a signing hosted for two guests is their visit).
+fn implied_visit(
+    occasion: &Event,
+    host_party: bool,
+    leaders: &HashSet<String>,
+) -> Option<(Vec<String>, String)> {
+    let host = occasion
+        .location
+        .as_ref()
+        .and_then(|l| l.country.clone())
+        .or_else(|| {
+            occasion
+                .actors
+                .iter()
+                .find(|a| a.role.as_deref() == Some("host"))
+                .and_then(|a| a.country.clone())
+        })?;
+    let mut visitors: Vec<String> = Vec::new();
+    for actor in &occasion.actors {
+        let Some(country) = actor.country.as_deref() else {
+            continue;
+        };
+        let leader = actor.kind == "person" && leaders.contains(&actor.name);
+        if leader && country != host && !visitors.iter().any(|v| v == country) {
+            visitors.push(country.to_string());
+        }
+    }
+    if visitors.is_empty() {
+        return None;
+    }
+    if host_party {
+        let countries = countries(occasion);
+        let many = occasion.kind == "summit" && countries.len() > 2;
+        if !countries.contains(&host.as_str()) || many {
+            return None;
+        }
+    }
+    Some((visitors, host))
 }
 
 /// The strongest status cue within the language's window of the trigger; a question

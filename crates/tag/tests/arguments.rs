@@ -84,6 +84,55 @@ fn a_foreign_leader_at_a_parade_abroad_is_on_a_state_visit() {
 }
 
 #[test]
+fn a_leader_meeting_the_host_leader_abroad_is_on_a_state_visit() {
+    // No visit word: the meeting's place and the host's leader tell it (issue 10).
+    let tagging = tag(
+        "en",
+        "Lula and Macron hold talks in Paris",
+        "Brazilian President Lula held talks with French President Emmanuel Macron \
+         in Paris on Thursday on trade and the climate conference.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(role(visit, "BRA"), Some("visitor"));
+    assert_eq!(role(visit, "FRA"), Some("host"));
+}
+
+#[test]
+fn a_minister_meeting_abroad_and_a_leader_at_home_are_no_state_visits() {
+    let minister = tag(
+        "en",
+        "Wang Yi holds talks in Paris",
+        "Chinese Foreign Minister Wang Yi held talks with French President Emmanuel \
+         Macron in Paris on Thursday.",
+    );
+    assert!(
+        !kinds(&minister).contains(&"state_visit"),
+        "{:?}",
+        kinds(&minister)
+    );
+    let home = tag(
+        "en",
+        "Brazil holds Independence Day parade",
+        "President Lula watched the Independence Day military parade in Brasilia \
+         as thousands of troops marched past.",
+    );
+    assert!(!kinds(&home).contains(&"state_visit"), "{:?}", kinds(&home));
+}
+
+#[test]
+fn a_guest_of_honour_at_a_ceremony_abroad_is_on_a_state_visit() {
+    let tagging = tag(
+        "de",
+        "Einheitsfeier in Berlin",
+        "Der französische Präsident Emmanuel Macron war am Freitag Ehrengast beim \
+         Festakt zur Deutschen Einheit in Berlin.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(role(visit, "FRA"), Some("visitor"));
+    assert_eq!(role(visit, "DEU"), Some("host"));
+}
+
+#[test]
 fn the_host_is_not_a_guest_at_its_own_parade_nor_dated_by_a_statement() {
     let sample = std::fs::read_to_string(common::data_dir().join("samples/articles.jsonl"))
         .expect("samples");

@@ -912,6 +912,42 @@ impl Tagger {
                 out
             })
             .collect();
+        // Talks held during a visit take place where the visit does: a main event that
+        // names no place of its own takes its main occasion's (`occasions`), and with it
+        // its host (`home_role`: the talks in Jakarta are hosted by Indonesia).
+        for i in 0..events.len() {
+            let Some(event) = model.events.iter().find(|t| t.kind == events[i].kind) else {
+                continue;
+            };
+            if event.occasions == 0
+                || events[i].salience != Salience::Main
+                || events[i].location.is_some()
+            {
+                continue;
+            }
+            let is_occasion = |e: &Event| {
+                model
+                    .events
+                    .iter()
+                    .position(|t| t.kind == e.kind)
+                    .is_some_and(|id| event.occasions & (1 << id) != 0)
+            };
+            let place = events
+                .iter()
+                .find(|e| {
+                    e.salience == Salience::Main
+                        && e.status == EventStatus::Occurred
+                        && e.location.is_some()
+                        && is_occasion(e)
+                })
+                .and_then(|e| e.location.clone());
+            if let Some(place) = place {
+                events[i].location = Some(place);
+                if let Some(role) = event.home_role {
+                    add_home_role(&mut events[i], &model.roles[role as usize]);
+                }
+            }
+        }
         self.implied(model, &mut events, trace);
         if let Some(trace) = trace.as_deref_mut() {
             for event in &events {
@@ -1520,20 +1556,25 @@ impl Tagger {
         // at the Egyptian resort"). Other countries named before the trigger are then
         // its other side ("Ukraine's minister asked for air defence after Russian
         // attacks").
+        // A demonym a role cue claims is that role's, not the agent ("sanciones contra
+        // empresas chinas", "عقوبات على مصفاة صينية": the Chinese are the target).
         let agent = (event.agent_adjective && before.or(event.before) != after.or(event.after))
             .then(|| {
-                mentions.iter().find(|m| {
-                    m.demonym
-                        && if model.adjectives_follow {
-                            m.start >= trigger.end
-                                && adjective_gap(&field.lowered[trigger.end..m.start])
-                        } else {
-                            m.end <= trigger.start
-                                && modifier_gap(
-                                    &field.lowered[m.end..trigger.start],
-                                    model.word_boundaries,
-                                )
-                        }
+                mentions.iter().zip(&cued).find_map(|(m, cue)| {
+                    if !m.demonym || cue.is_some() {
+                        return None;
+                    }
+                    let beside = if model.adjectives_follow {
+                        m.start >= trigger.end
+                            && adjective_gap(&field.lowered[trigger.end..m.start])
+                    } else {
+                        m.end <= trigger.start
+                            && modifier_gap(
+                                &field.lowered[m.end..trigger.start],
+                                model.word_boundaries,
+                            )
+                    };
+                    beside.then_some(m)
                 })
             })
             .flatten()

@@ -93,3 +93,35 @@ fn a_summit_held_in_a_participant_s_country_has_it_as_host_too() {
         summit.actors
     );
 }
+
+#[test]
+fn a_demonym_a_role_cue_claims_is_not_the_agent() {
+    // "contra empresas chinas": the Chinese are the target of the sanctions, so the
+    // country before the trigger stays their imposer.
+    let tagging = tag(
+        "es",
+        "Washington sanciona a empresas chinas",
+        "Estados Unidos impuso el jueves nuevas sanciones contra empresas chinas. \
+         Las medidas congelan sus activos en el país.",
+    );
+    let sanctions = event(&tagging, "sanctions");
+    assert!(plays(sanctions, "USA", "imposer"), "{:?}", sanctions.actors);
+    assert!(!plays(sanctions, "USA", "target"), "{:?}", sanctions.actors);
+    assert!(plays(sanctions, "CHN", "target"), "{:?}", sanctions.actors);
+}
+
+#[test]
+fn talks_during_a_visit_are_hosted_where_the_visit_is() {
+    // The talks' sentence names no place; the visit's is Jakarta, so Indonesia hosts
+    // the talks too.
+    let tagging = tag(
+        "en",
+        "Macron begins state visit to Indonesia",
+        "French President Emmanuel Macron arrived in Jakarta on Tuesday for a three-day \
+         state visit to Indonesia.\n\nOn Wednesday the two presidents held talks on \
+         defence and energy, Macron and Prabowo Subianto said afterwards.",
+    );
+    let talks = event(&tagging, "summit");
+    assert!(plays(talks, "IDN", "host"), "{:?}", talks.actors);
+    assert!(plays(talks, "FRA", "participant"), "{:?}", talks.actors);
+}

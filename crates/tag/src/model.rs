@@ -37,8 +37,11 @@ pub(crate) enum What {
     Mutual(u16),
     /// Vocabulary of another domain (index into [`LangModel::senses`]).
     Sense(u8),
-    /// A cue that makes a mention background ("days after", "last year").
-    Background,
+    /// A cue that makes a mention background ("days after", "last year"); `clause`:
+    /// one opening a subordinate clause, which a comma closes (`salience.clause`).
+    Background {
+        clause: bool,
+    },
     /// A reporting verb: the place before it is where someone spoke.
     Reporting,
     Status(EventStatus),
@@ -471,7 +474,11 @@ impl LangModel {
             b.add_all(&rules.location.before, What::LocBefore)?;
             b.add_all(&rules.location.after, What::LocAfter)?;
             b.add_all(&rules.location.reporting, What::Reporting)?;
-            b.add_all(&rules.salience.background, What::Background)?;
+            b.add_all(
+                &rules.salience.background,
+                What::Background { clause: false },
+            )?;
+            b.add_all(&rules.salience.clause, What::Background { clause: true })?;
             let dates = &rules.dates;
             if !dates.weekdays.is_empty() && dates.weekdays.len() != 7 {
                 return Err("dates.weekdays needs seven lists, Monday first".into());

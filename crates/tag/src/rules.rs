@@ -127,6 +127,12 @@ pub(crate) struct LocationCues {
 pub(crate) struct SalienceCues {
     #[serde(default)]
     pub background: Vec<String>,
+    /// Cues that open a subordinate clause of time ("two weeks after he was named
+    /// party chief, ..."): before the trigger they displace it only when no comma
+    /// closes their clause ahead of it, since the clause after the comma is the
+    /// sentence's main one, which they date.
+    #[serde(default)]
+    pub clause: Vec<String>,
 }
 
 /// Calendar words for resolving event dates.

@@ -130,7 +130,8 @@ struct Found<'g> {
     /// Body paragraphs (byte ranges) of its sightings, for types with a `lead_role`.
     paragraphs: [(u32, u32); MAX_PARAGRAPHS],
     paragraph_count: u8,
-    /// End (byte in its field) of the trigger of the sighting.
+    /// Start and end (bytes in its field) of the trigger of the sighting.
+    trigger_start: usize,
     trigger_end: usize,
     /// A sighting's trigger tells a fight both sides wage ("clashes"): every party
     /// is attacker and target.
@@ -617,7 +618,8 @@ impl Tagger {
                         .nth(model.status_window_after)
                         .map_or(span.end, |(i, _)| sighting.trigger_end + i);
                     let cues = &hits[..hits.partition_point(|h| h.start < limit)];
-                    let background = background_cue(field, cues, limit, published);
+                    let background =
+                        background_cue(field, cues, sighting.trigger_start, limit, published);
                     let occurred = sighting.status == EventStatus::Occurred;
                     // Speculation does not develop the event: a strike Washington
                     // may join is not the strikes the article reports, and two
@@ -1423,6 +1425,7 @@ impl Tagger {
             primary: false,
             paragraphs: [(0, 0); MAX_PARAGRAPHS],
             paragraph_count: 0,
+            trigger_start: trigger.start,
             trigger_end: trigger.end,
             mutual,
         })
@@ -2187,10 +2190,21 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
 fn background_cue(
     field: &Field<'_>,
     hits: &[Hit],
+    trigger_start: usize,
     window_end: usize,
     published: Option<NaiveDate>,
 ) -> Option<String> {
-    if let Some(hit) = hits.iter().find(|h| matches!(h.what, What::Background)) {
+    // A clause cue before the trigger with a comma between them dates its own
+    // clause ("two weeks after he was named, Lam travelled to Beijing"), not the
+    // trigger's.
+    let displaces = |h: &&Hit| match h.what {
+        What::Background { clause: false } => true,
+        What::Background { clause: true } => {
+            h.end > trigger_start || !field.lowered[h.end..trigger_start].contains(',')
+        }
+        _ => false,
+    };
+    if let Some(hit) = hits.iter().find(displaces) {
         return Some(field.text[hit.start..hit.end].to_string());
     }
     if let Some((start, end)) = dates::mentions_past(field.lowered, hits, published) {

@@ -583,3 +583,29 @@ fn a_summit_recalled_in_the_body_does_not_place_the_reported_one() {
         "{summit:?}"
     );
 }
+
+#[test]
+fn a_time_clause_closed_by_a_comma_does_not_displace_the_main_clause() {
+    let tagging = tag(
+        "en",
+        "Why Vietnam's new leader chose Beijing first",
+        "Barely two weeks after he was named general secretary of Vietnam's Communist \
+         Party, To Lam travelled to Beijing on Monday and was received by Xi Jinping.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(visit.salience, Salience::Main, "{}", visit.salience_cue);
+    // The event inside the clause is still displaced by it.
+    let tagging = tag(
+        "en",
+        "US imposes sanctions on Russia",
+        "Days after a planned summit between Trump and Putin was shelved, the United \
+         States imposed sanctions on Russia's two largest oil companies.",
+    );
+    assert_eq!(
+        saliences(&tagging, "summit"),
+        vec![Salience::Background],
+        "{:?}",
+        tagging.events
+    );
+    assert_eq!(event(&tagging, "sanctions").salience, Salience::Main);
+}

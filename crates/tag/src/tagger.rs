@@ -1528,7 +1528,15 @@ impl Tagger {
                         gap.chars().nth(CUE_REACH).is_none()
                             && !gap.contains([',', ';', '，', '、', '；', '،'])
                     });
-                    (target == Some(i) && near).then_some(role)
+                    // Unspaced scripts: a space between two clauses of a headline.
+                    let across = || {
+                        let (from, to) = match side {
+                            Side::After => (hit.end, mentions[i].start),
+                            Side::Before => (mentions[i].end, hit.start),
+                        };
+                        !model.word_boundaries && cjk_space_break(field.lowered, from, to)
+                    };
+                    (target == Some(i) && near && !across()).then_some(role)
                 }
                 _ => None,
             })
@@ -2089,6 +2097,39 @@ fn modifier_gap(gap: &str, word_boundaries: bool) -> bool {
         && !gap.contains(|c: char| {
             c.is_ascii_punctuation() || matches!(c, '«' | '»' | '،' | '“' | '”' | '、' | '，')
         })
+}
+
+/// Whether `text[from..to]` holds a space (ASCII or ideographic) between two CJK
+/// characters: where words are not spaced, a space separates two clauses of a
+/// headline ("回应美国对台军售 中方宣布…"), and a role cue does not reach across it.
+fn cjk_space_break(text: &str, from: usize, to: usize) -> bool {
+    let Some(gap) = text.get(from..to) else {
+        return false;
+    };
+    let is_space = |c: char| c == ' ' || c == '\u{3000}';
+    let mut offset = 0;
+    while let Some(i) = gap[offset..].find(is_space) {
+        let at = from + offset + i;
+        let before = text[..at].chars().next_back();
+        let after = text[at..].chars().find(|&c| !is_space(c));
+        if before.is_some_and(is_cjk) && after.is_some_and(is_cjk) {
+            return true;
+        }
+        offset += i + 1;
+    }
+    false
+}
+
+/// A Han, kana or CJK punctuation character (or a full-width form).
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FFEF}'
+        | '\u{AC00}'..='\u{D7AF}')
+        && c != '\u{3000}'
 }
 
 /// Whether the text between a mention and a bare office title ties them together.

@@ -125,3 +125,19 @@ fn talks_during_a_visit_are_hosted_where_the_visit_is() {
     assert!(plays(talks, "IDN", "host"), "{:?}", talks.actors);
     assert!(plays(talks, "FRA", "participant"), "{:?}", talks.actors);
 }
+
+#[test]
+fn a_role_cue_does_not_reach_across_the_space_between_two_headline_clauses() {
+    // Chinese headlines part their clauses with a space: 对 in the first clause
+    // ("美国对台军售") names no target of the second clause's sanctions, whose
+    // imposer is 中方.
+    let tagging = tag(
+        "zh",
+        "回应美国对台军售 中方宣布对美国军工企业采取反制措施",
+        "中国外交部宣布，对美国军工企业采取反制措施。",
+    );
+    let sanctions = event(&tagging, "sanctions");
+    assert!(plays(sanctions, "CHN", "imposer"), "{:?}", sanctions.actors);
+    assert!(!plays(sanctions, "CHN", "target"), "{:?}", sanctions.actors);
+    assert!(plays(sanctions, "USA", "target"), "{:?}", sanctions.actors);
+}

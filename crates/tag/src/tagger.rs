@@ -1770,9 +1770,8 @@ fn countries(event: &Event) -> Vec<&str> {
 /// state visit) present that are not the host's, and the host, which is the
 /// occasion's place's country or else the party it names as host. With
 /// `host_party`, the host's country must be one of the occasion's parties (its
-/// leader met or signed with the guests), and a summit may have no more than one
-/// other country (leaders at a summit of many are at the summit, not each on a
-/// visit; a signing hosted for two guests is their visit).
+/// leader met or signed with the guests). Summits of many never get here: the
+/// caller tries no meeting when the article reports one.
 fn implied_visit(
     occasion: &Event,
     host_party: bool,
@@ -1802,12 +1801,8 @@ fn implied_visit(
     if visitors.is_empty() {
         return None;
     }
-    if host_party {
-        let countries = countries(occasion);
-        let many = occasion.kind == "summit" && countries.len() > 2;
-        if !countries.contains(&host.as_str()) || many {
-            return None;
-        }
+    if host_party && !countries(occasion).contains(&host.as_str()) {
+        return None;
     }
     Some((visitors, host))
 }

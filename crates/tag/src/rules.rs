@@ -74,6 +74,11 @@ pub(crate) struct RuleFile {
     /// Salience cues.
     #[serde(default)]
     pub salience: SalienceCues,
+    /// Verbs of reacting to an event ("a condamné", "非難した", "表示遗憾"): a later
+    /// sentence that tells the event by a weak trigger beside one names who reacts,
+    /// not who takes part ("Macron a condamné des attaques d'une grande cruauté").
+    #[serde(default)]
+    pub reactions: Vec<String>,
     /// The event types.
     #[serde(rename = "event")]
     pub events: Vec<EventRule>,

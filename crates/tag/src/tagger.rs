@@ -1205,6 +1205,11 @@ impl Tagger {
         if weak && !context && !already {
             return Err(Some(format!("weak trigger {phrase} without context")));
         }
+        // An event the article already told, named again by a weak trigger beside a
+        // verb of reacting to it: the sentence names who reacts, not who takes part.
+        if weak && already && hits.iter().any(|h| h.what == What::Reaction) {
+            return Err(Some(format!("weak trigger {phrase} in a reaction to it")));
+        }
         // A sub-aspect of another event in the same sentence (missiles shown at a
         // parade, strikes simulated in drills) is that event, not a second one. A
         // strong trigger ("strikes on") names an event of its own.

@@ -141,3 +141,45 @@ fn a_role_cue_does_not_reach_across_the_space_between_two_headline_clauses() {
     assert!(!plays(sanctions, "CHN", "target"), "{:?}", sanctions.actors);
     assert!(plays(sanctions, "USA", "target"), "{:?}", sanctions.actors);
 }
+
+#[test]
+fn who_condemns_an_attack_told_before_takes_no_part_in_it() {
+    // The attack is told first; Macron and the EU only react to it later.
+    let tagging = tag(
+        "fr",
+        "Nuit de frappes sur Kiev",
+        "La Russie a lancé des frappes de missiles sur Kiev dans la nuit, faisant au \
+         moins dix morts. Emmanuel Macron a condamné des attaques d'une grande cruauté.",
+    );
+    let attack = event(&tagging, "armed_attack");
+    assert!(plays(attack, "RUS", "attacker"), "{:?}", attack.actors);
+    assert!(!plays(attack, "FRA", "attacker"), "{:?}", attack.actors);
+    assert!(
+        !attack
+            .actors
+            .iter()
+            .any(|a| a.country.as_deref() == Some("FRA")),
+        "{:?}",
+        attack.actors
+    );
+}
+
+#[test]
+fn a_chinese_reaction_to_an_attack_names_no_party_of_it() {
+    let tagging = tag(
+        "zh",
+        "印度对巴基斯坦发动导弹袭击",
+        "印度军队7日凌晨对巴基斯坦发动导弹袭击，造成至少26名平民死亡。\
+         联合国秘书长谴责这次打击，美国也对打击表示关切。",
+    );
+    let attack = event(&tagging, "armed_attack");
+    assert!(plays(attack, "IND", "attacker"), "{:?}", attack.actors);
+    assert!(
+        !attack
+            .actors
+            .iter()
+            .any(|a| a.country.as_deref() == Some("USA")),
+        "{:?}",
+        attack.actors
+    );
+}

@@ -54,6 +54,11 @@ pub(crate) enum What {
         events: u64,
         side: Side,
     },
+    /// A topic cue: the name beside it is what the event is about, not a party.
+    Topic {
+        events: u64,
+        side: Side,
+    },
     LocBefore,
     LocAfter,
     Weekday(u8),
@@ -468,6 +473,24 @@ impl LangModel {
                     &cue.phrase,
                     What::RoleCue {
                         role,
+                        events: mask,
+                        side: cue.side,
+                    },
+                )?;
+            }
+            for cue in &rules.topic_cues {
+                let mut mask = 0u64;
+                for kind in &cue.events {
+                    let i = rules
+                        .events
+                        .iter()
+                        .position(|e| &e.kind == kind)
+                        .ok_or_else(|| format!("topic cue names unknown event type {kind}"))?;
+                    mask |= 1 << i;
+                }
+                b.add_all(
+                    &cue.phrase,
+                    What::Topic {
                         events: mask,
                         side: cue.side,
                     },

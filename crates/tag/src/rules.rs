@@ -67,6 +67,10 @@ pub(crate) struct RuleFile {
     /// Phrases that give the next (or previous) actor a role.
     #[serde(default, rename = "role_cue")]
     pub role_cues: Vec<RoleCueRule>,
+    /// Phrases that make the next (or previous) name what an event is about, not one
+    /// of its parties ("talks on Gaza", "the war in Ukraine", "consacré à Gaza").
+    #[serde(default, rename = "topic_cue")]
+    pub topic_cues: Vec<TopicCueRule>,
     /// Vocabulary of other domains (sport, culture, business, technology), by
     /// domain name of the catalogue: near a trigger it means another sense.
     #[serde(default)]
@@ -164,6 +168,21 @@ pub(crate) struct RoleCueRule {
     /// Event types the cue applies to.
     pub events: Vec<String>,
     /// `after` (default): the first actor after the phrase; `before`: the last one before it.
+    #[serde(default)]
+    pub side: Side,
+}
+
+/// A phrase beside which a country is the topic of an event: it takes no role and
+/// is no place of the event ("talks on Gaza" name no Palestinian participant).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TopicCueRule {
+    pub phrase: Vec<String>,
+    /// Event types the cue applies to (not an attack: "the war in Ukraine" names
+    /// its target).
+    pub events: Vec<String>,
+    /// `after` (default): the first name after the phrase, within a phrase's reach;
+    /// `before`: the name right before it ("the Gaza war", "Gaza-Gipfel").
     #[serde(default)]
     pub side: Side,
 }

@@ -904,12 +904,21 @@ impl Tagger {
                     view.as_ref(),
                 ) {
                     let role = &model.roles[role as usize];
-                    self.add_lead_parties(&mut out, event, role, view);
+                    self.add_lead_parties(&mut out, event, f.event, role, view, fields);
                     let paragraphs = &f.paragraphs[..f.paragraph_count as usize];
-                    self.add_paragraph_parties(&mut out, event, role, &fields[1], paragraphs);
+                    self.add_paragraph_parties(
+                        &mut out, event, f.event, role, &fields[1], paragraphs,
+                    );
                 }
                 if let Some(role) = event.home_role {
                     add_home_role(&mut out, &model.roles[role as usize]);
+                    if let Some(lead) = event.lead_role {
+                        add_host_participants(
+                            &mut out,
+                            &model.roles[role as usize],
+                            &model.roles[lead as usize],
+                        );
+                    }
                 }
                 out
             })
@@ -968,9 +977,38 @@ impl Tagger {
         &self,
         out: &mut Event,
         event: &crate::model::EventType,
+        event_id: u16,
         role: &str,
         view: &ArticleView<'_>,
+        fields: &[Field<'_>; 2],
     ) {
+        // A country the title and lead name only as the event's topic ("talks on
+        // Gaza") is no party of it.
+        let only_topic = |country: &str| {
+            let mut named = false;
+            for (f, field) in fields.iter().enumerate() {
+                let end = if f == 0 {
+                    field.text.len()
+                } else {
+                    view.lead_end
+                };
+                let mentions = slice_mentions(field.mentions, 0, end);
+                let hits = slice(field.hits, 0, end);
+                for (i, m) in mentions.iter().enumerate() {
+                    let entity = &self.gazetteer.entities[m.entity as usize];
+                    if entity.country != country {
+                        continue;
+                    }
+                    if entity.kind == EntityKind::Person
+                        || !topical(field.lowered, hits, mentions, i, event_id)
+                    {
+                        return false;
+                    }
+                    named = true;
+                }
+            }
+            named
+        };
         for (country, kind) in &view.lead_parties {
             if out.actors.len() >= MAX_ACTORS {
                 break;
@@ -979,7 +1017,7 @@ impl Tagger {
                 .actors
                 .iter()
                 .any(|a| a.kind == "country" && a.country.as_deref() == Some(*country));
-            if event.party_kinds & kind.bit() != 0 && !cast {
+            if event.party_kinds & kind.bit() != 0 && !cast && !only_topic(country) {
                 out.actors.push(Actor {
                     name: self.country_name(country),
                     kind: "country".into(),
@@ -997,6 +1035,7 @@ impl Tagger {
         &self,
         out: &mut Event,
         event: &crate::model::EventType,
+        event_id: u16,
         role: &str,
         body: &Field<'_>,
         paragraphs: &[(u32, u32)],
@@ -1006,12 +1045,20 @@ impl Tagger {
         let start = paragraphs.iter().map(|p| p.0).min().unwrap_or(0);
         let end = paragraphs.iter().map(|p| p.1).max().unwrap_or(0);
         {
-            for mention in slice_mentions(body.mentions, start as usize, end as usize) {
+            let mentions = slice_mentions(body.mentions, start as usize, end as usize);
+            let hits = slice(body.hits, start as usize, end as usize);
+            for (i, mention) in mentions.iter().enumerate() {
                 if out.actors.len() >= MAX_ACTORS {
                     return;
                 }
                 let entity = &self.gazetteer.entities[mention.entity as usize];
                 if entity.kind == EntityKind::Place || event.party_kinds & entity.kind.bit() == 0 {
+                    continue;
+                }
+                // What the event is about ("talks on Gaza"): no party.
+                if entity.kind != EntityKind::Person
+                    && topical(body.lowered, hits, mentions, i, event_id)
+                {
                     continue;
                 }
                 let country = entity.country.as_str();
@@ -1361,7 +1408,7 @@ impl Tagger {
             status = EventStatus::Planned;
             cued = true;
         }
-        let location = self.location(field, hits, mentions, trigger);
+        let location = self.location(field, hits, mentions, trigger, event_id);
         if event.abroad {
             // A leader visiting a province or a site of their own country: every party
             // the sentence names, besides the place itself, is of the country where
@@ -1444,7 +1491,15 @@ impl Tagger {
         hits: &[Hit],
         mentions: &[Mention],
         trigger: &Hit,
+        event_id: u16,
     ) -> Option<Mention> {
+        // "talks on the war in Ukraine": the topic is no place of the event.
+        let topic = |m: &Mention| {
+            mentions
+                .iter()
+                .position(|n| n.start == m.start)
+                .is_some_and(|i| topical(field.lowered, hits, mentions, i, event_id))
+        };
         let mut best: Option<(bool, usize, Mention)> = None;
         for marker in hits {
             let candidate = match marker.what {
@@ -1458,7 +1513,7 @@ impl Tagger {
             };
             let Some(mention) = candidate else { continue };
             let kind = self.gazetteer.entities[mention.entity as usize].kind;
-            if !matches!(kind, EntityKind::Place | EntityKind::Country) {
+            if !matches!(kind, EntityKind::Place | EntityKind::Country) || topic(mention) {
                 continue;
             }
             // "Analysts in Seoul said": where someone spoke, not where it happens.
@@ -1489,7 +1544,7 @@ impl Tagger {
                 })
                 .filter(|m| {
                     let kind = self.gazetteer.entities[m.entity as usize].kind;
-                    kind == EntityKind::Place
+                    kind == EntityKind::Place && !topic(m)
                 })
                 .copied()
         })
@@ -1514,9 +1569,20 @@ impl Tagger {
     ) -> Vec<Cast<'g>> {
         let location_country =
             location.map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
+        // A cue inside a longer one at the same place yields to it ("hosted" in
+        // "hosted by" names no host before it).
+        let inner = |hit: &Hit| {
+            hits.iter().any(|h| {
+                h.start == hit.start
+                    && h.end > hit.end
+                    && matches!(h.what, What::RoleCue { events, .. } if events & (1 << event_id) != 0)
+            })
+        };
         let cue_role = |i: usize| {
             hits.iter().find_map(|hit| match hit.what {
-                What::RoleCue { role, events, side } if events & (1 << event_id) != 0 => {
+                What::RoleCue { role, events, side }
+                    if events & (1 << event_id) != 0 && !inner(hit) =>
+                {
                     let target = match side {
                         // A mention inside the cue counts too (訪米: the host is 米).
                         Side::After => mentions.iter().position(|m| m.start >= hit.start),
@@ -1627,6 +1693,14 @@ impl Tagger {
         for (i, mention) in mentions.iter().enumerate() {
             let entity = &self.gazetteer.entities[mention.entity as usize];
             if !entity.kind.stands_for_country() || people.len() + countries.len() >= MAX_ACTORS {
+                continue;
+            }
+            // What the event is about ("talks on Gaza") takes no part in it, unless a
+            // role cue says otherwise.
+            if cued[i].is_none()
+                && entity.kind != EntityKind::Person
+                && topical(field.lowered, hits, mentions, i, event_id)
+            {
                 continue;
             }
             let is_place = entity.kind == EntityKind::Place;
@@ -2132,6 +2206,33 @@ fn is_cjk(c: char) -> bool {
         && c != '\u{3000}'
 }
 
+/// Whether mention `i` of `mentions` is what an event of type `event_id` is about by
+/// a topic cue of the type (`topic_cue`): the first name after the cue within a role
+/// cue's reach and in the same phrase ("talks on Gaza", "la guerre en Ukraine"), or
+/// the name right before it ("the Gaza war"). Only the few topic hits are compared.
+fn topical(lowered: &str, hits: &[Hit], mentions: &[Mention], i: usize, event_id: u16) -> bool {
+    let mention = &mentions[i];
+    hits.iter().any(|hit| match hit.what {
+        What::Topic { events, side } if events & (1 << event_id) != 0 => match side {
+            Side::After => {
+                hit.end <= mention.start
+                    && mentions[..i].iter().all(|m| m.start < hit.end)
+                    && lowered.get(hit.end..mention.start).is_some_and(|gap| {
+                        gap.chars().nth(CUE_REACH).is_none()
+                            && !gap.contains([',', ';', '.', '，', '、', '；', '،', '。'])
+                    })
+            }
+            Side::Before => {
+                mention.end <= hit.start
+                    && lowered
+                        .get(mention.end..hit.start)
+                        .is_some_and(|gap| matches!(gap.trim(), "" | "-" | "'s" | "’s"))
+            }
+        },
+        _ => false,
+    })
+}
+
 /// Whether the text between a mention and a bare office title ties them together.
 fn attached(gap: &str) -> bool {
     matches!(gap.trim(), "" | "の" | "的" | "・")
@@ -2321,6 +2422,31 @@ fn add_home_role(out: &mut Event, role: &str) {
             ..party.clone()
         };
         out.actors.push(host);
+    }
+}
+
+/// A host a cue named ("Iraq hosted the summit") takes part too: it holds the type's
+/// `lead_role` besides (the summit's participant), as the location's country does.
+fn add_host_participants(out: &mut Event, home: &str, lead: &str) {
+    let hosts: Vec<Actor> = out
+        .actors
+        .iter()
+        .filter(|a| a.kind == "country" && a.role.as_deref() == Some(home))
+        .filter(|h| {
+            !out.actors.iter().any(|a| {
+                a.kind == "country" && a.country == h.country && a.role.as_deref() == Some(lead)
+            })
+        })
+        .cloned()
+        .collect();
+    for host in hosts {
+        if out.actors.len() >= MAX_ACTORS {
+            break;
+        }
+        out.actors.push(Actor {
+            role: Some(lead.to_string()),
+            ..host
+        });
     }
 }
 

@@ -161,6 +161,40 @@ fn who_condemns_an_attack_told_before_takes_no_part_in_it() {
             .any(|a| a.country.as_deref() == Some("FRA")),
         "{:?}",
         attack.actors
+fn a_country_named_as_the_talks_topic_is_no_participant() {
+    // The leaders met on Gaza: the Palestinians are what the summit is about.
+    let tagging = tag(
+        "en",
+        "Sisi and Abdullah hold summit",
+        "Abdel Fattah al-Sisi and King Abdullah II held a summit in Cairo on Tuesday, \
+         with talks on Gaza and the war in Ukraine.",
+    );
+    let summit = event(&tagging, "summit");
+    assert!(plays(summit, "EGY", "participant"), "{:?}", summit.actors);
+    assert!(plays(summit, "JOR", "participant"), "{:?}", summit.actors);
+    assert!(!plays(summit, "PSE", "participant"), "{:?}", summit.actors);
+    assert!(!plays(summit, "UKR", "participant"), "{:?}", summit.actors);
+}
+
+#[test]
+fn the_war_in_a_country_is_no_place_of_the_visit() {
+    // "en Ukraine" is where the war is, not where Modi went: the host is Poland.
+    let tagging = tag(
+        "fr",
+        "Modi en visite officielle",
+        "Narendra Modi est arrivé mercredi à Varsovie pour une visite officielle consacrée \
+         à la guerre en Ukraine.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert!(plays(visit, "IND", "visitor"), "{:?}", visit.actors);
+    assert!(plays(visit, "POL", "host"), "{:?}", visit.actors);
+    assert!(
+        !visit
+            .actors
+            .iter()
+            .any(|a| a.country.as_deref() == Some("UKR")),
+        "{:?}",
+        visit.actors
     );
 }
 
@@ -182,4 +216,42 @@ fn a_chinese_reaction_to_an_attack_names_no_party_of_it() {
         "{:?}",
         attack.actors
     );
+fn the_war_in_a_country_still_names_an_attacks_target() {
+    // Topic cues leave attacks alone: the war in Ukraine is Russia's attack on it.
+    let tagging = tag(
+        "en",
+        "Night of missiles",
+        "Russia attacked Ukraine overnight with 40 missiles and 300 drones, its largest \
+         attack since the war in Ukraine began.",
+    );
+    let attack = event(&tagging, "armed_attack");
+    assert!(plays(attack, "UKR", "target"), "{:?}", attack.actors);
+}
+
+#[test]
+fn the_country_that_hosted_the_summit_is_its_host_and_a_participant() {
+    // "Iraq hosted": the subject of "hosted" hosts the summit, and still takes part.
+    let tagging = tag(
+        "en",
+        "Arab leaders meet",
+        "Iraq hosted the annual summit of the Arab League on Saturday, attended by \
+         Egypt's president Abdel Fattah al-Sisi.",
+    );
+    let summit = event(&tagging, "summit");
+    assert!(plays(summit, "IRQ", "host"), "{:?}", summit.actors);
+    assert!(plays(summit, "IRQ", "participant"), "{:?}", summit.actors);
+    assert!(plays(summit, "EGY", "participant"), "{:?}", summit.actors);
+}
+
+#[test]
+fn hosted_by_names_the_host_after_it_not_the_guest_before_it() {
+    // The longer cue "hosted by" wins over "hosted": France is no host.
+    let tagging = tag(
+        "en",
+        "Macron at the summit",
+        "Emmanuel Macron attended the summit hosted by Egypt in Sharm el-Sheikh on Monday.",
+    );
+    let summit = event(&tagging, "summit");
+    assert!(plays(summit, "EGY", "host"), "{:?}", summit.actors);
+    assert!(!plays(summit, "FRA", "host"), "{:?}", summit.actors);
 }

@@ -161,6 +161,10 @@ fn who_condemns_an_attack_told_before_takes_no_part_in_it() {
             .any(|a| a.country.as_deref() == Some("FRA")),
         "{:?}",
         attack.actors
+    );
+}
+
+#[test]
 fn a_country_named_as_the_talks_topic_is_no_participant() {
     // The leaders met on Gaza: the Palestinians are what the summit is about.
     let tagging = tag(
@@ -216,6 +220,9 @@ fn a_chinese_reaction_to_an_attack_names_no_party_of_it() {
         "{:?}",
         attack.actors
     );
+}
+
+#[test]
 fn the_war_in_a_country_still_names_an_attacks_target() {
     // Topic cues leave attacks alone: the war in Ukraine is Russia's attack on it.
     let tagging = tag(

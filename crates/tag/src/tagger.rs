@@ -142,6 +142,11 @@ impl Found<'_> {
     /// Adds what `other` tells of the event's salience: its lead place, body
     /// sightings, `part` sightings and first background cue.
     fn add_salience_of(&mut self, other: &Found<'_>) {
+        // A sighting of this occurrence told with no background cue keeps it in the
+        // story's time: another occurrence's cue ("last month, when Albanese visited
+        // Port Moresby") displaces that occurrence, not this one ("Marape arrived in
+        // Canberra on Saturday").
+        let told = self.in_lead.is_some() || self.developed > 0;
         self.in_lead = self.in_lead.or(other.in_lead);
         self.developed = self.developed.saturating_add(other.developed);
         self.developed_occurred |= other.developed_occurred;
@@ -149,7 +154,7 @@ impl Found<'_> {
         self.part_salience.0 = self.part_salience.0.or(lead);
         self.part_salience.1 = self.part_salience.1.saturating_add(developed);
         self.part_salience.2 |= occurred;
-        if self.background_cue.is_none() {
+        if self.background_cue.is_none() && !told {
             self.background_cue.clone_from(&other.background_cue);
         }
     }

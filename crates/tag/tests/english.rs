@@ -441,3 +441,26 @@ fn a_visit_told_after_a_hosted_summit_is_the_reported_visit() {
     assert_eq!(role(visit, "CHN"), Some("visitor"));
     assert_eq!(role(visit, "KAZ"), Some("host"));
 }
+
+#[test]
+fn a_visit_told_beside_a_signing_stays_main_when_another_visit_is_displaced() {
+    // The visit of the signing ("Marape arrived in Canberra") is told once, with no
+    // cue of its own; an earlier visit ("last month, when Albanese visited Port
+    // Moresby") is displaced. The earlier visit's cue does not displace this one.
+    let tagging = tag(
+        "en",
+        "Australia and Papua New Guinea sign mutual defence treaty",
+        "Prime Ministers Anthony Albanese and James Marape signed a mutual defence treaty \
+         at Parliament House in Canberra on Monday.\n\n\
+         The treaty commits each country to come to the other's aid if it is attacked.\n\n\
+         Marape arrived in Canberra on Saturday and watched the football final with \
+         Albanese on Sunday night.\n\n\
+         The treaty was meant to be signed last month, when Albanese visited Port Moresby \
+         for the independence celebrations.",
+    );
+    assert_eq!(saliences(&tagging, "agreement_signing")[0], Salience::Main);
+    let visit = event(&tagging, "state_visit");
+    assert_eq!(visit.salience, Salience::Main);
+    assert_eq!(role(visit, "PNG"), Some("visitor"));
+    assert_eq!(role(visit, "AUS"), Some("host"));
+}

@@ -44,6 +44,8 @@ pub(crate) enum What {
     },
     /// A reporting verb: the place before it is where someone spoke.
     Reporting,
+    /// A subject standing for a person named before ("he", "the prime minister").
+    Anaphor,
     Status(EventStatus),
     /// A word that joins two clauses: status cues do not reach across it.
     ClauseBreak,
@@ -474,6 +476,7 @@ impl LangModel {
             b.add_all(&rules.location.before, What::LocBefore)?;
             b.add_all(&rules.location.after, What::LocAfter)?;
             b.add_all(&rules.location.reporting, What::Reporting)?;
+            b.add_all(&rules.location.anaphors, What::Anaphor)?;
             b.add_all(
                 &rules.salience.background,
                 What::Background { clause: false },

@@ -46,6 +46,8 @@ pub(crate) enum What {
     Reporting,
     /// A verb of reacting to an event (`reactions` in the rule file).
     Reaction,
+    /// A subject standing for a person named before ("he", "the prime minister").
+    Anaphor,
     Status(EventStatus),
     /// A word that joins two clauses: status cues do not reach across it.
     ClauseBreak,
@@ -500,6 +502,7 @@ impl LangModel {
             b.add_all(&rules.location.after, What::LocAfter)?;
             b.add_all(&rules.location.reporting, What::Reporting)?;
             b.add_all(&rules.reactions, What::Reaction)?;
+            b.add_all(&rules.location.anaphors, What::Anaphor)?;
             b.add_all(
                 &rules.salience.background,
                 What::Background { clause: false },

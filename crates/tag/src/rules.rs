@@ -126,6 +126,11 @@ pub(crate) struct LocationCues {
     /// the event happens ("analysts in Seoul said").
     #[serde(default)]
     pub reporting: Vec<String>,
+    /// Subjects that stand for a person named before ("he", "the prime minister"):
+    /// a visit told as "He arrived in Paris" is the visit of the leader the article
+    /// last named (else the one its title and lead name).
+    #[serde(default)]
+    pub anaphors: Vec<String>,
 }
 
 /// Phrases that displace an event from the story's time or make it subordinate

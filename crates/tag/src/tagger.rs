@@ -160,6 +160,10 @@ impl Found<'_> {
     }
 }
 
+/// Most mentions looked back through for the person a subject such as "he" stands
+/// for: the search stays bounded per sentence.
+const MAX_ANTECEDENT_LOOKBACK: usize = 24;
+
 /// Most paragraphs read for the parties of one occurrence.
 const MAX_PARAGRAPHS: usize = 4;
 
@@ -182,6 +186,8 @@ struct ArticleView<'a> {
     lead_parties: Vec<(&'a str, EntityKind)>,
     /// End of the lead in the body, in bytes.
     lead_end: usize,
+    /// The first person the title names, else the lead: who the article is about.
+    lead_person: Option<u32>,
 }
 
 /// One field (title or body) prepared for matching.
@@ -483,6 +489,7 @@ impl Tagger {
             })
         });
         let mut lead_parties = Vec::new();
+        let mut lead_person = None;
         let mut votes = [0u8; 8];
         // Distinct sense words of the title and lead together, per domain.
         let mut seen: Vec<(u8, &str)> = Vec::new();
@@ -499,6 +506,9 @@ impl Tagger {
             }
             for mention in field.mentions.iter().take_while(|m| m.start < end) {
                 let entity = &self.gazetteer.entities[mention.entity as usize];
+                if lead_person.is_none() && entity.kind == EntityKind::Person {
+                    lead_person = Some(mention.entity);
+                }
                 if lead_parties.len() < 32
                     && !lead_parties
                         .iter()
@@ -517,6 +527,7 @@ impl Tagger {
             lead_domain,
             lead_parties,
             lead_end,
+            lead_person,
         }
     }
 
@@ -677,7 +688,8 @@ impl Tagger {
                     // Where a country is named as host by naming alone (a parade's
                     // `nation`), word order does not tell whose event it is.
                     let sided = model.events[event_index].nation.is_none();
-                    let slot = occurrence(&found, &sighting, event_id, sided);
+                    let host = model.events[event_index].location;
+                    let slot = occurrence(&found, &sighting, event_id, sided, host);
                     let existing = slot.map(|i| &found[i]);
                     let leads =
                         existing.is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
@@ -768,12 +780,45 @@ impl Tagger {
             .filter(|f| main_types & (1 << f.event) != 0 && f.primary)
             .map(|f| (f.event, f.actors.iter().map(|a| a.country).collect()))
             .collect();
+        // "Ministers signed more than 30 documents" on a visit the article reports: a
+        // signing whose countries are all parties of a main occasion that it frames
+        // (a visit: `framed_by`) is signed there, as one whose sentence names none is.
+        // (A summit of many is no such frame: a deal one of them mentions is not
+        // the summit's.)
+        let within_occasion = |f: &Found<'_>| {
+            let event = &model.events[f.event as usize];
+            let mut named = f.actors.iter().filter(|a| !a.person).peekable();
+            named.peek().is_some()
+                && named.all(|a| {
+                    main_parties.iter().any(|(kind, parties)| {
+                        event.unnamed_occasions & (1 << kind) != 0
+                            && model.events[*kind as usize].framed_by & (1 << f.event) != 0
+                            && parties.contains(&a.country)
+                            && f.location.is_none_or(|place| {
+                                let here = &self.gazetteer.entities[place as usize].country;
+                                parties.contains(&here.as_str())
+                            })
+                    })
+                })
+        };
         let mut events: Vec<Event> = found
             .into_iter()
             .map(|f| {
                 let event = &model.events[f.event as usize];
                 let is_framed = || framed(&f, event, &main_parties);
+                // A further occurrence the body develops in sentences of its own, told
+                // as having happened and not displaced, beside a main one of its type
+                // (a second signing, an attack on other targets) is reported too.
+                let also_reported = !f.primary
+                    && main_types & (1 << f.event) != 0
+                    && f.status == EventStatus::Occurred
+                    && f.background_cue.is_none()
+                    && f.developed >= 2
+                    && f.developed_occurred;
                 let (salience, cue) = match (&f.in_lead, f.developed, &f.background_cue) {
+                    _ if also_reported => {
+                        (Salience::Main, "another occurrence, developed".to_string())
+                    }
                     _ if !f.primary => (
                         Salience::Background,
                         match &f.background_cue {
@@ -790,7 +835,8 @@ impl Tagger {
                             && f.developed_occurred
                             && (event.occasions & main_types != 0
                                 || (event.unnamed_occasions & main_types != 0
-                                    && f.actors.iter().all(|a| a.person))) =>
+                                    && (f.actors.iter().all(|a| a.person)
+                                        || within_occasion(&f)))) =>
                     {
                         (Salience::Main, "during its occasion".to_string())
                     }
@@ -1353,6 +1399,45 @@ impl Tagger {
             }
         }
         let in_sentence = countries.len();
+        // "He arrived in Paris", "The prime minister landed in Hanoi": a subject
+        // standing for a person named before is the leader the article last named
+        // (else the one of its title and lead), when that leader is not of the
+        // country where it happens.
+        let mut antecedent = None;
+        if event.sentence_parties > 0 && !standalone && before.or(event.before).is_some() {
+            let anaphor = hits
+                .iter()
+                .any(|h| matches!(h.what, What::Anaphor) && h.start < trigger.start);
+            let unnamed = !mentions.iter().any(|m| {
+                m.start < trigger.start
+                    && self.gazetteer.entities[m.entity as usize].kind != EntityKind::Place
+            });
+            if anaphor && unnamed {
+                let here = self
+                    .location(field, hits, mentions, trigger)
+                    .map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
+                let foreign_leader = |id: u32| {
+                    let entity = &self.gazetteer.entities[id as usize];
+                    (entity.kind == EntityKind::Person && Some(entity.country.as_str()) != here)
+                        .then_some(entity)
+                };
+                let earlier =
+                    &field.mentions[..field.mentions.partition_point(|m| m.start < span.start)];
+                antecedent = earlier
+                    .iter()
+                    .rev()
+                    .take(MAX_ANTECEDENT_LOOKBACK)
+                    .find_map(|m| foreign_leader(m.entity))
+                    .or_else(|| view.lead_person.and_then(foreign_leader));
+                if let Some(entity) = antecedent {
+                    if event.party_kinds & entity.kind.bit() != 0
+                        && !countries.contains(&entity.country.as_str())
+                    {
+                        countries.push(entity.country.as_str());
+                    }
+                }
+            }
+        }
         if !already && !standalone && event.sentence_parties > 0 {
             // Who takes part: a place alone says only where.
             let named = mentions
@@ -1365,7 +1450,8 @@ impl Tagger {
                     }
                     named
                 })
-                .len();
+                .len()
+                + usize::from(antecedent.is_some());
             if named < event.sentence_parties {
                 return Err(Some(format!(
                     "{named} of {} parties its sentence must name",
@@ -1430,16 +1516,41 @@ impl Tagger {
                         e.kind != EntityKind::Place && event.party_kinds & e.kind.bit() != 0
                     })
                     .peekable();
-                if parties.peek().is_some() && parties.all(|e| e.country == here) {
+                // A foreign leader a pronoun stands for is the visitor ("He arrived in
+                // Paris to join Macron").
+                if antecedent.is_none()
+                    && parties.peek().is_some()
+                    && parties.all(|e| e.country == here)
+                {
                     return Err(Some(format!(
                         "domestic: every party is of {here}, where it happens"
                     )));
                 }
             }
         }
-        let actors = self.actors(
+        let mut actors = self.actors(
             model, field, hits, mentions, event, event_id, trigger, before, after, &location,
         );
+        if let Some(entity) = antecedent {
+            let role = before.or(event.before);
+            if !actors.iter().any(|a| a.person && a.name == entity.name) {
+                actors.push(Cast {
+                    name: &entity.name,
+                    person: true,
+                    country: &entity.country,
+                    role,
+                    cued: false,
+                });
+            }
+            if !actors
+                .iter()
+                .any(|a| !a.person && a.country == entity.country)
+            {
+                let mut cast = self.country_actor(&entity.country, role);
+                cast.cued = true;
+                actors.push(cast);
+            }
+        }
 
         // Explainable score: trigger strength, then context, named countries, title.
         let mut confidence = if weak { 0.45 } else { 0.6 };
@@ -1732,8 +1843,14 @@ impl Tagger {
                         && h.start >= mention.end
                         && field.lowered[mention.end..h.start].trim().is_empty()
                 });
+                // A place past a comma after the trigger is in another clause ("landed
+                // in Madrid on Monday, ... when Russian forces crossed the border near
+                // Kharkiv"), not where the event happens.
+                let other_clause = mention.start >= trigger.end
+                    && field.lowered[trigger.end..mention.start]
+                        .contains([',', ';', '，', '、', '；', '،']);
                 match event.place {
-                    Some(role) if after_trigger && !spoke_there => (Some(role), 1),
+                    Some(role) if after_trigger && !spoke_there && !other_clause => (Some(role), 1),
                     _ => continue,
                 }
             } else if event.nation.is_some()
@@ -1981,7 +2098,11 @@ fn gather_salience(found: &mut [Found<'_>], i: usize) {
     for j in i + 1..found.len() {
         if found[j].event == event {
             let (head, tail) = found.split_at_mut(j);
+            // Another occurrence's displacing cue ("the anniversary of" another
+            // country's parade) dates that occurrence, not this one.
+            let cue = head[i].background_cue.take();
             head[i].add_salience_of(&tail[0]);
+            head[i].background_cue = cue;
         }
     }
 }
@@ -2089,7 +2210,13 @@ const MAX_OCCURRENCES: usize = 4;
 /// Doha", "a summit planned for next year"): a sighting that names a country in
 /// another role than an occurrence gives it, or that is cued with another status,
 /// is another occurrence. Past the limit, a sighting joins the first occurrence.
-fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16, sided: bool) -> Option<usize> {
+fn occurrence(
+    found: &[Found<'_>],
+    sighting: &Found<'_>,
+    event: u16,
+    sided: bool,
+    host: Option<RoleId>,
+) -> Option<usize> {
     let mut first = None;
     let mut count = 0;
     for (i, occurrence) in found.iter().enumerate() {
@@ -2098,7 +2225,7 @@ fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16, sided: bool
         }
         first.get_or_insert(i);
         count += 1;
-        if compatible(occurrence, sighting, sided) {
+        if compatible(occurrence, sighting, sided, host) {
             return Some(i);
         }
     }
@@ -2110,7 +2237,12 @@ fn occurrence(found: &[Found<'_>], sighting: &Found<'_>, event: u16, sided: bool
 
 /// Whether a sighting can be part of an occurrence: no country in two roles, no
 /// two cued statuses (an uncued status, a headline's dropped tense, yields).
-fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>, sided: bool) -> bool {
+fn compatible(
+    occurrence: &Found<'_>,
+    sighting: &Found<'_>,
+    sided: bool,
+    host: Option<RoleId>,
+) -> bool {
     // The title and lead tell one event: their sightings are one occurrence whatever
     // roles their sentences suggest (a headline's word order says little of roles).
     let in_lead = |f: &Found<'_>| f.in_lead.is_some() || f.part_salience.0.is_some();
@@ -2133,7 +2265,21 @@ fn compatible(occurrence: &Found<'_>, sighting: &Found<'_>, sided: bool) -> bool
     let other_status = sighting.cued
         && sighting.status != occurrence.status
         && (occurrence.cued || !occurrence.title_only);
-    !other_role && !other_status
+    // An event held in one place (a visit, a parade) has one host: a sighting whose
+    // cued hosts are none of the occurrence's is another one ("greeted by Macron in
+    // Nancy" and, that morning, Xi as Putin's guest in Moscow).
+    fn hosts<'a>(f: &Found<'a>, host: Option<RoleId>) -> Vec<&'a str> {
+        f.actors
+            .iter()
+            .filter(|c| !c.person && c.cued && host.is_some() && c.role == host)
+            .map(|c| c.country)
+            .collect()
+    }
+    let other_host = !roles_agree && host.is_some() && {
+        let (theirs, mine) = (hosts(occurrence, host), hosts(sighting, host));
+        !theirs.is_empty() && !mine.is_empty() && !mine.iter().any(|c| theirs.contains(c))
+    };
+    !other_role && !other_status && !other_host
 }
 
 /// A one-character country abbreviation counts next to another one (日韓, 中澳),

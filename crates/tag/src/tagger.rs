@@ -1414,7 +1414,7 @@ impl Tagger {
             });
             if anaphor && unnamed {
                 let here = self
-                    .location(field, hits, mentions, trigger)
+                    .location(field, hits, mentions, trigger, event_id)
                     .map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
                 let foreign_leader = |id: u32| {
                     let entity = &self.gazetteer.entities[id as usize];

@@ -81,10 +81,27 @@ struct Meaning {
     open_end: bool,
     /// Exact-case form, for `=` phrases.
     exact: Option<Box<str>>,
-    /// Rest of a phrase with inner `*` ("военн* парад*"): after the matched head,
-    /// each segment follows once the current word has ended.
-    tail: Box<[String]>,
+    /// Rest of a phrase with inner `*` ("военн* парад*") or `...` ("traf ... ein"):
+    /// after the matched head, each segment follows in its own way.
+    tail: Box<[Segment]>,
 }
+
+/// One segment of a phrase after its head.
+#[derive(Debug, Clone)]
+struct Segment {
+    text: String,
+    /// `...`: the segment is a whole word that closes the head's clause, a few words
+    /// on (a separable verb's prefix: "traf am Sonntag in Paris ein"; the participle of
+    /// a passive: "wurde am Montag von Xi empfangen"). Otherwise (`*`) it follows once
+    /// the current word has ended.
+    gap: bool,
+    /// The word before may run on (`*`) before the gap.
+    open: bool,
+}
+
+/// How far (bytes) a `...` segment may stand from the words before it: a clause's
+/// length, so the search stays bounded.
+const GAP_REACH: usize = 160;
 
 /// A compiled event type.
 #[derive(Debug, Clone)]
@@ -153,6 +170,7 @@ pub(crate) struct LangModel {
     /// A verb trigger closes its clause ("Russland hat die Ukraine angegriffen"): the
     /// clause's first name is the subject, the names after it the object.
     pub verb_final: bool,
+    pub verb_first: bool,
     pub clitics: Vec<String>,
     pub abbreviations: HashSet<String>,
     pub compound_prefixes: Vec<String>,
@@ -212,12 +230,50 @@ impl Builder {
         if exact && phrase.contains('*') {
             return Err(format!("`=` phrases cannot hold `*`: `{raw}`"));
         }
-        let mut segments = phrase.split('*').map(lower_aligned);
-        let lowered = segments.next().unwrap_or_default();
-        let tail: Box<[String]> = segments.collect();
-        if tail.iter().any(|s| s.is_empty()) {
-            return Err(format!("`**` or `* *` in `{raw}`"));
+        // "traf ... ein": each part after a `...` opens with a gap segment; a part
+        // that ends with `*` ("kam* ... zusammen") lets its last word run on.
+        let parts: Vec<&str> = phrase.split("...").collect();
+        let last = parts.len() - 1;
+        let mut tail: Vec<Segment> = Vec::new();
+        let mut lowered = String::new();
+        let mut open = false;
+        for (k, part) in parts.iter().enumerate() {
+            let mut part = if last == 0 {
+                *part
+            } else if k == 0 {
+                part.trim_end()
+            } else {
+                part.trim()
+            };
+            let runs_on = k < last && part.ends_with('*');
+            if k < last {
+                part = part.trim_end_matches('*');
+            }
+            let mut pieces = part.split('*').map(lower_aligned);
+            let first = pieces.next().unwrap_or_default();
+            if k == 0 {
+                lowered = first;
+            } else {
+                if first.is_empty() || first.contains(' ') {
+                    return Err(format!("`...` must be followed by a word in `{raw}`"));
+                }
+                tail.push(Segment {
+                    text: first,
+                    gap: true,
+                    open,
+                });
+            }
+            tail.extend(pieces.map(|text| Segment {
+                text,
+                gap: false,
+                open: true,
+            }));
+            open = runs_on;
         }
+        if lowered.trim().is_empty() || tail.iter().any(|s| s.text.is_empty()) {
+            return Err(format!("`**`, `* *` or an empty `...` part in `{raw}`"));
+        }
+        let tail: Box<[Segment]> = tail.into();
         let id = match self.index.get(&lowered) {
             Some(&id) => id,
             None => {
@@ -564,6 +620,7 @@ impl LangModel {
             .map_err(|e| e.to_string())?;
         let adjectives_follow = rules.is_some_and(|(r, _)| r.adjectives_follow);
         let verb_final = rules.is_some_and(|(r, _)| r.verb_final);
+        let verb_first = rules.is_some_and(|(r, _)| r.verb_first);
         let status_window_after = rules
             .map(|(r, _)| r.status_window_after.unwrap_or(r.status_window))
             .unwrap_or_default();
@@ -596,6 +653,7 @@ impl LangModel {
             word_boundaries,
             adjectives_follow,
             verb_final,
+            verb_first,
             clitics,
             abbreviations,
             compound_prefixes,
@@ -735,18 +793,72 @@ impl LangModel {
     }
 }
 
-/// Matches the segments after an inner `*`: skip the rest of the current word, then
-/// the segment must follow. Returns the end of the whole phrase.
-fn follow_tail(lowered: &str, mut pos: usize, tail: &[String]) -> Option<usize> {
+/// Matches the segments after the head. After an inner `*`: skip the rest of the
+/// current word, then the segment must follow. After `...`: the segment is a word of
+/// the same clause, within [`GAP_REACH`], and the clause ends with it. Returns the end
+/// of the whole phrase.
+fn follow_tail(lowered: &str, mut pos: usize, tail: &[Segment]) -> Option<usize> {
     for segment in tail {
+        if segment.gap && !segment.open && !right_ok(lowered, pos) {
+            return None;
+        }
         pos += lowered[pos..]
             .char_indices()
             .find(|&(_, c)| !is_alnum(c))
             .map_or(lowered.len() - pos, |(i, _)| i);
-        if !lowered[pos..].starts_with(segment.as_str()) {
+        if segment.gap {
+            pos = clause_final(lowered, pos, &segment.text)?;
+            continue;
+        }
+        if !lowered[pos..].starts_with(segment.text.as_str()) {
             return None;
         }
-        pos += segment.len();
+        pos += segment.text.len();
     }
     Some(pos)
+}
+
+/// The end of `word` where it closes the clause that runs on from `from`: the first
+/// whole-word occurrence followed by a clause's end (punctuation, the text's end, or
+/// "und"/"oder" joining the next clause), before any clause break. A word inside the
+/// clause ("traf ein Abkommen") is passed over.
+fn clause_final(lowered: &str, from: usize, word: &str) -> Option<usize> {
+    let mut reach = (from + GAP_REACH).min(lowered.len());
+    while !lowered.is_char_boundary(reach) {
+        reach -= 1;
+    }
+    let window = &lowered[from..reach];
+    // A period after a digit is an ordinal ("am 14. April"), not the clause's end.
+    let stop = window
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(
+                c,
+                ',' | ';' | ':' | '!' | '?' | '(' | '"' | '„' | '“' | '»' | '«'
+            ) || (c == '.' && !window[..i].ends_with(|d: char| d.is_ascii_digit()))
+        })
+        .map_or(window.len(), |(i, _)| i);
+    let clause = &window[..stop];
+    let mut at = 0;
+    while let Some(i) = clause[at..].find(word) {
+        let start = from + at + i;
+        let end = start + word.len();
+        at += i + word.len();
+        let starts = lowered[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_alnum(c));
+        if !starts || !right_ok(lowered, end) {
+            continue;
+        }
+        let rest = lowered[end..].trim_start();
+        let closes = rest.chars().next().is_none_or(|c| !is_alnum(c) && c != '-')
+            || ["und ", "oder ", "and ", "or "]
+                .iter()
+                .any(|conj| rest.starts_with(conj));
+        if closes {
+            return Some(end);
+        }
+    }
+    None
 }

@@ -28,6 +28,12 @@ pub(crate) struct RuleFile {
     /// subject and the names after it the object (the trigger's `after` side).
     #[serde(default)]
     pub verb_final: bool,
+    /// Verbs may open their clause, the subject after them (ar: "استقبل السيسي
+    /// نظيره التركي", "received Sisi his Turkish counterpart"): where no name stands
+    /// before an oriented trigger in its clause, the first name after it that no cue
+    /// claims is the subject (the trigger's `before` side).
+    #[serde(default)]
+    pub verb_first: bool,
     /// Prefixes that may be glued to a word without breaking its boundary (Arabic).
     #[serde(default)]
     pub clitics: Vec<String>,

@@ -1803,6 +1803,40 @@ impl Tagger {
             in_clause.next().map(|_| subject.end)
         })
         .flatten();
+        // A verb opening its clause (`verb_first`): with no name before it in the
+        // clause, the first name after it that no cue claims is its subject, on the
+        // `before` side ("واستقبل السيسي ... ميلوني": Sisi hosts).
+        let subject_after = (model.verb_first && before.or(event.before) != after.or(event.after))
+            .then(|| {
+                let reach = floor_char(field.lowered, trigger.start.saturating_sub(CLAUSE_REACH));
+                let clause = field.lowered[reach..trigger.start]
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| {
+                        matches!(
+                            c,
+                            ',' | ';' | ':' | '،' | '؛' | '–' | '.' | '!' | '?' | '؟' | '\n'
+                        )
+                    })
+                    .map_or(reach, |(i, c)| reach + i + c.len_utf8());
+                // The verb opens its clause: at most two words ("وقد", "كما") and no
+                // name, not even a capital's ("واشنطن تفرض عقوبات"), before it.
+                let words_before = field.lowered[clause..trigger.start]
+                    .split_whitespace()
+                    .count();
+                let named_before = mentions
+                    .iter()
+                    .any(|m| m.start >= clause && m.end <= trigger.start);
+                if named_before || words_before > 2 {
+                    return None;
+                }
+                mentions.iter().enumerate().position(|(i, m)| {
+                    m.start >= trigger.end
+                        && cued[i].is_none()
+                        && self.gazetteer.entities[m.entity as usize].kind != EntityKind::Place
+                })
+            })
+            .flatten();
         let mut people: Vec<Cast<'g>> = Vec::new();
         // (actor, strength of the evidence for its role)
         let mut countries: Vec<(Cast<'g>, u8)> = Vec::new();
@@ -1827,9 +1861,10 @@ impl Tagger {
                 && mention.demonym
                 && mention.start >= trigger.end
                 && adjective_gap(&field.lowered[trigger.end..mention.start]);
-            let after_trigger = (mention.start >= trigger.start && !agent_adjective)
-                || object_from
-                    .is_some_and(|from| mention.start >= from && mention.end <= trigger.start);
+            let after_trigger =
+                (mention.start >= trigger.start && !agent_adjective && subject_after != Some(i))
+                    || object_from
+                        .is_some_and(|from| mention.start >= from && mention.end <= trigger.start);
             let (role, strength) = if let Some(role) = cued[i] {
                 (Some(role), 3)
             } else if location_country == Some(entity.country.as_str()) && location_role.is_some() {

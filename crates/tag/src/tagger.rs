@@ -780,27 +780,6 @@ impl Tagger {
             .filter(|f| main_types & (1 << f.event) != 0 && f.primary)
             .map(|f| (f.event, f.actors.iter().map(|a| a.country).collect()))
             .collect();
-        // "Ministers signed more than 30 documents" on a visit the article reports: a
-        // signing whose countries are all parties of a main occasion that it frames
-        // (a visit: `framed_by`) is signed there, as one whose sentence names none is.
-        // (A summit of many is no such frame: a deal one of them mentions is not
-        // the summit's.)
-        let within_occasion = |f: &Found<'_>| {
-            let event = &model.events[f.event as usize];
-            let mut named = f.actors.iter().filter(|a| !a.person).peekable();
-            named.peek().is_some()
-                && named.all(|a| {
-                    main_parties.iter().any(|(kind, parties)| {
-                        event.unnamed_occasions & (1 << kind) != 0
-                            && model.events[*kind as usize].framed_by & (1 << f.event) != 0
-                            && parties.contains(&a.country)
-                            && f.location.is_none_or(|place| {
-                                let here = &self.gazetteer.entities[place as usize].country;
-                                parties.contains(&here.as_str())
-                            })
-                    })
-                })
-        };
         let mut events: Vec<Event> = found
             .into_iter()
             .map(|f| {
@@ -835,8 +814,7 @@ impl Tagger {
                             && f.developed_occurred
                             && (event.occasions & main_types != 0
                                 || (event.unnamed_occasions & main_types != 0
-                                    && (f.actors.iter().all(|a| a.person)
-                                        || within_occasion(&f)))) =>
+                                    && f.actors.iter().all(|a| a.person))) =>
                     {
                         (Salience::Main, "during its occasion".to_string())
                     }

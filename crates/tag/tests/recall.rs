@@ -45,23 +45,6 @@ fn a_pronoun_standing_for_the_hosts_own_leader_is_no_visit() {
 }
 
 #[test]
-fn documents_signed_by_ministers_on_a_reported_visit_are_signed_there() {
-    let tagging = tag(
-        "en",
-        "Xi arrives in Cambodia on a state visit",
-        "Chinese President Xi Jinping arrived in Phnom Penh on Thursday for a state visit to \
-         Cambodia.\n\n\
-         He was received by King Norodom Sihamoni at the Royal Palace in the afternoon.\n\n\
-         As the two leaders looked on, ministers signed more than 30 cooperation documents \
-         covering trade and policing along Cambodia's coast.",
-    );
-    assert_eq!(
-        saliences(&tagging, "agreement_signing"),
-        vec![Salience::Main]
-    );
-}
-
-#[test]
 fn a_place_in_another_clause_after_an_arrival_is_not_the_host() {
     let tagging = tag(
         "en",

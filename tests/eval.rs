@@ -178,7 +178,9 @@ fn real_news_test_split_holds_its_floors() {
 }
 
 // What the rules reach on the test split (below the targets, see README).
-const REACHED_EN_F1: f64 = 0.795;
+// English rose from 0.80 to 0.82 in the eleventh pass (pronoun visitors, a second
+// attack developed in the body, fire traded).
+const REACHED_EN_F1: f64 = 0.815;
 // German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules, and rose to
 // 0.76 with the party and business senses, agreements signed by unnamed parties
 // during a visit, and status cues (see README), and to 0.81 with passive visits and
@@ -186,15 +188,16 @@ const REACHED_EN_F1: f64 = 0.795;
 // (implied visits, missing countries, CJK clause breaks) Japanese is 0.81 and the lowest
 // Italian at 0.80.
 const REACHED_OTHER_F1: f64 = 0.795;
-const REACHED_MICRO_F1: f64 = 0.835;
+const REACHED_MICRO_F1: f64 = 0.84;
 // Status and roles are those of main events, each labelled event paired with the
 // predicted event of its salience (background ones are reported apart). Counted over
 // every labelled event, paired with whichever event agreed most, they were about 0.87
 // and 0.77 when the measure changed; on main events they were 0.959 and 0.735, and
 // roles 0.755 once role cues reach only the name beside them and German verb-final
 // clauses are read, 0.79 with the missing countries and leaders and demonyms a cue
-// claims (tenth pass).
+// claims (tenth pass), 0.80 with topic cues and the German main-clause passive
+// (eleventh).
 const REACHED_STATUS: f64 = 0.95;
-const REACHED_ROLES: f64 = 0.79;
+const REACHED_ROLES: f64 = 0.795;
 // 7 of 120 since the ninth pass (senses that hold without a URL section).
 const REACHED_HARD_NEGATIVES: f64 = 0.06;

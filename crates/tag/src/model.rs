@@ -12,6 +12,7 @@ use crate::config::LoadError;
 use crate::gazetteer::{EntityKind, Gazetteer};
 use crate::rules::{Catalogue, RuleFile, Side};
 use crate::text::{is_alnum, left_ok, lower_aligned, right_ok};
+use newsflow_text::words::{ends_word, starts_word};
 
 /// Role names are interned: an index into [`LangModel::roles`].
 pub(crate) type RoleId = u16;
@@ -46,8 +47,6 @@ pub(crate) enum What {
     Reporting,
     /// A verb of reacting to an event (`reactions` in the rule file).
     Reaction,
-    /// A subject standing for a person named before ("he", "the prime minister").
-    Anaphor,
     Status(EventStatus),
     /// A word that joins two clauses: status cues do not reach across it.
     ClauseBreak,
@@ -175,6 +174,10 @@ pub(crate) struct LangModel {
     pub abbreviations: HashSet<String>,
     pub compound_prefixes: Vec<String>,
     pub compound_suffixes: Vec<String>,
+    /// Subjects standing for a person named before ("he", "the prime minister").
+    /// Kept out of the automaton: "he" inside every "the" would stop the scan at
+    /// each one, and they are read only in sentences with a visit trigger.
+    pub anaphors: Vec<String>,
     pub status_window: usize,
     pub status_window_after: usize,
     pub negated_window_after: usize,
@@ -558,7 +561,6 @@ impl LangModel {
             b.add_all(&rules.location.after, What::LocAfter)?;
             b.add_all(&rules.location.reporting, What::Reporting)?;
             b.add_all(&rules.reactions, What::Reaction)?;
-            b.add_all(&rules.location.anaphors, What::Anaphor)?;
             b.add_all(
                 &rules.salience.background,
                 What::Background { clause: false },
@@ -649,6 +651,15 @@ impl LangModel {
                     .collect()
             })
             .unwrap_or_default();
+        let anaphors = rules
+            .map(|(r, _)| {
+                r.location
+                    .anaphors
+                    .iter()
+                    .map(|a| lower_aligned(a))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(LangModel {
             word_boundaries,
             adjectives_follow,
@@ -658,6 +669,7 @@ impl LangModel {
             abbreviations,
             compound_prefixes,
             compound_suffixes,
+            anaphors,
             status_window,
             status_window_after,
             negated_window_after,
@@ -681,6 +693,16 @@ impl LangModel {
 
     /// Every phrase found in `lowered` (the lowered form of `original`), boundary
     /// checked, sorted by start. Overlapping phrases are all reported.
+    /// Whether one of the language's anaphors stands as a word in `lowered[from..to]`.
+    pub fn anaphor_in(&self, lowered: &str, from: usize, to: usize) -> bool {
+        let text = &lowered[from..to];
+        self.anaphors.iter().any(|anaphor| {
+            text.match_indices(anaphor.as_str()).any(|(at, _)| {
+                starts_word(lowered, from + at) && ends_word(lowered, from + at + anaphor.len())
+            })
+        })
+    }
+
     pub fn scan(&self, original: &str, lowered: &str, hits: &mut Vec<Hit>) {
         hits.clear();
         // The overlapping search of the `aho_corasick` crate, stepped here: its

@@ -1383,9 +1383,7 @@ impl Tagger {
         // country where it happens.
         let mut antecedent = None;
         if event.sentence_parties > 0 && !standalone && before.or(event.before).is_some() {
-            let anaphor = hits
-                .iter()
-                .any(|h| matches!(h.what, What::Anaphor) && h.start < trigger.start);
+            let anaphor = model.anaphor_in(field.lowered, span.start, trigger.start);
             let unnamed = !mentions.iter().any(|m| {
                 m.start < trigger.start
                     && self.gazetteer.entities[m.entity as usize].kind != EntityKind::Place

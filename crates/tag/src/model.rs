@@ -691,8 +691,6 @@ impl LangModel {
         })
     }
 
-    /// Every phrase found in `lowered` (the lowered form of `original`), boundary
-    /// checked, sorted by start. Overlapping phrases are all reported.
     /// Whether one of the language's anaphors stands as a word in `lowered[from..to]`.
     pub fn anaphor_in(&self, lowered: &str, from: usize, to: usize) -> bool {
         let text = &lowered[from..to];
@@ -703,6 +701,8 @@ impl LangModel {
         })
     }
 
+    /// Every phrase found in `lowered` (the lowered form of `original`), boundary
+    /// checked, sorted by start. Overlapping phrases are all reported.
     pub fn scan(&self, original: &str, lowered: &str, hits: &mut Vec<Hit>) {
         hits.clear();
         // The overlapping search of the `aho_corasick` crate, stepped here: its

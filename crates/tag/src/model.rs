@@ -301,6 +301,18 @@ impl Builder {
     }
 }
 
+/// The event types a cue names, as a bit mask over the rule file's event indices.
+fn event_mask(rules: &RuleFile, kinds: &[String], cue: &str) -> Result<u64, String> {
+    kinds.iter().try_fold(0u64, |mask, kind| {
+        let i = rules
+            .events
+            .iter()
+            .position(|e| &e.kind == kind)
+            .ok_or_else(|| format!("{cue} names unknown event type {kind}"))?;
+        Ok(mask | 1 << i)
+    })
+}
+
 fn intern(roles: &mut Vec<String>, role: &Option<String>) -> Option<RoleId> {
     let role = role.as_ref()?;
     if let Some(i) = roles.iter().position(|r| r == role) {
@@ -513,13 +525,8 @@ impl LangModel {
             b.add_all(&rules.status.negated, What::Status(EventStatus::Negated))?;
             b.add_all(&rules.status.breaks, What::ClauseBreak)?;
             for cue in &rules.role_cues {
-                let mut mask = 0u64;
+                let mask = event_mask(rules, &cue.events, "role cue")?;
                 for kind in &cue.events {
-                    let i = rules
-                        .events
-                        .iter()
-                        .position(|e| &e.kind == kind)
-                        .ok_or_else(|| format!("role cue names unknown event type {kind}"))?;
                     let allowed = catalogue.types.iter().find(|t| &t.code == kind);
                     if !allowed.is_some_and(|t| t.roles.contains(&cue.role)) {
                         return Err(format!(
@@ -527,7 +534,6 @@ impl LangModel {
                             cue.role
                         ));
                     }
-                    mask |= 1 << i;
                 }
                 let role = intern(&mut roles, &Some(cue.role.clone())).unwrap_or_default();
                 b.add_all(
@@ -540,19 +546,10 @@ impl LangModel {
                 )?;
             }
             for cue in &rules.topic_cues {
-                let mut mask = 0u64;
-                for kind in &cue.events {
-                    let i = rules
-                        .events
-                        .iter()
-                        .position(|e| &e.kind == kind)
-                        .ok_or_else(|| format!("topic cue names unknown event type {kind}"))?;
-                    mask |= 1 << i;
-                }
                 b.add_all(
                     &cue.phrase,
                     What::Topic {
-                        events: mask,
+                        events: event_mask(rules, &cue.events, "topic cue")?,
                         side: cue.side,
                     },
                 )?;

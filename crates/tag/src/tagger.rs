@@ -1381,6 +1381,7 @@ impl Tagger {
         // standing for a person named before is the leader the article last named
         // (else the one of its title and lead), when that leader is not of the
         // country where it happens.
+        let location = self.location(field, hits, mentions, trigger, event_id);
         let mut antecedent = None;
         if event.sentence_parties > 0 && !standalone && before.or(event.before).is_some() {
             let anaphor = model.anaphor_in(field.lowered, span.start, trigger.start);
@@ -1389,9 +1390,8 @@ impl Tagger {
                     && self.gazetteer.entities[m.entity as usize].kind != EntityKind::Place
             });
             if anaphor && unnamed {
-                let here = self
-                    .location(field, hits, mentions, trigger, event_id)
-                    .map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
+                let here =
+                    location.map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
                 let foreign_leader = |id: u32| {
                     let entity = &self.gazetteer.entities[id as usize];
                     (entity.kind == EntityKind::Person && Some(entity.country.as_str()) != here)
@@ -1475,7 +1475,6 @@ impl Tagger {
             status = EventStatus::Planned;
             cued = true;
         }
-        let location = self.location(field, hits, mentions, trigger, event_id);
         if event.abroad {
             // A leader visiting a province or a site of their own country: every party
             // the sentence names, besides the place itself, is of the country where

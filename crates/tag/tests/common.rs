@@ -83,6 +83,14 @@ pub fn plays(event: &Event, code: &str, role: &str) -> bool {
         .any(|a| a.country.as_deref() == Some(code) && a.role.as_deref() == Some(role))
 }
 
+/// Whether any actor of `event`, in any role, is of the country `code`.
+pub fn involves(event: &Event, code: &str) -> bool {
+    event
+        .actors
+        .iter()
+        .any(|a| a.country.as_deref() == Some(code))
+}
+
 pub fn role<'a>(event: &'a Event, code: &str) -> Option<&'a str> {
     event
         .actors

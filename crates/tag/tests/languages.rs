@@ -19,10 +19,7 @@ fn assert_event(
     let event = event(&tagging, kind);
     assert_eq!(event.status, expected, "{language}: {event:?}");
     assert!(
-        event
-            .actors
-            .iter()
-            .any(|a| a.country.as_deref() == Some(country)),
+        involves(event, country),
         "{language}: no actor from {country} in {:?}",
         event.actors
     );

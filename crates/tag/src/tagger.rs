@@ -989,6 +989,23 @@ impl Tagger {
             }
         }
         self.implied(model, &mut events, trace);
+        // A background event is context for the story an article reports. With no
+        // main event the article reports none (a match report, a company's results),
+        // and a word told in passing there ("attack", "summit", "sanctions") is another
+        // sense far more often than a real event. A mention placed in time ("days
+        // after the attack", "the anniversary of the parade") still refers to one.
+        if !events.iter().any(|e| e.salience == Salience::Main) {
+            events.retain(|event| {
+                let placed_in_time = event.salience_cue.contains("displaced");
+                if let (false, Some(trace)) = (placed_in_time, trace.as_deref_mut()) {
+                    trace.lines.push(format!(
+                        "dropped {} ({}): told in passing, with no main event in the article",
+                        event.kind, event.salience_cue
+                    ));
+                }
+                placed_in_time
+            });
+        }
         if let Some(trace) = trace.as_deref_mut() {
             for event in &events {
                 trace.lines.push(format!(

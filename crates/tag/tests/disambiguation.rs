@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use newsflow_record::EventStatus;
+use newsflow_record::{EventStatus, Salience};
 
 #[test]
 fn leaders_holding_talks_during_a_visit_are_at_a_summit() {
@@ -127,4 +127,31 @@ fn a_mountain_summit_in_arabic_is_no_summit() {
         "نجح فريق من المتسلقين في بلوغ قمة الجبل رغم الثلوج.",
     );
     assert!(!kinds(&tagging).contains(&"summit"));
+}
+
+#[test]
+fn a_word_told_in_passing_is_no_event_in_an_article_that_reports_none() {
+    // A council's "summit" with tourism businesses, in a piece on a local tax.
+    let tagging = tag(
+        "en",
+        "Edinburgh approves a visitor levy",
+        "Councillors in Edinburgh voted on Thursday for a 5% levy on overnight stays.\n\n\
+         Hoteliers said the charge would deter families.\n\n\
+         The council will hold a summit with tourism businesses in the spring to agree \
+         how the first year's income should be spent.",
+    );
+    assert!(kinds(&tagging).is_empty(), "{:?}", kinds(&tagging));
+}
+
+#[test]
+fn a_mention_placed_in_time_stays_a_background_event_without_a_main_one() {
+    let tagging = tag(
+        "en",
+        "Shares in Japanese retailer slide as bid collapses",
+        "Shares of Seven & i fell 9% in Tokyo on Thursday after the Canadian group \
+         withdrew its offer.\n\n\
+         Trading was thin, days after the missile attack on Kyiv that rattled markets \
+         across Asia.",
+    );
+    assert_eq!(saliences(&tagging, "armed_attack"), [Salience::Background]);
 }

@@ -988,6 +988,7 @@ impl Tagger {
                 }
             }
         }
+        self.one_occasion(&mut events, trace);
         self.implied(model, &mut events, trace);
         // A background event is context for the story an article reports. With no
         // main event the article reports none (a match report, a company's results),
@@ -1121,6 +1122,110 @@ impl Tagger {
                     });
                 }
             }
+        }
+    }
+
+    /// A parade and a visit the article reports as main, both held, are one occasion
+    /// with one host (issue 10): the guest of honour visits the parade's country. The
+    /// visit's sentence may turn the sides round ("l'Indonesia era il Paese ospite
+    /// d'onore ... accanto a Macron": the guest named first); then the parade's host,
+    /// which its place or its nation ("la fiesta nacional francesa") names, hosts the
+    /// visit too, and the visit's other hosts are its visitors. The other way round, a
+    /// visit held in a named city ("en Nueva Delhi") says where the parade, which
+    /// names no place, is held: its host. A visit's place that is only a country
+    /// ("invitada de honor a Indonesia": an object, not a destination) decides
+    /// nothing. Reads only the events already found: no cost per sentence.
+    fn one_occasion(&self, events: &mut [Event], trace: &mut Option<&mut Explanation>) {
+        let held = |kind: &str| -> Vec<usize> {
+            (0..events.len())
+                .filter(|&i| {
+                    events[i].kind == kind
+                        && events[i].salience == Salience::Main
+                        && events[i].status == EventStatus::Occurred
+                })
+                .collect()
+        };
+        let (parades, visits) = (held("military_parade"), held("state_visit"));
+        let (&[parade], &[visit]) = (parades.as_slice(), visits.as_slice()) else {
+            return;
+        };
+        let city = events[visit]
+            .location
+            .as_ref()
+            .filter(|place| {
+                place
+                    .country
+                    .as_deref()
+                    .is_some_and(|code| self.country_name(code) != place.name)
+            })
+            .and_then(|place| place.country.clone());
+        let hosts = |e: &Event| -> Vec<String> {
+            let mut hosts: Vec<String> = e
+                .actors
+                .iter()
+                .filter(|a| a.kind == "country" && a.role.as_deref() == Some("host"))
+                .filter_map(|a| a.country.clone())
+                .collect();
+            hosts.sort();
+            hosts.dedup();
+            hosts
+        };
+        let mut changed = false;
+        match city {
+            Some(home) if events[parade].location.is_none() => {
+                let name = self.country_name(&home);
+                changed = recast(&mut events[parade], &home, &name, "guest");
+            }
+            Some(_) => {}
+            None => {
+                if let [home] = hosts(&events[parade]).as_slice() {
+                    let visiting = events[visit].actors.iter().any(|a| {
+                        a.country.as_deref() == Some(home.as_str())
+                            && a.role.as_deref() == Some("visitor")
+                    });
+                    if visiting {
+                        let name = self.country_name(home);
+                        changed = recast(&mut events[visit], home, &name, "visitor");
+                    }
+                }
+            }
+        }
+        // The visitors of a visit to the parade's host watch the parade: its guests.
+        let mut joined = false;
+        let parade_hosts = hosts(&events[parade]);
+        if let [home] = parade_hosts.as_slice() {
+            let visitors: Vec<String> = if hosts(&events[visit]).contains(home) {
+                events[visit]
+                    .actors
+                    .iter()
+                    .filter(|a| a.role.as_deref() == Some("visitor"))
+                    .filter_map(|a| a.country.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            for country in visitors {
+                let named = events[parade]
+                    .actors
+                    .iter()
+                    .any(|a| a.country.as_deref() == Some(country.as_str()) && a.role.is_some());
+                if &country == home || named || events[parade].actors.len() >= MAX_ACTORS {
+                    continue;
+                }
+                events[parade].actors.push(Actor {
+                    name: self.country_name(&country),
+                    kind: "country".into(),
+                    country: Some(country),
+                    role: Some("guest".into()),
+                });
+                joined = true;
+            }
+        }
+        if let (true, Some(trace)) = (changed || joined, trace.as_deref_mut()) {
+            trace.lines.push(format!(
+                "one occasion: the parade and the visit are hosted by {}",
+                hosts(&events[parade]).join(",")
+            ));
         }
     }
 
@@ -2601,6 +2706,38 @@ fn add_home_role(out: &mut Event, role: &str) {
         };
         out.actors.push(host);
     }
+}
+
+/// Makes `home` the one host of an occasion (a parade, the visit to it): its actors
+/// hold `host`, the event's other hosts the `guest` role; a home country the event
+/// does not name yet joins it as host. Whether any role changed.
+fn recast(event: &mut Event, home: &str, name: &str, guest: &str) -> bool {
+    let mut changed = false;
+    let mut named = false;
+    for actor in &mut event.actors {
+        let role = if actor.country.as_deref() == Some(home) {
+            named = true;
+            "host"
+        } else if actor.role.as_deref() == Some("host") {
+            guest
+        } else {
+            continue;
+        };
+        if actor.role.as_deref() != Some(role) {
+            actor.role = Some(role.to_string());
+            changed = true;
+        }
+    }
+    if !named && event.actors.len() < MAX_ACTORS {
+        event.actors.push(Actor {
+            name: name.to_string(),
+            kind: "country".into(),
+            country: Some(home.to_string()),
+            role: Some("host".into()),
+        });
+        changed = true;
+    }
+    changed
 }
 
 /// A host a cue named ("Iraq hosted the summit") takes part too: it holds the type's

@@ -241,3 +241,62 @@ fn hosted_by_names_the_host_after_it_not_the_guest_before_it() {
     assert!(plays(summit, "EGY", "host"), "{:?}", summit.actors);
     assert!(!plays(summit, "FRA", "host"), "{:?}", summit.actors);
 }
+
+#[test]
+fn the_guest_of_honour_at_a_parade_visits_the_parade_s_host() {
+    // The guest country is named first ("l'Indonesia era il Paese ospite d'onore"),
+    // the host's leader after it: the parade's nation ("festa nazionale francese")
+    // is the host of the visit too, not its visitor.
+    let tagging = tag(
+        "it",
+        "Parigi, la parata del 14 luglio torna sugli Champs-Élysées",
+        "Dopo un anno di esilio, la tradizionale parata militare della festa nazionale \
+         francese è tornata sugli Champs-Élysées. A sfilare per primi sono stati 450 \
+         militari indonesiani: l'Indonesia era il Paese ospite d'onore di questa edizione, \
+         con il presidente Prabowo Subianto in tribuna accanto a Emmanuel Macron.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert!(plays(visit, "IDN", "visitor"), "{:?}", visit.actors);
+    assert!(plays(visit, "FRA", "host"), "{:?}", visit.actors);
+    assert!(!plays(visit, "IDN", "host"), "{:?}", visit.actors);
+    assert!(!plays(visit, "FRA", "visitor"), "{:?}", visit.actors);
+}
+
+#[test]
+fn a_parade_naming_no_place_is_hosted_where_the_visit_to_it_is() {
+    // The visit is held in New Delhi; the parade's sentence names only the guest's
+    // troops, which are no host of it.
+    let tagging = tag(
+        "es",
+        "Prabowo, invitado principal en Nueva Delhi",
+        "El presidente de Indonesia, Prabowo Subianto, fue este domingo el invitado \
+         principal del desfile del Día de la República de la India, que recorrió el \
+         bulevar Kartavya Path de Nueva Delhi. Un contingente de 352 militares indonesios \
+         abrió el desfile.",
+    );
+    let parade = event(&tagging, "military_parade");
+    assert!(plays(parade, "IND", "host"), "{:?}", parade.actors);
+    assert!(!plays(parade, "IDN", "host"), "{:?}", parade.actors);
+}
+
+#[test]
+fn the_visitors_received_at_a_parade_s_host_are_its_guests() {
+    // The leaders Xi receives (the headline's visit) are named in a paragraph of their
+    // own, apart from the parade's sentences: visiting Beijing, they watch it as guests.
+    let tagging = tag(
+        "es",
+        "Xi recibe a sus invitados extranjeros y preside un gran desfile militar",
+        "El presidente chino, Xi Jinping, presidió este miércoles en la plaza de \
+         Tiananmén un gigantesco desfile militar por el 80 aniversario de la victoria \
+         sobre Japón.\n\n\
+         Durante setenta minutos desfilaron unos diez mil soldados, con misiles, drones \
+         y tanques.\n\n\
+         Xi recibió en Pekín a los mandatarios extranjeros, entre ellos el presidente \
+         iraní, Masud Pezeshkian, y el presidente bielorruso, Alexandr Lukashenko, que \
+         llegaron el martes en visita oficial.",
+    );
+    let parade = event(&tagging, "military_parade");
+    assert!(plays(parade, "CHN", "host"), "{:?}", parade.actors);
+    assert!(plays(parade, "IRN", "guest"), "{:?}", parade.actors);
+    assert!(plays(parade, "BLR", "guest"), "{:?}", parade.actors);
+}

@@ -397,8 +397,8 @@ fn speculation_does_not_develop_an_event_into_the_main_one() {
     // what Washington may join: background, not developed by the speculation.
     let tagging = tag(
         "en",
-        "European ministers press Iran in Geneva",
-        "The foreign ministers of Britain, France and Germany pressed Iran to return \
+        "European leaders press Iran in Geneva",
+        "The leaders of Britain, France and Germany pressed Iran's president to return \
          to negotiations at a meeting in Geneva on Friday.\n\n\
          The meeting took place as Israeli jets continued to strike targets across Iran, \
          killing military commanders in Tehran.\n\n\
@@ -419,7 +419,7 @@ fn a_demonym_on_the_attack_names_the_attacker_and_not_the_country_before_it() {
     let tagging = tag(
         "en",
         "Allies meet in Brussels",
-        "Ministers met in Brussels on Thursday.\n\n\
+        "NATO leaders met in Brussels on Thursday.\n\n\
          Ukraine's defence minister asked allies for more air defence systems after a \
          week of heavy Russian missile and drone attacks.",
     );

@@ -13,7 +13,8 @@ fn a_pronoun_subject_of_an_arrival_is_the_leader_named_before() {
         "en",
         "Starmer takes his European reset on the road",
         "Keir Starmer set out his plans for closer ties with Europe in a speech on Monday.\n\n\
-         He arrived in Paris on Tuesday, where crowds waited outside the palace.",
+         He arrived in Paris on Tuesday, where crowds waited outside the palace.\n\n\
+         During the two-day visit he will hold talks with Emmanuel Macron on defence.",
     );
     let visit = event(&tagging, "state_visit");
     assert_eq!(role(visit, "GBR"), Some("visitor"));
@@ -26,7 +27,8 @@ fn a_role_noun_subject_of_an_arrival_is_the_leader_named_before() {
         "en",
         "A long-awaited trip for Australia's leader",
         "Anthony Albanese has spent months preparing for the trip, aides said.\n\n\
-         The prime minister landed in Hanoi on Wednesday evening.",
+         The prime minister landed in Hanoi on Wednesday evening.\n\n\
+         On Thursday he held talks with his Vietnamese counterpart on trade during the visit.",
     );
     let visit = event(&tagging, "state_visit");
     assert_eq!(role(visit, "AUS"), Some("visitor"));
@@ -39,7 +41,8 @@ fn a_pronoun_standing_for_the_hosts_own_leader_is_no_visit() {
         "en",
         "Macron returns to the capital",
         "Emmanuel Macron spent the weekend in the south.\n\n\
-         He arrived in Paris on Tuesday, where crowds waited outside the palace.",
+         He arrived in Paris on Tuesday, where crowds waited outside the palace.\n\n\
+         During the two-day visit he will hold talks with Emmanuel Macron on defence.",
     );
     assert!(!kinds(&tagging).contains(&"state_visit"));
 }
@@ -105,7 +108,8 @@ fn a_pronoun_visitor_joining_the_hosts_leader_is_no_domestic_trip() {
         "en",
         "Starmer takes his reset to Europe",
         "Keir Starmer spent Wednesday in Berlin with business leaders.\n\n\
-         He arrived in Paris in the evening to join Emmanuel Macron at the opening ceremony.",
+         He arrived in Paris in the evening to join Emmanuel Macron at the opening ceremony.\n\n\
+         The visit is his third to France this year.",
     );
     let visit = tagging
         .events

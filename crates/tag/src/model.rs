@@ -118,6 +118,11 @@ pub(crate) struct EventType {
     pub other_senses: u8,
     /// Domains that, as the title and lead's, rule the type out even with its context.
     pub lead_senses: u8,
+    /// States named in the sentence (`min_parties` of them, no company or club)
+    /// override a URL section's other sense.
+    pub states_over_section: bool,
+    /// A company before the trigger, with no person before it, is who acts.
+    pub company_signs: bool,
     /// Event types (bits by index) this one is a sub-aspect of in one sentence.
     pub aspect_of: u64,
     /// Parties, places excepted, the trigger's sentence must name for a first sighting.
@@ -499,6 +504,8 @@ impl LangModel {
                     other_sense_kinds: kind_mask(&entry.other_sense_kinds, "other_sense_kinds")?,
                     other_senses: sense_mask(&entry.other_senses, "other_senses")?,
                     lead_senses: sense_mask(&entry.lead_senses, "lead_senses")?,
+                    states_over_section: entry.states_over_section,
+                    company_signs: entry.company_signs,
                     aspect_of,
                     sentence_parties: entry.sentence_parties,
                     abroad: entry.abroad,

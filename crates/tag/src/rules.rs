@@ -384,6 +384,17 @@ pub(crate) struct CatalogueType {
     /// vote has candidates, voters and a party, all of an election's context.
     #[serde(default)]
     pub lead_senses: Vec<String>,
+    /// A sentence naming `min_parties` states (countries, international bodies or
+    /// their leaders) and no entity of `other_sense_kinds` tells the event even under
+    /// another domain's section in the URL: states' trade agreements are reported in
+    /// economy sections.
+    #[serde(default)]
+    pub states_over_section: bool,
+    /// A company named before the trigger with no person before it is the one that
+    /// acts, whatever the type's context around it: "X and Y signed an agreement"
+    /// of two companies is their deal, not a state's.
+    #[serde(default)]
+    pub company_signs: bool,
     /// Event types this one is a sub-aspect of when both are triggered in one
     /// sentence (missiles shown at a parade are not a weapons test).
     #[serde(default)]

@@ -1430,7 +1430,26 @@ impl Tagger {
             .url_domain
             .filter(|d| event.other_senses & (1 << d) != 0)
         {
-            return Err(Some(format!("sense {}: section in the URL", sense(domain))));
+            // States named as the type needs them, and no company or club: the
+            // event's own report filed under another section (a trade agreement in
+            // the economy pages).
+            let states = event.states_over_section && {
+                let state =
+                    EntityKind::Country.bit() | EntityKind::Body.bit() | EntityKind::Person.bit();
+                let mut named: Vec<&str> = Vec::new();
+                let mut other_sense = false;
+                for mention in mentions {
+                    let entity = &self.gazetteer.entities[mention.entity as usize];
+                    other_sense |= event.other_sense_kinds & entity.kind.bit() != 0;
+                    if state & entity.kind.bit() != 0 && !named.contains(&entity.country.as_str()) {
+                        named.push(entity.country.as_str());
+                    }
+                }
+                !other_sense && named.len() >= event.min_parties.max(2)
+            };
+            if !states {
+                return Err(Some(format!("sense {}: section in the URL", sense(domain))));
+            }
         }
         // Leaders of two countries named in the sentence: a party there is one
         // leader's own ("To Lam, general secretary of the Communist Party").
@@ -1448,9 +1467,22 @@ impl Tagger {
             // Beside the event's own context (leaders, a president), a company is
             // what they talk about or visit ("the two leaders discussed Boeing
             // jets"), not a participant. A club keeps its sense (club presidents
-            // meet too), and a party keeps it in its own country's politics.
+            // meet too), and a party keeps it in its own country's politics. For
+            // types whose companies act for themselves (`company_signs`), a company
+            // named before the trigger in its clause, with no person before it, is
+            // who signs: a company's deal, whatever the agreement words around it.
+            let signatory = event.company_signs
+                && mention.start < trigger.start
+                && field
+                    .lowered
+                    .get(mention.end..trigger.start)
+                    .is_none_or(|gap| !gap.contains([',', ';', '，', '；']))
+                && !mentions.iter().any(|m| {
+                    m.start < trigger.start
+                        && self.gazetteer.entities[m.entity as usize].kind == EntityKind::Person
+                });
             let subject = match kind {
-                EntityKind::Company => context || leader_countries,
+                EntityKind::Company => (context || leader_countries) && !signatory,
                 EntityKind::Party => leader_countries,
                 _ => false,
             };

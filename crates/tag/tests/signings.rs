@@ -1,0 +1,75 @@
+//! Agreement signings: states' deals in economy sections and companies' deals.
+
+mod common;
+
+use common::{article, event, involves, kinds, tag, tagger};
+
+#[test]
+fn a_trade_agreement_of_two_states_in_an_economy_section_is_a_signing() {
+    let mut trade = article(
+        "de",
+        "EU und Indonesien unterzeichnen auf Bali ihr Freihandelsabkommen",
+        "Die Europäische Union und Indonesien haben ihr Freihandelsabkommen am Dienstag \
+         auf Bali unterzeichnet.",
+    );
+    trade.url = Some("https://example.de/wirtschaft/handel/2025/09/23/eu-indonesien".into());
+    let tagging = tagger().tag(&trade);
+    let signing = event(&tagging, "agreement_signing");
+    assert!(
+        involves(signing, "EU") && involves(signing, "IDN"),
+        "{signing:?}"
+    );
+}
+
+#[test]
+fn an_economy_section_still_rules_out_a_deal_without_two_states() {
+    let mut deal = article(
+        "en",
+        "Airbus signs an agreement in Toulouse",
+        "Airbus signed an agreement with a supplier in Toulouse, France on Monday.",
+    );
+    deal.url = Some("https://example.com/business/2025/airbus-deal".into());
+    assert!(tagger().tag(&deal).events.is_empty());
+}
+
+#[test]
+fn companies_signing_an_agreement_make_no_signing() {
+    let tagging = tag(
+        "it",
+        "Leonardo e Rheinmetall firmano la joint venture",
+        "Rheinmetall e il gruppo italiano hanno firmato martedì l'accordo che dà vita a \
+         una joint venture per i mezzi corazzati, dopo il memorandum d'intesa di luglio.",
+    );
+    assert!(
+        !kinds(&tagging).contains(&"agreement_signing"),
+        "{:?}",
+        kinds(&tagging)
+    );
+}
+
+#[test]
+fn leaders_signing_beside_a_company_still_sign() {
+    let tagging = tag(
+        "en",
+        "Trump and the emir sign agreements in Doha",
+        "Donald Trump and Qatar's emir signed agreements in Doha on Wednesday, \
+         among them an order for Boeing jets.",
+    );
+    assert!(kinds(&tagging).contains(&"agreement_signing"));
+}
+
+#[test]
+fn a_company_in_another_clause_does_not_sign_for_the_governments() {
+    let tagging = tag(
+        "en",
+        "Macron on first visit to Hanoi",
+        "Emmanuel Macron and Vietnam's president Luong Cuong held talks in Hanoi on Monday.\n\n\
+         The budget carrier VietJet agreed to buy 20 Airbus jets, and the two governments \
+         signed a letter of intent on civil nuclear cooperation.",
+    );
+    assert!(
+        kinds(&tagging).contains(&"agreement_signing"),
+        "{:?}",
+        kinds(&tagging)
+    );
+}

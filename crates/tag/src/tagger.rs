@@ -448,6 +448,16 @@ impl Tagger {
             .unwrap_or_else(|| code.to_string())
     }
 
+    /// A country, by its code, in `role`.
+    fn country_in_role(&self, code: &str, role: &str) -> Actor {
+        Actor {
+            name: self.country_name(code),
+            kind: "country".into(),
+            country: Some(code.to_string()),
+            role: Some(role.to_string()),
+        }
+    }
+
     fn place(&self, entity: u32) -> Place {
         let entity = &self.gazetteer.entities[entity as usize];
         let name = match entity.kind {
@@ -1160,21 +1170,16 @@ impl Tagger {
             })
             .and_then(|place| place.country.clone());
         let hosts = |e: &Event| -> Vec<String> {
-            let mut hosts: Vec<String> = e
-                .actors
-                .iter()
-                .filter(|a| a.kind == "country" && a.role.as_deref() == Some("host"))
-                .filter_map(|a| a.country.clone())
-                .collect();
-            hosts.sort();
-            hosts.dedup();
-            hosts
+            countries_in_role(e, Some("host"))
+                .into_iter()
+                .map(str::to_string)
+                .collect()
         };
         let mut changed = false;
         match city {
             Some(home) if events[parade].location.is_none() => {
-                let name = self.country_name(&home);
-                changed = recast(&mut events[parade], &home, &name, "guest");
+                let host = self.country_in_role(&home, "host");
+                changed = recast(&mut events[parade], host, "guest");
             }
             Some(_) => {}
             None => {
@@ -1184,8 +1189,8 @@ impl Tagger {
                             && a.role.as_deref() == Some("visitor")
                     });
                     if visiting {
-                        let name = self.country_name(home);
-                        changed = recast(&mut events[visit], home, &name, "visitor");
+                        let host = self.country_in_role(home, "host");
+                        changed = recast(&mut events[visit], host, "visitor");
                     }
                 }
             }
@@ -1212,12 +1217,9 @@ impl Tagger {
                 if &country == home || named || events[parade].actors.len() >= MAX_ACTORS {
                     continue;
                 }
-                events[parade].actors.push(Actor {
-                    name: self.country_name(&country),
-                    kind: "country".into(),
-                    country: Some(country),
-                    role: Some("guest".into()),
-                });
+                events[parade]
+                    .actors
+                    .push(self.country_in_role(&country, "guest"));
                 joined = true;
             }
         }
@@ -1280,19 +1282,9 @@ impl Tagger {
         };
         let mut actors: Vec<Actor> = visitors
             .iter()
-            .map(|country| Actor {
-                name: self.country_name(country),
-                kind: "country".into(),
-                country: Some(country.clone()),
-                role: Some("visitor".into()),
-            })
+            .map(|country| self.country_in_role(country, "visitor"))
             .collect();
-        actors.push(Actor {
-            name: self.country_name(&host),
-            kind: "country".into(),
-            country: Some(host),
-            role: Some("host".into()),
-        });
+        actors.push(self.country_in_role(&host, "host"));
         let implied = Event {
             kind: visit.kind.clone(),
             cameo: visit.cameo.clone(),
@@ -2120,9 +2112,15 @@ const MEETING_HOST: (&str, &str) = (
 
 /// The countries of an event's parties, each once.
 fn countries(event: &Event) -> Vec<&str> {
+    countries_in_role(event, None)
+}
+
+/// The countries of an event's parties in `role` (any, for `None`), each once.
+fn countries_in_role<'a>(event: &'a Event, role: Option<&str>) -> Vec<&'a str> {
     let mut countries: Vec<&str> = event
         .actors
         .iter()
+        .filter(|a| role.is_none_or(|role| a.kind == "country" && a.role.as_deref() == Some(role)))
         .filter_map(|a| a.country.as_deref())
         .collect();
     countries.sort_unstable();
@@ -2743,11 +2741,11 @@ fn add_home_role(out: &mut Event, role: &str) {
 /// Makes `home` the one host of an occasion (a parade, the visit to it): its actors
 /// hold `host`, the event's other hosts the `guest` role; a home country the event
 /// does not name yet joins it as host. Whether any role changed.
-fn recast(event: &mut Event, home: &str, name: &str, guest: &str) -> bool {
+fn recast(event: &mut Event, host: Actor, guest: &str) -> bool {
     let mut changed = false;
     let mut named = false;
     for actor in &mut event.actors {
-        let role = if actor.country.as_deref() == Some(home) {
+        let role = if actor.country == host.country {
             named = true;
             "host"
         } else if actor.role.as_deref() == Some("host") {
@@ -2761,12 +2759,7 @@ fn recast(event: &mut Event, home: &str, name: &str, guest: &str) -> bool {
         }
     }
     if !named && event.actors.len() < MAX_ACTORS {
-        event.actors.push(Actor {
-            name: name.to_string(),
-            kind: "country".into(),
-            country: Some(home.to_string()),
-            role: Some("host".into()),
-        });
+        event.actors.push(host);
         changed = true;
     }
     changed

@@ -448,6 +448,18 @@ impl Tagger {
             .unwrap_or_else(|| code.to_string())
     }
 
+    /// The countries of the entities of `kinds` (bits) that `mentions` name, each once.
+    fn countries_named(&self, mentions: &[Mention], kinds: u8) -> Vec<&str> {
+        let mut named: Vec<&str> = Vec::new();
+        for mention in mentions {
+            let entity = &self.gazetteer.entities[mention.entity as usize];
+            if kinds & entity.kind.bit() != 0 && !named.contains(&entity.country.as_str()) {
+                named.push(entity.country.as_str());
+            }
+        }
+        named
+    }
+
     /// A country, by its code, in `role`.
     fn country_in_role(&self, code: &str, role: &str) -> Actor {
         Actor {
@@ -1428,16 +1440,12 @@ impl Tagger {
             let states = event.states_over_section && {
                 let state =
                     EntityKind::Country.bit() | EntityKind::Body.bit() | EntityKind::Person.bit();
-                let mut named: Vec<&str> = Vec::new();
-                let mut other_sense = false;
-                for mention in mentions {
-                    let entity = &self.gazetteer.entities[mention.entity as usize];
-                    other_sense |= event.other_sense_kinds & entity.kind.bit() != 0;
-                    if state & entity.kind.bit() != 0 && !named.contains(&entity.country.as_str()) {
-                        named.push(entity.country.as_str());
-                    }
-                }
-                !other_sense && named.len() >= event.min_parties.max(2)
+                let other_sense = mentions.iter().any(|m| {
+                    event.other_sense_kinds & self.gazetteer.entities[m.entity as usize].kind.bit()
+                        != 0
+                });
+                !other_sense
+                    && self.countries_named(mentions, state).len() >= event.min_parties.max(2)
             };
             if !states {
                 return Err(Some(format!("sense {}: section in the URL", sense(domain))));
@@ -1562,18 +1570,9 @@ impl Tagger {
         }
         if !already && !standalone && event.sentence_parties > 0 {
             // Who takes part: a place alone says only where.
-            let named = mentions
-                .iter()
-                .map(|m| &self.gazetteer.entities[m.entity as usize])
-                .filter(|e| e.kind != EntityKind::Place && event.party_kinds & e.kind.bit() != 0)
-                .fold(Vec::<&str>::new(), |mut named, e| {
-                    if !named.contains(&e.country.as_str()) {
-                        named.push(e.country.as_str());
-                    }
-                    named
-                })
-                .len()
-                + usize::from(antecedent.is_some());
+            let parties = event.party_kinds & !EntityKind::Place.bit();
+            let named =
+                self.countries_named(mentions, parties).len() + usize::from(antecedent.is_some());
             if named < event.sentence_parties {
                 return Err(Some(format!(
                     "{named} of {} parties its sentence must name",

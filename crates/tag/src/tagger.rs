@@ -17,7 +17,7 @@ use crate::dates;
 use crate::gazetteer::{EntityKind, Gazetteer};
 use crate::model::{Hit, LangModel, RoleId, What};
 use crate::rules::{Catalogue, RuleFile, Side};
-use crate::text::{lower_aligned_into, sentence_at, Span};
+use crate::text::{lower_aligned, lower_aligned_into, sentence_at, Span};
 
 /// Most entries of each entity list and actors of an event: output stays bounded
 /// by a constant however many names a record holds.
@@ -166,6 +166,16 @@ const MAX_ANTECEDENT_LOOKBACK: usize = 24;
 
 /// Most paragraphs read for the parties of one occurrence.
 const MAX_PARAGRAPHS: usize = 4;
+
+/// End of the lead in `body`, in bytes: a paragraph break, else the byte limit.
+fn lead_end(body: &str) -> usize {
+    let body = body.as_bytes();
+    let limit = LEAD_BYTES.min(body.len());
+    body[..limit]
+        .windows(2)
+        .position(|pair| pair == b"\n\n")
+        .unwrap_or(limit)
+}
 
 /// The paragraph around `span`: between blank lines.
 fn paragraph(text: &str, span: &Span) -> (u32, u32) {
@@ -490,13 +500,7 @@ impl Tagger {
         fields: &[Field<'_>; 2],
         url: Option<&str>,
     ) -> ArticleView<'g> {
-        // Only the lead's bytes are read: a paragraph break, else the byte limit.
-        let body = fields[1].text.as_bytes();
-        let limit = LEAD_BYTES.min(body.len());
-        let lead_end = body[..limit]
-            .windows(2)
-            .position(|pair| pair == b"\n\n")
-            .unwrap_or(limit);
+        let lead_end = lead_end(fields[1].text);
         let url_domain = url.and_then(|url| {
             // The path after the host: "https://x.com/sport/football/..." -> sport.
             let path = url.split("://").nth(1).unwrap_or(url);
@@ -1011,7 +1015,7 @@ impl Tagger {
             }
         }
         self.one_occasion(&mut events, trace);
-        self.implied(model, &mut events, trace);
+        self.implied(model, fields, &mut events, trace);
         // A background event is context for the story an article reports. With no
         // main event the article reports none (a match report, a company's results),
         // and a word told in passing there ("attack", "summit", "sanctions") is another
@@ -1253,6 +1257,7 @@ impl Tagger {
     fn implied(
         &self,
         model: &LangModel,
+        fields: &[Field<'_>; 2],
         events: &mut Vec<Event>,
         trace: &mut Option<&mut Explanation>,
     ) {
@@ -1266,11 +1271,13 @@ impl Tagger {
         {
             return;
         }
-        let leaders = &self.gazetteer.leaders;
+        // Guests of honour at a parade are named in any of its sentences (the
+        // rostrum, the march past); the parties of a meeting or signing in its own.
+        let leaders: HashSet<&str> = self.gazetteer.leaders.iter().map(String::as_str).collect();
         let parade = events
             .iter()
             .filter(|e| e.kind == "military_parade")
-            .find_map(|e| implied_visit(e, false, leaders).map(|parties| (e, parties, AT_PARADE)));
+            .find_map(|e| implied_visit(e, false, &leaders).map(|parties| (e, parties, AT_PARADE)));
         // Leaders meeting on the sidelines of a summit of many are at that summit.
         let summit_of_many = events
             .iter()
@@ -1286,7 +1293,8 @@ impl Tagger {
                         && e.salience == Salience::Main
                 })
                 .find_map(|e| {
-                    implied_visit(e, true, leaders).map(|parties| (e, parties, MEETING_HOST))
+                    implied_visit(e, true, &self.leaders_at(model, fields, e))
+                        .map(|parties| (e, parties, MEETING_HOST))
                 })
         });
         let Some((occasion, (visitors, host), (cue, rule))) = found else {
@@ -1318,6 +1326,39 @@ impl Tagger {
             ));
         }
         events.push(implied);
+    }
+
+    /// The heads of state and government at a meeting or signing: those its own
+    /// sentence names, and for one told in the title those of the lead, which
+    /// names who met or signed. A leader named elsewhere in the article
+    /// ("Tshisekedi's government welcomed the signing") was not there.
+    fn leaders_at(
+        &self,
+        model: &LangModel,
+        fields: &[Field<'_>; 2],
+        occasion: &Event,
+    ) -> HashSet<&str> {
+        let mut leaders = self.leaders_in(model, &occasion.evidence.text);
+        if occasion.evidence.field == "title" {
+            let body = fields[1].text;
+            leaders.extend(self.leaders_in(model, &body[..lead_end(body)]));
+        }
+        leaders
+    }
+
+    /// The heads of state and government a text names.
+    fn leaders_in(&self, model: &LangModel, sentence: &str) -> HashSet<&str> {
+        let mut hits = Vec::new();
+        model.scan(sentence, &lower_aligned(sentence), &mut hits);
+        hits.iter()
+            .filter_map(|hit| match hit.what {
+                What::Entity(entity) => {
+                    Some(self.gazetteer.entities[entity as usize].name.as_str())
+                }
+                _ => None,
+            })
+            .filter(|name| self.gazetteer.leaders.contains(*name))
+            .collect()
     }
 
     /// The event in one sentence, if its rules fire there; otherwise why not
@@ -2137,7 +2178,7 @@ fn countries_in_role<'a>(event: &'a Event, role: Option<&str>) -> Vec<&'a str> {
 fn implied_visit(
     occasion: &Event,
     host_party: bool,
-    leaders: &HashSet<String>,
+    leaders: &HashSet<&str>,
 ) -> Option<(Vec<String>, String)> {
     let host = occasion
         .location
@@ -2155,7 +2196,7 @@ fn implied_visit(
         let Some(country) = actor.country.as_deref() else {
             continue;
         };
-        let leader = actor.kind == "person" && leaders.contains(&actor.name);
+        let leader = actor.kind == "person" && leaders.contains(actor.name.as_str());
         if leader && country != host && !visitors.iter().any(|v| v == country) {
             visitors.push(country.to_string());
         }

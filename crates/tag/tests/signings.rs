@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{article, event, involves, kinds, tag, tagger};
+use common::{article, event, involves, kinds, plays, tag, tagger};
 
 #[test]
 fn a_trade_agreement_of_two_states_in_an_economy_section_is_a_signing() {
@@ -72,4 +72,35 @@ fn a_company_in_another_clause_does_not_sign_for_the_governments() {
         "{:?}",
         kinds(&tagging)
     );
+}
+
+#[test]
+fn leaders_the_lead_names_signing_abroad_are_on_a_state_visit() {
+    // The headline names the countries; the lead, who signed and where.
+    let tagging = tag(
+        "en",
+        "Kenya and Germany sign a migration agreement",
+        "President William Ruto and Chancellor Olaf Scholz signed a migration agreement \
+         in Berlin on Friday.\n\nThe deal opens German jobs to Kenyan workers.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert!(plays(visit, "KEN", "visitor"), "{:?}", visit.actors);
+    assert!(plays(visit, "DEU", "host"), "{:?}", visit.actors);
+}
+
+#[test]
+fn a_leader_named_only_in_a_reaction_to_the_signing_visits_nobody() {
+    // The ministers signed in Washington; the president's government only welcomed it.
+    let tagging = tag(
+        "en",
+        "Congo and Rwanda sign a peace agreement in Washington",
+        "The foreign ministers of Congo and Rwanda signed a peace agreement in \
+         Washington on Friday.\n\nPresident Felix Tshisekedi's government welcomed the \
+         signing as a turning point.",
+    );
+    assert!(
+        kinds(&tagging).contains(&"agreement_signing"),
+        "{tagging:?}"
+    );
+    assert!(!kinds(&tagging).contains(&"state_visit"), "{tagging:?}");
 }

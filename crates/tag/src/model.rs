@@ -110,6 +110,8 @@ pub(crate) struct EventType {
     pub plover: Vec<String>,
     /// Distinct parties needed, in the sentence or the title and lead.
     pub min_parties: usize,
+    /// Distinct parties a `minor` trigger (a meeting word) needs, at least `min_parties`.
+    pub meeting_parties: usize,
     /// Entity kinds that count as parties (bits of [`EntityKind::bit`]).
     pub party_kinds: u8,
     /// Entity kinds that mean another sense when named in the sentence.
@@ -500,6 +502,7 @@ impl LangModel {
                     cameo: entry.cameo.clone(),
                     plover: entry.plover.clone(),
                     min_parties: entry.min_parties,
+                    meeting_parties: entry.meeting_parties.max(entry.min_parties),
                     party_kinds: kind_mask(&entry.party_kinds, "party_kinds")?,
                     other_sense_kinds: kind_mask(&entry.other_sense_kinds, "other_sense_kinds")?,
                     other_senses: sense_mask(&entry.other_senses, "other_senses")?,

@@ -324,6 +324,12 @@ pub(crate) struct CatalogueType {
     /// lead: 2 for a state visit (a visitor and a different host) or a summit.
     #[serde(default)]
     pub min_parties: usize,
+    /// Distinct parties a meeting word (a `minor` trigger: "met", "talks", "réunion")
+    /// needs, when more than `min_parties`: a summit noun names a summit with its
+    /// host alone, but a leader meeting officials of their own country (a regional
+    /// president, a crisis meeting at a prefecture) holds no summit.
+    #[serde(default)]
+    pub meeting_parties: usize,
     /// Entity kinds that count as parties (`country`, `person`, `place`,
     /// `international_body`, `armed_forces`).
     pub party_kinds: Vec<String>,

@@ -1621,17 +1621,23 @@ impl Tagger {
                 )));
             }
         }
-        if !standalone && countries.len() < event.min_parties {
+        // A meeting word needs the parties of a meeting between states; a summit
+        // noun may name its host alone.
+        let needed = if minor {
+            event.meeting_parties
+        } else {
+            event.min_parties
+        };
+        if !standalone && countries.len() < needed {
             for (country, kind) in &view.lead_parties {
                 if event.party_kinds & kind.bit() != 0 && !countries.contains(country) {
                     countries.push(country);
                 }
             }
-            if countries.len() < event.min_parties {
+            if countries.len() < needed {
                 return Err(Some(format!(
-                    "{} of {} parties it needs (sentence, title and lead)",
+                    "{} of {needed} parties it needs (sentence, title and lead)",
                     countries.len(),
-                    event.min_parties
                 )));
             }
         }

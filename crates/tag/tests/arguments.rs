@@ -609,3 +609,24 @@ fn a_time_clause_closed_by_a_comma_does_not_displace_the_main_clause() {
     );
     assert_eq!(event(&tagging, "sanctions").salience, Salience::Main);
 }
+
+#[test]
+fn a_leader_meeting_officials_of_their_own_country_holds_no_summit() {
+    let home = tag(
+        "en",
+        "Starmer in Edinburgh after the floods",
+        "Prime Minister Keir Starmer met officials in Edinburgh on Monday and held \
+         talks with the emergency services at a crisis meeting.",
+    );
+    assert!(!kinds(&home).contains(&"summit"), "{:?}", kinds(&home));
+    let host_alone = tag(
+        "en",
+        "G20 summit opens in Rio",
+        "The G20 summit opened in Rio de Janeiro on Monday.",
+    );
+    assert!(
+        kinds(&host_alone).contains(&"summit"),
+        "{:?}",
+        kinds(&host_alone)
+    );
+}

@@ -132,6 +132,11 @@ struct PersonEntry {
     /// A head of state or government (not a minister, envoy or former leader).
     #[serde(default)]
     leader: bool,
+    /// A minister or envoy who travels for a government (a foreign or defence
+    /// minister, a secretary of state, a special envoy): their trips are no state
+    /// visits.
+    #[serde(default)]
+    envoy: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -183,6 +188,8 @@ pub(crate) struct Gazetteer {
     pub ambiguous: HashSet<String>,
     /// Canonical names of the heads of state and government (`leader = true`).
     pub leaders: HashSet<String>,
+    /// Canonical names of ministers and envoys (`envoy = true`).
+    pub envoys: HashSet<String>,
 }
 
 fn read<T: for<'de> Deserialize<'de>>(data: &DataDir, path: &Path) -> Result<T, LoadError> {
@@ -301,6 +308,9 @@ impl Gazetteer {
             gazetteer.add_names(id, &entry.names);
             if entry.leader {
                 gazetteer.leaders.insert(entry.name.clone());
+            }
+            if entry.envoy {
+                gazetteer.envoys.insert(entry.name.clone());
             }
         }
         for entry in &places.place {

@@ -1668,6 +1668,29 @@ impl Tagger {
             cued = true;
         }
         if event.abroad {
+            // A minister's or an envoy's trip ("Wang Yi's trip to Delhi", "Rubio
+            // travelled to Riyadh"): the person named just before the trigger, in
+            // its clause, travels for a government and is on no state visit.
+            let envoy = mentions
+                .iter()
+                .filter(|m| m.end <= trigger.start)
+                .max_by_key(|m| m.end)
+                .filter(|m| {
+                    field
+                        .lowered
+                        .get(m.end..trigger.start)
+                        .is_some_and(|gap| gap.len() <= 24 && !gap.contains([',', ';', '(', ')']))
+                })
+                .map(|m| &self.gazetteer.entities[m.entity as usize])
+                .filter(|e| {
+                    e.kind == EntityKind::Person && self.gazetteer.envoys.contains(&e.name)
+                });
+            if let Some(envoy) = envoy {
+                return Err(Some(format!(
+                    "{}'s trip: a minister or envoy is on no state visit",
+                    envoy.name
+                )));
+            }
             // A leader visiting a province or a site of their own country: every party
             // the sentence names, besides the place itself, is of the country where
             // it happens.

@@ -464,3 +464,29 @@ fn a_visit_told_beside_a_signing_stays_main_when_another_visit_is_displaced() {
     assert_eq!(role(visit, "PNG"), Some("visitor"));
     assert_eq!(role(visit, "AUS"), Some("host"));
 }
+
+#[test]
+fn a_ministers_trip_is_no_state_visit_but_a_leaders_is() {
+    let minister = tag(
+        "en",
+        "Wang Yi's trip to Delhi opens a new round of border talks",
+        "Wang Yi's trip to New Delhi began on Monday with talks with his Indian counterpart \
+         on the disputed frontier.",
+    );
+    assert!(
+        !kinds(&minister).contains(&"state_visit"),
+        "{:?}",
+        kinds(&minister)
+    );
+    let leader = tag(
+        "en",
+        "Modi's trip to Buenos Aires opens a new chapter with Argentina",
+        "Narendra Modi's trip to Buenos Aires began on Saturday with talks with Javier Milei \
+         at the Casa Rosada.",
+    );
+    assert!(
+        kinds(&leader).contains(&"state_visit"),
+        "{:?}",
+        kinds(&leader)
+    );
+}

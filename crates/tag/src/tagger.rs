@@ -2303,7 +2303,9 @@ fn merge<'g>(
             existing.cued = sighting.cued;
         }
     }
-    if sighting.confidence >= existing.confidence + LEAD_MARGIN {
+    // A displaced sentence does not lead the occurrence either: its countries join
+    // it, but the roles, status and evidence stay those the story's time gave.
+    if sighting.confidence >= existing.confidence + LEAD_MARGIN && !displaced {
         std::mem::swap(&mut existing.actors, &mut actors);
         existing.status = sighting.status;
         existing.cued = sighting.cued;

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{article, event, involves, kinds, tag, tagger};
+use common::{article, event, involves, kinds, saliences, tag, tagger};
+use newsflow_record::Salience;
 
 #[test]
 fn a_trade_agreement_of_two_states_in_an_economy_section_is_a_signing() {
@@ -71,5 +72,24 @@ fn a_company_in_another_clause_does_not_sign_for_the_governments() {
         kinds(&tagging).contains(&"agreement_signing"),
         "{:?}",
         kinds(&tagging)
+    );
+}
+
+#[test]
+fn a_year_the_status_window_reaches_into_displaces_the_signing() {
+    // "assinado em 2015": the window after the trigger ends inside the year; the
+    // year still dates the agreement, which is recalled, not signed at the summit.
+    let tagging = tag(
+        "pt",
+        "Lula abre cúpula de líderes em Belém e lança fundo para florestas",
+        "O presidente Luiz Inácio Lula da Silva abriu nesta quinta-feira a cúpula de \
+         líderes que antecede a conferência do clima, com chefes de Estado e de governo \
+         de dezenas de países.\n\n\
+         O Acordo de Paris, assinado em 2015, completa dez anos.",
+    );
+    assert!(
+        !saliences(&tagging, "agreement_signing").contains(&Salience::Main),
+        "{:?}",
+        tagging.events
     );
 }

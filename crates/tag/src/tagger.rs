@@ -2373,7 +2373,9 @@ fn merge<'g>(
             existing.cued = sighting.cued;
         }
     }
-    if sighting.confidence >= existing.confidence + LEAD_MARGIN {
+    // A displaced sentence does not lead the occurrence either: its countries join
+    // it, but the roles, status and evidence stay those the story's time gave.
+    if sighting.confidence >= existing.confidence + LEAD_MARGIN && !displaced {
         std::mem::swap(&mut existing.actors, &mut actors);
         existing.status = sighting.status;
         existing.cued = sighting.cued;
@@ -2737,9 +2739,27 @@ fn background_cue(
     let published = published?;
     // A year after the last cue but within the window is as near as a cue: "an
     // agreement was reached in 2019" has no phrase after the trigger to reach it.
-    let (first, last) = (hits.first()?.start, hits.last()?.end.max(window_end));
-    let text = &field.lowered[first..last];
+    let (first, mut last) = (hits.first()?.start, hits.last()?.end.max(window_end));
     let this_year = chrono::Datelike::year(&published);
+    // A past year the window reaches into counts whole ("assinado em 2015" with the
+    // window ending inside the year); a later one ("by 2030") dates a plan, not it.
+    let bytes = field.lowered.as_bytes();
+    let tail = bytes[last..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let head = bytes[..last]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if tail > 0 && head > 0 {
+        let year: i32 = field.lowered[last - head..last + tail].parse().unwrap_or(0);
+        if (1900..this_year).contains(&year) {
+            last += tail;
+        }
+    }
+    let text = &field.lowered[first..last];
     // Four-digit years in the sentence's phrase range, none of them this year's.
     let bytes = text.as_bytes();
     let mut years = Vec::new();

@@ -300,3 +300,29 @@ fn the_visitors_received_at_a_parade_s_host_are_its_guests() {
     assert!(plays(parade, "IRN", "guest"), "{:?}", parade.actors);
     assert!(plays(parade, "BLR", "guest"), "{:?}", parade.actors);
 }
+
+#[test]
+fn a_sentence_displaced_in_time_does_not_lead_the_story_s_summit() {
+    // The talks are in Riyadh; "eight days after ... an emergency summit in Doha"
+    // tells an earlier meeting. Its strong trigger joins the talks' occurrence but
+    // must not lend it its place and host: the summit is held in Saudi Arabia.
+    let tagging = tag(
+        "en",
+        "Saudi Arabia and Pakistan sign mutual defence pact",
+        "Saudi Arabia and Pakistan signed a mutual defence agreement in Riyadh on Wednesday. \
+         Crown Prince Mohammed bin Salman received Prime Minister Shehbaz Sharif at \
+         Al-Yamamah Palace.\n\n\
+         The two leaders then led their delegations in an official round of talks before \
+         putting their names to the pact.\n\n\
+         It came eight days after Israel struck Hamas leaders in Doha, and two days after \
+         Sharif joined an emergency Arab-Islamic summit in the Qatari capital.",
+    );
+    let summit = event(&tagging, "summit");
+    assert!(!plays(summit, "QAT", "host"), "{:?}", summit.actors);
+    assert_ne!(
+        summit.location.as_ref().and_then(|l| l.country.as_deref()),
+        Some("QAT"),
+        "{:?}",
+        summit.location
+    );
+}

@@ -3,6 +3,8 @@
 mod common;
 
 use common::{article, event, involves, kinds, plays, tag, tagger};
+use common::{article, event, involves, kinds, saliences, tag, tagger};
+use newsflow_record::Salience;
 
 #[test]
 fn a_trade_agreement_of_two_states_in_an_economy_section_is_a_signing() {
@@ -103,4 +105,20 @@ fn a_leader_named_only_in_a_reaction_to_the_signing_visits_nobody() {
         "{tagging:?}"
     );
     assert!(!kinds(&tagging).contains(&"state_visit"), "{tagging:?}");
+fn a_year_the_status_window_reaches_into_displaces_the_signing() {
+    // "assinado em 2015": the window after the trigger ends inside the year; the
+    // year still dates the agreement, which is recalled, not signed at the summit.
+    let tagging = tag(
+        "pt",
+        "Lula abre cúpula de líderes em Belém e lança fundo para florestas",
+        "O presidente Luiz Inácio Lula da Silva abriu nesta quinta-feira a cúpula de \
+         líderes que antecede a conferência do clima, com chefes de Estado e de governo \
+         de dezenas de países.\n\n\
+         O Acordo de Paris, assinado em 2015, completa dez anos.",
+    );
+    assert!(
+        !saliences(&tagging, "agreement_signing").contains(&Salience::Main),
+        "{:?}",
+        tagging.events
+    );
 }

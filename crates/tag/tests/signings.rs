@@ -2,8 +2,7 @@
 
 mod common;
 
-use common::{article, event, involves, kinds, plays, tag, tagger};
-use common::{article, event, involves, kinds, saliences, tag, tagger};
+use common::{article, event, involves, kinds, plays, saliences, tag, tagger};
 use newsflow_record::Salience;
 
 #[test]

@@ -104,6 +104,9 @@ fn a_leader_named_only_in_a_reaction_to_the_signing_visits_nobody() {
         "{tagging:?}"
     );
     assert!(!kinds(&tagging).contains(&"state_visit"), "{tagging:?}");
+}
+
+#[test]
 fn a_year_the_status_window_reaches_into_displaces_the_signing() {
     // "assinado em 2015": the window after the trigger ends inside the year; the
     // year still dates the agreement, which is recalled, not signed at the summit.

@@ -1273,11 +1273,11 @@ impl Tagger {
         }
         // Guests of honour at a parade are named in any of its sentences (the
         // rostrum, the march past); the parties of a meeting or signing in its own.
-        let leaders: HashSet<&str> = self.gazetteer.leaders.iter().map(String::as_str).collect();
+        let leader = |name: &str| self.gazetteer.leaders.contains(name);
         let parade = events
             .iter()
             .filter(|e| e.kind == "military_parade")
-            .find_map(|e| implied_visit(e, false, &leaders).map(|parties| (e, parties, AT_PARADE)));
+            .find_map(|e| implied_visit(e, false, leader).map(|parties| (e, parties, AT_PARADE)));
         // Leaders meeting on the sidelines of a summit of many are at that summit.
         let summit_of_many = events
             .iter()
@@ -1293,7 +1293,8 @@ impl Tagger {
                         && e.salience == Salience::Main
                 })
                 .find_map(|e| {
-                    implied_visit(e, true, &self.leaders_at(model, fields, e))
+                    let present = self.leaders_at(model, fields, e);
+                    implied_visit(e, true, |name| present.contains(name))
                         .map(|parties| (e, parties, MEETING_HOST))
                 })
         });
@@ -2207,7 +2208,7 @@ fn countries_in_role<'a>(event: &'a Event, role: Option<&str>) -> Vec<&'a str> {
 fn implied_visit(
     occasion: &Event,
     host_party: bool,
-    leaders: &HashSet<&str>,
+    is_leader: impl Fn(&str) -> bool,
 ) -> Option<(Vec<String>, String)> {
     let host = occasion
         .location
@@ -2225,7 +2226,7 @@ fn implied_visit(
         let Some(country) = actor.country.as_deref() else {
             continue;
         };
-        let leader = actor.kind == "person" && leaders.contains(actor.name.as_str());
+        let leader = actor.kind == "person" && is_leader(&actor.name);
         if leader && country != host && !visitors.iter().any(|v| v == country) {
             visitors.push(country.to_string());
         }

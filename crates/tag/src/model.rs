@@ -142,6 +142,9 @@ pub(crate) struct EventType {
     /// Event types (bits by index) whose main report makes a sighting between their
     /// parties main.
     pub framed_by: u64,
+    /// Event types (bits by index) whose report in the title and lead makes this
+    /// type's occurrences told only in the body background.
+    pub yields_to: u64,
     /// A person of the gazetteer named in the sentence confirms a weak trigger.
     pub leader_context: bool,
     /// A demonym modifying the trigger names the agent; other countries before the
@@ -497,6 +500,7 @@ impl LangModel {
                 let occasions = type_mask(&entry.occasions, "occasions")?;
                 let unnamed_occasions = type_mask(&entry.unnamed_occasions, "unnamed_occasions")?;
                 let framed_by = type_mask(&entry.framed_by, "framed_by")?;
+                let yields_to = type_mask(&entry.yields_to, "yields_to")?;
                 events.push(EventType {
                     kind: rule.kind.clone(),
                     cameo: entry.cameo.clone(),
@@ -516,6 +520,7 @@ impl LangModel {
                     occasions,
                     unnamed_occasions,
                     framed_by,
+                    yields_to,
                     leader_context: entry.leader_context,
                     agent_adjective: entry.agent_adjective,
                     lead_role: intern(&mut roles, &entry.lead_role),

@@ -370,6 +370,12 @@ pub(crate) struct CatalogueType {
     /// treaty he signed there).
     #[serde(default)]
     pub framed_by: Vec<String>,
+    /// Event types whose report in the title and lead makes this type's occurrence
+    /// told only in the body background, however long the body dwells on it: an
+    /// attack an article on a visit or a summit develops is the talks' context, not
+    /// what the article reports ("the talks turned to Israel's repeated strikes").
+    #[serde(default)]
+    pub yields_to: Vec<String>,
     /// A person of the gazetteer (a head of state or government, a minister) named
     /// in the trigger's sentence confirms a weak trigger as a title word would
     /// ("Putin's visit to Pyongyang" as "the president's visit").

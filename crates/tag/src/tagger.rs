@@ -800,6 +800,12 @@ impl Tagger {
                 mask
             }
         });
+        // Types the title and lead report, for the types that yield to them
+        // (`yields_to`).
+        let lead_types = found
+            .iter()
+            .filter(|f| f.primary && f.in_lead.is_some())
+            .fold(0u64, |mask, f| mask | 1 << f.event);
         // The countries of each main event, for the events they frame (`framed_by`).
         let main_parties: Vec<(u16, Vec<&str>)> = found
             .iter()
@@ -832,6 +838,16 @@ impl Tagger {
                         },
                     ),
                     (Some(place), _, _) => (Salience::Main, place.to_string()),
+                    (None, n, _)
+                        if n >= 2
+                            && f.developed_occurred
+                            && event.yields_to & lead_types & !(1 << f.event) != 0 =>
+                    {
+                        (
+                            Salience::Background,
+                            "developed, yields to the title and lead's event".to_string(),
+                        )
+                    }
                     (None, n, _) if n >= 2 && f.developed_occurred => {
                         (Salience::Main, "developed".to_string())
                     }

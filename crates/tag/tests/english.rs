@@ -490,3 +490,62 @@ fn a_ministers_trip_is_no_state_visit_but_a_leaders_is() {
         kinds(&leader)
     );
 }
+
+#[test]
+fn an_attack_the_body_of_a_visit_article_develops_is_background() {
+    // The title and lead report a visit and talks; the strikes the talks turned to
+    // are told in two sentences of the body as having happened: their context, not
+    // what the article reports.
+    let tagging = tag(
+        "en",
+        "Macron receives Syria's president at the Elysee on his first trip to the West",
+        "Emmanuel Macron received Ahmed al-Sharaa at the Elysee Palace on Wednesday, the \
+         Syrian president's first visit to a Western country.\n\n\
+         Israeli jets struck army positions near Damascus on Monday, killing several \
+         soldiers.\n\n\
+         The strikes also hit a radar site in the south, and the talks turned to them, \
+         officials said.",
+    );
+    let attacks = saliences(&tagging, "armed_attack");
+    assert!(!attacks.is_empty(), "{:?}", kinds(&tagging));
+    assert!(
+        attacks.iter().all(|s| *s == Salience::Background),
+        "{attacks:?}"
+    );
+    // Told in the title, an attack is the article's own.
+    let reported = tag(
+        "en",
+        "Israeli air strikes on Damascus kill four as Macron receives Syria's president",
+        "Israeli air strikes on the Syrian capital killed four soldiers on Wednesday, as \
+         Emmanuel Macron received Ahmed al-Sharaa at the Elysee Palace.\n\n\
+         The strikes hit army positions near Damascus, officials said.",
+    );
+    assert!(
+        saliences(&reported, "armed_attack").contains(&Salience::Main),
+        "{:?}",
+        kinds(&reported)
+    );
+}
+
+#[test]
+fn a_stabbing_rampage_is_a_crime_and_a_secretary_of_states_trip_no_visit() {
+    let crime = tag(
+        "en",
+        "Six killed in shopping centre stabbing rampage; officer shot attacker dead",
+        "A man armed with a knife killed six people and wounded 12 others at a shopping \
+         centre on Saturday before a police inspector shot him dead, in an attack that \
+         shocked the city.",
+    );
+    assert!(crime.events.is_empty(), "{:?}", kinds(&crime));
+    let envoy = tag(
+        "en",
+        "North Korea fires missile as Blinken visited Seoul",
+        "North Korea fired a ballistic missile into the sea on Monday while Antony Blinken \
+         visited Seoul for talks with South Korea's foreign minister.",
+    );
+    assert!(
+        !kinds(&envoy).contains(&"state_visit"),
+        "{:?}",
+        kinds(&envoy)
+    );
+}

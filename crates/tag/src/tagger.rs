@@ -977,8 +977,11 @@ impl Tagger {
                     let role = &model.roles[role as usize];
                     self.add_lead_parties(&mut out, event, f.event, role, view, fields);
                     let paragraphs = &f.paragraphs[..f.paragraph_count as usize];
+                    let home = event
+                        .home_role
+                        .map(|r| (r, model.roles[r as usize].as_str()));
                     self.add_paragraph_parties(
-                        &mut out, event, f.event, role, &fields[1], paragraphs,
+                        &mut out, event, f.event, role, home, &fields[1], paragraphs,
                     );
                 }
                 if let Some(role) = event.home_role {
@@ -1120,12 +1123,14 @@ impl Tagger {
     /// The parties the body's paragraphs that report the event name, in the type's
     /// `lead_role`: a summit's or a drill's participants are listed around the
     /// sentence that names it ("Modi, Ramaphosa and Prabowo attended").
+    #[allow(clippy::too_many_arguments)]
     fn add_paragraph_parties(
         &self,
         out: &mut Event,
         event: &crate::model::EventType,
         event_id: u16,
         role: &str,
+        home: Option<(RoleId, &str)>,
         body: &Field<'_>,
         paragraphs: &[(u32, u32)],
     ) {
@@ -1136,6 +1141,9 @@ impl Tagger {
         {
             let mentions = slice_mentions(body.mentions, start as usize, end as usize);
             let hits = slice(body.hits, start as usize, end as usize);
+            if let Some((home_id, home)) = home {
+                self.add_apposed_host(out, event, event_id, (home_id, home), body, hits, mentions);
+            }
             for (i, mention) in mentions.iter().enumerate() {
                 if out.actors.len() >= MAX_ACTORS {
                     return;
@@ -1165,6 +1173,66 @@ impl Tagger {
                 }
             }
         }
+    }
+
+    /// The host the paragraphs that report the event name in apposition to a host cue
+    /// ("Cyril Ramaphosa, the host, gaveled", "Lula da Silva, anfitrião do encontro",
+    /// "the three-day meeting, hosted by Joe Biden"), when no host is cast yet: the
+    /// name right before or right after the cue, with only a comma between them.
+    #[allow(clippy::too_many_arguments)]
+    fn add_apposed_host(
+        &self,
+        out: &mut Event,
+        event: &crate::model::EventType,
+        event_id: u16,
+        (home_id, home): (RoleId, &str),
+        body: &Field<'_>,
+        hits: &[Hit],
+        mentions: &[Mention],
+    ) {
+        if out.actors.len() >= MAX_ACTORS
+            || out.actors.iter().any(|a| a.role.as_deref() == Some(home))
+        {
+            return;
+        }
+        let apposed = |from: usize, to: usize| {
+            body.lowered.get(from..to).is_some_and(|gap| {
+                gap.chars()
+                    .all(|c| c.is_whitespace() || matches!(c, ',' | '、' | '，' | '،'))
+            })
+        };
+        let host_cue = |hit: &Hit| {
+            matches!(hit.what, What::RoleCue { role, events, .. }
+                if role == home_id && events & (1 << event_id) != 0)
+        };
+        // A cue inside a longer one at the same place yields to it ("hosted" in
+        // "hosted by").
+        let inner = |hit: &Hit| {
+            hits.iter()
+                .any(|h| h.start == hit.start && h.end > hit.end && host_cue(h))
+        };
+        let named = hits
+            .iter()
+            .filter(|h| host_cue(h) && !inner(h))
+            .find_map(|hit| {
+                let before = mentions
+                    .iter()
+                    .rposition(|m| m.end <= hit.start)
+                    .filter(|&i| apposed(mentions[i].end, hit.start));
+                let after = mentions
+                    .iter()
+                    .position(|m| m.start >= hit.end)
+                    .filter(|&i| apposed(hit.end, mentions[i].start));
+                before.or(after)
+            });
+        let Some(i) = named else {
+            return;
+        };
+        let entity = &self.gazetteer.entities[mentions[i].entity as usize];
+        if entity.kind == EntityKind::Place || event.party_kinds & entity.kind.bit() == 0 {
+            return;
+        }
+        out.actors.push(self.country_in_role(&entity.country, home));
     }
 
     /// A parade and a visit the article reports as main, both held, are one occasion
@@ -1255,12 +1323,53 @@ impl Tagger {
                 joined = true;
             }
         }
+        // The parade's guests are the visitors of a visit to its host (the rostrum
+        // names them after the first: "Putin, Kim and the presidents of Iran and
+        // Belarus watched"); a visit with no host named is to the parade's.
+        if let [home] = parade_hosts.as_slice() {
+            let visit_hosts = hosts(&events[visit]);
+            let visiting_home = events[visit].actors.iter().any(|a| {
+                a.country.as_deref() == Some(home.as_str()) && a.role.as_deref() == Some("visitor")
+            });
+            if visit_hosts.contains(home) || (visit_hosts.is_empty() && !visiting_home) {
+                if visit_hosts.is_empty() && events[visit].actors.len() < MAX_ACTORS {
+                    let host = self.country_in_role(home, "host");
+                    events[visit].actors.push(host);
+                    joined = true;
+                }
+                joined |= self.add_guests(&events[parade].clone(), &mut events[visit], home);
+            }
+        }
         if let (true, Some(trace)) = (changed || joined, trace.as_deref_mut()) {
             trace.lines.push(format!(
                 "one occasion: the parade and the visit are hosted by {}",
                 hosts(&events[parade]).join(",")
             ));
         }
+    }
+
+    /// Adds the guest countries of a parade held by `home` to a visit as its visitors;
+    /// whether any was added.
+    fn add_guests(&self, parade: &Event, visit: &mut Event, home: &str) -> bool {
+        let mut added = false;
+        for guest in &parade.actors {
+            let Some(country) = guest.country.as_deref() else {
+                continue;
+            };
+            if guest.kind != "country" || guest.role.as_deref() != Some("guest") || country == home
+            {
+                continue;
+            }
+            let visiting = visit.actors.iter().any(|a| {
+                a.country.as_deref() == Some(country) && a.role.as_deref() == Some("visitor")
+            });
+            if visiting || visit.actors.len() >= MAX_ACTORS {
+                continue;
+            }
+            visit.actors.push(self.country_in_role(country, "visitor"));
+            added = true;
+        }
+        added
     }
 
     /// Events the reported ones imply (issue 10): a leader of one country present at
@@ -1322,6 +1431,17 @@ impl Tagger {
             .map(|country| self.country_in_role(country, "visitor"))
             .collect();
         actors.push(self.country_in_role(&host, "host"));
+        let mut implied = Event {
+            actors,
+            ..occasion.clone()
+        };
+        // At a parade, the guests the rostrum names besides the leader found are
+        // visitors too.
+        if occasion.kind == "military_parade" {
+            let parade = occasion.clone();
+            self.add_guests(&parade, &mut implied, &host);
+        }
+        let actors = implied.actors;
         let implied = Event {
             kind: visit.kind.clone(),
             cameo: visit.cameo.clone(),
@@ -2044,6 +2164,21 @@ impl Tagger {
                 })
             })
             .flatten();
+        // Whether a name that can hold a role (no place) stands after the trigger
+        // (`true`) or before it (`false`), in the sentence.
+        let named_on = |after: bool| {
+            mentions.iter().any(|m| {
+                self.gazetteer.entities[m.entity as usize]
+                    .kind
+                    .stands_for_country()
+                    && self.gazetteer.entities[m.entity as usize].kind != EntityKind::Place
+                    && if after {
+                        m.start >= trigger.end
+                    } else {
+                        m.end <= trigger.start
+                    }
+            })
+        };
         let mut people: Vec<Cast<'g>> = Vec::new();
         // (actor, strength of the evidence for its role)
         let mut countries: Vec<(Cast<'g>, u8)> = Vec::new();
@@ -2063,8 +2198,11 @@ impl Tagger {
             let is_place = entity.kind == EntityKind::Place;
             let is_location = location.is_some_and(|l| l.start == mention.start);
             // "frappes israéliennes", "غارات إسرائيلية": a demonym right after the
-            // trigger, where adjectives follow the noun, names the agent.
-            let agent_adjective = model.adjectives_follow
+            // trigger, where adjectives follow the noun, names the agent, in types
+            // whose rule says so: after a verb of receiving, "recebe o presidente
+            // chinês" names the guest.
+            let agent_adjective = event.agent_adjective
+                && model.adjectives_follow
                 && mention.demonym
                 && mention.start >= trigger.end
                 && adjective_gap(&field.lowered[trigger.end..mention.start]);
@@ -2128,9 +2266,12 @@ impl Tagger {
                         (other, 0)
                     }
                     // Likewise a role a cue gave ("visita ao Japão, Lula ..."): the
-                    // other names on its side hold the other role.
+                    // other names on its side hold the other role, unless a name on
+                    // the other side holds it ("the EU adopted sanctions against
+                    // Russia, blacklisting an Indian refinery": more targets).
                     _ if other.is_some()
-                        && cued_to(side).is_some_and(|country| country != entity.country) =>
+                        && cued_to(side).is_some_and(|country| country != entity.country)
+                        && !named_on(!after_trigger) =>
                     {
                         (other, 0)
                     }

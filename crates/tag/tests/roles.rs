@@ -326,3 +326,99 @@ fn a_sentence_displaced_in_time_does_not_lead_the_story_s_summit() {
         summit.location
     );
 }
+
+#[test]
+fn the_guests_a_rostrum_names_after_the_first_visit_the_parade_s_host() {
+    // The visit's sentence names two leaders; the next names the other guests by
+    // their countries: all of them are the parade's guests and visit its host.
+    let tagging = tag(
+        "ru",
+        "Парад в Пекине",
+        "В Пекине в среду прошёл военный парад. Председатель КНР Си Цзиньпин принимал \
+         на трибуне главных гостей: президента России Владимира Путина и лидера КНДР \
+         Ким Чен Ына. На трибуне также были президент Ирана, президент Белоруссии и \
+         премьер-министр Словакии.",
+    );
+    let parade = event(&tagging, "military_parade");
+    let visit = event(&tagging, "state_visit");
+    assert!(plays(parade, "IRN", "guest"), "{:?}", parade.actors);
+    for guest in ["RUS", "PRK", "IRN", "BLR", "SVK"] {
+        assert!(
+            plays(visit, guest, "visitor"),
+            "{guest}: {:?}",
+            visit.actors
+        );
+    }
+    assert!(plays(visit, "CHN", "host"), "{:?}", visit.actors);
+}
+
+#[test]
+fn a_demonym_after_a_verb_of_receiving_names_the_guest() {
+    // "recebe o presidente chinês": the demonym qualifies the guest, not the host.
+    let tagging = tag(
+        "pt",
+        "Lula recebe o presidente chinês no Alvorada",
+        "O presidente Luiz Inácio Lula da Silva recebeu nesta quarta-feira o líder \
+         chinês no Palácio da Alvorada, em Brasília, numa visita de Estado.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert!(plays(visit, "CHN", "visitor"), "{:?}", visit.actors);
+    assert!(!plays(visit, "CHN", "host"), "{:?}", visit.actors);
+    assert!(plays(visit, "BRA", "host"), "{:?}", visit.actors);
+}
+
+#[test]
+fn a_host_named_in_apposition_in_the_summit_s_paragraphs_hosts_it() {
+    // The summit's sentence names no host; the next paragraph names him in apposition.
+    let tagging = tag(
+        "en",
+        "G20 leaders adopt a declaration in Johannesburg",
+        "Leaders of the Group of 20 wrapped up their summit in Johannesburg on Sunday, \
+         with China, India, Brazil and France at the table.\n\n\
+         Cyril Ramaphosa, the host, gaveled the declaration through on the opening day.",
+    );
+    let summit = event(&tagging, "summit");
+    assert!(plays(summit, "ZAF", "host"), "{:?}", summit.actors);
+    assert!(!plays(summit, "CHN", "host"), "{:?}", summit.actors);
+}
+
+#[test]
+fn names_on_a_cued_target_s_side_are_more_targets_when_the_imposer_is_named() {
+    // "against Russia" cues the target; the imposer stands before the trigger, so the
+    // Indian refinery and the Chinese banks after it are targets too, not imposers.
+    let tagging = tag(
+        "en",
+        "EU adopts new sanctions",
+        "European Union governments adopted an 18th package of sanctions against Russia \
+         on Friday, blacklisting an Indian refinery and two Chinese banks.",
+    );
+    let sanctions = event(&tagging, "sanctions");
+    assert!(plays(sanctions, "EU", "imposer"), "{:?}", sanctions.actors);
+    for target in ["RUS", "IND", "CHN"] {
+        assert!(
+            plays(sanctions, target, "target"),
+            "{target}: {:?}",
+            sanctions.actors
+        );
+        assert!(
+            !plays(sanctions, target, "imposer"),
+            "{target}: {:?}",
+            sanctions.actors
+        );
+    }
+}
+
+#[test]
+fn a_russian_passive_attack_puts_the_target_before_the_verb() {
+    // "была атакована": the subject is attacked; the agent follows the verb.
+    let tagging = tag(
+        "ru",
+        "Польша была атакована российскими беспилотниками",
+        "Польша в среду была атакована российскими беспилотниками, заявил премьер-министр \
+         страны. Военные сбили несколько дронов.",
+    );
+    let attack = event(&tagging, "armed_attack");
+    assert!(plays(attack, "POL", "target"), "{:?}", attack.actors);
+    assert!(plays(attack, "RUS", "attacker"), "{:?}", attack.actors);
+    assert!(!plays(attack, "POL", "attacker"), "{:?}", attack.actors);
+}

@@ -587,6 +587,10 @@ impl Tagger {
             ));
         }
         let mut order = 0;
+        // Types whose last sentence told a meeting of another kind (ministers',
+        // envoys'), ruled out by an `exclude` phrase: a definite meeting word further
+        // on ("the meeting", "the talks") refers back to it.
+        let mut excluded_last = 0u64;
         for field in fields.iter() {
             // Sentences are found around unblocked triggers only: most hold none.
             let mut done = 0;
@@ -637,6 +641,25 @@ impl Tagger {
                         model, field, span, hits, mentions, event_id, already, occasion, published,
                         view, triggered,
                     );
+                    // A definite weak meeting word ("the meeting", "the talks") after a
+                    // sentence that told a meeting of another kind is that meeting.
+                    let sighting = sighting.and_then(|s| {
+                        let definite = field.lowered[..s.trigger_start].ends_with("the ");
+                        let weak = hits.iter().any(|h| {
+                            h.start == s.trigger_start
+                                && matches!(h.what, What::Trigger { event, weak: true, .. } if event == event_id)
+                        });
+                        if excluded_last & (1 << event_id) != 0 && definite && weak {
+                            Err(Some("the meeting of another kind told before".into()))
+                        } else {
+                            Ok(s)
+                        }
+                    });
+                    if sighting.is_ok() {
+                        excluded_last &= !(1 << event_id);
+                    } else if hits.iter().any(|h| h.what == What::Exclude(event_id)) {
+                        excluded_last |= 1 << event_id;
+                    }
                     let mut sighting = match sighting {
                         Ok(sighting) => sighting,
                         Err(reason) => {

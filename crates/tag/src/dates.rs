@@ -246,6 +246,36 @@ pub(crate) fn mentions_past(
         .map(|hit| (hit.start, hit.end))
 }
 
+/// Words for "this month" before a day number in CJK news ("今月9日", "本月9日"):
+/// a day of the month written out is not the story's "9日" but another time.
+const THIS_MONTH: &[&str] = &["今月", "本月"];
+
+/// A day of the current month ("今月9日") at least three days before publication, in
+/// `text`: the span of the phrase. News dates the story's own event by the day
+/// alone ("18日"); naming the month dates an earlier one.
+pub(crate) fn this_month_past(text: &str, published: Option<NaiveDate>) -> Option<(usize, usize)> {
+    let published = published?;
+    for word in THIS_MONTH {
+        for (i, _) in text.match_indices(word) {
+            let after = &text[i + word.len()..];
+            let Some((day, len)) = number_after(after) else {
+                continue;
+            };
+            let Some(unit) = after[len..]
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '日' | '号'))
+            else {
+                continue;
+            };
+            if day >= 1 && day + 3 <= published.day() {
+                return Some((i, i + word.len() + len + unit.len_utf8()));
+            }
+        }
+    }
+    None
+}
+
 /// "11月" also contains "1月" (and "12月4日" "2月4日"): a month written with digits
 /// must not continue a number.
 fn inside_number(lowered: &str, hit: &Hit) -> bool {

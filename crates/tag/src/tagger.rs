@@ -738,7 +738,13 @@ impl Tagger {
                     // `nation`), word order does not tell whose event it is.
                     let sided = model.events[event_index].nation.is_none();
                     let host = model.events[event_index].location;
-                    let slot = occurrence(&found, &sighting, event_id, sided, host);
+                    // Parties of one role only (a summit's participants): no role tells
+                    // one meeting from another.
+                    let symmetric = {
+                        let e = &model.events[event_index];
+                        e.before.is_some() && e.before == e.after
+                    };
+                    let slot = occurrence(&found, &sighting, event_id, sided, host, symmetric);
                     let existing = slot.map(|i| &found[i]);
                     let leads =
                         existing.is_none_or(|e| sighting.confidence >= e.confidence + LEAD_MARGIN);
@@ -2450,9 +2456,13 @@ fn status(
         } else {
             (trigger.end, hit.start)
         };
+        // Unspaced scripts: a space between two CJK characters parts a headline's
+        // clauses ("試射と発表 トランプ氏訪韓直前": "just before" dates the visit, not
+        // the test).
         let across = hits
             .iter()
-            .any(|h| matches!(h.what, What::ClauseBreak) && h.start >= from && h.end <= to);
+            .any(|h| matches!(h.what, What::ClauseBreak) && h.start >= from && h.end <= to)
+            || (!model.word_boundaries && cjk_space_break(field.lowered, from, to));
         if across {
             continue;
         }
@@ -2630,6 +2640,7 @@ fn occurrence(
     event: u16,
     sided: bool,
     host: Option<RoleId>,
+    symmetric: bool,
 ) -> Option<usize> {
     let mut first = None;
     let mut count = 0;
@@ -2639,7 +2650,7 @@ fn occurrence(
         }
         first.get_or_insert(i);
         count += 1;
-        if compatible(occurrence, sighting, sided, host) {
+        if compatible(occurrence, sighting, sided, host, symmetric) {
             return Some(i);
         }
     }
@@ -2656,6 +2667,7 @@ fn compatible(
     sighting: &Found<'_>,
     sided: bool,
     host: Option<RoleId>,
+    symmetric: bool,
 ) -> bool {
     // The title and lead tell one event: their sightings are one occurrence whatever
     // roles their sentences suggest (a headline's word order says little of roles).
@@ -2693,7 +2705,36 @@ fn compatible(
         let (theirs, mine) = (hosts(occurrence, host), hosts(sighting, host));
         !theirs.is_empty() && !mine.is_empty() && !mine.iter().any(|c| theirs.contains(c))
     };
-    !other_role && !other_status && !other_host
+    // Where roles do not tell meetings apart (a summit's participants), a body
+    // sentence placed at another time than an occurrence of two or more countries
+    // that names two or more itself, one the occurrence has not ("the day before,
+    // Trump and Xi met in Busan"), is another meeting: its parties are not the
+    // story's.
+    let countries = |f: &Found<'_>| {
+        let mut seen: Vec<&str> = f
+            .actors
+            .iter()
+            .filter(|a| !a.person)
+            .map(|a| a.country)
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    };
+    let other_time = symmetric
+        && countries(occurrence) >= 2
+        && countries(sighting) >= 2
+        && occurrence.background_cue.is_none()
+        && sighting.background_cue.is_some()
+        && sighting.in_lead.is_none()
+        && sighting.actors.iter().any(|c| {
+            !c.person
+                && !occurrence
+                    .actors
+                    .iter()
+                    .any(|o| !o.person && o.country == c.country)
+        });
+    !other_role && !other_status && !other_host && !other_time
 }
 
 /// A one-character country abbreviation counts next to another one (日韓, 中澳),
@@ -2915,6 +2956,20 @@ fn background_cue(
         return Some(field.text[hit.start..hit.end].to_string());
     }
     if let Some((start, end)) = dates::mentions_past(field.lowered, hits, published) {
+        return Some(field.text[start..end].to_string());
+    }
+    // The trigger's sentence up to the window's end, in unspaced scripts: "今月9日".
+    let sentence_start = field.lowered[..trigger_start]
+        .rfind(['。', '\n'])
+        .map_or(0, |i| {
+            i + field.lowered[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    if let Some((start, end)) = field
+        .lowered
+        .get(sentence_start..window_end.max(trigger_start))
+        .and_then(|text| dates::this_month_past(text, published))
+    {
+        let (start, end) = (sentence_start + start, sentence_start + end);
         return Some(field.text[start..end].to_string());
     }
     let published = published?;

@@ -1,0 +1,58 @@
+//! Which sightings of one event type are one occurrence, and which status cues reach
+//! a trigger.
+
+mod common;
+
+use common::{event, involves, status, tag};
+use newsflow_record::{EventStatus, Salience};
+
+#[test]
+fn a_meeting_placed_at_another_time_with_other_parties_is_another_summit() {
+    let tagging = tag(
+        "en",
+        "Takaichi meets Xi in Gyeongju",
+        "Japanese Prime Minister Sanae Takaichi met Chinese President Xi Jinping in \
+         Gyeongju on Friday for their first talks.\n\n\
+         The day before, US President Donald Trump and Xi met in Busan and agreed to \
+         cut tariffs.",
+    );
+    let main = event(&tagging, "summit");
+    assert_eq!(main.salience, Salience::Main);
+    assert!(!involves(main, "USA"), "{:?}", main.actors);
+    assert!(
+        tagging.events.iter().any(|e| e.kind == "summit"
+            && e.salience == Salience::Background
+            && involves(e, "USA")),
+        "{:?}",
+        tagging.events
+    );
+}
+
+#[test]
+fn a_status_cue_does_not_cross_a_space_between_headline_clauses() {
+    let tagging = tag(
+        "ja",
+        "北朝鮮、巡航ミサイルを試射 トランプ氏訪韓直前",
+        "北朝鮮は28日、巡航ミサイルを黄海で試射した。",
+    );
+    assert_eq!(status(&tagging, "weapons_test"), EventStatus::Occurred);
+}
+
+#[test]
+fn a_day_of_this_month_written_out_dates_another_event() {
+    // Published 28 August: the parade of "今月10日" is eighteen days before.
+    let tagging = tag(
+        "ja",
+        "北朝鮮、弾道ミサイルを発射",
+        "北朝鮮は27日、弾道ミサイル数発を日本海に向けて発射した。\n\n\
+         韓国メディアは、今月10日に平壌で開かれた軍事パレードで新型ミサイルが登場したと伝えた。\
+         軍事パレードには兵士数万人が参加し、金正恩総書記が閲兵した。",
+    );
+    let parade = event(&tagging, "military_parade");
+    assert_eq!(
+        parade.salience,
+        Salience::Background,
+        "{}",
+        parade.salience_cue
+    );
+}

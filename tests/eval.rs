@@ -179,8 +179,9 @@ fn real_news_test_split_holds_its_floors() {
 
 // What the rules reach on the test split (below the targets, see README).
 // English rose from 0.80 to 0.82 in the eleventh pass (pronoun visitors, a second
-// attack developed in the body, fire traded).
-const REACHED_EN_F1: f64 = 0.815;
+// attack developed in the body, fire traded), and to 0.83 in the fourteenth (an
+// attack the body dwells on yields to the lead's event of another type).
+const REACHED_EN_F1: f64 = 0.83;
 // German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules, and rose to
 // 0.76 with the party and business senses, agreements signed by unnamed parties
 // during a visit, and status cues (see README), and to 0.81 with passive visits and
@@ -188,11 +189,13 @@ const REACHED_EN_F1: f64 = 0.815;
 // (implied visits, missing countries, CJK clause breaks) Japanese is 0.81 and the lowest
 // Italian at 0.80; since the thirteenth (Italian talks, passives and background cues,
 // Russian and Japanese ministers' meetings and strike nouns) Italian is 0.85 and the
-// lowest Japanese at 0.81.
-const REACHED_OTHER_F1: f64 = 0.81;
+// lowest Japanese at 0.81; since the fourteenth (CJK headline clauses, past meetings
+// kept apart, German pluperfect and cancelling verbs) German is 0.86 and the lowest
+// Japanese at 0.83.
+const REACHED_OTHER_F1: f64 = 0.82;
 // 0.848 after the twelfth pass (ministers' talks no summit, reaction verbs, senses),
-// 0.856 after the thirteenth.
-const REACHED_MICRO_F1: f64 = 0.85;
+// 0.856 after the thirteenth, 0.864 after the fourteenth.
+const REACHED_MICRO_F1: f64 = 0.86;
 // Status and roles are those of main events, each labelled event paired with the
 // predicted event of its salience (background ones are reported apart). Counted over
 // every labelled event, paired with whichever event agreed most, they were about 0.87
@@ -201,9 +204,10 @@ const REACHED_MICRO_F1: f64 = 0.85;
 // clauses are read, 0.79 with the missing countries and leaders and demonyms a cue
 // claims (tenth pass), 0.80 with topic cues and the German main-clause passive
 // (eleventh), 0.82 with one host per occasion and the place after an attack word as
-// its target (twelfth).
+// its target (twelfth), 0.845 with parade guests after the first, appositive summit
+// hosts and targets beside a named one (fourteenth).
 const REACHED_STATUS: f64 = 0.95;
-const REACHED_ROLES: f64 = 0.82;
+const REACHED_ROLES: f64 = 0.84;
 // 7 of 120 since the ninth pass (senses that hold without a URL section); 2 of 120
 // since the twelfth, where a word told in passing is no event in an article that
 // reports none.

@@ -64,11 +64,10 @@ unsafe impl GlobalAlloc for HugePages {
         if !is_large(layout) {
             return System.alloc_zeroed(layout);
         }
-        let block = System.alloc(aligned(layout));
+        // Advised by `alloc` before the zeroing touches it, so its pages are huge
+        // from the first fault.
+        let block = self.alloc(layout);
         if !block.is_null() {
-            // Advised before the zeroing touches it, so its pages are huge from
-            // the first fault.
-            advise(block, layout.size());
             block.write_bytes(0, layout.size());
         }
         block

@@ -1366,7 +1366,9 @@ impl Tagger {
                     events[visit].actors.push(host);
                     joined = true;
                 }
-                joined |= self.add_guests(&events[parade].clone(), &mut events[visit], home);
+                let mut actors = std::mem::take(&mut events[visit].actors);
+                joined |= self.add_guests(&events[parade], &mut actors, home);
+                events[visit].actors = actors;
             }
         }
         if let (true, Some(trace)) = (changed || joined, trace.as_deref_mut()) {
@@ -1377,9 +1379,9 @@ impl Tagger {
         }
     }
 
-    /// Adds the guest countries of a parade held by `home` to a visit as its visitors;
-    /// whether any was added.
-    fn add_guests(&self, parade: &Event, visit: &mut Event, home: &str) -> bool {
+    /// Adds the guest countries of a parade held by `home` to a visit's actors as its
+    /// visitors; whether any was added.
+    fn add_guests(&self, parade: &Event, visit: &mut Vec<Actor>, home: &str) -> bool {
         let mut added = false;
         for guest in &parade.actors {
             let Some(country) = guest.country.as_deref() else {
@@ -1389,13 +1391,13 @@ impl Tagger {
             {
                 continue;
             }
-            let visiting = visit.actors.iter().any(|a| {
+            let visiting = visit.iter().any(|a| {
                 a.country.as_deref() == Some(country) && a.role.as_deref() == Some("visitor")
             });
-            if visiting || visit.actors.len() >= MAX_ACTORS {
+            if visiting || visit.len() >= MAX_ACTORS {
                 continue;
             }
-            visit.actors.push(self.country_in_role(country, "visitor"));
+            visit.push(self.country_in_role(country, "visitor"));
             added = true;
         }
         added
@@ -1460,17 +1462,11 @@ impl Tagger {
             .map(|country| self.country_in_role(country, "visitor"))
             .collect();
         actors.push(self.country_in_role(&host, "host"));
-        let mut implied = Event {
-            actors,
-            ..occasion.clone()
-        };
         // At a parade, the guests the rostrum names besides the leader found are
         // visitors too.
         if occasion.kind == "military_parade" {
-            let parade = occasion.clone();
-            self.add_guests(&parade, &mut implied, &host);
+            self.add_guests(occasion, &mut actors, &host);
         }
-        let actors = implied.actors;
         let implied = Event {
             kind: visit.kind.clone(),
             cameo: visit.cameo.clone(),

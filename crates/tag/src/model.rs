@@ -188,6 +188,8 @@ pub(crate) struct LangModel {
     /// Kept out of the automaton: "he" inside every "the" would stop the scan at
     /// each one, and they are read only in sentences with a visit trigger.
     pub anaphors: Vec<String>,
+    /// Definite articles and demonstratives (`definite` in the rule file).
+    pub definite: Vec<String>,
     pub status_window: usize,
     pub status_window_after: usize,
     pub negated_window_after: usize,
@@ -342,6 +344,18 @@ impl LangModel {
     ) -> Result<Self, LoadError> {
         Self::build(Some((rules, catalogue)), &rules.language, gazetteer)
             .map_err(|m| LoadError::msg(path, m))
+    }
+
+    /// Whether `before` (lowercased text up to a noun) ends in a definite article or
+    /// demonstrative; in spaced scripts only one that starts a word counts ("the ", not
+    /// the end of "bathe ").
+    pub fn is_definite(&self, before: &str) -> bool {
+        self.definite.iter().any(|d| {
+            before.strip_suffix(d.as_str()).is_some_and(|rest| {
+                !self.word_boundaries
+                    || !rest.chars().next_back().is_some_and(char::is_alphanumeric)
+            })
+        })
     }
 
     /// A model with no event rules: English gazetteer names only, for entities in
@@ -672,6 +686,9 @@ impl LangModel {
                     .collect()
             })
             .unwrap_or_default();
+        let definite = rules
+            .map(|(r, _)| r.definite.iter().map(|d| lower_aligned(d)).collect())
+            .unwrap_or_default();
         Ok(LangModel {
             word_boundaries,
             adjectives_follow,
@@ -682,6 +699,7 @@ impl LangModel {
             compound_prefixes,
             compound_suffixes,
             anaphors,
+            definite,
             status_window,
             status_window_after,
             negated_window_after,

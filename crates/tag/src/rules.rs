@@ -84,6 +84,11 @@ pub(crate) struct RuleFile {
     /// Salience cues.
     #[serde(default)]
     pub salience: SalienceCues,
+    /// Definite articles and demonstratives as written before a noun ("the ", "l'",
+    /// "この"): a weak meeting word after one ("the talks"), in a sentence after a
+    /// meeting of another kind (ministers', envoys'), refers back to that meeting.
+    #[serde(default)]
+    pub definite: Vec<String>,
     /// Verbs of reacting to an event ("a condamné", "非難した", "表示遗憾"): a later
     /// sentence that tells the event by a weak trigger beside one names who reacts,
     /// not who takes part ("Macron a condamné des attaques d'une grande cruauté").

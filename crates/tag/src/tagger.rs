@@ -644,7 +644,7 @@ impl Tagger {
                     // A definite weak meeting word ("the meeting", "the talks") after a
                     // sentence that told a meeting of another kind is that meeting.
                     let sighting = sighting.and_then(|s| {
-                        let definite = field.lowered[..s.trigger_start].ends_with("the ");
+                        let definite = model.is_definite(&field.lowered[..s.trigger_start]);
                         let weak = hits.iter().any(|h| {
                             h.start == s.trigger_start
                                 && matches!(h.what, What::Trigger { event, weak: true, .. } if event == event_id)

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use chrono::NaiveDate;
 use newsflow_data::DataDir;
 use serde::Deserialize;
 
@@ -129,9 +130,17 @@ struct PersonEntry {
     /// The names are a bare office title, resolved to the office's country.
     #[serde(default)]
     generic: bool,
-    /// A head of state or government (not a minister, envoy or former leader).
+    /// A head of state or government (not a minister or envoy).
     #[serde(default)]
     leader: bool,
+    /// The day a leader took office: in news published before it (a leader-elect, a
+    /// candidate) they lead no state yet.
+    #[serde(default)]
+    took_office: Option<NaiveDate>,
+    /// The day a leader left office: in news published before it they still led
+    /// their state (a 2024 visit by a president since succeeded).
+    #[serde(default)]
+    left_office: Option<NaiveDate>,
     /// A minister or envoy who travels for a government (a foreign or defence
     /// minister, a secretary of state, a special envoy): their trips are no state
     /// visits.
@@ -186,10 +195,33 @@ pub(crate) struct Gazetteer {
     pub country_names: HashMap<String, String>,
     /// Lowercased names marked ambiguous: not matched.
     pub ambiguous: HashSet<String>,
-    /// Canonical names of the heads of state and government (`leader = true`).
-    pub leaders: HashSet<String>,
+    /// Canonical names of the heads of state and government (`leader = true`),
+    /// with their terms of office.
+    pub leaders: HashMap<String, Term>,
     /// Canonical names of ministers and envoys (`envoy = true`).
     pub envoys: HashSet<String>,
+}
+
+/// A leader's term of office; an open end is still running (or began before the
+/// news the gazetteer serves).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Term {
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl Term {
+    /// Whether the term covers `day`; with no date (an article without one), whether
+    /// the leader is in office now, i.e. the term has no end.
+    pub fn covers(&self, day: Option<NaiveDate>) -> bool {
+        match day {
+            Some(day) => {
+                self.from.is_none_or(|from| from <= day)
+                    && self.until.is_none_or(|until| day < until)
+            }
+            None => self.until.is_none(),
+        }
+    }
 }
 
 fn read<T: for<'de> Deserialize<'de>>(data: &DataDir, path: &Path) -> Result<T, LoadError> {
@@ -211,6 +243,11 @@ fn is_union_code(code: &str) -> bool {
 }
 
 impl Gazetteer {
+    /// Whether `name` (canonical) led a state on `day`, the article's publication.
+    pub fn led_on(&self, name: &str, day: Option<NaiveDate>) -> bool {
+        self.leaders.get(name).is_some_and(|term| term.covers(day))
+    }
+
     /// Loads the three gazetteer files from `dir` and checks them: known country
     /// codes, capitals that exist, and no name shared by two countries unless both
     /// list it under `ambiguous`.
@@ -306,8 +343,18 @@ impl Gazetteer {
                 entry.generic,
             );
             gazetteer.add_names(id, &entry.names);
+            if !entry.leader && (entry.took_office.is_some() || entry.left_office.is_some()) {
+                return Err(LoadError::msg(
+                    &people_path,
+                    format!("{}: a term of office is for `leader = true`", entry.name),
+                ));
+            }
             if entry.leader {
-                gazetteer.leaders.insert(entry.name.clone());
+                let term = Term {
+                    from: entry.took_office,
+                    until: entry.left_office,
+                };
+                gazetteer.leaders.insert(entry.name.clone(), term);
             }
             if entry.envoy {
                 gazetteer.envoys.insert(entry.name.clone());

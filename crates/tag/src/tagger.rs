@@ -1063,7 +1063,7 @@ impl Tagger {
             }
         }
         self.one_occasion(&mut events, trace);
-        self.implied(model, fields, &mut events, trace);
+        self.implied(model, fields, published, &mut events, trace);
         // A background event is context for the story an article reports. With no
         // main event the article reports none (a match report, a company's results),
         // and a word told in passing there ("attack", "summit", "sanctions") is another
@@ -1414,6 +1414,7 @@ impl Tagger {
         &self,
         model: &LangModel,
         fields: &[Field<'_>; 2],
+        published: Option<NaiveDate>,
         events: &mut Vec<Event>,
         trace: &mut Option<&mut Explanation>,
     ) {
@@ -1429,7 +1430,7 @@ impl Tagger {
         }
         // Guests of honour at a parade are named in any of its sentences (the
         // rostrum, the march past); the parties of a meeting or signing in its own.
-        let leader = |name: &str| self.gazetteer.leaders.contains(name);
+        let leader = |name: &str| self.gazetteer.led_on(name, published);
         let parade = events
             .iter()
             .filter(|e| e.kind == "military_parade")
@@ -1449,7 +1450,7 @@ impl Tagger {
                         && e.salience == Salience::Main
                 })
                 .find_map(|e| {
-                    let present = self.leaders_at(model, fields, e);
+                    let present = self.leaders_at(model, fields, e, published);
                     implied_visit(e, true, |name| present.contains(name))
                         .map(|parties| (e, parties, MEETING_HOST))
                 })
@@ -1499,17 +1500,23 @@ impl Tagger {
         model: &LangModel,
         fields: &[Field<'_>; 2],
         occasion: &Event,
+        published: Option<NaiveDate>,
     ) -> HashSet<&str> {
-        let mut leaders = self.leaders_in(model, &occasion.evidence.text);
+        let mut leaders = self.leaders_in(model, &occasion.evidence.text, published);
         if occasion.evidence.field == "title" {
             let body = fields[1].text;
-            leaders.extend(self.leaders_in(model, &body[..lead_end(body)]));
+            leaders.extend(self.leaders_in(model, &body[..lead_end(body)], published));
         }
         leaders
     }
 
-    /// The heads of state and government a text names.
-    fn leaders_in(&self, model: &LangModel, sentence: &str) -> HashSet<&str> {
+    /// The heads of state and government in office on `published` a text names.
+    fn leaders_in(
+        &self,
+        model: &LangModel,
+        sentence: &str,
+        published: Option<NaiveDate>,
+    ) -> HashSet<&str> {
         let mut hits = Vec::new();
         model.scan(sentence, &lower_aligned(sentence), &mut hits);
         hits.iter()
@@ -1519,7 +1526,7 @@ impl Tagger {
                 }
                 _ => None,
             })
-            .filter(|name| self.gazetteer.leaders.contains(*name))
+            .filter(|name| self.gazetteer.led_on(name, published))
             .collect()
     }
 

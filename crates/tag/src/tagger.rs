@@ -819,22 +819,27 @@ impl Tagger {
         // happened, are a part of its programme: main too, once a sentence tells them
         // as having happened (a called-off visit holds no talks, and talks held before
         // a visit still to come are another occasion).
-        let main_types = found.iter().fold(0u64, |mask, f| {
-            let main = f.primary
-                && f.status == EventStatus::Occurred
-                && (f.in_lead.is_some() || (f.developed >= 2 && f.developed_occurred));
-            if main {
-                mask | 1 << f.event
-            } else {
-                mask
-            }
-        });
         // Types the title and lead report, for the types that yield to them
         // (`yields_to`).
         let lead_types = found
             .iter()
             .filter(|f| f.primary && f.in_lead.is_some())
             .fold(0u64, |mask, f| mask | 1 << f.event);
+        // An occurrence the body develops that yields to the title and lead's event
+        // is background (below): no main one its type's further occurrences stand
+        // beside.
+        let main_types = found.iter().fold(0u64, |mask, f| {
+            let yields = f.in_lead.is_none()
+                && model.events[f.event as usize].yields_to & lead_types & !(1 << f.event) != 0;
+            let main = f.primary
+                && f.status == EventStatus::Occurred
+                && (f.in_lead.is_some() || (f.developed >= 2 && f.developed_occurred && !yields));
+            if main {
+                mask | 1 << f.event
+            } else {
+                mask
+            }
+        });
         // The countries of each main event, for the events they frame (`framed_by`).
         let main_parties: Vec<(u16, Vec<&str>)> = found
             .iter()

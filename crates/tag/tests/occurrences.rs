@@ -56,3 +56,34 @@ fn a_day_of_this_month_written_out_dates_another_event() {
         parade.salience_cue
     );
 }
+
+#[test]
+fn a_further_attack_is_not_main_beside_one_that_yields_to_the_lead() {
+    // The title and lead report a signing: the attacks the body tells are what it
+    // answers to. The first yields to the signing; the second, on other targets, is
+    // no occurrence "reported beside a main one", since there is none.
+    let tagging = tag(
+        "en",
+        "Putin and Lukashenko sign a security treaty in Minsk",
+        "Vladimir Putin and Alexander Lukashenko signed a treaty on security guarantees \
+         in Minsk on Friday.\n\n\
+         Russian forces struck a defence plant in Dnipro with a new missile. The strike on \
+         the plant killed two workers, Ukrainian officials said.\n\n\
+         Ukrainian missiles struck an arsenal near Bryansk in Russia. The Ukrainian strike \
+         on the arsenal killed three soldiers and set off blasts for hours.",
+    );
+    let attacks: Vec<_> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "armed_attack")
+        .collect();
+    assert!(attacks.len() >= 2, "{attacks:?}");
+    assert!(
+        attacks.iter().all(|e| e.salience == Salience::Background),
+        "{:?}",
+        attacks
+            .iter()
+            .map(|e| (&e.salience, &e.salience_cue))
+            .collect::<Vec<_>>()
+    );
+}

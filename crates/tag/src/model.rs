@@ -48,6 +48,11 @@ pub(crate) enum What {
     /// A verb of reacting to an event (`reactions` in the rule file).
     Reaction,
     Status(EventStatus),
+    /// A verb of calling for an event (`status.calls`): planned, on its object's side.
+    Call,
+    /// A negating determiner (`status.negating_determiners`): negated, before the
+    /// trigger only.
+    NegatingDeterminer,
     /// A word that joins two clauses: status cues do not reach across it.
     ClauseBreak,
     RoleCue {
@@ -180,6 +185,8 @@ pub(crate) struct LangModel {
     /// clause's first name is the subject, the names after it the object.
     pub verb_final: bool,
     pub verb_first: bool,
+    /// A call verb follows what it calls for (`status.calls_follow`).
+    pub calls_follow: bool,
     pub clitics: Vec<String>,
     pub abbreviations: HashSet<String>,
     pub compound_prefixes: Vec<String>,
@@ -552,6 +559,8 @@ impl LangModel {
                 What::Status(EventStatus::Speculative),
             )?;
             b.add_all(&rules.status.negated, What::Status(EventStatus::Negated))?;
+            b.add_all(&rules.status.calls, What::Call)?;
+            b.add_all(&rules.status.negating_determiners, What::NegatingDeterminer)?;
             b.add_all(&rules.status.breaks, What::ClauseBreak)?;
             for cue in &rules.role_cues {
                 let mask = event_mask(rules, &cue.events, "role cue")?;
@@ -649,6 +658,7 @@ impl LangModel {
         let adjectives_follow = rules.is_some_and(|(r, _)| r.adjectives_follow);
         let verb_final = rules.is_some_and(|(r, _)| r.verb_final);
         let verb_first = rules.is_some_and(|(r, _)| r.verb_first);
+        let calls_follow = rules.is_some_and(|(r, _)| r.status.calls_follow);
         let status_window_after = rules
             .map(|(r, _)| r.status_window_after.unwrap_or(r.status_window))
             .unwrap_or_default();
@@ -694,6 +704,7 @@ impl LangModel {
             adjectives_follow,
             verb_final,
             verb_first,
+            calls_follow,
             clitics,
             abbreviations,
             compound_prefixes,

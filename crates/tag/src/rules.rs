@@ -122,6 +122,22 @@ pub(crate) struct StatusCues {
     /// postponed", "urged the EU to join ... as he received Sanchez").
     #[serde(default)]
     pub breaks: Vec<String>,
+    /// Verbs of calling for, urging or demanding ("called for", "forderten", "呼吁"):
+    /// the event they govern is wanted, not done, and planned. They govern a trigger
+    /// after them ("urged the EU to adopt new sanctions"), or one before them with
+    /// `calls_follow` (Japanese "制裁強化を求めた"); a trigger on their other side is
+    /// who calls ("the protesters demand his resignation"), whose status they leave.
+    #[serde(default)]
+    pub calls: Vec<String>,
+    /// The call verb follows what is called for (object-verb order).
+    #[serde(default)]
+    pub calls_follow: bool,
+    /// Negating determiners ("kein", "keine"): they negate the noun they stand
+    /// before ("keine Militärparade"), so they cue a trigger after them only; one
+    /// after the trigger negates another noun ("das Abkommen ist keine
+    /// Beistandsgarantie").
+    #[serde(default)]
+    pub negating_determiners: Vec<String>,
 }
 
 /// Location markers: a place right after a `before` word ("in Beijing") or right

@@ -2445,8 +2445,14 @@ fn status(
 ) -> (EventStatus, bool) {
     let mut best: Option<(usize, EventStatus)> = None;
     for hit in hits {
-        let What::Status(status) = hit.what else {
-            continue;
+        let status = match hit.what {
+            What::Status(status) => status,
+            // A call verb governs the trigger on its object's side only: "urged the
+            // EU to adopt sanctions", not "the protesters demand".
+            What::Call if (hit.start >= trigger.end) == model.calls_follow => EventStatus::Planned,
+            // "keine Militärparade": a determiner negates the noun after it.
+            What::NegatingDeterminer if hit.end <= trigger.start => EventStatus::Negated,
+            _ => continue,
         };
         // The longer cue decides: "could not be ruled out" is not "ruled out".
         let inside_longer = hits.iter().any(|h| {

@@ -200,6 +200,12 @@ pub(crate) struct LangModel {
     pub status_window: usize,
     pub status_window_after: usize,
     pub negated_window_after: usize,
+    /// See `RuleFile::final_status_reach`.
+    pub final_status_reach: Option<usize>,
+    pub final_status_blockers: Vec<String>,
+    pub final_status_cues: Vec<String>,
+    /// See `RuleFile::non_compounds` (lowered).
+    pub non_compounds: Vec<String>,
     pub events: Vec<EventType>,
     pub roles: Vec<String>,
     /// Rule ids (`en/summit/strong:summit`), by [`What::Trigger`] `rule`.
@@ -561,6 +567,7 @@ impl LangModel {
             b.add_all(&rules.status.negated, What::Status(EventStatus::Negated))?;
             b.add_all(&rules.status.calls, What::Call)?;
             b.add_all(&rules.status.negating_determiners, What::NegatingDeterminer)?;
+            b.add_all(&rules.status.occurred, What::Status(EventStatus::Occurred))?;
             b.add_all(&rules.status.breaks, What::ClauseBreak)?;
             for cue in &rules.role_cues {
                 let mask = event_mask(rules, &cue.events, "role cue")?;
@@ -699,6 +706,26 @@ impl LangModel {
         let definite = rules
             .map(|(r, _)| r.definite.iter().map(|d| lower_aligned(d)).collect())
             .unwrap_or_default();
+        let final_status_reach = rules.and_then(|(r, _)| r.final_status_reach);
+        let final_status_blockers = rules
+            .map(|(r, _)| {
+                r.final_status_blockers
+                    .iter()
+                    .map(|b| lower_aligned(b))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let final_status_cues = rules
+            .map(|(r, _)| {
+                r.final_status_cues
+                    .iter()
+                    .map(|c| lower_aligned(c))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let non_compounds = rules
+            .map(|(r, _)| r.non_compounds.iter().map(|w| lower_aligned(w)).collect())
+            .unwrap_or_default();
         Ok(LangModel {
             word_boundaries,
             adjectives_follow,
@@ -714,6 +741,10 @@ impl LangModel {
             status_window,
             status_window_after,
             negated_window_after,
+            final_status_reach,
+            final_status_blockers,
+            final_status_cues,
+            non_compounds,
             events,
             roles,
             rules: rule_ids,
@@ -777,6 +808,22 @@ impl LangModel {
         let done = bytes.len() - quads.remainder().len();
         for (i, &byte) in quads.remainder().iter().enumerate() {
             step(done + i, byte);
+        }
+        self.drop_inside_non_compounds(lowered, hits);
+    }
+
+    /// Drops the hits that start inside a word of `non_compounds` (訪中 in 歴訪中) and
+    /// the abbreviations right after one (中 after 歴訪): its last character is no
+    /// compound prefix there.
+    fn drop_inside_non_compounds(&self, lowered: &str, hits: &mut Vec<Hit>) {
+        for word in &self.non_compounds {
+            for (at, _) in lowered.match_indices(word.as_str()) {
+                let end = at + word.len();
+                hits.retain(|h| {
+                    !((h.start > at && h.start < end)
+                        || (h.start == end && matches!(h.what, What::Abbrev(_))))
+                });
+            }
         }
     }
 

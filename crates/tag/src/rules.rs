@@ -62,6 +62,26 @@ pub(crate) struct RuleFile {
     /// `status_window_after`.
     #[serde(default)]
     pub negated_window_after: Option<usize>,
+    /// Unspaced scripts with the verb last (ja): a planned or speculative cue that
+    /// closes its sentence (at most this many characters before the sentence's end,
+    /// "会談する予定だ。") is the modality of every verb the sentence chains to it
+    /// ("米国を訪問し、…会談する予定だ"), beyond `status_window_after`.
+    #[serde(default)]
+    pub final_status_reach: Option<usize>,
+    /// The cues that reach so: those of a plan (予定, 方針, 調整), not a forecast of an
+    /// outcome (見通し, とみられる), which is about the sentence's last verb alone.
+    #[serde(default)]
+    pub final_status_cues: Vec<String>,
+    /// What stops a sentence-final cue's reach back to a trigger: a finite verb or an
+    /// ongoing state between them (ja "訪問した", "訪問中の") closes the trigger's clause.
+    #[serde(default)]
+    pub final_status_blockers: Vec<String>,
+    /// Words whose second character is a compound prefix that starts no compound
+    /// there (ja 歴訪 "tour", 来訪 "visit": 歴訪中 is "on a tour", not 訪中 "visit to
+    /// China"): no phrase or abbreviation starting inside or right after the prefix
+    /// counts.
+    #[serde(default)]
+    pub non_compounds: Vec<String>,
     /// Cues that make an event planned, speculative or negated.
     pub status: StatusCues,
     /// Words that mark the place where an event happens.
@@ -117,6 +137,11 @@ pub(crate) struct StatusCues {
     pub speculative: Vec<String>,
     #[serde(default)]
     pub negated: Vec<String>,
+    /// Phrases that hold a cue but tell no plan (es "será la primera mujer": the
+    /// future is the winner's, the vote is over; ja 予定通り "as planned"): a cue inside
+    /// one yields to it, and the event stays occurred unless another cue says not.
+    #[serde(default)]
+    pub occurred: Vec<String>,
     /// Words that join two clauses ("as", "while", "but"): a cue beyond one is about
     /// the other clause's verb ("on a state visit as the Vatican leg stays
     /// postponed", "urged the EU to join ... as he received Sanchez").

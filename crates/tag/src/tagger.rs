@@ -2496,7 +2496,7 @@ fn status(
         } else {
             (0, model.status_window)
         };
-        if gap > window {
+        if gap > window && !final_reach(model, field, span, trigger, hit, status) {
             continue;
         }
         let rank = |s: EventStatus| match s {
@@ -2525,6 +2525,42 @@ fn status(
         }
         None => (EventStatus::Occurred, false),
     }
+}
+
+/// Whether `hit`, a planned or speculative cue after the trigger, closes the sentence
+/// (`final_status_reach`) with no blocker between the trigger and it: the modality of
+/// a verb-last sentence is that of every verb chained to its last one ("米国を訪問し、
+/// …会談する予定だ").
+fn final_reach(
+    model: &LangModel,
+    field: &Field<'_>,
+    span: &Span,
+    trigger: &Hit,
+    hit: &Hit,
+    status: EventStatus,
+) -> bool {
+    let Some(reach) = model.final_status_reach else {
+        return false;
+    };
+    if !matches!(status, EventStatus::Planned | EventStatus::Speculative)
+        || hit.start < trigger.end
+        || hit.end > span.end
+    {
+        return false;
+    }
+    let cue = &field.lowered[hit.start..hit.end];
+    if !model.final_status_cues.iter().any(|c| c == cue) {
+        return false;
+    }
+    let tail = field.lowered[hit.end..span.end].trim_end();
+    if tail.chars().count() > reach {
+        return false;
+    }
+    let between = &field.lowered[trigger.end..hit.start];
+    !model
+        .final_status_blockers
+        .iter()
+        .any(|b| between.contains(b.as_str()))
 }
 
 /// Gives `found[i]`, the first occurrence of its type, the salience of every later

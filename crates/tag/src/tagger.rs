@@ -2806,13 +2806,29 @@ fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> boo
 }
 
 /// Whether the text between a trigger and a demonym after it can be other
-/// adjectives of the same noun: at most two words, no punctuation.
+/// adjectives of the same noun: at most two words, no punctuation, and no article,
+/// which opens another noun phrase ("colpiscono i bombardieri russi": the bombers
+/// are Russian, not the strike; "attacchi aerei russi" is one phrase).
 fn adjective_gap(gap: &str) -> bool {
     gap.split_whitespace().count() <= 2
         && !gap.contains(|c: char| {
             c.is_ascii_punctuation() || matches!(c, '«' | '»' | '،' | '“' | '”')
         })
+        && !gap.split_whitespace().next().is_some_and(|word| {
+            ARTICLES.contains(&word)
+                || ["l'", "l’", "un'", "un’"]
+                    .iter()
+                    .any(|a| word.starts_with(a))
+        })
 }
+
+/// Articles of the languages whose adjectives follow the noun (French, Spanish,
+/// Italian, Portuguese), lower case. "des" and "a" double as prepositions that keep
+/// the agent or the target ("frappes des forces russes") and are left out.
+const ARTICLES: &[&str] = &[
+    "le", "la", "les", "un", "une", "el", "los", "las", "una", "il", "lo", "i", "gli", "uno", "o",
+    "os", "as",
+];
 
 /// Whether the text between a demonym and a trigger after it can be the rest of one
 /// noun phrase or its verb ("Russian missile and drone attacks"): at most three

@@ -422,3 +422,26 @@ fn a_russian_passive_attack_puts_the_target_before_the_verb() {
     assert!(plays(attack, "RUS", "attacker"), "{:?}", attack.actors);
     assert!(!plays(attack, "POL", "attacker"), "{:?}", attack.actors);
 }
+
+#[test]
+fn a_demonym_after_an_article_past_the_verb_qualifies_its_object_not_the_agent() {
+    // "colpiscono i bombardieri russi": the Russian bombers are what is hit; an
+    // adjective after the trigger names the agent only inside the trigger's own noun
+    // phrase ("attacchi aerei russi"), which no article opens.
+    let tagging = tag(
+        "it",
+        "Operazione Ragnatela: i droni ucraini colpiscono i bombardieri russi",
+        "Secondo Kiev, 41 aerei sono stati danneggiati in quattro basi aeree.",
+    );
+    let attack = event(&tagging, "armed_attack");
+    assert!(!plays(attack, "RUS", "attacker"), "{:?}", attack.actors);
+    assert!(plays(attack, "UKR", "attacker"), "{:?}", attack.actors);
+    // The noun phrase's own adjective still names the agent.
+    let tagging = tag(
+        "it",
+        "Attacchi aerei russi su Kiev",
+        "Almeno dodici civili sono morti nella notte, secondo le autorità ucraine.",
+    );
+    let attack = event(&tagging, "armed_attack");
+    assert!(plays(attack, "RUS", "attacker"), "{:?}", attack.actors);
+}

@@ -686,46 +686,19 @@ impl LangModel {
                 ),
                 None => (true, Vec::new(), HashSet::new(), Vec::new(), 0),
             };
-        let compound_suffixes = rules
-            .map(|(r, _)| {
-                r.compound_suffixes
-                    .iter()
-                    .map(|s| lower_aligned(s))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let anaphors = rules
-            .map(|(r, _)| {
-                r.location
-                    .anaphors
-                    .iter()
-                    .map(|a| lower_aligned(a))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let definite = rules
-            .map(|(r, _)| r.definite.iter().map(|d| lower_aligned(d)).collect())
-            .unwrap_or_default();
+        // The rule file's word lists that are compared with lowercased text.
+        let lowered = |list: fn(&RuleFile) -> &Vec<String>| -> Vec<String> {
+            rules
+                .map(|(r, _)| list(r).iter().map(|w| lower_aligned(w)).collect())
+                .unwrap_or_default()
+        };
+        let compound_suffixes = lowered(|r| &r.compound_suffixes);
+        let anaphors = lowered(|r| &r.location.anaphors);
+        let definite = lowered(|r| &r.definite);
         let final_status_reach = rules.and_then(|(r, _)| r.final_status_reach);
-        let final_status_blockers = rules
-            .map(|(r, _)| {
-                r.final_status_blockers
-                    .iter()
-                    .map(|b| lower_aligned(b))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let final_status_cues = rules
-            .map(|(r, _)| {
-                r.final_status_cues
-                    .iter()
-                    .map(|c| lower_aligned(c))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let non_compounds = rules
-            .map(|(r, _)| r.non_compounds.iter().map(|w| lower_aligned(w)).collect())
-            .unwrap_or_default();
+        let final_status_blockers = lowered(|r| &r.final_status_blockers);
+        let final_status_cues = lowered(|r| &r.final_status_cues);
+        let non_compounds = lowered(|r| &r.non_compounds);
         Ok(LangModel {
             word_boundaries,
             adjectives_follow,

@@ -538,10 +538,16 @@ fn a_visit_told_once_between_the_parties_of_the_main_signing_is_main() {
          strategic partnership treaty in the Kremlin on Friday.\n\n\
          Pezeshkian then made a trip to Minsk, where he met Alexander Lukashenko.",
     );
-    let visits = saliences(&tagging, "state_visit");
+    // (The signing in the Kremlin, a place read since, implies the visit to Russia.)
+    let minsk: Vec<_> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "state_visit" && plays(e, "BLR", "host"))
+        .map(|e| e.salience)
+        .collect();
     assert!(
-        visits.iter().all(|s| *s == Salience::Background),
-        "{visits:?}"
+        !minsk.is_empty() && minsk.iter().all(|s| *s == Salience::Background),
+        "{minsk:?}"
     );
 }
 

@@ -789,15 +789,37 @@ impl LangModel {
     /// the abbreviations right after one (中 after 歴訪): its last character is no
     /// compound prefix there.
     fn drop_inside_non_compounds(&self, lowered: &str, hits: &mut Vec<Hit>) {
-        for word in &self.non_compounds {
-            for (at, _) in lowered.match_indices(word.as_str()) {
-                let end = at + word.len();
-                hits.retain(|h| {
-                    !((h.start > at && h.start < end)
-                        || (h.start == end && matches!(h.what, What::Abbrev(_))))
-                });
-            }
+        let mut words: Vec<(usize, usize)> = self
+            .non_compounds
+            .iter()
+            .flat_map(|w| {
+                lowered
+                    .match_indices(w.as_str())
+                    .map(|(at, _)| (at, at + w.len()))
+            })
+            .collect();
+        if words.is_empty() {
+            return;
         }
+        // One pass over the hits, whatever the number of such words (linear in the
+        // text): each hit looks up the words that start before it, by their furthest
+        // end so far.
+        words.sort_unstable();
+        let furthest: Vec<usize> = words
+            .iter()
+            .scan(0, |end, w| {
+                *end = (*end).max(w.1);
+                Some(*end)
+            })
+            .collect();
+        let mut ends: Vec<usize> = words.iter().map(|w| w.1).collect();
+        ends.sort_unstable();
+        hits.retain(|h| {
+            let before = words.partition_point(|w| w.0 < h.start);
+            let inside = before > 0 && h.start < furthest[before - 1];
+            let after = matches!(h.what, What::Abbrev(_)) && ends.binary_search(&h.start).is_ok();
+            !(inside || after)
+        });
     }
 
     /// The hits of every pattern of match state `sid`, all ending at `end`. Kept out

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::{dfa, Anchored, MatchKind};
+use aho_corasick::{nfa::contiguous, Anchored, MatchKind};
 use newsflow_record::EventStatus;
 
 use crate::config::LoadError;
@@ -214,7 +214,7 @@ pub(crate) struct LangModel {
     pub senses: Vec<String>,
     /// URL path segments of each sense domain, by index.
     pub url_sections: Vec<Vec<String>>,
-    automaton: dfa::DFA,
+    automaton: contiguous::NFA,
     /// Unanchored start state of `automaton`.
     start: StateID,
     /// What each pattern of `automaton` means, by pattern id.
@@ -651,10 +651,11 @@ impl LangModel {
                 }
             }
         }
-        // A DFA scans an article several times faster than the default contiguous
-        // NFA; one language's phrases and names make a DFA of a few MB. It is
+        // A contiguous NFA, not a DFA: with the whole gazetteer a language's DFA grew to
+        // 13-38 MB (ten of them, 210 MB), and its scan spent its time on cache misses;
+        // the NFA takes 0.5-0.8 MB, and scans the bench's articles faster. It is
         // stepped by `scan` itself (see there), so it needs no prefilter.
-        let automaton = dfa::DFA::builder()
+        let automaton = contiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
             .prefilter(false)
             .build(&b.patterns)
@@ -754,7 +755,7 @@ impl LangModel {
         // iterator re-enters the search and re-checks its state for every match
         // and every byte, which cost three times this loop's few instructions per
         // byte. Every pattern of a match state ends at the current byte.
-        let dfa = &self.automaton;
+        let automaton = &self.automaton;
         let mut scan = Scan {
             original,
             lowered,
@@ -762,9 +763,9 @@ impl LangModel {
         };
         let mut sid = self.start;
         let mut step = |at: usize, byte: u8| {
-            sid = dfa.next_state(Anchored::No, sid, byte);
+            sid = automaton.next_state(Anchored::No, sid, byte);
             // Without a prefilter only match states are special.
-            if dfa.is_special(sid) {
+            if automaton.is_special(sid) {
                 self.report(&mut scan, sid, at + 1);
             }
         };
@@ -826,13 +827,13 @@ impl LangModel {
     /// of the scan loop, which then needs only a few registers.
     #[inline(never)]
     fn report(&self, scan: &mut Scan<'_>, sid: StateID, end: usize) {
-        let dfa = &self.automaton;
-        if !dfa.is_match(sid) {
+        let automaton = &self.automaton;
+        if !automaton.is_match(sid) {
             return;
         }
-        for index in 0..dfa.match_len(sid) {
-            let id = dfa.match_pattern(sid, index);
-            let start = end - dfa.pattern_len(id);
+        for index in 0..automaton.match_len(sid) {
+            let id = automaton.match_pattern(sid, index);
+            let start = end - automaton.pattern_len(id);
             let pattern = &self.patterns[id.as_usize()];
             let left = !self.word_boundaries || left_ok(scan.lowered, start, &self.clitics);
             // Most matches are short phrases inside longer words ("us" in "because").

@@ -7,9 +7,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-#[global_allocator]
-static ALLOCATOR: newsflow_cli::alloc::HugePages = newsflow_cli::alloc::HugePages;
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     newsflow_cli::logging::init(cli.log_format);

@@ -31,10 +31,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use newsflow_cli::Config;
 
-// The product's allocator, so that the figures are the product's.
-#[global_allocator]
-static ALLOCATOR: newsflow_cli::alloc::HugePages = newsflow_cli::alloc::HugePages;
-
 fn main() -> ExitCode {
     let args = cli::BenchArgs::parse();
     newsflow_cli::logging::init(args.log_format);

@@ -3,14 +3,12 @@
 //! broker with the same settings.
 //!
 //! Layout:
-//! - [`alloc`]: the allocator both binaries run on, huge pages under large blocks.
 //! - [`chain_metrics`]: the in-process chain's metrics, counted as the services count.
 //! - [`config`]: the layered, strict configuration and `config show`'s rendering.
 //! - [`logging`]: the tracing subscriber on stderr, librdkafka's lines rate-limited.
 
 #![deny(missing_docs)]
 
-pub mod alloc;
 pub mod chain_metrics;
 pub mod config;
 pub mod logging;

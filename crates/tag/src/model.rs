@@ -11,7 +11,7 @@ use newsflow_record::EventStatus;
 use crate::config::LoadError;
 use crate::gazetteer::{EntityKind, Gazetteer};
 use crate::rules::{Catalogue, RuleFile, Side};
-use crate::text::{is_alnum, left_ok, lower_aligned, right_ok};
+use crate::text::{inside_katakana_word, is_alnum, left_ok, lower_aligned, right_ok};
 use newsflow_text::words::{ends_word, starts_word};
 
 /// Role names are interned: an index into [`LangModel::roles`].
@@ -870,6 +870,17 @@ impl LangModel {
             };
             let right = !self.word_boundaries || right_ok(lowered, end);
             if !(left || meaning.open_start) || !(right || meaning.open_end) {
+                continue;
+            }
+            // Without word boundaries a name could start or end anywhere; a katakana
+            // name still cannot be part of a longer katakana word.
+            if !self.word_boundaries
+                && matches!(
+                    meaning.what,
+                    What::Entity(_) | What::Demonym(_) | What::Abbrev(_)
+                )
+                && inside_katakana_word(lowered, start, end)
+            {
                 continue;
             }
             if meaning

@@ -198,6 +198,8 @@ struct ArticleView<'a> {
     lead_end: usize,
     /// The first person the title names, else the lead: who the article is about.
     lead_person: Option<u32>,
+    /// Entity kinds the title names (bits of [`EntityKind::bit`]).
+    title_kinds: u8,
 }
 
 /// One field (title or body) prepared for matching.
@@ -516,6 +518,7 @@ impl Tagger {
         });
         let mut lead_parties = Vec::new();
         let mut lead_person = None;
+        let mut title_kinds = 0u8;
         let mut votes = [0u8; 8];
         // Distinct sense words of the title and lead together, per domain.
         let mut seen: Vec<(u8, &str)> = Vec::new();
@@ -532,6 +535,9 @@ impl Tagger {
             }
             for mention in field.mentions.iter().take_while(|m| m.start < end) {
                 let entity = &self.gazetteer.entities[mention.entity as usize];
+                if f == 0 {
+                    title_kinds |= entity.kind.bit();
+                }
                 if lead_person.is_none() && entity.kind == EntityKind::Person {
                     lead_person = Some(mention.entity);
                 }
@@ -554,6 +560,7 @@ impl Tagger {
             lead_parties,
             lead_end,
             lead_person,
+            title_kinds,
         }
     }
 
@@ -1803,6 +1810,23 @@ impl Tagger {
             event.min_parties
         };
         if !standalone && countries.len() < needed {
+            // A sentence that names no party of its own ("the three groups signed")
+            // borrows those of the title and lead. When the title names a company or
+            // a club of the type's other senses, and the title and lead no person, the
+            // headline tells the company's or the club's affair, and the countries are
+            // theirs: its deal, its vote. (Companies named further down the lead, among
+            // the police and army units of a drill, do not make it theirs.)
+            let sense_kinds =
+                event.other_sense_kinds & (EntityKind::Company.bit() | EntityKind::Club.bit());
+            let own = self
+                .countries_named(mentions, event.party_kinds & !EntityKind::Place.bit())
+                .len()
+                + usize::from(antecedent.is_some());
+            if own == 0 && view.lead_person.is_none() && view.title_kinds & sense_kinds != 0 {
+                return Err(Some(
+                    "the title and lead's parties are a company's or a club's".into(),
+                ));
+            }
             for (country, kind) in &view.lead_parties {
                 if event.party_kinds & kind.bit() != 0 && !countries.contains(country) {
                     countries.push(country);

@@ -124,3 +124,19 @@ fn a_year_the_status_window_reaches_into_displaces_the_signing() {
         tagging.events
     );
 }
+
+#[test]
+fn a_deal_borrowing_the_parties_of_a_lead_about_companies_is_theirs() {
+    let tagging = tag(
+        "fr",
+        "Satellites : Airbus, Thales et Leonardo signent un protocole d'accord",
+        "Airbus, Thales et l'italien Leonardo ont franchi jeudi une étape décisive du \
+         projet. Les trois groupes ont signé un protocole d'accord en vue de regrouper \
+         leurs activités de satellites au sein d'une société commune, dont le siège sera \
+         installé à Toulouse.",
+    );
+    assert!(
+        !kinds(&tagging).contains(&"agreement_signing"),
+        "{tagging:?}"
+    );
+}

@@ -163,6 +163,7 @@ pub(crate) fn resolve(
                 };
                 shift(p, delta)
             }),
+            What::Relative(_) if shadowed(hits, hit) => continue,
             What::Relative(offset) => published.and_then(|p| shift(p, offset as i64)),
             _ => continue,
         };
@@ -211,8 +212,20 @@ pub(crate) fn mentions_future(lowered: &str, hits: &[Hit], published: Option<Nai
                 }
             },
         },
-        What::Relative(offset) => offset > 0,
+        What::Relative(offset) => offset > 0 && !shadowed(hits, hit),
         _ => false,
+    })
+}
+
+/// Whether a relative day word lies inside a longer relative phrase, which gives the
+/// day instead: Spanish "mañana" is "tomorrow" alone but "the morning" in "por la
+/// mañana", and "pasado mañana" is two days on.
+fn shadowed(hits: &[Hit], hit: &Hit) -> bool {
+    hits.iter().any(|h| {
+        matches!(h.what, What::Relative(_))
+            && h.start <= hit.start
+            && h.end >= hit.end
+            && h.end - h.start > hit.end - hit.start
     })
 }
 
@@ -314,6 +327,53 @@ pub(crate) fn published_date(published_at: Option<&str>) -> Option<NaiveDate> {
         .map(|d| d.date_naive())
         .ok()
         .or_else(|| NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok())
+}
+
+/// Whether a year after the publication's names the event its trigger opens: right
+/// after it or after "de", "of", "in" ("la présidentielle de 2027", "las elecciones
+/// generales de 2027", "die Bundestagswahl 2029") or just before it ("the 2027
+/// presidential election"). The reach is a few words within the clause, so that a
+/// target year further on ("trade to double by 2030", "jusqu'en 2030") dates nothing.
+pub(crate) fn names_later_year(
+    lowered: &str,
+    trigger_start: usize,
+    trigger_end: usize,
+    published: Option<NaiveDate>,
+) -> bool {
+    /// Words after the trigger before its year: "de", "of", "celles de".
+    const AFTER_WORDS: usize = 3;
+    const LINKS: [&str; 14] = [
+        "de", "del", "di", "des", "du", "of", "en", "in", "em", "do", "da", "im", "von", "el",
+    ];
+    let Some(published) = published else {
+        return false;
+    };
+    let later = |word: &str| {
+        let word = word.trim_matches(|c: char| !c.is_ascii_digit());
+        word.len() == 4
+            && word.chars().all(|c| c.is_ascii_digit())
+            && word
+                .parse::<i32>()
+                .is_ok_and(|y| (1900..=2100).contains(&y) && y > published.year())
+    };
+    let clause_end = |c: char| matches!(c, '.' | ';' | '!' | '?' | '\n' | ':' | '(' | ')');
+    let after = &lowered[trigger_end..];
+    let after = &after[..after.find(clause_end).unwrap_or(after.len())];
+    let words: Vec<&str> = after.split_whitespace().take(AFTER_WORDS + 1).collect();
+    let ahead = words.iter().enumerate().any(|(i, word)| {
+        later(word)
+            && (i == 0 && !after.starts_with(|c: char| c.is_alphanumeric())
+                || i > 0 && LINKS.contains(&words[i - 1].trim_matches(',')))
+    });
+    // "the 2027 presidential election": the year one or two words before.
+    let before = &lowered[..trigger_start];
+    let before = &before[before.rfind(clause_end).map_or(0, |i| i + 1)..];
+    let back = before
+        .split_whitespace()
+        .rev()
+        .take(2)
+        .any(|word| later(word) && !word.contains(','));
+    ahead || back
 }
 
 #[cfg(test)]

@@ -1860,6 +1860,20 @@ impl Tagger {
             .nth(reach)
             .map_or(span.end, |(i, _)| trigger.end + i);
         let near = slice(hits, near_start, near_end);
+        // Votes and summits are held on a calendar and named by their year ("la
+        // présidentielle de 2027" in a 2025 article); a signing or sanctions "until
+        // 2030" are not dated by the year they run to, nor are talks ("cerrar las
+        // negociaciones en 2027") by the year they are to end.
+        if !cued
+            && !weak
+            && !minor
+            && model.word_boundaries
+            && matches!(event.kind.as_str(), "election" | "summit")
+            && dates::names_later_year(field.lowered, trigger.start, trigger.end, published)
+        {
+            status = EventStatus::Planned;
+            cued = true;
+        }
         if !cued && dates::mentions_future(field.lowered, near, published) {
             // "elections in October", "le 12 octobre" in an article from September.
             status = EventStatus::Planned;

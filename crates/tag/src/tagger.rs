@@ -889,7 +889,17 @@ impl Tagger {
                             "developed, yields to the title and lead's event".to_string(),
                         )
                     }
-                    (None, n, _) if n >= 2 && f.developed_occurred => {
+                    // Developed in the body alone, beside another main event that did
+                    // happen, an occurrence is the article's own only as having
+                    // happened: a visit still planned, a meeting called off or one that
+                    // may come is what the article looks ahead or back to (the title
+                    // and lead make a planned or called-off event the story).
+                    (None, n, _)
+                        if n >= 2
+                            && f.developed_occurred
+                            && (f.status == EventStatus::Occurred
+                                || main_types & !(1 << f.event) == 0) =>
+                    {
                         (Salience::Main, "developed".to_string())
                     }
                     (None, n, _)

@@ -87,3 +87,37 @@ fn a_further_attack_is_not_main_beside_one_that_yields_to_the_lead() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_visit_still_planned_told_only_in_the_body_is_background() {
+    // The meeting happened; the trips are what the leaders look ahead to. Developed in
+    // the body beside a state visit that did take place (another pair of countries),
+    // the planned trip is not the article's own event.
+    let tagging = tag(
+        "en",
+        "Trump cuts tariffs on China after meeting Xi in Busan",
+        "Donald Trump said on Thursday he would cut tariffs on Chinese goods after his \
+         meeting with Xi Jinping at an air base in Busan, their first talks since January.\n\n\
+         The two leaders met for almost two hours on the edge of the Asia-Pacific summit.\n\n\
+         Trump said he would visit China next spring, and that Xi would make a trip to the \
+         United States later.\n\n\
+         Trump had also said he would be happy to meet Kim Jong Un during his trip to South \
+         Korea.\n\n\
+         Xi stays in South Korea for a state visit to President Lee Jae-myung.",
+    );
+    assert_eq!(event(&tagging, "summit").salience, Salience::Main);
+    let visits: Vec<_> = tagging
+        .events
+        .iter()
+        .filter(|e| e.kind == "state_visit")
+        .collect();
+    assert!(!visits.is_empty(), "{:?}", tagging.events);
+    assert!(
+        visits.iter().all(|e| e.salience == Salience::Background),
+        "{:?}",
+        visits
+            .iter()
+            .map(|e| (e.status, e.salience, &e.salience_cue))
+            .collect::<Vec<_>>()
+    );
+}

@@ -334,8 +334,10 @@ pub(crate) fn published_date(published_at: Option<&str>) -> Option<NaiveDate> {
 /// generales de 2027", "die Bundestagswahl 2029") or just before it ("the 2027
 /// presidential election"). The reach is a few words within the clause, so that a
 /// target year further on ("trade to double by 2030", "jusqu'en 2030") dates nothing.
+/// `sentence` is the trigger's sentence alone, so that a body with no punctuation is not
+/// searched to its end for every trigger.
 pub(crate) fn names_later_year(
-    lowered: &str,
+    sentence: &str,
     trigger_start: usize,
     trigger_end: usize,
     published: Option<NaiveDate>,
@@ -357,7 +359,7 @@ pub(crate) fn names_later_year(
                 .is_ok_and(|y| (1900..=2100).contains(&y) && y > published.year())
     };
     let clause_end = |c: char| matches!(c, '.' | ';' | '!' | '?' | '\n' | ':' | '(' | ')');
-    let after = &lowered[trigger_end..];
+    let after = &sentence[trigger_end..];
     let after = &after[..after.find(clause_end).unwrap_or(after.len())];
     let words: Vec<&str> = after.split_whitespace().take(AFTER_WORDS + 1).collect();
     let ahead = words.iter().enumerate().any(|(i, word)| {
@@ -366,7 +368,7 @@ pub(crate) fn names_later_year(
                 || i > 0 && LINKS.contains(&words[i - 1].trim_matches(',')))
     });
     // "the 2027 presidential election": the year one or two words before.
-    let before = &lowered[..trigger_start];
+    let before = &sentence[..trigger_start];
     let before = &before[before.rfind(clause_end).map_or(0, |i| i + 1)..];
     let back = before
         .split_whitespace()

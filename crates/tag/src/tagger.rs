@@ -1879,7 +1879,12 @@ impl Tagger {
             && !minor
             && model.word_boundaries
             && matches!(event.kind.as_str(), "election" | "summit")
-            && dates::names_later_year(field.lowered, trigger.start, trigger.end, published)
+            && dates::names_later_year(
+                &field.lowered[span.start..span.end],
+                trigger.start - span.start,
+                trigger.end - span.start,
+                published,
+            )
         {
             status = EventStatus::Planned;
             cued = true;

@@ -1828,11 +1828,14 @@ impl Tagger {
             // the police and army units of a drill, do not make it theirs.)
             let sense_kinds =
                 event.other_sense_kinds & (EntityKind::Company.bit() | EntityKind::Club.bit());
-            let own = self
-                .countries_named(mentions, event.party_kinds & !EntityKind::Place.bit())
-                .len()
-                + usize::from(antecedent.is_some());
-            if own == 0 && view.lead_person.is_none() && view.title_kinds & sense_kinds != 0 {
+            let headline_is_theirs =
+                view.lead_person.is_none() && view.title_kinds & sense_kinds != 0;
+            if headline_is_theirs
+                && antecedent.is_none()
+                && self
+                    .countries_named(mentions, event.party_kinds & !EntityKind::Place.bit())
+                    .is_empty()
+            {
                 return Err(Some(
                     "the title and lead's parties are a company's or a club's".into(),
                 ));

@@ -197,6 +197,8 @@ pub(crate) struct LangModel {
     pub anaphors: Vec<String>,
     /// Definite articles and demonstratives (`definite` in the rule file).
     pub definite: Vec<String>,
+    /// Articles that open another noun phrase (`articles` in the rule file).
+    pub articles: Vec<String>,
     pub status_window: usize,
     pub status_window_after: usize,
     pub negated_window_after: usize,
@@ -368,6 +370,15 @@ impl LangModel {
                 !self.word_boundaries
                     || !rest.chars().next_back().is_some_and(char::is_alphanumeric)
             })
+        })
+    }
+
+    /// Whether `word` (lowercased) is an article of the language, or begins with an
+    /// elided one ("l'attacco").
+    pub fn opens_noun_phrase(&self, word: &str) -> bool {
+        self.articles.iter().any(|article| {
+            word == article
+                || (article.ends_with(['\'', '’']) && word.starts_with(article.as_str()))
         })
     }
 
@@ -673,29 +684,21 @@ impl LangModel {
         let negated_window_after = rules
             .map(|(r, _)| r.negated_window_after.unwrap_or(status_window_after))
             .unwrap_or_default();
-        let (word_boundaries, clitics, abbreviations, compound_prefixes, status_window) =
-            match rules.map(|(r, _)| r) {
-                Some(r) => (
-                    r.word_boundaries,
-                    r.clitics.iter().map(|c| lower_aligned(c)).collect(),
-                    r.abbreviations.iter().map(|a| lower_aligned(a)).collect(),
-                    r.compound_prefixes
-                        .iter()
-                        .map(|p| lower_aligned(p))
-                        .collect(),
-                    r.status_window,
-                ),
-                None => (true, Vec::new(), HashSet::new(), Vec::new(), 0),
-            };
         // The rule file's word lists that are compared with lowercased text.
         let lowered = |list: fn(&RuleFile) -> &Vec<String>| -> Vec<String> {
             rules
                 .map(|(r, _)| list(r).iter().map(|w| lower_aligned(w)).collect())
                 .unwrap_or_default()
         };
+        let word_boundaries = rules.is_none_or(|(r, _)| r.word_boundaries);
+        let status_window = rules.map(|(r, _)| r.status_window).unwrap_or_default();
+        let clitics = lowered(|r| &r.clitics);
+        let abbreviations = lowered(|r| &r.abbreviations).into_iter().collect();
+        let compound_prefixes = lowered(|r| &r.compound_prefixes);
         let compound_suffixes = lowered(|r| &r.compound_suffixes);
         let anaphors = lowered(|r| &r.location.anaphors);
         let definite = lowered(|r| &r.definite);
+        let articles = lowered(|r| &r.articles);
         let final_status_reach = rules.and_then(|(r, _)| r.final_status_reach);
         let final_status_blockers = lowered(|r| &r.final_status_blockers);
         let final_status_cues = lowered(|r| &r.final_status_cues);
@@ -712,6 +715,7 @@ impl LangModel {
             compound_suffixes,
             anaphors,
             definite,
+            articles,
             status_window,
             status_window_after,
             negated_window_after,

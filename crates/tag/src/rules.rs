@@ -109,6 +109,13 @@ pub(crate) struct RuleFile {
     /// meeting of another kind (ministers', envoys'), refers back to that meeting.
     #[serde(default)]
     pub definite: Vec<String>,
+    /// Articles, lower case, in languages whose adjectives follow the noun; one that
+    /// ends in an apostrophe is elided onto its word ("l'", "un'"). An article after
+    /// a trigger opens another noun phrase, so a demonym behind it names that noun,
+    /// not the trigger's agent ("colpiscono i bombardieri russi"). Left out: articles
+    /// that double as prepositions keeping the agent ("frappes des forces russes").
+    #[serde(default)]
+    pub articles: Vec<String>,
     /// Verbs of reacting to an event ("a condamné", "非難した", "表示遗憾"): a later
     /// sentence that tells the event by a weak trigger beside one names who reacts,
     /// not who takes part ("Macron a condamné des attaques d'une grande cruauté").

@@ -2184,7 +2184,7 @@ impl Tagger {
                     }
                     let beside = if model.adjectives_follow {
                         m.start >= trigger.end
-                            && adjective_gap(&field.lowered[trigger.end..m.start])
+                            && adjective_gap(model, &field.lowered[trigger.end..m.start])
                     } else {
                         m.end <= trigger.start
                             && modifier_gap(
@@ -2298,7 +2298,7 @@ impl Tagger {
                 && model.adjectives_follow
                 && mention.demonym
                 && mention.start >= trigger.end
-                && adjective_gap(&field.lowered[trigger.end..mention.start]);
+                && adjective_gap(model, &field.lowered[trigger.end..mention.start]);
             let after_trigger =
                 (mention.start >= trigger.start && !agent_adjective && subject_after != Some(i))
                     || object_from
@@ -2865,26 +2865,18 @@ fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> boo
 /// adjectives of the same noun: at most two words, no punctuation, and no article,
 /// which opens another noun phrase ("colpiscono i bombardieri russi": the bombers
 /// are Russian, not the strike; "attacchi aerei russi" is one phrase).
-fn adjective_gap(gap: &str) -> bool {
+fn adjective_gap(model: &LangModel, gap: &str) -> bool {
+    // A trigger matched by its stem ("bombardament*") ends inside its word.
+    let gap = gap.trim_start_matches(char::is_alphanumeric);
     gap.split_whitespace().count() <= 2
         && !gap.contains(|c: char| {
             c.is_ascii_punctuation() || matches!(c, '«' | '»' | '،' | '“' | '”')
         })
-        && !gap.split_whitespace().next().is_some_and(|word| {
-            ARTICLES.contains(&word)
-                || ["l'", "l’", "un'", "un’"]
-                    .iter()
-                    .any(|a| word.starts_with(a))
-        })
+        && !gap
+            .split_whitespace()
+            .next()
+            .is_some_and(|word| model.opens_noun_phrase(word))
 }
-
-/// Articles of the languages whose adjectives follow the noun (French, Spanish,
-/// Italian, Portuguese), lower case. "des" and "a" double as prepositions that keep
-/// the agent or the target ("frappes des forces russes") and are left out.
-const ARTICLES: &[&str] = &[
-    "le", "la", "les", "un", "une", "el", "los", "las", "una", "il", "lo", "i", "gli", "uno", "o",
-    "os", "as",
-];
 
 /// Whether the text between a demonym and a trigger after it can be the rest of one
 /// noun phrase or its verb ("Russian missile and drone attacks"): at most three

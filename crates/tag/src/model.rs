@@ -150,6 +150,9 @@ pub(crate) struct EventType {
     /// Event types (bits by index) whose report in the title and lead makes this
     /// type's occurrences told only in the body background.
     pub yields_to: u64,
+    /// Event types (bits by index) whose report as having happened makes this
+    /// type's occurrence that has not happened background.
+    pub unhappened_yields_to: u64,
     /// A person of the gazetteer named in the sentence confirms a weak trigger.
     pub leader_context: bool,
     /// A demonym modifying the trigger names the agent; other countries before the
@@ -539,6 +542,8 @@ impl LangModel {
                 let unnamed_occasions = type_mask(&entry.unnamed_occasions, "unnamed_occasions")?;
                 let framed_by = type_mask(&entry.framed_by, "framed_by")?;
                 let yields_to = type_mask(&entry.yields_to, "yields_to")?;
+                let unhappened_yields_to =
+                    type_mask(&entry.unhappened_yields_to, "unhappened_yields_to")?;
                 events.push(EventType {
                     kind: rule.kind.clone(),
                     cameo: entry.cameo.clone(),
@@ -559,6 +564,7 @@ impl LangModel {
                     unnamed_occasions,
                     framed_by,
                     yields_to,
+                    unhappened_yields_to,
                     leader_context: entry.leader_context,
                     agent_adjective: entry.agent_adjective,
                     lead_role: intern(&mut roles, &entry.lead_role),

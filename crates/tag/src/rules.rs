@@ -429,6 +429,13 @@ pub(crate) struct CatalogueType {
     /// what the article reports ("the talks turned to Israel's repeated strikes").
     #[serde(default)]
     pub yields_to: Vec<String>,
+    /// Event types whose report as having happened makes this type's occurrence
+    /// that has not (still to come, called off, only possible) background, even in
+    /// the title and lead: an election ahead is the horizon of the visit or the
+    /// protest the article reports ("Trump receives Milei and ties the rescue to a
+    /// win in the midterms").
+    #[serde(default)]
+    pub unhappened_yields_to: Vec<String>,
     /// A person of the gazetteer (a head of state or government, a minister) named
     /// in the trigger's sentence confirms a weak trigger as a title word would
     /// ("Putin's visit to Pyongyang" as "the president's visit").

@@ -878,6 +878,19 @@ impl Tagger {
                             None => "another occurrence".to_string(),
                         },
                     ),
+                    // An event still to come, called off or only possible, beside
+                    // an event the article reports as having happened, is what that
+                    // story looks ahead or back to, even in the title
+                    // (`unhappened_yields_to`).
+                    (Some(_), _, _)
+                        if f.status != EventStatus::Occurred
+                            && event.unhappened_yields_to & main_types & !(1 << f.event) != 0 =>
+                    {
+                        (
+                            Salience::Background,
+                            "not happened, beside the article's event that did".to_string(),
+                        )
+                    }
                     (Some(place), _, _) => (Salience::Main, place.to_string()),
                     (None, n, _)
                         if n >= 2

@@ -121,3 +121,35 @@ fn a_visit_still_planned_told_only_in_the_body_is_background() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_vote_still_to_come_in_the_title_is_the_horizon_of_the_visit_that_happened() {
+    // The title names both; the visit happened, the midterms are ahead: the article
+    // reports the visit, and the vote is what it looks ahead to. Alone, the vote ahead
+    // is the story.
+    let tagging = tag(
+        "es",
+        "Trump recibe a Milei y condiciona el rescate a que gane las legislativas",
+        "El presidente de Estados Unidos, Donald Trump, recibió este martes al presidente \
+         argentino, Javier Milei, en la Casa Blanca.\n\n\
+         Trump advirtió que la ayuda depende del resultado de las elecciones legislativas \
+         del 26 de octubre en Argentina.",
+    );
+    assert_eq!(event(&tagging, "state_visit").salience, Salience::Main);
+    let vote = event(&tagging, "election");
+    assert_eq!(vote.status, EventStatus::Planned);
+    assert_eq!(
+        (vote.salience, vote.salience_cue.as_str()),
+        (
+            Salience::Background,
+            "not happened, beside the article's event that did"
+        )
+    );
+    let tagging = tag(
+        "es",
+        "Argentina se prepara para las legislativas del 26 de octubre",
+        "Los argentinos votarán el 26 de octubre en unas elecciones legislativas que \
+         medirán el apoyo al presidente Javier Milei.",
+    );
+    assert_eq!(event(&tagging, "election").salience, Salience::Main);
+}

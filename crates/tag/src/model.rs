@@ -202,6 +202,13 @@ pub(crate) struct LangModel {
     pub definite: Vec<String>,
     /// Articles that open another noun phrase (`articles` in the rule file).
     pub articles: Vec<String>,
+    /// See `RuleFile::ministers`, `leader_titles`, `subordinators`, `clause_dates`.
+    pub ministers: Vec<String>,
+    pub leader_titles: Vec<String>,
+    pub subordinators: Vec<String>,
+    pub clause_dates: bool,
+    pub clause_openers: Vec<String>,
+    pub subordinate_lead: bool,
     pub status_window: usize,
     pub status_window_after: usize,
     pub negated_window_after: usize,
@@ -705,6 +712,12 @@ impl LangModel {
         let anaphors = lowered(|r| &r.location.anaphors);
         let definite = lowered(|r| &r.definite);
         let articles = lowered(|r| &r.articles);
+        let ministers = lowered(|r| &r.ministers);
+        let leader_titles = lowered(|r| &r.leader_titles);
+        let subordinators = lowered(|r| &r.subordinators);
+        let clause_dates = rules.is_some_and(|(r, _)| r.clause_dates);
+        let clause_openers = lowered(|r| &r.clause_openers);
+        let subordinate_lead = rules.is_some_and(|(r, _)| r.subordinate_lead);
         let final_status_reach = rules.and_then(|(r, _)| r.final_status_reach);
         let final_status_blockers = lowered(|r| &r.final_status_blockers);
         let final_status_cues = lowered(|r| &r.final_status_cues);
@@ -722,6 +735,12 @@ impl LangModel {
             anaphors,
             definite,
             articles,
+            ministers,
+            leader_titles,
+            subordinators,
+            clause_dates,
+            clause_openers,
+            subordinate_lead,
             status_window,
             status_window_after,
             negated_window_after,

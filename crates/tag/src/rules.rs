@@ -121,6 +121,35 @@ pub(crate) struct RuleFile {
     /// not who takes part ("Macron a condamné des attaques d'une grande cruauté").
     #[serde(default)]
     pub reactions: Vec<String>,
+    /// Office words of ministers and envoys ("foreign minister", "defence secretary",
+    /// "the two ministers"): on the visitor's side of a visit trigger, with no leader
+    /// there, the trip is a minister's, no state visit; a sentence's first word that
+    /// the text names with one ("the Defence Secretary, John Healey", "Wang, China's
+    /// foreign minister") is a minister too.
+    #[serde(default)]
+    pub ministers: Vec<String>,
+    /// Titles of heads of state and government ("president", "prime minister"): beside
+    /// one, a minister's office word names who comes along, not who travels.
+    #[serde(default)]
+    pub leader_titles: Vec<String>,
+    /// Subordinating conjunctions of a headline ("after", "following", "amid"): an
+    /// event told after one, behind another type's trigger in the main clause, is the
+    /// background of the headline's event ("cuts short visit after Russian strike").
+    #[serde(default)]
+    pub subordinators: Vec<String>,
+    /// A past date reaches to the end of the trigger's clause (a comma or semicolon),
+    /// not only as far as status cues do: "their only full summit took place in
+    /// Helsinki in July 2018".
+    #[serde(default)]
+    pub clause_dates: bool,
+    /// Words that open a clause of their own ("since", "when", "who"): with
+    /// `clause_dates`, a date after one dates that clause, not the trigger's ("her first
+    /// trip since she took office in July").
+    #[serde(default)]
+    pub clause_openers: Vec<String>,
+    /// The subordinate clauses of the lead's sentences too, not only the headline's.
+    #[serde(default)]
+    pub subordinate_lead: bool,
     /// The event types.
     #[serde(rename = "event")]
     pub events: Vec<EventRule>,

@@ -689,9 +689,46 @@ impl Tagger {
                         .char_indices()
                         .nth(model.status_window_after)
                         .map_or(span.end, |(i, _)| sighting.trigger_end + i);
-                    let cues = &hits[..hits.partition_point(|h| h.start < limit)];
-                    let background =
-                        background_cue(field, cues, sighting.trigger_start, limit, published);
+                    // A date reaches to the end of the trigger's clause: "their only
+                    // full summit took place in Helsinki in July 2018" is dated by it,
+                    // "..., after their meetings in May" is not.
+                    let clause_end = if model.clause_dates {
+                        let rest = &field.lowered[sighting.trigger_end..span.end];
+                        let opener = model
+                            .clause_openers
+                            .iter()
+                            .filter_map(|w| word_at(rest, w))
+                            .min();
+                        let stop = rest.find(CLAUSE_BREAKS).into_iter().chain(opener).min();
+                        stop.map_or(span.end, |i| sighting.trigger_end + i)
+                            .max(limit)
+                    } else {
+                        limit
+                    };
+                    let background = background_cue(
+                        field,
+                        hits,
+                        sighting.trigger_start,
+                        limit,
+                        clause_end,
+                        published,
+                    )
+                    .or_else(|| {
+                        // A headline's subordinate clause ("cuts short visit after
+                        // Russian strike"): its event is the main clause's background.
+                        (field.name == "title" || (model.subordinate_lead && in_lead.is_some()))
+                            .then(|| {
+                                subordinate(
+                                    model,
+                                    field,
+                                    span,
+                                    hits,
+                                    sighting.trigger_start,
+                                    event_id,
+                                )
+                            })
+                            .flatten()
+                    });
                     let occurred = sighting.status == EventStatus::Occurred;
                     // Speculation does not develop the event: a strike Washington
                     // may join is not the strikes the article reports, and two
@@ -1546,6 +1583,59 @@ impl Tagger {
     }
 
     /// The heads of state and government in office on `published` a text names.
+    /// The office word that makes a visit trigger's visitor a minister or envoy: on
+    /// the visitor's side of the trigger, in its sentence, with no leader there ("Wang,
+    /// China's foreign minister, landed in Delhi", "the two ministers were received by
+    /// Trump"), or the sentence's first word, when the visitor's side is before the
+    /// trigger and the field names that word with an office word ("Healey, on his
+    /// first trip to Australia" after "the Defence Secretary, John Healey").
+    #[allow(clippy::too_many_arguments)]
+    fn minister_trip<'m>(
+        &self,
+        model: &'m LangModel,
+        field: &Field<'_>,
+        span: &Span,
+        mentions: &[Mention],
+        trigger: &Hit,
+        before: Option<RoleId>,
+        after: Option<RoleId>,
+        event: &crate::model::EventType,
+        published: Option<NaiveDate>,
+    ) -> Option<&'m str> {
+        if model.ministers.is_empty() {
+            return None;
+        }
+        let visitor = |r: Option<RoleId>| r.is_some_and(|r| model.roles[r as usize] == "visitor");
+        let (start, end) = if visitor(before.or(event.before)) {
+            (span.start, trigger.start)
+        } else if visitor(after.or(event.after)) {
+            (trigger.end, span.end)
+        } else {
+            return None;
+        };
+        let side = &field.lowered[start..end];
+        let leader = mentions.iter().any(|m| {
+            let entity = &self.gazetteer.entities[m.entity as usize];
+            m.start >= start
+                && m.end <= end
+                && entity.kind == EntityKind::Person
+                && self.gazetteer.led_on(&entity.name, published)
+        }) || model
+            .leader_titles
+            .iter()
+            .any(|w| word_at(side, w).is_some());
+        if leader {
+            return None;
+        }
+        if let Some(office) = model.ministers.iter().find(|w| word_at(side, w).is_some()) {
+            return Some(office);
+        }
+        if start != span.start {
+            return None;
+        }
+        named_minister(field.text, field.lowered, span.start, &model.ministers)
+    }
+
     fn leaders_in(
         &self,
         model: &LangModel,
@@ -1932,6 +2022,13 @@ impl Tagger {
                 return Err(Some(format!(
                     "{}'s trip: a minister or envoy is on no state visit",
                     envoy.name
+                )));
+            }
+            if let Some(office) = self.minister_trip(
+                model, field, span, mentions, trigger, before, after, event, published,
+            ) {
+                return Err(Some(format!(
+                    "a minister's trip (\"{office}\"): no state visit"
                 )));
             }
             // A leader visiting a province or a site of their own country: every party
@@ -3062,13 +3159,118 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
 /// The cue that displaces a sighting from the story's time: a background phrase, a
 /// past date, or a year other than the article's among the cues or before `window_end`
 /// (the end of the cue window after the trigger).
-fn background_cue(
+/// Where `word` stands in `text` as whole words (no letter or digit just before or
+/// after it), the first time.
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// The office word the field gives the capitalised first word of the sentence at
+/// `start`: just before it, past at most two more capitalised words and a comma ("the
+/// Defence Secretary, John Healey", "Foreign Minister Wang"), or in an apposition
+/// right after it ("Wang, China's foreign minister,").
+fn named_minister<'m>(
+    text: &str,
+    lowered: &str,
+    start: usize,
+    ministers: &'m [String],
+) -> Option<&'m str> {
+    let name = text[start..]
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .next()
+        .filter(|w| w.chars().count() >= 3 && w.chars().next().is_some_and(char::is_uppercase))?;
+    for (i, _) in text.match_indices(name) {
+        let end = i + name.len();
+        let bounded = !text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+            && !text[end..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+        if !bounded {
+            continue;
+        }
+        // Before: "<office>[,] [First [Middle]] Name".
+        let from = floor_char(lowered, i.saturating_sub(60));
+        let head = &lowered[from..i];
+        for office in ministers {
+            let Some(at) = head.rfind(office.as_str()) else {
+                continue;
+            };
+            let gap = &text[from + at + office.len()..i];
+            let words: Vec<&str> = gap.split_whitespace().collect();
+            let names_only = words.len() <= 2
+                && words.iter().all(|w| {
+                    let w = w.trim_matches(|c: char| c == ',' || c == '.');
+                    w.is_empty() || w.chars().next().is_some_and(char::is_uppercase)
+                });
+            if names_only && !gap.contains(['.', ';', ':', '\n']) {
+                return Some(office);
+            }
+        }
+        // After: "Name, <apposition with the office>,".
+        if let Some(rest) = lowered[end..].strip_prefix(", ") {
+            let stop = rest
+                .find([',', '.', ';', '\n'])
+                .unwrap_or(rest.len())
+                .min(60);
+            let apposition = &rest[..floor_char(rest, stop)];
+            if let Some(office) = ministers.iter().find(|w| word_at(apposition, w).is_some()) {
+                return Some(office);
+            }
+        }
+    }
+    None
+}
+
+/// The headline's subordinating conjunction (`subordinators`) before the trigger at
+/// `trigger_start`, with another type's trigger before it in the main clause: the
+/// event it introduces is that event's background ("Zelensky cuts short South Africa
+/// visit after deadly Russian strike on Kyiv").
+fn subordinate(
+    model: &LangModel,
     field: &Field<'_>,
+    span: &Span,
     hits: &[Hit],
     trigger_start: usize,
+    event_id: u16,
+) -> Option<String> {
+    // The sentence's first subordinating conjunction: the main clause ends there, and
+    // another type's trigger before it tells the main event.
+    let head = &field.lowered[span.start..trigger_start];
+    let (at, word) = model
+        .subordinators
+        .iter()
+        .filter_map(|w| word_at(head, w).map(|i| (i, w)))
+        .min_by_key(|(i, _)| *i)?;
+    let at = span.start + at;
+    let main_clause = hits
+        .iter()
+        .any(|h| matches!(h.what, What::Trigger { event, .. } if event != event_id) && h.end <= at);
+    main_clause.then(|| field.text[at..at + word.len()].to_string())
+}
+
+/// Punctuation that closes a clause: a date after it dates another clause.
+const CLAUSE_BREAKS: &[char] = &[',', ';', ':', '(', ')', '，', '；', '：', '、', '،', '؛'];
+
+fn background_cue(
+    field: &Field<'_>,
+    all_hits: &[Hit],
+    trigger_start: usize,
     window_end: usize,
+    clause_end: usize,
     published: Option<NaiveDate>,
 ) -> Option<String> {
+    // Phrases count up to the window's end, dates up to the clause's.
+    let hits = &all_hits[..all_hits.partition_point(|h| h.start < window_end)];
+    let dated = &all_hits[..all_hits.partition_point(|h| h.start < clause_end)];
+    let window_end = clause_end;
     // A clause cue before the trigger with a comma between them dates its own
     // clause ("two weeks after he was named, Lam travelled to Beijing"), not the
     // trigger's.
@@ -3082,7 +3284,7 @@ fn background_cue(
     if let Some(hit) = hits.iter().find(displaces) {
         return Some(field.text[hit.start..hit.end].to_string());
     }
-    if let Some((start, end)) = dates::mentions_past(field.lowered, hits, published) {
+    if let Some((start, end)) = dates::mentions_past(field.lowered, dated, published) {
         return Some(field.text[start..end].to_string());
     }
     // The trigger's sentence up to the window's end, in unspaced scripts: "今月9日".
@@ -3102,7 +3304,7 @@ fn background_cue(
     let published = published?;
     // A year after the last cue but within the window is as near as a cue: "an
     // agreement was reached in 2019" has no phrase after the trigger to reach it.
-    let (first, mut last) = (hits.first()?.start, hits.last()?.end.max(window_end));
+    let (first, mut last) = (dated.first()?.start, dated.last()?.end.max(window_end));
     let this_year = chrono::Datelike::year(&published);
     // A past year the window reaches into counts whole ("assinado em 2015" with the
     // window ending inside the year); a later one ("by 2030") dates a plan, not it.

@@ -1582,7 +1582,6 @@ impl Tagger {
         leaders
     }
 
-    /// The heads of state and government in office on `published` a text names.
     /// The office word that makes a visit trigger's visitor a minister or envoy: on
     /// the visitor's side of the trigger, in its sentence, with no leader there ("Wang,
     /// China's foreign minister, landed in Delhi", "the two ministers were received by
@@ -1636,6 +1635,7 @@ impl Tagger {
         named_minister(field.text, field.lowered, span.start, &model.ministers)
     }
 
+    /// The heads of state and government in office on `published` a text names.
     fn leaders_in(
         &self,
         model: &LangModel,
@@ -3154,11 +3154,6 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
     Ok(())
 }
 
-/// What makes a mention background: a cue of the language near the trigger ("days
-/// after", "last year") or a year other than the publication's.
-/// The cue that displaces a sighting from the story's time: a background phrase, a
-/// past date, or a year other than the article's among the cues or before `window_end`
-/// (the end of the cue window after the trigger).
 /// Where `word` stands in `text` as whole words (no letter or digit just before or
 /// after it), the first time.
 fn word_at(text: &str, word: &str) -> Option<usize> {
@@ -3183,7 +3178,14 @@ fn named_minister<'m>(
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .next()
         .filter(|w| w.chars().count() >= 3 && w.chars().next().is_some_and(char::is_uppercase))?;
-    for (i, _) in text.match_indices(name) {
+    // The office is told near the name's first use: looking within a window before
+    // the sentence keeps each visit sentence's search bounded (linear on any input).
+    let window = floor_char(text, start.saturating_sub(NAMED_OFFICE_REACH));
+    let window_end = floor_char(text, (start + NAMED_OFFICE_REACH).min(text.len()));
+    for (i, _) in text[window..window_end]
+        .match_indices(name)
+        .map(|(i, m)| (window + i, m))
+    {
         let end = i + name.len();
         let bounded = !text[..i]
             .chars()
@@ -3256,9 +3258,19 @@ fn subordinate(
     main_clause.then(|| field.text[at..at + word.len()].to_string())
 }
 
+/// How far before and after a visit sentence the office of its first-word name is
+/// looked for, in bytes (a few paragraphs).
+const NAMED_OFFICE_REACH: usize = 3000;
+
 /// Punctuation that closes a clause: a date after it dates another clause.
 const CLAUSE_BREAKS: &[char] = &[',', ';', ':', '(', ')', '，', '；', '：', '、', '،', '؛'];
 
+/// What makes a mention background: a cue of the language near the trigger ("days
+/// after", "last year") or a year other than the publication's.
+///
+/// The cue that displaces a sighting from the story's time: a background phrase, a
+/// past date, or a year other than the article's among the cues or before `window_end`
+/// (the end of the cue window after the trigger).
 fn background_cue(
     field: &Field<'_>,
     all_hits: &[Hit],

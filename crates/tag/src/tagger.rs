@@ -18,6 +18,7 @@ use crate::gazetteer::{EntityKind, Gazetteer};
 use crate::model::{Hit, LangModel, RoleId, What};
 use crate::rules::{Catalogue, RuleFile, Side};
 use crate::text::{lower_aligned, lower_aligned_into, sentence_at, Span};
+use newsflow_text::words::{ends_word, starts_word};
 
 /// Most entries of each entity list and actors of an event: output stays bounded
 /// by a constant however many names a record holds.
@@ -3157,11 +3158,9 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
 /// Where `word` stands in `text` as whole words (no letter or digit just before or
 /// after it), the first time.
 fn word_at(text: &str, word: &str) -> Option<usize> {
-    text.match_indices(word).map(|(i, _)| i).find(|&i| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + word.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
+    text.match_indices(word)
+        .map(|(i, _)| i)
+        .find(|&i| starts_word(text, i) && ends_word(text, i + word.len()))
 }
 
 /// The office word the field gives the capitalised first word of the sentence at
@@ -3187,15 +3186,7 @@ fn named_minister<'m>(
         .map(|(i, m)| (window + i, m))
     {
         let end = i + name.len();
-        let bounded = !text[..i]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-            && !text[end..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-        if !bounded {
+        if !(starts_word(text, i) && ends_word(text, end)) {
             continue;
         }
         // Before: "<office>[,] [First [Middle]] Name".

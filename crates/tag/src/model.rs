@@ -144,6 +144,8 @@ pub(crate) struct EventType {
     /// Event types (bits by index) that are the occasion of this one's sightings
     /// that name no country.
     pub unnamed_occasions: u64,
+    /// Event types (bits by index) during whose main report a sighting is main.
+    pub held_during: u64,
     /// Event types (bits by index) whose main report makes a sighting between their
     /// parties main.
     pub framed_by: u64,
@@ -547,6 +549,7 @@ impl LangModel {
                 let part_of = type_mask(&entry.part_of, "part_of")?;
                 let occasions = type_mask(&entry.occasions, "occasions")?;
                 let unnamed_occasions = type_mask(&entry.unnamed_occasions, "unnamed_occasions")?;
+                let held_during = type_mask(&entry.held_during, "held_during")?;
                 let framed_by = type_mask(&entry.framed_by, "framed_by")?;
                 let yields_to = type_mask(&entry.yields_to, "yields_to")?;
                 let unhappened_yields_to =
@@ -569,6 +572,7 @@ impl LangModel {
                     part_of,
                     occasions,
                     unnamed_occasions,
+                    held_during,
                     framed_by,
                     yields_to,
                     unhappened_yields_to,

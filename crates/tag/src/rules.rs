@@ -446,6 +446,13 @@ pub(crate) struct CatalogueType {
     /// the visit is.
     #[serde(default)]
     pub unnamed_occasions: Vec<String>,
+    /// Event types during whose main report a sighting told as having happened, not
+    /// displaced, is main with it, as with `occasions`, but which confirm no weak
+    /// trigger: "the two leaders held talks" in an article about the treaty they
+    /// signed are the signing's talks, while "signed" (said of many documents) is
+    /// no context for a meeting word.
+    #[serde(default)]
+    pub held_during: Vec<String>,
     /// Event types that frame this one: a sighting told once in the body as having
     /// happened, whose two sides are both parties of a main event of these types,
     /// is main with it ("making his first trip to Moscow" in an article about the

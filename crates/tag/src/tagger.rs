@@ -953,14 +953,14 @@ impl Tagger {
                     {
                         (Salience::Main, "developed".to_string())
                     }
-                    (None, n, _)
+                    (None, n, None)
                         if n >= 1
                             && f.developed_occurred
-                            && (event.occasions & main_types != 0
+                            && ((event.occasions | event.held_during) & main_types != 0
                                 || (event.unnamed_occasions & main_types != 0
                                     && f.actors.iter().all(|a| a.person))) =>
                     {
-                        (Salience::Main, "during its occasion".to_string())
+                        (Salience::Main, DURING_OCCASION.to_string())
                     }
                     (None, n, None)
                         if n >= 1
@@ -1508,10 +1508,14 @@ impl Tagger {
             .iter()
             .filter(|e| e.kind == "military_parade")
             .find_map(|e| implied_visit(e, false, leader).map(|parties| (e, parties, AT_PARADE)));
-        // Leaders meeting on the sidelines of a summit of many are at that summit.
-        let summit_of_many = events
-            .iter()
-            .any(|e| e.kind == "summit" && e.salience == Salience::Main && countries(e).len() > 2);
+        // Leaders meeting on the sidelines of a summit of many are at that summit. Talks
+        // main only as held during a main visit or signing are that occasion's talks.
+        let summit_of_many = events.iter().any(|e| {
+            e.kind == "summit"
+                && e.salience == Salience::Main
+                && e.salience_cue != DURING_OCCASION
+                && countries(e).len() > 2
+        });
         let found = parade.or_else(|| {
             if summit_of_many {
                 return None;
@@ -2531,6 +2535,9 @@ impl Tagger {
     }
 }
 
+/// Salience cue of an event main as held during a main event of its `occasions`.
+const DURING_OCCASION: &str = "during its occasion";
+
 /// Salience cue and rule id of an implied visit, by its occasion.
 const AT_PARADE: (&str, &str) = (
     "implied by a foreign leader at the parade",
@@ -3142,11 +3149,13 @@ fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
             .chain(&entry.part_of)
             .chain(&entry.occasions)
             .chain(&entry.unnamed_occasions)
+            .chain(&entry.held_during)
             .chain(&entry.framed_by)
         {
             if !catalogue.types.iter().any(|t| &t.code == kind) {
                 return Err(format!(
-                    "{}: aspect_of, part_of, occasions or framed_by names unknown type {kind}",
+                    "{}: aspect_of, part_of, occasions, held_during or framed_by names unknown \
+                     type {kind}",
                     entry.code
                 ));
             }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{event, involves, status, tag};
+use common::{event, involves, kinds, saliences, status, tag};
 use newsflow_record::{EventStatus, Salience};
 
 #[test]
@@ -152,4 +152,34 @@ fn a_vote_still_to_come_in_the_title_is_the_horizon_of_the_visit_that_happened()
          medirán el apoyo al presidente Javier Milei.",
     );
     assert_eq!(event(&tagging, "election").salience, Salience::Main);
+}
+
+#[test]
+fn talks_told_once_in_an_article_about_a_signing_are_main_with_it() {
+    let tagging = tag(
+        "en",
+        "France and Poland sign treaty of friendship in Nancy",
+        "France and Poland signed a treaty of friendship and enhanced cooperation in \
+         Nancy on Friday, with a clause of mutual assistance in case of attack.\n\n\
+         The treaty covers defence, energy, transport and education.\n\n\
+         After talks over lunch, Prime Minister Donald Tusk and President Emmanuel Macron \
+         put their names to the treaty at the town hall.",
+    );
+    assert_eq!(saliences(&tagging, "agreement_signing")[0], Salience::Main);
+    assert_eq!(saliences(&tagging, "summit"), vec![Salience::Main]);
+}
+
+#[test]
+fn a_signed_document_confirms_no_meeting_word() {
+    // `held_during` makes talks main beside a signing without making "signed" the
+    // context a weak meeting word needs, as a visit's `occasions` would.
+    let tagging = tag(
+        "en",
+        "Mayor cuts short her trip as the fire spreads",
+        "The mayor flew home overnight.\n\n\
+         Her office said she had signed the emergency declaration remotely.\n\n\
+         Budget cuts approved last year will come under scrutiny at next week's council \
+         meeting.",
+    );
+    assert!(kinds(&tagging).is_empty(), "{:?}", tagging.events);
 }

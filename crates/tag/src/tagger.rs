@@ -1390,7 +1390,16 @@ impl Tagger {
                         a.country.as_deref() == Some(home.as_str())
                             && a.role.as_deref() == Some("visitor")
                     });
-                    if visiting {
+                    // A visit has one host: one that never names the parade's host
+                    // and casts several others as hosts by word order ("among the
+                    // heads of state present were India's president, on an official
+                    // visit, the Congolese Sassou Nguesso ...") lists fellow guests.
+                    let listed = hosts(&events[visit]).len() >= 2
+                        && !events[visit]
+                            .actors
+                            .iter()
+                            .any(|a| a.country.as_deref() == Some(home.as_str()));
+                    if visiting || listed {
                         let host = self.country_in_role(home, "host");
                         changed = recast(&mut events[visit], host, "visitor");
                     }

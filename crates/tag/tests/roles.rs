@@ -453,3 +453,26 @@ fn a_demonym_after_an_article_past_the_verb_qualifies_its_object_not_the_agent()
     let attack = event(&tagging, "armed_attack");
     assert!(plays(attack, "ISR", "attacker"), "{:?}", attack.actors);
 }
+
+#[test]
+fn a_visit_that_never_names_the_parade_s_host_is_to_it() {
+    // The parade is Angola's; the visit's sentence lists the heads of state present
+    // and never names Angola: the names after "visita oficial" are fellow guests, so
+    // the visit is to the parade's host and its guests watch the parade.
+    let tagging = tag(
+        "pt",
+        "Angola assinala meio século de independência com um grande desfile militar",
+        "Angola assinalou esta terça-feira os 50 anos da independência com um desfile \
+         militar em que marcharam quatro mil efetivos das Forças Armadas Angolanas.\n\n\
+         Na tribuna de honra sentaram-se vários chefes de Estado: a Presidente da Índia, \
+         Droupadi Murmu, em visita oficial, o congolês Denis Sassou Nguesso e o \
+         cabo-verdiano José Maria Neves.",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert!(plays(visit, "AGO", "host"), "{:?}", visit.actors);
+    assert!(plays(visit, "COG", "visitor"), "{:?}", visit.actors);
+    assert!(!plays(visit, "COG", "host"), "{:?}", visit.actors);
+    assert!(!plays(visit, "CPV", "host"), "{:?}", visit.actors);
+    let parade = event(&tagging, "military_parade");
+    assert!(plays(parade, "COG", "guest"), "{:?}", parade.actors);
+}

@@ -157,6 +157,8 @@ pub(crate) struct EventType {
     pub unhappened_yields_to: u64,
     /// A person of the gazetteer named in the sentence confirms a weak trigger.
     pub leader_context: bool,
+    /// A meeting word needs leaders: a minister's or an envoy's meeting is none.
+    pub leaders_meet: bool,
     /// A demonym modifying the trigger names the agent; other countries before the
     /// trigger hold the other side's role.
     pub agent_adjective: bool,
@@ -577,6 +579,7 @@ impl LangModel {
                     yields_to,
                     unhappened_yields_to,
                     leader_context: entry.leader_context,
+                    leaders_meet: entry.leaders_meet,
                     agent_adjective: entry.agent_adjective,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     home_role: intern(&mut roles, &entry.home_role),

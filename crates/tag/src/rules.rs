@@ -412,6 +412,12 @@ pub(crate) struct CatalogueType {
     /// president, a crisis meeting at a prefecture) holds no summit.
     #[serde(default)]
     pub meeting_parties: usize,
+    /// A meeting word tells the type only between leaders: one whose sentence names
+    /// a minister or envoy of the gazetteer (`envoy = true`) and the leaders of fewer
+    /// than two states is a minister's or an envoy's meeting ("Lavrov held talks with
+    /// Araghchi", "Trump received Akazawa"), not a summit.
+    #[serde(default)]
+    pub leaders_meet: bool,
     /// Entity kinds that count as parties (`country`, `person`, `place`,
     /// `international_body`, `armed_forces`).
     pub party_kinds: Vec<String>,

@@ -599,6 +599,10 @@ impl Tagger {
         // envoys'), ruled out by an `exclude` phrase: a definite meeting word further
         // on ("the meeting", "the talks") refers back to it.
         let mut excluded_last = 0u64;
+        // Types whose last sentence told a minister's or an envoy's meeting
+        // (`leaders_meet`): a weak meeting word further on ("the meeting", "встречи"),
+        // with or without an article, refers back to it.
+        let mut envoy_last = 0u64;
         for field in fields.iter() {
             // Sentences are found around unblocked triggers only: most hold none.
             let mut done = 0;
@@ -657,16 +661,28 @@ impl Tagger {
                             h.start == s.trigger_start
                                 && matches!(h.what, What::Trigger { event, weak: true, .. } if event == event_id)
                         });
-                        if excluded_last & (1 << event_id) != 0 && definite && weak {
+                        if ((excluded_last & (1 << event_id) != 0 && definite)
+                            || envoy_last & (1 << event_id) != 0)
+                            && weak
+                        {
                             Err(Some("the meeting of another kind told before".into()))
                         } else {
                             Ok(s)
                         }
                     });
-                    if sighting.is_ok() {
-                        excluded_last &= !(1 << event_id);
-                    } else if hits.iter().any(|h| h.what == What::Exclude(event_id)) {
-                        excluded_last |= 1 << event_id;
+                    match &sighting {
+                        Ok(_) => {
+                            excluded_last &= !(1 << event_id);
+                            envoy_last &= !(1 << event_id);
+                        }
+                        Err(Some(reason)) if reason.ends_with(ENVOYS_MEETING) => {
+                            envoy_last |= 1 << event_id;
+                        }
+                        Err(_) => {
+                            if hits.iter().any(|h| h.what == What::Exclude(event_id)) {
+                                excluded_last |= 1 << event_id;
+                            }
+                        }
                     }
                     let mut sighting = match sighting {
                         Ok(sighting) => sighting,
@@ -1649,6 +1665,46 @@ impl Tagger {
         named_minister(field.text, field.lowered, span.start, &model.ministers)
     }
 
+    /// The minister or envoy who meets at a meeting word: named right beside it
+    /// (`ENVOY_REACH` characters between them: "Lavrov held talks with Araghchi", "received
+    /// Akazawa and talked for fifty minutes"), in a sentence naming the leaders (in
+    /// office on `published`) of fewer than two states. A minister named further off
+    /// comes along or is told in another clause ("accompanied by his foreign minister,
+    /// Wang Yi, ... a private meeting with the head of state").
+    fn envoys_meeting(
+        &self,
+        text: &str,
+        mentions: &[Mention],
+        trigger: &Hit,
+        published: Option<NaiveDate>,
+    ) -> Option<&str> {
+        let mut envoy = None;
+        let mut leaders: Vec<&str> = Vec::new();
+        for m in mentions {
+            let entity = &self.gazetteer.entities[m.entity as usize];
+            if entity.kind != EntityKind::Person {
+                continue;
+            }
+            if self.gazetteer.led_on(&entity.name, published) {
+                if !leaders.contains(&entity.country.as_str()) {
+                    leaders.push(entity.country.as_str());
+                }
+            } else if envoy.is_none() && self.gazetteer.envoys.contains(&entity.name) && {
+                let gap = match (
+                    text.get(m.end..trigger.start),
+                    text.get(trigger.end..m.start),
+                ) {
+                    (Some(gap), _) | (_, Some(gap)) => gap.chars().count(),
+                    _ => 0,
+                };
+                gap <= ENVOY_REACH
+            } {
+                envoy = Some(entity.name.as_str());
+            }
+        }
+        envoy.filter(|_| leaders.len() < 2)
+    }
+
     /// The heads of state and government in office on `published` a text names.
     fn leaders_in(
         &self,
@@ -1750,6 +1806,14 @@ impl Tagger {
                     self.gazetteer.entities[m.entity as usize].kind == EntityKind::Person
                 }));
         let phrase = &model.rules[rule as usize];
+        // A meeting word where a minister or an envoy meets, with the leaders of
+        // fewer than two states named beside them: ministers' talks, a negotiators'
+        // round, a minister received by a president; no summit of leaders.
+        if minor && event.leaders_meet {
+            if let Some(envoy) = self.envoys_meeting(field.lowered, mentions, trigger, published) {
+                return Err(Some(format!("{envoy} meets: {ENVOYS_MEETING}")));
+            }
+        }
         // Talks in an article that reports their occasion (a visit): the occasion
         // confirms them and names their parties.
         let already = already || (minor && occasion);
@@ -3180,6 +3244,14 @@ fn word_at(text: &str, word: &str) -> Option<usize> {
         .map(|(i, _)| i)
         .find(|&i| starts_word(text, i) && ends_word(text, i + word.len()))
 }
+
+/// Characters between a meeting word and a minister or envoy who meets there (an
+/// office and a few words: "talks with his Iranian counterpart Abbas Araghchi").
+const ENVOY_REACH: usize = 36;
+
+/// Why a minister's or an envoy's meeting is no summit (the trace's reason, which the
+/// next sentences' weak meeting words refer back to).
+const ENVOYS_MEETING: &str = "a minister's or envoy's meeting, not leaders'";
 
 /// The office word the field gives the capitalised first word of the sentence at
 /// `start`: just before it, past at most two more capitalised words and a comma ("the

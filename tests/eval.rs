@@ -191,8 +191,9 @@ const REACHED_EN_F1: f64 = 0.83;
 // Russian and Japanese ministers' meetings and strike nouns) Italian is 0.85 and the
 // lowest Japanese at 0.81; since the fourteenth (CJK headline clauses, past meetings
 // kept apart, German pluperfect and cancelling verbs) German is 0.86 and the lowest
-// Japanese at 0.83.
-const REACHED_OTHER_F1: f64 = 0.82;
+// Japanese at 0.83. Since the eighteenth (talks held during a signing) Spanish is
+// 0.85 and the lowest Japanese at 0.84.
+const REACHED_OTHER_F1: f64 = 0.83;
 // 0.848 after the twelfth pass (ministers' talks no summit, reaction verbs, senses),
 // 0.856 after the thirteenth, 0.864 after the fourteenth.
 const REACHED_MICRO_F1: f64 = 0.86;
@@ -210,9 +211,11 @@ const REACHED_MICRO_F1: f64 = 0.86;
 // uses as event locations (fifteenth), the floor. 0.849 after the seventeenth
 // (493/581): the Arabic accusative trigger forms find one more main event, Arabic F1
 // 0.836 -> 0.857, whose five role slots hold three right; the floor follows it, 0.0015
-// under the issue's.
+// under the issue's. 0.861 (502/583) after the eighteenth (a visit's fellow guests at
+// a parade, office nouns as visit anaphors in six languages, "=union"): back to the
+// issue's floor.
 const REACHED_STATUS: f64 = 0.95;
-const REACHED_ROLES: f64 = 0.845;
+const REACHED_ROLES: f64 = 0.85;
 // 7 of 120 since the ninth pass (senses that hold without a URL section); 2 of 120
 // since the twelfth, where a word told in passing is no event in an article that
 // reports none.

@@ -466,7 +466,9 @@ fn a_visit_that_never_names_the_parade_s_host_is_to_it() {
          militar em que marcharam quatro mil efetivos das Forças Armadas Angolanas.\n\n\
          Na tribuna de honra sentaram-se vários chefes de Estado: a Presidente da Índia, \
          Droupadi Murmu, em visita oficial, o congolês Denis Sassou Nguesso e o \
-         cabo-verdiano José Maria Neves.",
+         cabo-verdiano José Maria Neves.\n\n\
+         A presença de Marcelo Rebelo de Sousa, chefe de Estado da antiga potência \
+         colonial, foi um dos gestos mais simbólicos do dia.",
     );
     let visit = event(&tagging, "state_visit");
     assert!(plays(visit, "AGO", "host"), "{:?}", visit.actors);
@@ -475,4 +477,5 @@ fn a_visit_that_never_names_the_parade_s_host_is_to_it() {
     assert!(!plays(visit, "CPV", "host"), "{:?}", visit.actors);
     let parade = event(&tagging, "military_parade");
     assert!(plays(parade, "COG", "guest"), "{:?}", parade.actors);
+    assert!(!plays(parade, "AGO", "guest"), "{:?}", parade.actors);
 }

@@ -50,7 +50,9 @@ fn leaders_talks_with_their_ministers_beside_them_stay_a_summit() {
 fn a_leader_meeting_an_opposition_leader_holds_no_summit() {
     let tagging = tag(
         "es",
-        "Sánchez se reúne con Edmundo González",
+        // The rule reads the sentence: a headline that names no opposition leader
+        // ("Sánchez se reúne con Edmundo González") still tells a meeting.
+        "Edmundo González, en la Moncloa",
         "El presidente del Gobierno, Pedro Sánchez, se reunió este jueves en la Moncloa con el \
          líder opositor venezolano Edmundo González.",
     );

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{event, involves, kinds, saliences, status, tag};
+use common::{event, involves, kinds, plays, saliences, status, tag};
 use newsflow_record::{EventStatus, Salience};
 
 #[test]
@@ -182,4 +182,32 @@ fn a_signed_document_confirms_no_meeting_word() {
          meeting.",
     );
     assert!(kinds(&tagging).is_empty(), "{:?}", tagging.events);
+}
+
+#[test]
+fn a_first_visit_displaced_in_time_leaves_the_story_to_the_next_one() {
+    let tagging = tag(
+        "en",
+        "Portugal and Brazil hold their summit in Brasília",
+        "The leaders of Portugal and Brazil met in Brasília on Wednesday for the 14th \
+         bilateral summit and signed eleven agreements.\n\n\
+         The previous summit was held in Lisbon in April 2023, during Lula's state visit \
+         to Portugal.\n\n\
+         On the eve of the meeting, Portuguese President Marcelo Rebelo de Sousa \
+         concluded an official visit to Brazil, where Lula received him at the Alvorada \
+         Palace.",
+    );
+    let current = tagging
+        .events
+        .iter()
+        .find(|e| e.kind == "state_visit" && plays(e, "PRT", "visitor"))
+        .unwrap_or_else(|| panic!("{:?}", tagging.events));
+    assert_eq!(current.salience, Salience::Main, "{}", current.salience_cue);
+    assert!(
+        tagging.events.iter().any(|e| e.kind == "state_visit"
+            && e.salience == Salience::Background
+            && plays(e, "BRA", "visitor")),
+        "{:?}",
+        tagging.events
+    );
 }

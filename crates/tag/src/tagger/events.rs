@@ -274,6 +274,23 @@ impl Tagger {
         // The first occurrence of a type carries the type's salience, read from every
         // sighting of the type; a further occurrence (other parties in other roles,
         // another status) is what the article mentions besides it: background.
+        // A first occurrence displaced in time ("the previous summit, in Lisbon in
+        // 2023") is background: the article's own is its type's first occurrence told
+        // with no displacing cue ("concluded an official visit to Brazil on the eve").
+        for i in 0..found.len() {
+            let f = &found[i];
+            if !f.primary || f.background_cue.is_none() || f.in_lead.is_some() {
+                continue;
+            }
+            let event = f.event;
+            let undisplaced = (0..found.len())
+                .filter(|&j| found[j].event == event && found[j].background_cue.is_none())
+                .min_by_key(|&j| found[j].order);
+            if let Some(j) = undisplaced {
+                found[i].primary = false;
+                found[j].primary = true;
+            }
+        }
         for i in 0..found.len() {
             if found[i].primary {
                 gather_salience(&mut found, i);

@@ -47,6 +47,8 @@ pub(crate) enum What {
     Reporting,
     /// A verb of reacting to an event (`reactions` in the rule file).
     Reaction,
+    /// A cue that ties the sentence to the article's meeting (`salience.occasion`).
+    Occasion,
     Status(EventStatus),
     /// A verb of calling for an event (`status.calls`): planned, on its object's side.
     Call,
@@ -639,6 +641,7 @@ impl LangModel {
                 What::Background { clause: false },
             )?;
             b.add_all(&rules.salience.clause, What::Background { clause: true })?;
+            b.add_all(&rules.salience.occasion, What::Occasion)?;
             let dates = &rules.dates;
             if !dates.weekdays.is_empty() && dates.weekdays.len() != 7 {
                 return Err("dates.weekdays needs seven lists, Monday first".into());

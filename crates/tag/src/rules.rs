@@ -235,6 +235,12 @@ pub(crate) struct SalienceCues {
     /// sentence's main one, which they date.
     #[serde(default)]
     pub clause: Vec<String>,
+    /// Cues that tie a sentence to the meeting the article reports ("after the talks",
+    /// "会谈后", "по итогам переговоров"): before a trigger of a type with
+    /// `unnamed_occasions`, the event told as having happened was held there, main
+    /// when that meeting or visit is, whoever the sentence names as its parties.
+    #[serde(default)]
+    pub occasion: Vec<String>,
 }
 
 /// Calendar words for resolving event dates.

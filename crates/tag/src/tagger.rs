@@ -135,6 +135,9 @@ struct Found<'g> {
     /// happened: sightings that are all plans or denials ("will visit China in
     /// April") place the story among later events, they do not develop it.
     developed_occurred: bool,
+    /// A body sighting told as having happened after a cue that ties its sentence to
+    /// the article's meeting ("after the talks"), with no background cue.
+    after_occasion: bool,
     /// Every sighting came from a `part` trigger ("attended").
     part_only: bool,
     /// `in_lead`, `developed` and `developed_occurred` of the sightings from `part`
@@ -165,6 +168,7 @@ impl Found<'_> {
         self.in_lead = self.in_lead.or(other.in_lead);
         self.developed = self.developed.saturating_add(other.developed);
         self.developed_occurred |= other.developed_occurred;
+        self.after_occasion |= other.after_occasion;
         let (lead, developed, occurred) = other.part_salience;
         self.part_salience.0 = self.part_salience.0.or(lead);
         self.part_salience.1 = self.part_salience.1.saturating_add(developed);

@@ -140,3 +140,47 @@ fn a_deal_borrowing_the_parties_of_a_lead_about_companies_is_theirs() {
         "{tagging:?}"
     );
 }
+
+/// A visit article whose body tells, in one sentence after the lead, documents signed
+/// by officials "after the talks": the cue ties the signing to the visit's talks.
+fn visit_with_signing(signing: &str) -> newsflow_tag::Tagging {
+    tag(
+        "en",
+        "Putin visits Ulaanbaatar and holds talks with Khurelsukh",
+        &format!(
+            "Vladimir Putin arrived in Ulaanbaatar on Tuesday for a state visit to Mongolia \
+             and held talks with President Ukhnaagiin Khurelsukh at the State Palace.\n\n\
+             The two presidents discussed a new gas pipeline and railway links.\n\n\
+             {signing}\n\n\
+             The visit drew criticism because of an arrest warrant."
+        ),
+    )
+}
+
+#[test]
+fn a_signing_told_after_the_talks_is_held_at_them_and_main_with_them() {
+    let tagging = visit_with_signing(
+        "After the talks, officials from the two governments signed a series of documents, \
+         among them an agreement on deliveries of Russian petroleum products.",
+    );
+    assert_eq!(
+        saliences(&tagging, "agreement_signing"),
+        vec![Salience::Main],
+        "{:?}",
+        tagging.events
+    );
+}
+
+#[test]
+fn a_signing_told_without_the_cue_stays_in_passing() {
+    let tagging = visit_with_signing(
+        "Officials from the two governments signed a series of documents, among them an \
+         agreement on deliveries of Russian petroleum products.",
+    );
+    assert_eq!(
+        saliences(&tagging, "agreement_signing"),
+        vec![Salience::Background],
+        "{:?}",
+        tagging.events
+    );
+}

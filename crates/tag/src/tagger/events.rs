@@ -199,6 +199,16 @@ impl Tagger {
                         (None, None) => (None, u16::from(!speculative), occurred),
                         _ => (None, 0, false),
                     };
+                    // A cue before the trigger that ties the sentence to the article's
+                    // meeting ("After the talks, officials signed ...").
+                    sighting.after_occasion = background.is_none()
+                        && in_lead.is_none()
+                        && occurred
+                        && hits.iter().any(|h| {
+                            h.what == What::Occasion
+                                && h.start >= span.start
+                                && h.end <= sighting.trigger_start
+                        });
                     if sighting.part_only {
                         sighting.part_salience = salient;
                     } else {
@@ -423,7 +433,9 @@ impl Tagger {
                             && f.developed_occurred
                             && ((event.occasions | event.held_during) & main_types != 0
                                 || (event.unnamed_occasions & main_types != 0
-                                    && f.actors.iter().all(|a| a.person))) =>
+                                    && (f.actors.iter().all(|a| a.person)
+                                        || (f.after_occasion
+                                            && f.status == EventStatus::Occurred)))) =>
                     {
                         (Salience::Main, SalienceCue::DuringOccasion)
                     }

@@ -595,6 +595,7 @@ impl Tagger {
             in_lead: None,
             developed: 0,
             background_cue: None,
+            after_occasion: false,
             developed_occurred: false,
             part_only: part,
             part_salience: (None, 0, false),

@@ -47,6 +47,8 @@ pub(crate) enum What {
     Reporting,
     /// A verb of reacting to an event (`reactions` in the rule file).
     Reaction,
+    /// The name of a summit of many (`gatherings` in the rule file).
+    Gathering,
     Status(EventStatus),
     /// A verb of calling for an event (`status.calls`): planned, on its object's side.
     Call,
@@ -634,6 +636,7 @@ impl LangModel {
             b.add_all(&rules.location.after, What::LocAfter)?;
             b.add_all(&rules.location.reporting, What::Reporting)?;
             b.add_all(&rules.reactions, What::Reaction)?;
+            b.add_all(&rules.gatherings, What::Gathering)?;
             b.add_all(
                 &rules.salience.background,
                 What::Background { clause: false },

@@ -49,6 +49,8 @@ pub(crate) enum What {
     Reaction,
     /// A cue that ties the sentence to the article's meeting (`salience.occasion`).
     Occasion,
+    /// The name of a summit of many (`gatherings` in the rule file).
+    Gathering,
     Status(EventStatus),
     /// A verb of calling for an event (`status.calls`): planned, on its object's side.
     Call,
@@ -636,6 +638,7 @@ impl LangModel {
             b.add_all(&rules.location.after, What::LocAfter)?;
             b.add_all(&rules.location.reporting, What::Reporting)?;
             b.add_all(&rules.reactions, What::Reaction)?;
+            b.add_all(&rules.gatherings, What::Gathering)?;
             b.add_all(
                 &rules.salience.background,
                 What::Background { clause: false },

@@ -121,6 +121,13 @@ pub(crate) struct RuleFile {
     /// not who takes part ("Macron a condamné des attaques d'une grande cruauté").
     #[serde(default)]
     pub reactions: Vec<String>,
+    /// Names of summits of many (a bloc's, a forum's, a conference's: "Brics", "G20",
+    /// "COP29", "Asean"). A leader's trip told in a sentence with one and a summit noun
+    /// ("arrived in Rio for the Brics summit") is taking part in that summit, no state
+    /// visit to its host, unless the sentence tells a visit of its own ("a state
+    /// visit") or the host receiving the leader (catalogue.toml `part_of`).
+    #[serde(default)]
+    pub gatherings: Vec<String>,
     /// Office words of ministers and envoys ("foreign minister", "defence secretary",
     /// "the two ministers"): on the visitor's side of a visit trigger, with no leader
     /// there, the trip is a minister's, no state visit; a sentence's first word that

@@ -140,6 +140,12 @@ struct Found<'g> {
     after_occasion: bool,
     /// Every sighting came from a `part` trigger ("attended").
     part_only: bool,
+    /// A sighting of the title or lead told the trip as one for a summit of many
+    /// (`gatherings`: "lands in Rio for a Brics summit").
+    gathering: bool,
+    /// A sighting told a visit of its own: a standalone trigger ("state visit") or the
+    /// host receiving the visitor ("received", "was welcomed by").
+    bilateral: bool,
     /// `in_lead`, `developed` and `developed_occurred` of the sightings from `part`
     /// triggers: they count only when the article reports no event they are part of.
     part_salience: (Option<&'static str>, u16, bool),

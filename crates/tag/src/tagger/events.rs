@@ -209,6 +209,10 @@ impl Tagger {
                                 && h.start >= span.start
                                 && h.end <= sighting.trigger_start
                         });
+                    // Only the title and lead tell what the trip is for: a summit of
+                    // many the body names is another leg ("flies on to Cairo for the
+                    // Arab summit").
+                    sighting.gathering &= in_lead.is_some();
                     if sighting.part_only {
                         sighting.part_salience = salient;
                     } else {
@@ -317,8 +321,22 @@ impl Tagger {
                 mask
             }
         });
+        let mut gathering_trip = false;
         found.retain_mut(|f| {
             let event = &model.events[f.event as usize];
+            // A trip the title or lead tells as one for a summit of many the article
+            // reports, with no visit of its own told anywhere ("Modi meets Xi on first
+            // trip to China" over "made the trip for a regional summit"): the summit's.
+            if event.part_of & main_types != 0 && f.gathering && !f.bilateral {
+                if let Some(trace) = trace.as_deref_mut() {
+                    trace.lines.push(format!(
+                        "{} not an event: a trip for a summit of many the article reports",
+                        event.kind
+                    ));
+                }
+                gathering_trip = true;
+                return false;
+            }
             if event.part_of & main_types == 0 {
                 let (lead, developed, occurred) = f.part_salience;
                 f.in_lead = f.in_lead.or(lead);
@@ -614,12 +632,15 @@ impl Tagger {
         self.one_occasion(&mut events, trace);
         // Leaders meeting on the sidelines of a summit of many are at that summit. Talks
         // main only as held during a main visit or signing are that occasion's talks.
-        let summit_of_many = events.iter().zip(&cues).any(|(e, cue)| {
-            e.kind == "summit"
-                && e.salience == Salience::Main
-                && *cue != SalienceCue::DuringOccasion
-                && countries(e).len() > 2
-        });
+        // The trip the title or lead told as one for a summit of many is that summit's
+        // too, however few countries its sentences name.
+        let summit_of_many = gathering_trip
+            || events.iter().zip(&cues).any(|(e, cue)| {
+                e.kind == "summit"
+                    && e.salience == Salience::Main
+                    && *cue != SalienceCue::DuringOccasion
+                    && countries(e).len() > 2
+            });
         self.implied(model, fields, published, summit_of_many, &mut events, trace);
         // A background event is context for the story an article reports. With no
         // main event the article reports none (a match report, a company's results),

@@ -26,6 +26,8 @@ pub(super) fn merge<'g>(
         && sighting.in_lead.is_none();
     existing.add_salience_of(&sighting);
     existing.part_only &= sighting.part_only;
+    existing.gathering |= sighting.gathering;
+    existing.bilateral |= sighting.bilateral;
     existing.mutual |= sighting.mutual;
     if existing.title_only && sighting.evidence.field != "title" {
         existing.title_only = false;

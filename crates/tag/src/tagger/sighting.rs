@@ -185,6 +185,28 @@ impl Tagger {
         else {
             return Err(Miss::NoTrigger);
         };
+        // A visit of its own: a standalone trigger, or one whose orientation names the
+        // host ("received", "was welcomed by"), not a `part` one ("hosting").
+        let host_side =
+            |role: Option<RoleId>| role.is_some_and(|r| model.roles[r as usize] == "host");
+        let bilateral = standalone || (!part && (host_side(before) || host_side(after)));
+        // A trip told for a summit of many ("arrived in Rio for the Brics summit", "a
+        // trip to China for a regional summit"): the sentence names a gathering
+        // (`gatherings`) and a summit by a trigger of its own that is no meeting word,
+        // and tells no visit of its own ("for a state visit and the SCO summit"). That
+        // is taking part in the summit (`part_of`).
+        let gathering = event.part_of != 0
+            && !bilateral
+            && hits.iter().any(|h| h.what == What::Gathering)
+            && hits.iter().any(|h| {
+                matches!(h.what, What::Trigger { event: e, minor: false, .. }
+                    if event.part_of & (1 << e) != 0)
+            })
+            && !hits.iter().any(|h| {
+                matches!(h.what, What::Trigger { event: e, standalone: true, .. }
+                    if e == event_id)
+            });
+        let part = part || gathering;
         // More context phrases than slots: some lie outside the one trigger.
         let context = n_contexts > contexts.len()
             || contexts[..n_contexts.min(contexts.len())]
@@ -598,6 +620,8 @@ impl Tagger {
             after_occasion: false,
             developed_occurred: false,
             part_only: part,
+            gathering,
+            bilateral,
             part_salience: (None, 0, false),
             primary: false,
             paragraphs: [(0, 0); MAX_PARAGRAPHS],

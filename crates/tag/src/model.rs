@@ -163,6 +163,8 @@ pub(crate) struct EventType {
     pub leader_context: bool,
     /// A meeting word needs leaders: a minister's or an envoy's meeting is none.
     pub leaders_meet: bool,
+    /// See `CatalogueType::paragraph_own_sentences`.
+    pub paragraph_own_sentences: bool,
     /// A demonym modifying the trigger names the agent; other countries before the
     /// trigger hold the other side's role.
     pub agent_adjective: bool,
@@ -584,6 +586,7 @@ impl LangModel {
                     unhappened_yields_to,
                     leader_context: entry.leader_context,
                     leaders_meet: entry.leaders_meet,
+                    paragraph_own_sentences: entry.paragraph_own_sentences,
                     agent_adjective: entry.agent_adjective,
                     lead_role: intern(&mut roles, &entry.lead_role),
                     home_role: intern(&mut roles, &entry.home_role),

@@ -431,6 +431,13 @@ pub(crate) struct CatalogueType {
     /// Araghchi", "Trump received Akazawa"), not a summit.
     #[serde(default)]
     pub leaders_meet: bool,
+    /// The paragraphs that report the event add as parties only the countries named
+    /// in sentences of its own: not one named where a sentence tells another event
+    /// (another type's strong trigger: "Trump said the deal followed the strikes on
+    /// Iran") or an earlier one (a background cue: "signed a similar pact with Japan
+    /// last year").
+    #[serde(default)]
+    pub paragraph_own_sentences: bool,
     /// Entity kinds that count as parties (`country`, `person`, `place`,
     /// `international_body`, `armed_forces`).
     pub party_kinds: Vec<String>,

@@ -484,3 +484,53 @@ fn a_visit_that_never_names_the_parade_s_host_is_to_it() {
     assert!(plays(parade, "COG", "guest"), "{:?}", parade.actors);
     assert!(!plays(parade, "AGO", "guest"), "{:?}", parade.actors);
 }
+
+/// A parade whose sentences cast every country named beside the trigger as a guest
+/// ("Contingents from China, Laos and Cambodia marched in the parade ... behind the
+/// Vietnamese columns") has its host in the country whose places its paragraphs
+/// name: Ho Chi Minh City and the Reunification Palace are Vietnam's.
+#[test]
+fn a_parade_is_hosted_where_its_paragraphs_place_it() {
+    let tagging = tag(
+        "en",
+        "Chinese soldiers march in Ho Chi Minh City as Vietnam marks the end of the war",
+        "HO CHI MINH CITY - Thousands of soldiers and veterans marched along Le Duan \
+         Boulevard on Wednesday in a military parade marking fifty years since the end of \
+         the war, a celebration that for the first time included foreign troops.\n\n\
+         Contingents from China, Laos and Cambodia marched in the parade past the \
+         Reunification Palace behind the Vietnamese columns. Jets flew over Ho Chi Minh \
+         City as crowds waved flags.\n\n\
+         Party chief To Lam thanked the international friends who had supported the \
+         struggle.",
+    );
+    let parade = event(&tagging, "military_parade");
+    assert!(plays(parade, "VNM", "host"), "{:?}", parade.actors);
+    assert!(!plays(parade, "VNM", "guest"), "{:?}", parade.actors);
+    for guest in ["CHN", "LAO", "KHM"] {
+        assert!(
+            plays(parade, guest, "guest"),
+            "{guest}: {:?}",
+            parade.actors
+        );
+    }
+}
+
+/// A signing's paragraphs add no party from a sentence that tells another event: the
+/// trip to a summit told between the two sentences of the signing is no signatory's.
+#[test]
+fn a_signing_takes_no_party_from_another_events_sentence() {
+    let tagging = tag(
+        "en",
+        "Japan and the Philippines sign troop access pact",
+        "Japan and the Philippines signed a reciprocal access agreement in Manila on \
+         Monday, allowing their forces to train on each other's soil.\n\n\
+         Marcos will travel to the United States next month for a summit, his office \
+         said.\n\n\
+         The two defence ministers signed the agreement in the presence of President \
+         Ferdinand Marcos Jr.",
+    );
+    let signing = event(&tagging, "agreement_signing");
+    assert!(plays(signing, "JPN", "party"), "{:?}", signing.actors);
+    assert!(plays(signing, "PHL", "party"), "{:?}", signing.actors);
+    assert!(!involves(signing, "USA"), "{:?}", signing.actors);
+}

@@ -579,6 +579,10 @@ impl Tagger {
                     self.add_paragraph_parties(
                         &mut out, event, f.event, role, home, &fields[1], paragraphs,
                     );
+                    if let Some(nation) = event.nation {
+                        let nation = &model.roles[nation as usize];
+                        self.cast_nation_by_places(&mut out, nation, &fields[1], paragraphs);
+                    }
                 }
                 if let Some(role) = event.home_role {
                     add_home_role(&mut out, &model.roles[role as usize]);

@@ -99,6 +99,12 @@ impl Tagger {
                 {
                     continue;
                 }
+                if event.paragraph_own_sentences
+                    && entity.kind != EntityKind::Person
+                    && tells_another(body.lowered, hits, mention, event_id)
+                {
+                    continue;
+                }
                 let country = entity.country.as_str();
                 let cast = out
                     .actors
@@ -113,6 +119,52 @@ impl Tagger {
                     });
                 }
             }
+        }
+    }
+
+    /// A type's `nation` (a parade's host) when no actor holds it: the country whose
+    /// places the paragraphs that report the event name most often, more often than
+    /// any other ("... marched along the Champs-Élysées", "in Islamabad"), when the
+    /// event casts it in another role (its own troops marching past, its president
+    /// taking the salute, cast as guests beside the foreign contingents). A country
+    /// the event does not cast is not added: the places may be where its guests came
+    /// from.
+    pub(super) fn cast_nation_by_places(
+        &self,
+        out: &mut Event,
+        nation: &str,
+        body: &Field<'_>,
+        paragraphs: &[(u32, u32)],
+    ) {
+        if out.actors.iter().any(|a| a.role.as_deref() == Some(nation)) {
+            return;
+        }
+        let start = paragraphs.iter().map(|p| p.0).min().unwrap_or(0) as usize;
+        let end = paragraphs.iter().map(|p| p.1).max().unwrap_or(0) as usize;
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for mention in slice_mentions(body.mentions, start, end) {
+            let entity = &self.gazetteer.entities[mention.entity as usize];
+            if entity.kind != EntityKind::Place {
+                continue;
+            }
+            match counts.iter_mut().find(|(c, _)| *c == entity.country) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((entity.country.as_str(), 1)),
+            }
+        }
+        counts.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let Some(&(home, most)) = counts.first() else {
+            return;
+        };
+        if counts.get(1).is_some_and(|&(_, n)| n == most) {
+            return;
+        }
+        let of_home = |a: &Actor| a.country.as_deref() == Some(home) && a.role.is_some();
+        if !out.actors.iter().any(of_home) {
+            return;
+        }
+        for actor in out.actors.iter_mut().filter(|a| of_home(a)) {
+            actor.role = Some(nation.to_string());
         }
     }
 
@@ -694,4 +746,28 @@ pub(super) fn add_counterparts(out: &mut Event, event: &crate::model::EventType,
         }
     }
     out.actors.extend(added);
+}
+
+/// Whether the sentence of `mention` tells another event (a strong trigger of another
+/// type) or an earlier one (a background cue that is no subordinate clause's).
+fn tells_another(lowered: &str, hits: &[Hit], mention: &Mention, event_id: u16) -> bool {
+    let end_of = |c: char| matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？');
+    let start = lowered[..mention.start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| end_of(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = lowered[mention.end..]
+        .char_indices()
+        .find(|&(_, c)| end_of(c))
+        .map_or(lowered.len(), |(i, _)| mention.end + i);
+    hits.iter()
+        .filter(|h| h.start >= start && h.end <= end)
+        .any(|h| match h.what {
+            What::Background { clause: false } => true,
+            What::Trigger {
+                event, weak: false, ..
+            } => event != event_id,
+            _ => false,
+        })
 }

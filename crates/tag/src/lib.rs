@@ -16,7 +16,10 @@
 //!   its detected language and turns the hits into [`Tagging`]: events need the
 //!   parties of their type, are read in another sense among sport, culture,
 //!   business or technology cues, and carry their salience and rule id.
-//!   [`Tagger::explain`] records why.
+//!   [`Tagger::explain`] records why. Its parts, in the order an article meets
+//!   them: `sighting` (is a sentence's trigger an event?), `status`,
+//!   `occurrences` (sightings merged), `salience`, `parties` (actors and place),
+//!   `occasions` (one occasion per article, implied visits); `events` runs them.
 //!
 //! A language without a rule file gets [`EventRules::Missing`](newsflow_record::EventRules)
 //! and no events; its entities are still found through the English names.

@@ -697,8 +697,7 @@ fn cjk_clause(text: &str, start: usize, end: usize, trigger: &Hit) -> (usize, us
     };
     let from = text[start..trigger.start]
         .char_indices()
-        .filter(|&(i, _)| parts(start + i))
-        .last()
+        .rfind(|&(i, _)| parts(start + i))
         .map_or(start, |(i, c)| start + i + c.len_utf8());
     let to = text[trigger.end..end]
         .char_indices()

@@ -35,20 +35,26 @@ impl Tagger {
             return None;
         };
         let side = &field.lowered[start..end];
+        // Scripts without spaces have no word boundaries to check: an office word is
+        // found inside its compound ("中国外相が来日").
+        let office_at = |w: &String| {
+            if model.word_boundaries {
+                word_at(side, w).is_some()
+            } else {
+                side.contains(w.as_str())
+            }
+        };
         let leader = mentions.iter().any(|m| {
             let entity = &self.gazetteer.entities[m.entity as usize];
             m.start >= start
                 && m.end <= end
                 && entity.kind == EntityKind::Person
                 && self.gazetteer.led_on(&entity.name, published)
-        }) || model
-            .leader_titles
-            .iter()
-            .any(|w| word_at(side, w).is_some());
+        }) || model.leader_titles.iter().any(office_at);
         if leader {
             return None;
         }
-        if let Some(office) = model.ministers.iter().find(|w| word_at(side, w).is_some()) {
+        if let Some(office) = model.ministers.iter().find(|w| office_at(w)) {
             return Some(office);
         }
         if start != span.start {
@@ -475,6 +481,14 @@ impl Tagger {
             .char_indices()
             .nth(reach)
             .map_or(span.end, |(i, _)| trigger.end + i);
+        // Unspaced scripts: a space between two CJK characters parts a headline's
+        // clauses, and a date across it dates the other clause ("合同演習「…」開始　野外
+        // 訓練の半数は9月に延期": September is the postponed drills', not the start's).
+        let (near_start, near_end) = if model.word_boundaries {
+            (near_start, near_end)
+        } else {
+            cjk_clause(field.lowered, near_start, near_end, trigger)
+        };
         let near = slice(hits, near_start, near_end);
         // Votes and summits are held on a calendar and named by their year ("la
         // présidentielle de 2027" in a 2025 article); a signing or sanctions "until
@@ -635,12 +649,20 @@ impl Tagger {
 
 /// A one-character country abbreviation counts next to another one (日韓, 中澳),
 /// after a compound prefix (訪米, 来日) or before a compound suffix (米軍, 米政府);
-/// alone it is an ordinary character.
+/// alone it is an ordinary character. A prefix takes one abbreviation: the character
+/// after 来日 or 訪米 is its own word ("来日中の大統領", "visiting Japan": 中 is
+/// "during", not China).
 pub(super) fn in_compound(model: &LangModel, lowered: &str, hits: &[Hit], hit: &Hit) -> bool {
     let abbrev = |h: &&Hit| matches!(h.what, What::Abbrev(_));
+    let prefixed = |at: usize| {
+        model
+            .compound_prefixes
+            .iter()
+            .any(|p| lowered[..at].ends_with(p.as_str()))
+    };
     hits.iter()
         .filter(abbrev)
-        .any(|h| h.end == hit.start || h.start == hit.end)
+        .any(|h| (h.end == hit.start && !prefixed(h.start)) || h.start == hit.end)
         || model
             .compound_prefixes
             .iter()
@@ -686,6 +708,29 @@ pub(super) fn modifier_gap(gap: &str, word_boundaries: bool) -> bool {
 /// Whether `text[from..to]` holds a space (ASCII or ideographic) between two CJK
 /// characters: where words are not spaced, a space separates two clauses of a
 /// headline ("回应美国对台军售 中方宣布…"), and a role cue does not reach across it.
+/// The part of `start..end` in the trigger's own headline clause: clauses are parted
+/// by a space between two CJK characters (`cjk_space_break`).
+fn cjk_clause(text: &str, start: usize, end: usize, trigger: &Hit) -> (usize, usize) {
+    let is_space = |c: char| c == ' ' || c == '\u{3000}';
+    let parts = |at: usize| {
+        text[at..].starts_with(is_space)
+            && text[..at].chars().next_back().is_some_and(is_cjk)
+            && text[at..]
+                .chars()
+                .find(|&c| !is_space(c))
+                .is_some_and(is_cjk)
+    };
+    let from = text[start..trigger.start]
+        .char_indices()
+        .rfind(|&(i, _)| parts(start + i))
+        .map_or(start, |(i, c)| start + i + c.len_utf8());
+    let to = text[trigger.end..end]
+        .char_indices()
+        .find(|&(i, _)| parts(trigger.end + i))
+        .map_or(end, |(i, _)| trigger.end + i);
+    (from, to)
+}
+
 pub(super) fn cjk_space_break(text: &str, from: usize, to: usize) -> bool {
     let Some(gap) = text.get(from..to) else {
         return false;

@@ -1,0 +1,59 @@
+//! Scripts without spaces (Japanese, Chinese): a headline's clauses parted by a space
+//! between CJK characters, office words inside their compounds, and a compound
+//! prefix that takes one country abbreviation.
+
+mod common;
+
+use common::*;
+use newsflow_record::EventStatus;
+
+#[test]
+fn a_date_across_a_headline_clause_break_dates_the_other_clause() {
+    // Published 28 August: "9月" is the postponed field training's month, not the
+    // drills' start, told in the clause before the space.
+    let tagging = tag(
+        "ja",
+        "米韓が合同演習「乙支フリーダム・シールド」開始\u{3000}野外訓練の半数は9月に延期",
+        "韓国と米国は18日、定例の合同軍事演習を始めた。",
+    );
+    assert_eq!(
+        status(&tagging, "military_exercise"),
+        EventStatus::Occurred,
+        "{:?}",
+        tagging.events
+    );
+}
+
+#[test]
+fn an_unnamed_foreign_ministers_trip_is_no_state_visit() {
+    let tagging = tag(
+        "zh",
+        "俄罗斯外长抵达北京进行访问",
+        "俄罗斯外长28日抵达北京，开始对中国进行为期两天的访问。",
+    );
+    assert!(
+        !kinds(&tagging).contains(&"state_visit"),
+        "{:?}",
+        kinds(&tagging)
+    );
+}
+
+#[test]
+fn visiting_japan_names_no_china() {
+    // 来日中 is "while visiting Japan": 中 after 来日 is "during", not China.
+    let tagging = tag(
+        "ja",
+        "来日中の米大統領、天皇陛下と会見",
+        "来日中のトランプ米大統領は27日、皇居で天皇陛下と会見した。",
+    );
+    let visit = event(&tagging, "state_visit");
+    assert!(plays(visit, "USA", "visitor"), "{:?}", visit.actors);
+    assert!(
+        !visit
+            .actors
+            .iter()
+            .any(|a| a.country.as_deref() == Some("CHN")),
+        "{:?}",
+        visit.actors
+    );
+}

@@ -192,11 +192,13 @@ const REACHED_EN_F1: f64 = 0.83;
 // lowest Japanese at 0.81; since the fourteenth (CJK headline clauses, past meetings
 // kept apart, German pluperfect and cancelling verbs) German is 0.86 and the lowest
 // Japanese at 0.83. Since the eighteenth (talks held during a signing) Spanish is
-// 0.85 and the lowest Japanese at 0.84.
-const REACHED_OTHER_F1: f64 = 0.83;
+// 0.85 and the lowest Japanese at 0.84. Since the nineteenth (Japanese wire copy's
+// headline forms and multilateral trips, a trip for a summit of many no visit, parades'
+// hosts) every other language holds the floor: the lowest is German at 0.857.
+const REACHED_OTHER_F1: f64 = 0.85;
 // 0.848 after the twelfth pass (ministers' talks no summit, reaction verbs, senses),
-// 0.856 after the thirteenth, 0.864 after the fourteenth.
-const REACHED_MICRO_F1: f64 = 0.86;
+// 0.856 after the thirteenth, 0.864 after the fourteenth, 0.886 after the nineteenth.
+const REACHED_MICRO_F1: f64 = 0.88;
 // Status and roles are those of main events, each labelled event paired with the
 // predicted event of its salience (background ones are reported apart). Counted over
 // every labelled event, paired with whichever event agreed most, they were about 0.87
@@ -213,9 +215,11 @@ const REACHED_MICRO_F1: f64 = 0.86;
 // 0.836 -> 0.857, whose five role slots hold three right; the floor follows it, 0.0015
 // under the issue's. 0.861 (502/583) after the eighteenth (a visit's fellow guests at
 // a parade, office nouns as visit anaphors in six languages, "=union"): back to the
-// issue's floor.
+// issue's floor. 0.889 (522/587) after the nineteenth (a parade with no host hosted by
+// the country its paragraphs name most, signings' paragraphs adding no party from
+// another event's sentence, leaders' press spellings in every language).
 const REACHED_STATUS: f64 = 0.95;
-const REACHED_ROLES: f64 = 0.85;
+const REACHED_ROLES: f64 = 0.88;
 // 7 of 120 since the ninth pass (senses that hold without a URL section); 2 of 120
 // since the twelfth, where a word told in passing is no event in an article that
 // reports none.

@@ -577,7 +577,7 @@ impl Tagger {
                         .home_role
                         .map(|r| (r, model.roles[r as usize].as_str()));
                     self.add_paragraph_parties(
-                        &mut out, event, f.event, role, home, &fields[1], paragraphs,
+                        &mut out, model, f.event, role, home, &fields[1], paragraphs,
                     );
                     if let Some(nation) = event.nation {
                         let nation = &model.roles[nation as usize];

@@ -68,13 +68,14 @@ impl Tagger {
     pub(super) fn add_paragraph_parties(
         &self,
         out: &mut Event,
-        event: &crate::model::EventType,
+        model: &LangModel,
         event_id: u16,
         role: &str,
         home: Option<(RoleId, &str)>,
         body: &Field<'_>,
         paragraphs: &[(u32, u32)],
     ) {
+        let event = &model.events[event_id as usize];
         // The paragraphs from the first to the last that report the event: those
         // between them go on telling it ("... signed alongside the emir of Qatar").
         let start = paragraphs.iter().map(|p| p.0).min().unwrap_or(0);
@@ -101,7 +102,7 @@ impl Tagger {
                 }
                 if event.paragraph_own_sentences
                     && entity.kind != EntityKind::Person
-                    && tells_another(body.lowered, hits, mention, event_id)
+                    && tells_another(&model.abbreviations, body, hits, mention, event_id)
                 {
                     continue;
                 }
@@ -750,19 +751,18 @@ pub(super) fn add_counterparts(out: &mut Event, event: &crate::model::EventType,
 
 /// Whether the sentence of `mention` tells another event (a strong trigger of another
 /// type) or an earlier one (a background cue that is no subordinate clause's).
-fn tells_another(lowered: &str, hits: &[Hit], mention: &Mention, event_id: u16) -> bool {
-    let end_of = |c: char| matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？');
-    let start = lowered[..mention.start]
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| end_of(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let end = lowered[mention.end..]
-        .char_indices()
-        .find(|&(_, c)| end_of(c))
-        .map_or(lowered.len(), |(i, _)| mention.end + i);
+fn tells_another(
+    abbreviations: &HashSet<String>,
+    body: &Field<'_>,
+    hits: &[Hit],
+    mention: &Mention,
+    event_id: u16,
+) -> bool {
+    let Some(sentence) = sentence_at(body.text, body.lowered, abbreviations, mention.start) else {
+        return false;
+    };
     hits.iter()
-        .filter(|h| h.start >= start && h.end <= end)
+        .filter(|h| h.start >= sentence.start && h.end <= sentence.end)
         .any(|h| match h.what {
             What::Background { clause: false } => true,
             What::Trigger {

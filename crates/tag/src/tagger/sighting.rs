@@ -705,9 +705,6 @@ pub(super) fn modifier_gap(gap: &str, word_boundaries: bool) -> bool {
         })
 }
 
-/// Whether `text[from..to]` holds a space (ASCII or ideographic) between two CJK
-/// characters: where words are not spaced, a space separates two clauses of a
-/// headline ("回应美国对台军售 中方宣布…"), and a role cue does not reach across it.
 /// The part of `start..end` in the trigger's own headline clause: clauses are parted
 /// by a space between two CJK characters (`cjk_space_break`).
 fn cjk_clause(text: &str, start: usize, end: usize, trigger: &Hit) -> (usize, usize) {
@@ -731,6 +728,9 @@ fn cjk_clause(text: &str, start: usize, end: usize, trigger: &Hit) -> (usize, us
     (from, to)
 }
 
+/// Whether `text[from..to]` holds a space (ASCII or ideographic) between two CJK
+/// characters: where words are not spaced, a space separates two clauses of a
+/// headline ("回应美国对台军售 中方宣布…"), and a role cue does not reach across it.
 pub(super) fn cjk_space_break(text: &str, from: usize, to: usize) -> bool {
     let Some(gap) = text.get(from..to) else {
         return false;

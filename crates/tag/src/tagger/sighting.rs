@@ -708,22 +708,13 @@ pub(super) fn modifier_gap(gap: &str, word_boundaries: bool) -> bool {
 /// The part of `start..end` in the trigger's own headline clause: clauses are parted
 /// by a space between two CJK characters (`cjk_space_break`).
 fn cjk_clause(text: &str, start: usize, end: usize, trigger: &Hit) -> (usize, usize) {
-    let is_space = |c: char| c == ' ' || c == '\u{3000}';
-    let parts = |at: usize| {
-        text[at..].starts_with(is_space)
-            && text[..at].chars().next_back().is_some_and(is_cjk)
-            && text[at..]
-                .chars()
-                .find(|&c| !is_space(c))
-                .is_some_and(is_cjk)
-    };
     let from = text[start..trigger.start]
         .char_indices()
-        .rfind(|&(i, _)| parts(start + i))
+        .rfind(|&(i, _)| space_between_cjk(text, start + i))
         .map_or(start, |(i, c)| start + i + c.len_utf8());
     let to = text[trigger.end..end]
         .char_indices()
-        .find(|&(i, _)| parts(trigger.end + i))
+        .find(|&(i, _)| space_between_cjk(text, trigger.end + i))
         .map_or(end, |(i, _)| trigger.end + i);
     (from, to)
 }
@@ -735,18 +726,24 @@ pub(super) fn cjk_space_break(text: &str, from: usize, to: usize) -> bool {
     let Some(gap) = text.get(from..to) else {
         return false;
     };
-    let is_space = |c: char| c == ' ' || c == '\u{3000}';
-    let mut offset = 0;
-    while let Some(i) = gap[offset..].find(is_space) {
-        let at = from + offset + i;
-        let before = text[..at].chars().next_back();
-        let after = text[at..].chars().find(|&c| !is_space(c));
-        if before.is_some_and(is_cjk) && after.is_some_and(is_cjk) {
-            return true;
-        }
-        offset += i + 1;
-    }
-    false
+    gap.match_indices(is_clause_space)
+        .any(|(i, _)| space_between_cjk(text, from + i))
+}
+
+/// A space, ASCII or ideographic.
+fn is_clause_space(c: char) -> bool {
+    c == ' ' || c == '\u{3000}'
+}
+
+/// Whether a space at byte `at` of `text` stands between two CJK characters (past any
+/// further spaces).
+fn space_between_cjk(text: &str, at: usize) -> bool {
+    text[at..].starts_with(is_clause_space)
+        && text[..at].chars().next_back().is_some_and(is_cjk)
+        && text[at..]
+            .chars()
+            .find(|&c| !is_clause_space(c))
+            .is_some_and(is_cjk)
 }
 
 /// A Han, kana or CJK punctuation character (or a full-width form).

@@ -228,12 +228,27 @@ struct ArticleView<'a> {
 }
 
 /// One field (title or body) prepared for matching.
+#[derive(Clone, Copy)]
 struct Field<'a> {
     name: &'static str,
     text: &'a str,
     lowered: &'a str,
     hits: &'a [Hit],
     mentions: &'a [Mention],
+}
+
+impl<'a> Field<'a> {
+    /// The field with only the hits and mentions of the paragraphs from the first to
+    /// the last of `paragraphs`; positions stay the field's.
+    fn within(&self, paragraphs: &[(u32, u32)]) -> Field<'a> {
+        let start = paragraphs.iter().map(|p| p.0).min().unwrap_or(0) as usize;
+        let end = paragraphs.iter().map(|p| p.1).max().unwrap_or(0) as usize;
+        Field {
+            hits: slice(self.hits, start, end),
+            mentions: slice_mentions(self.mentions, start, end),
+            ..*self
+        }
+    }
 }
 
 /// The working memory of one field, kept per thread between articles so tagging

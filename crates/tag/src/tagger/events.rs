@@ -580,16 +580,11 @@ impl Tagger {
                 ) {
                     let role = &model.roles[role as usize];
                     self.add_lead_parties(&mut out, event, f.event, role, view, fields);
-                    let paragraphs = &f.paragraphs[..f.paragraph_count as usize];
-                    let home = event
-                        .home_role
-                        .map(|r| (r, model.roles[r as usize].as_str()));
-                    self.add_paragraph_parties(
-                        &mut out, model, f.event, role, home, &fields[1], paragraphs,
-                    );
+                    let reach = fields[1].within(&f.paragraphs[..f.paragraph_count as usize]);
+                    self.add_paragraph_parties(&mut out, model, f.event, role, &reach);
                     if let Some(nation) = event.nation {
                         let nation = &model.roles[nation as usize];
-                        self.cast_nation_by_places(&mut out, nation, &fields[1], paragraphs);
+                        self.cast_nation_by_places(&mut out, nation, &reach);
                     }
                 }
                 if let Some(role) = event.home_role {

@@ -62,64 +62,57 @@ impl Tagger {
         }
     }
 
-    /// The parties the body's paragraphs that report the event name, in the type's
-    /// `lead_role`: a summit's or a drill's participants are listed around the
-    /// sentence that names it ("Modi, Ramaphosa and Prabowo attended").
-    #[allow(clippy::too_many_arguments)]
+    /// The parties the body's paragraphs that report the event name (`reach`, from the
+    /// first to the last of them: those between go on telling it, "... signed alongside
+    /// the emir of Qatar"), in the type's `lead_role`: a summit's or a drill's
+    /// participants are listed around the sentence that names it ("Modi, Ramaphosa and
+    /// Prabowo attended").
     pub(super) fn add_paragraph_parties(
         &self,
         out: &mut Event,
         model: &LangModel,
         event_id: u16,
         role: &str,
-        home: Option<(RoleId, &str)>,
-        body: &Field<'_>,
-        paragraphs: &[(u32, u32)],
+        reach: &Field<'_>,
     ) {
         let event = &model.events[event_id as usize];
-        // The paragraphs from the first to the last that report the event: those
-        // between them go on telling it ("... signed alongside the emir of Qatar").
-        let start = paragraphs.iter().map(|p| p.0).min().unwrap_or(0);
-        let end = paragraphs.iter().map(|p| p.1).max().unwrap_or(0);
-        {
-            let mentions = slice_mentions(body.mentions, start as usize, end as usize);
-            let hits = slice(body.hits, start as usize, end as usize);
-            if let Some((home_id, home)) = home {
-                self.add_apposed_host(out, event, event_id, (home_id, home), body, hits, mentions);
+        let (hits, mentions) = (reach.hits, reach.mentions);
+        if let Some(home_id) = event.home_role {
+            let home = model.roles[home_id as usize].as_str();
+            self.add_apposed_host(out, event, event_id, (home_id, home), reach);
+        }
+        for (i, mention) in mentions.iter().enumerate() {
+            if out.actors.len() >= MAX_ACTORS {
+                return;
             }
-            for (i, mention) in mentions.iter().enumerate() {
-                if out.actors.len() >= MAX_ACTORS {
-                    return;
-                }
-                let entity = &self.gazetteer.entities[mention.entity as usize];
-                if entity.kind == EntityKind::Place || event.party_kinds & entity.kind.bit() == 0 {
-                    continue;
-                }
-                // What the event is about ("talks on Gaza"): no party.
-                if entity.kind != EntityKind::Person
-                    && topical(body.lowered, hits, mentions, i, event_id)
-                {
-                    continue;
-                }
-                if event.paragraph_own_sentences
-                    && entity.kind != EntityKind::Person
-                    && tells_another(&model.abbreviations, body, hits, mention, event_id)
-                {
-                    continue;
-                }
-                let country = entity.country.as_str();
-                let cast = out
-                    .actors
-                    .iter()
-                    .any(|a| a.kind == "country" && a.country.as_deref() == Some(country));
-                if !cast {
-                    out.actors.push(Actor {
-                        name: self.country_name(country),
-                        kind: "country".into(),
-                        country: Some(country.to_string()),
-                        role: Some(role.to_string()),
-                    });
-                }
+            let entity = &self.gazetteer.entities[mention.entity as usize];
+            if entity.kind == EntityKind::Place || event.party_kinds & entity.kind.bit() == 0 {
+                continue;
+            }
+            // What the event is about ("talks on Gaza"): no party.
+            if entity.kind != EntityKind::Person
+                && topical(reach.lowered, hits, mentions, i, event_id)
+            {
+                continue;
+            }
+            if event.paragraph_own_sentences
+                && entity.kind != EntityKind::Person
+                && tells_another(&model.abbreviations, reach, mention, event_id)
+            {
+                continue;
+            }
+            let country = entity.country.as_str();
+            let cast = out
+                .actors
+                .iter()
+                .any(|a| a.kind == "country" && a.country.as_deref() == Some(country));
+            if !cast {
+                out.actors.push(Actor {
+                    name: self.country_name(country),
+                    kind: "country".into(),
+                    country: Some(country.to_string()),
+                    role: Some(role.to_string()),
+                });
             }
         }
     }
@@ -131,20 +124,12 @@ impl Tagger {
     /// taking the salute, cast as guests beside the foreign contingents). A country
     /// the event does not cast is not added: the places may be where its guests came
     /// from.
-    pub(super) fn cast_nation_by_places(
-        &self,
-        out: &mut Event,
-        nation: &str,
-        body: &Field<'_>,
-        paragraphs: &[(u32, u32)],
-    ) {
+    pub(super) fn cast_nation_by_places(&self, out: &mut Event, nation: &str, reach: &Field<'_>) {
         if out.actors.iter().any(|a| a.role.as_deref() == Some(nation)) {
             return;
         }
-        let start = paragraphs.iter().map(|p| p.0).min().unwrap_or(0) as usize;
-        let end = paragraphs.iter().map(|p| p.1).max().unwrap_or(0) as usize;
         let mut counts: Vec<(&str, usize)> = Vec::new();
-        for mention in slice_mentions(body.mentions, start, end) {
+        for mention in reach.mentions {
             let entity = &self.gazetteer.entities[mention.entity as usize];
             if entity.kind != EntityKind::Place {
                 continue;
@@ -174,24 +159,22 @@ impl Tagger {
     /// ("Cyril Ramaphosa, the host, gaveled", "Lula da Silva, anfitrião do encontro",
     /// "the three-day meeting, hosted by Joe Biden"), when no host is cast yet: the
     /// name right before or right after the cue, with only a comma between them.
-    #[allow(clippy::too_many_arguments)]
     fn add_apposed_host(
         &self,
         out: &mut Event,
         event: &crate::model::EventType,
         event_id: u16,
         (home_id, home): (RoleId, &str),
-        body: &Field<'_>,
-        hits: &[Hit],
-        mentions: &[Mention],
+        reach: &Field<'_>,
     ) {
+        let (hits, mentions) = (reach.hits, reach.mentions);
         if out.actors.len() >= MAX_ACTORS
             || out.actors.iter().any(|a| a.role.as_deref() == Some(home))
         {
             return;
         }
         let apposed = |from: usize, to: usize| {
-            body.lowered.get(from..to).is_some_and(|gap| {
+            reach.lowered.get(from..to).is_some_and(|gap| {
                 gap.chars()
                     .all(|c| c.is_whitespace() || matches!(c, ',' | '、' | '，' | '،'))
             })
@@ -759,15 +742,17 @@ pub(super) fn add_counterparts(out: &mut Event, event: &crate::model::EventType,
 /// type) or an earlier one (a background cue that is no subordinate clause's).
 fn tells_another(
     abbreviations: &HashSet<String>,
-    body: &Field<'_>,
-    hits: &[Hit],
+    reach: &Field<'_>,
     mention: &Mention,
     event_id: u16,
 ) -> bool {
-    let Some(sentence) = sentence_at(body.text, body.lowered, abbreviations, mention.start) else {
+    let Some(sentence) = sentence_at(reach.text, reach.lowered, abbreviations, mention.start)
+    else {
         return false;
     };
-    hits.iter()
+    reach
+        .hits
+        .iter()
         .filter(|h| h.start >= sentence.start && h.end <= sentence.end)
         .any(|h| match h.what {
             What::Background { clause: false } => true,

@@ -133,13 +133,15 @@ pub(super) fn background_cue(
     let hits = &all_hits[..all_hits.partition_point(|h| h.start < window_end)];
     let dated = &all_hits[..all_hits.partition_point(|h| h.start < clause_end)];
     let window_end = clause_end;
-    // A clause cue before the trigger with a comma between them dates its own
-    // clause ("two weeks after he was named, Lam travelled to Beijing"), not the
-    // trigger's.
+    // A clause cue opens a clause about another event. Before the trigger it displaces
+    // the trigger's event only with no comma between them: a comma closes the cue's
+    // clause ("two weeks after he was named, Lam travelled to Beijing"). After the
+    // trigger it tells what the trigger's event followed or preceded ("the visit came
+    // days after the strikes"): that event is placed in time, not this one.
     let displaces = |h: &&Hit| match h.what {
         What::Background { clause: false } => true,
         What::Background { clause: true } => {
-            h.end > trigger_start || !field.lowered[h.end..trigger_start].contains(',')
+            h.end <= trigger_start && !field.lowered[h.end..trigger_start].contains(',')
         }
         _ => false,
     };

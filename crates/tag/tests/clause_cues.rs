@@ -52,3 +52,26 @@ fn a_clause_cue_before_the_trigger_still_displaces_it() {
         tagging.events
     );
 }
+
+#[test]
+fn a_comma_inside_the_sentence_does_not_close_the_cue_clause() {
+    // The commas after "a week after" separate a list of guests, not the main clause:
+    // the parade stays the visit's background however often the body names it.
+    let tagging = tag(
+        "en",
+        "Anwar gets Kremlin welcome and asks Putin to come to Kuala Lumpur",
+        "Malaysian Prime Minister Anwar Ibrahim held talks with Vladimir Putin in the \
+         Kremlin on Wednesday, on the second day of his official visit to Russia.\n\n\
+         The visit comes less than a week after Putin hosted Xi Jinping, Brazil's Luiz \
+         Inacio Lula da Silva and some two dozen other foreign leaders for the Victory \
+         Day parade on Red Square. Xi's four-day state visit around the parade was the \
+         centrepiece of Moscow's effort to show that it is not isolated.",
+    );
+    assert!(
+        saliences(&tagging, "military_parade")
+            .iter()
+            .all(|s| *s == Salience::Background),
+        "{:?}",
+        tagging.events
+    );
+}

@@ -176,6 +176,7 @@ impl Tagger {
                     let background = background_cue(
                         field,
                         hits,
+                        span.start,
                         sighting.trigger_start,
                         limit,
                         clause_end,

@@ -115,6 +115,10 @@ pub(super) const NAMED_OFFICE_REACH: usize = 3000;
 pub(super) const CLAUSE_BREAKS: &[char] =
     &[',', ';', ':', '(', ')', '，', '；', '：', '、', '،', '؛'];
 
+/// Most words before a clause cue that opens its sentence: its measure ("barely two
+/// weeks after", "just hours after").
+const FRONTED_CUE_WORDS: usize = 2;
+
 /// What makes a mention background: a cue of the language near the trigger ("days
 /// after", "last year") or a year other than the publication's.
 ///
@@ -124,6 +128,7 @@ pub(super) const CLAUSE_BREAKS: &[char] =
 pub(super) fn background_cue(
     field: &Field<'_>,
     all_hits: &[Hit],
+    sentence_start: usize,
     trigger_start: usize,
     window_end: usize,
     clause_end: usize,
@@ -133,13 +138,25 @@ pub(super) fn background_cue(
     let hits = &all_hits[..all_hits.partition_point(|h| h.start < window_end)];
     let dated = &all_hits[..all_hits.partition_point(|h| h.start < clause_end)];
     let window_end = clause_end;
-    // A clause cue before the trigger with a comma between them dates its own
-    // clause ("two weeks after he was named, Lam travelled to Beijing"), not the
-    // trigger's.
+    // A clause cue opens a clause about another event. After the trigger it tells what
+    // the trigger's event followed or preceded ("the visit came days after the
+    // strikes"): that event is placed in time, not this one. Before the trigger it
+    // displaces it, unless the cue opens the sentence and a comma closes its clause
+    // ahead of the trigger ("barely two weeks after he was named, To Lam sat down with
+    // Xi"): the clause after that comma is the sentence's main one. A comma after a cue
+    // told inside the sentence separates a list or an apposition ("a week after Putin
+    // hosted Xi, Lula and two dozen leaders for the parade"), not the main clause.
+    let opens_sentence = |h: &Hit| {
+        field
+            .lowered
+            .get(sentence_start..h.start)
+            .is_some_and(|head| head.split_whitespace().count() <= FRONTED_CUE_WORDS)
+    };
     let displaces = |h: &&Hit| match h.what {
         What::Background { clause: false } => true,
         What::Background { clause: true } => {
-            h.end > trigger_start || !field.lowered[h.end..trigger_start].contains(',')
+            h.end <= trigger_start
+                && (!field.lowered[h.end..trigger_start].contains(',') || !opens_sentence(h))
         }
         _ => false,
     };

@@ -228,6 +228,8 @@ pub(crate) struct LangModel {
     pub final_status_cues: Vec<String>,
     /// See `RuleFile::non_compounds` (lowered).
     pub non_compounds: Vec<String>,
+    /// `salience.since`, lowered and split at the year: (words before, words after).
+    pub since_years: Vec<(String, String)>,
     pub events: Vec<EventType>,
     pub roles: Vec<String>,
     /// Rule ids (`en/summit/strong:summit`), by [`What::Trigger`] `rule`.
@@ -738,6 +740,11 @@ impl LangModel {
         let final_status_blockers = lowered(|r| &r.final_status_blockers);
         let final_status_cues = lowered(|r| &r.final_status_cues);
         let non_compounds = lowered(|r| &r.non_compounds);
+        let since_years = lowered(|r| &r.salience.since)
+            .iter()
+            .filter_map(|w| w.split_once('#'))
+            .map(|(head, tail)| (head.trim().to_string(), tail.trim().to_string()))
+            .collect();
         Ok(LangModel {
             word_boundaries,
             adjectives_follow,
@@ -764,6 +771,7 @@ impl LangModel {
             final_status_blockers,
             final_status_cues,
             non_compounds,
+            since_years,
             events,
             roles,
             rules: rule_ids,

@@ -248,6 +248,12 @@ pub(crate) struct SalienceCues {
     /// when that meeting or visit is, whoever the sentence names as its parties.
     #[serde(default)]
     pub occasion: Vec<String>,
+    /// How a year is told as a starting point, `#` standing for the year ("since #",
+    /// "seit #", "с # год", "#年以来", "自#"): the start of a state or the last time
+    /// before ("his first visit to Russia since 2019", "in power since 2016"), which
+    /// dates no event of the sentence, as a bare past year does.
+    #[serde(default)]
+    pub since: Vec<String>,
 }
 
 /// Calendar words for resolving event dates.

@@ -152,11 +152,14 @@ impl Tagger {
                     };
                     // Cues after the trigger count only as near as status cues do
                     // ("visited China last year"); further on they displace another
-                    // clause ("..., after their meetings in May").
+                    // clause ("..., after their meetings in May"). Never beyond the
+                    // sentence: the next one's year ("It is his first visit since
+                    // 2019.") dates the next one's words, not this trigger.
                     let limit = field.lowered[sighting.trigger_end..]
                         .char_indices()
                         .nth(model.status_window_after)
-                        .map_or(span.end, |(i, _)| sighting.trigger_end + i);
+                        .map_or(span.end, |(i, _)| sighting.trigger_end + i)
+                        .min(span.end);
                     // A date reaches to the end of the trigger's clause: "their only
                     // full summit took place in Helsinki in July 2018" is dated by it,
                     // "..., after their meetings in May" is not.
@@ -181,6 +184,7 @@ impl Tagger {
                         limit,
                         clause_end,
                         published,
+                        &model.since_years,
                     )
                     .or_else(|| {
                         // A headline's subordinate clause ("cuts short visit after

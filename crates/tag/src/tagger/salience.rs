@@ -133,6 +133,7 @@ pub(super) fn background_cue(
     window_end: usize,
     clause_end: usize,
     published: Option<NaiveDate>,
+    since: &[(String, String)],
 ) -> Option<String> {
     // Phrases count up to the window's end, dates up to the clause's.
     let hits = &all_hits[..all_hits.partition_point(|h| h.start < window_end)];
@@ -210,7 +211,10 @@ pub(super) fn background_cue(
     let mut i = 0;
     while i + 4 <= bytes.len() {
         let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if run == 4 && !bytes[..i].last().is_some_and(u8::is_ascii_digit) {
+        if run == 4
+            && !bytes[..i].last().is_some_and(u8::is_ascii_digit)
+            && !since_year(field.lowered, first + i, first + i + 4, since)
+        {
             let year: i32 = text[i..i + 4].parse().unwrap_or(0);
             if (1900..=2100).contains(&year) {
                 years.push(year);
@@ -222,6 +226,28 @@ pub(super) fn background_cue(
         Some(year) if !years.contains(&this_year) => Some(year.to_string()),
         _ => None,
     }
+}
+
+/// Whether the year at `start..end` of `lowered` is told as a starting point
+/// (`salience.since`: "since 2019", "seit 2019", "2019年以来"): the start of a state or
+/// the last time before, not the time of the sentence's event. Words before the year
+/// stand as a word of their own in scripts with spaces ("since", not "ensince").
+pub(super) fn since_year(
+    lowered: &str,
+    start: usize,
+    end: usize,
+    since: &[(String, String)],
+) -> bool {
+    let before = lowered[..start].trim_end();
+    let after = lowered[end..].trim_start();
+    since.iter().any(|(head, tail)| {
+        let Some(rest) = before.strip_suffix(head.as_str()) else {
+            return false;
+        };
+        let spaced = head.chars().next().is_some_and(|c| c < '\u{2E80}');
+        let own_word = !spaced || !rest.chars().next_back().is_some_and(char::is_alphanumeric);
+        own_word && after.starts_with(tail.as_str())
+    })
 }
 
 /// Whether a main event of a type in `event.framed_by` has both sides of `found`

@@ -11,7 +11,7 @@ use newsflow_record::Salience;
 fn leaders_who_sign_during_a_visit_hold_a_summit() {
     let tagging = tag(
         "es",
-        "Modi recibe a Boric en Nueva Delhi",
+        "Modi recibe a Boric en Nueva Delhi y ambos firman cinco acuerdos",
         "El primer ministro indio, Narendra Modi, recibió este martes al presidente chileno, \
          Gabriel Boric, en Nueva Delhi, en el primer día de una visita de Estado de cinco días.\n\n\
          Modi y Boric firmaron después cinco memorandos de entendimiento sobre minería, \

@@ -654,6 +654,7 @@ impl Tagger {
                     && countries(e).len() > 2
             });
         self.implied(model, fields, published, summit_of_many, &mut events, trace);
+        self.implied_talks(model, published, &mut events, trace);
         // A background event is context for the story an article reports. With no
         // main event the article reports none (a match report, a company's results),
         // and a word told in passing there ("attack", "summit", "sanctions") is another

@@ -237,6 +237,84 @@ impl Tagger {
         events.push(implied);
     }
 
+    /// The talks a reported visit implies (issue 10): two leaders holding talks during
+    /// a visit are at a summit. A visit the article reports as main and held, whose
+    /// parties name a head of state or government of its host and one of another
+    /// country, both parties to a signing the article reports as main and held,
+    /// implies their meeting, when the article reports no summit as main and no
+    /// parade (a guest of honour watches the parade: no talks are told). Its
+    /// participants are the leaders' countries, the host's first. Reads only the
+    /// events already found: no cost per sentence.
+    pub(super) fn implied_talks(
+        &self,
+        model: &LangModel,
+        published: Option<NaiveDate>,
+        events: &mut Vec<Event>,
+        trace: &mut Option<&mut Explanation>,
+    ) {
+        let Some(summit) = model.events.iter().find(|e| e.kind == "summit") else {
+            return;
+        };
+        let main = |e: &Event, kind: &str| e.kind == kind && e.salience == Salience::Main;
+        if events
+            .iter()
+            .any(|e| main(e, "summit") || main(e, "military_parade"))
+        {
+            return;
+        }
+        let Some(visit) = events
+            .iter()
+            .find(|e| main(e, "state_visit") && e.status == EventStatus::Occurred)
+        else {
+            return;
+        };
+        let mut sides = leaders_sides(visit, |name| self.gazetteer.led_on(name, published));
+        // Leaders who signed together met: a signing held, with the host and a
+        // visiting side among its parties. A welcome alone (at the airport, by a
+        // monarch) tells no talks.
+        let Some(signing) = events.iter().find(|e| {
+            main(e, "agreement_signing")
+                && e.status == EventStatus::Occurred
+                && sides
+                    .first()
+                    .is_some_and(|h| countries(e).contains(&h.as_str()))
+        }) else {
+            return;
+        };
+        let parties = countries(signing);
+        let host = sides.remove(0);
+        sides.retain(|side| parties.contains(&side.as_str()));
+        if sides.is_empty() {
+            return;
+        }
+        sides.insert(0, host);
+        let actors = sides
+            .iter()
+            .map(|country| self.country_in_role(country, "participant"))
+            .collect();
+        let implied = Event {
+            kind: summit.kind.clone(),
+            cameo: summit.cameo.clone(),
+            plover: summit.plover.clone(),
+            confidence: (visit.confidence * 0.9 * 100.0).round() / 100.0,
+            status: visit.status,
+            evidence: visit.evidence.clone(),
+            actors,
+            location: visit.location.clone(),
+            date: visit.date.clone(),
+            salience: visit.salience,
+            salience_cue: TALKS_AT_VISIT.0.into(),
+            rule: TALKS_AT_VISIT.1.into(),
+        };
+        if let Some(trace) = trace.as_deref_mut() {
+            trace.lines.push(format!(
+                "implied: summit of the leaders of {} at the visit",
+                sides.join(",")
+            ));
+        }
+        events.push(implied);
+    }
+
     /// The heads of state and government at a meeting or signing: those its own
     /// sentence names, and for one told in the title those of the lead, which
     /// names who met or signed. A leader named elsewhere in the article
@@ -267,6 +345,38 @@ const MEETING_HOST: (&str, &str) = (
     "implied by a foreign leader meeting the host",
     "implied/state_visit:foreign_leader_meeting_host",
 );
+
+const TALKS_AT_VISIT: (&str, &str) = (
+    "implied by the leaders of both sides at the visit",
+    "implied/summit:leaders_at_visit",
+);
+
+/// The countries of the heads of state or government among a visit's parties, the
+/// host's first, when a leader of its host and one of another country are there;
+/// else none. A leader of a country the visit casts as a host too (a second stop of
+/// the trip) is no visiting side.
+fn leaders_sides(visit: &Event, is_leader: impl Fn(&str) -> bool) -> Vec<String> {
+    let hosts = countries_in_role(visit, Some("host"));
+    let leaders: Vec<&str> = visit
+        .actors
+        .iter()
+        .filter(|a| a.kind == "person" && is_leader(&a.name))
+        .filter_map(|a| a.country.as_deref())
+        .collect();
+    let Some(host) = leaders.iter().find(|c| hosts.contains(c)) else {
+        return Vec::new();
+    };
+    let mut sides = vec![host.to_string()];
+    for country in leaders {
+        if !hosts.contains(&country) && !sides.iter().any(|s| s == country) {
+            sides.push(country.to_string());
+        }
+    }
+    if sides.len() < 2 {
+        sides.clear();
+    }
+    sides
+}
 
 /// The visitors and host of the visit an occasion implies: the countries of the
 /// leaders (heads of state or government; a minister signing abroad is not on a

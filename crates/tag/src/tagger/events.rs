@@ -2,6 +2,7 @@
 //! occurrences, each type's salience and status, parties, and the events the
 //! occasions imply.
 
+use super::sighting::Sentence;
 use super::*;
 
 impl Tagger {
@@ -81,6 +82,16 @@ impl Tagger {
                     _ if span.start < view.lead_end => Some("lead"),
                     _ => None,
                 };
+                let sentence = Sentence {
+                    model,
+                    field,
+                    span,
+                    hits,
+                    mentions,
+                    published,
+                    view,
+                    triggered,
+                };
                 for event_index in 0..model.events.len() {
                     let event_id = event_index as u16;
                     if triggered & (1 << event_id) == 0 {
@@ -89,10 +100,7 @@ impl Tagger {
                     let already = found.iter().any(|f| f.event == event_id);
                     let occasions = model.events[event_index].occasions;
                     let occasion = found.iter().any(|f| occasions & (1 << f.event) != 0);
-                    let sighting = self.sighting(
-                        model, field, span, hits, mentions, event_id, already, occasion, published,
-                        view, triggered,
-                    );
+                    let sighting = self.sighting(&sentence, event_id, already, occasion);
                     // A definite weak meeting word ("the meeting", "the talks") after a
                     // sentence that told a meeting of another kind is that meeting.
                     let sighting = sighting.and_then(|s| {

@@ -1,6 +1,7 @@
 //! An event's parties: the actors and place its sentences name, and the parties the
 //! title, lead and paragraphs add.
 
+use super::sighting::Sentence;
 use super::*;
 
 impl Tagger {
@@ -299,20 +300,25 @@ impl Tagger {
     /// Roles, strongest evidence first: a role cue ("visit to", "sanctions on"), then
     /// the location's country (unless a cue already named who holds that role), then
     /// the trigger's side. A country keeps the strongest role any mention gives it.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn actors<'g>(
         &'g self,
-        model: &LangModel,
-        field: &Field<'_>,
-        hits: &[Hit],
-        mentions: &[Mention],
-        event: &crate::model::EventType,
+        sentence: &Sentence<'_>,
         event_id: u16,
         trigger: &Hit,
-        before: Option<RoleId>,
-        after: Option<RoleId>,
         location: &Option<Mention>,
     ) -> Vec<Cast<'g>> {
+        let Sentence {
+            model,
+            field,
+            hits,
+            mentions,
+            ..
+        } = *sentence;
+        let event = &model.events[event_id as usize];
+        // Only a trigger has sides to cast.
+        let What::Trigger { before, after, .. } = trigger.what else {
+            return Vec::new();
+        };
         let location_country =
             location.map(|m| self.gazetteer.entities[m.entity as usize].country.as_str());
         // A cue inside a longer one at the same place yields to it ("hosted" in

@@ -3,6 +3,21 @@
 
 use super::*;
 
+/// One sentence read for events: its field and span, the phrases found in it, and what
+/// the article around it says.
+#[derive(Clone, Copy)]
+pub(super) struct Sentence<'a> {
+    pub(super) model: &'a LangModel,
+    pub(super) field: &'a Field<'a>,
+    pub(super) span: &'a Span,
+    pub(super) hits: &'a [Hit],
+    pub(super) mentions: &'a [Mention],
+    pub(super) published: Option<NaiveDate>,
+    pub(super) view: &'a ArticleView<'a>,
+    /// The event types with a trigger in the sentence (bits by event id).
+    pub(super) triggered: u64,
+}
+
 impl Tagger {
     /// The office word that makes a visit trigger's visitor a minister or envoy: on
     /// the visitor's side of the trigger, in its sentence, with no leader there ("Wang,
@@ -10,19 +25,22 @@ impl Tagger {
     /// Trump"), or the sentence's first word, when the visitor's side is before the
     /// trigger and the field names that word with an office word ("Healey, on his
     /// first trip to Australia" after "the Defence Secretary, John Healey").
-    #[allow(clippy::too_many_arguments)]
     fn minister_trip<'m>(
         &self,
-        model: &'m LangModel,
-        field: &Field<'_>,
-        span: &Span,
-        mentions: &[Mention],
+        sentence: &Sentence<'m>,
         trigger: &Hit,
         before: Option<RoleId>,
         after: Option<RoleId>,
         event: &crate::model::EventType,
-        published: Option<NaiveDate>,
     ) -> Option<&'m str> {
+        let Sentence {
+            model,
+            field,
+            span,
+            mentions,
+            published,
+            ..
+        } = *sentence;
         if model.ministers.is_empty() {
             return None;
         }
@@ -123,22 +141,26 @@ impl Tagger {
             .collect()
     }
 
-    /// The event in one sentence, if its rules fire there; otherwise why not.
-    #[allow(clippy::too_many_arguments)]
+    /// The event in one sentence, if its rules fire there; otherwise why not. `already`:
+    /// the article told an occurrence of the type before; `occasion`: it told an event
+    /// the type is held during.
     pub(super) fn sighting<'g>(
         &'g self,
-        model: &LangModel,
-        field: &Field<'_>,
-        span: &Span,
-        hits: &[Hit],
-        mentions: &[Mention],
+        sentence: &Sentence<'_>,
         event_id: u16,
         already: bool,
         occasion: bool,
-        published: Option<NaiveDate>,
-        view: &ArticleView<'_>,
-        triggered: u64,
     ) -> Result<Found<'g>, Miss> {
+        let Sentence {
+            model,
+            field,
+            span,
+            hits,
+            mentions,
+            published,
+            view,
+            triggered,
+        } = *sentence;
         let mut trigger: Option<&Hit> = None;
         // Context phrases by position: a word does not confirm itself ("deal" is
         // both a weak trigger and the context of "signed").
@@ -538,9 +560,7 @@ impl Tagger {
                     envoy.name
                 )));
             }
-            if let Some(office) = self.minister_trip(
-                model, field, span, mentions, trigger, before, after, event, published,
-            ) {
+            if let Some(office) = self.minister_trip(sentence, trigger, before, after, event) {
                 return Err(Miss::RuledOut(format!(
                     "a minister's trip (\"{office}\"): no state visit"
                 )));
@@ -572,9 +592,7 @@ impl Tagger {
                 }
             }
         }
-        let mut actors = self.actors(
-            model, field, hits, mentions, event, event_id, trigger, before, after, &location,
-        );
+        let mut actors = self.actors(sentence, event_id, trigger, &location);
         if let Some(entity) = antecedent {
             let role = before.or(event.before);
             if !actors.iter().any(|a| a.person && a.name == entity.name) {

@@ -213,9 +213,7 @@ impl Tagger {
                     sighting.after_occasion = background.is_none()
                         && in_lead.is_none()
                         && occurred
-                        && hits.iter().any(|h| {
-                            h.what == What::Occasion
-                        });
+                        && hits.iter().any(|h| h.what == What::Occasion);
                     // Only the title and lead tell what the trip is for: a summit of
                     // many the body names is another leg ("flies on to Cairo for the
                     // Arab summit").

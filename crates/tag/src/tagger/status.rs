@@ -13,15 +13,15 @@ pub(super) fn status(
     trigger: &Hit,
 ) -> (EventStatus, bool) {
     let mut best: Option<(usize, EventStatus)> = None;
+    let trigger_event = match trigger.what {
+        What::Trigger { event, .. } => Some(event),
+        _ => None,
+    };
     for hit in hits {
         let status = match hit.what {
             What::Status(status) => status,
             // A cue of the trigger's own type ("reached a deal" plans a signing).
-            What::TypeStatus(event, status)
-                if matches!(trigger.what, What::Trigger { event: e, .. } if e == event) =>
-            {
-                status
-            }
+            What::TypeStatus(event, status) if Some(event) == trigger_event => status,
             // A call verb governs the trigger on its object's side only: "urged the
             // EU to adopt sanctions", not "the protesters demand".
             What::Call if (hit.start >= trigger.end) == model.calls_follow => EventStatus::Planned,

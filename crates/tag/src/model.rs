@@ -52,6 +52,8 @@ pub(crate) enum What {
     /// The name of a summit of many (`gatherings` in the rule file).
     Gathering,
     Status(EventStatus),
+    /// A status cue of one event type only (`planned` in its `[[event]]`).
+    TypeStatus(u16, EventStatus),
     /// A verb of calling for an event (`status.calls`): planned, on its object's side.
     Call,
     /// A negating determiner (`status.negating_determiners`): negated, before the
@@ -540,6 +542,7 @@ impl LangModel {
                 b.add_all(&rule.context, What::Context(event))?;
                 b.add_all(&rule.mutual, What::Mutual(event))?;
                 b.add_all(&rule.exclude, What::Exclude(event))?;
+                b.add_all(&rule.planned, What::TypeStatus(event, EventStatus::Planned))?;
                 let type_mask = |kinds: &[String], field: &str| {
                     kinds.iter().try_fold(0u64, |mask, kind| {
                         // Types the language has no rules for are never triggered.

@@ -333,6 +333,11 @@ pub(crate) struct EventRule {
     /// they block the event for the whole article.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Status cues of this type alone (`planned`): an accord reached, concluded or
+    /// agreed in principle is a signing still to come, though the same words tell
+    /// nothing about the talks or the visit of its sentence.
+    #[serde(default)]
+    pub planned: Vec<String>,
     /// Triggers that tell a fight both sides wage ("clashes", "combats", "交火"):
     /// each party named is attacker and target at once.
     #[serde(default)]

@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{article, event, involves, kinds, plays, saliences, tag, tagger};
-use newsflow_record::Salience;
+use common::{article, event, involves, kinds, plays, saliences, status, tag, tagger};
+use newsflow_record::{EventStatus, Salience};
 
 #[test]
 fn a_trade_agreement_of_two_states_in_an_economy_section_is_a_signing() {
@@ -180,6 +180,60 @@ fn a_signing_told_without_the_cue_stays_in_passing() {
     assert_eq!(
         saliences(&tagging, "agreement_signing"),
         vec![Salience::Background],
+        "{:?}",
+        tagging.events
+    );
+}
+
+#[test]
+fn a_signing_with_the_cue_after_its_verb_is_held_at_the_talks() {
+    let tagging = visit_with_signing(
+        "Officials from the two governments signed a series of documents after the talks, \
+         among them an agreement on deliveries of Russian petroleum products.",
+    );
+    assert_eq!(
+        saliences(&tagging, "agreement_signing"),
+        vec![Salience::Main],
+        "{:?}",
+        tagging.events
+    );
+}
+
+/// A deal reached (`planned` of the signing's own rules) is a signing still to come.
+#[test]
+fn a_deal_reached_is_a_signing_still_to_come() {
+    let tagging = tag(
+        "es",
+        "Washington y Bruselas alcanzan un acuerdo de cooperación",
+        "Estados Unidos y la Unión Europea alcanzaron este domingo un acuerdo de cooperación \
+         comercial en Escocia; los detalles se pondrán por escrito en las próximas semanas.",
+    );
+    assert_eq!(
+        status(&tagging, "agreement_signing"),
+        EventStatus::Planned,
+        "{:?}",
+        tagging.events
+    );
+}
+
+/// The cue is the signing's alone: the talks of its sentence were held.
+#[test]
+fn a_cue_of_the_signing_alone_leaves_the_talks_held() {
+    let tagging = tag(
+        "en",
+        "Trump and von der Leyen meet in Scotland",
+        "Donald Trump and Ursula von der Leyen held talks in Turnberry on Sunday and reached an \
+         agreement on trade cooperation.",
+    );
+    assert_eq!(
+        status(&tagging, "summit"),
+        EventStatus::Occurred,
+        "{:?}",
+        tagging.events
+    );
+    assert_eq!(
+        status(&tagging, "agreement_signing"),
+        EventStatus::Planned,
         "{:?}",
         tagging.events
     );

@@ -212,16 +212,13 @@ impl Tagger {
                         (None, None) => (None, u16::from(!speculative), occurred),
                         _ => (None, 0, false),
                     };
-                    // A cue before the trigger that ties the sentence to the article's
-                    // meeting ("After the talks, officials signed ...").
+                    // A cue that ties the sentence to the article's meeting, before
+                    // the trigger or after it ("After the talks, officials signed
+                    // ...", "وقّع السيسي وأردوغان في ختامها").
                     sighting.after_occasion = background.is_none()
                         && in_lead.is_none()
                         && occurred
-                        && hits.iter().any(|h| {
-                            h.what == What::Occasion
-                                && h.start >= span.start
-                                && h.end <= sighting.trigger_start
-                        });
+                        && hits.iter().any(|h| h.what == What::Occasion);
                     // Only the title and lead tell what the trip is for: a summit of
                     // many the body names is another leg ("flies on to Cairo for the
                     // Arab summit").

@@ -13,9 +13,15 @@ pub(super) fn status(
     trigger: &Hit,
 ) -> (EventStatus, bool) {
     let mut best: Option<(usize, EventStatus)> = None;
+    let trigger_event = match trigger.what {
+        What::Trigger { event, .. } => Some(event),
+        _ => None,
+    };
     for hit in hits {
         let status = match hit.what {
             What::Status(status) => status,
+            // A cue of the trigger's own type ("reached a deal" plans a signing).
+            What::TypeStatus(event, status) if Some(event) == trigger_event => status,
             // A call verb governs the trigger on its object's side only: "urged the
             // EU to adopt sanctions", not "the protesters demand".
             What::Call if (hit.start >= trigger.end) == model.calls_follow => EventStatus::Planned,
@@ -25,7 +31,7 @@ pub(super) fn status(
         };
         // The longer cue decides: "could not be ruled out" is not "ruled out".
         let inside_longer = hits.iter().any(|h| {
-            matches!(h.what, What::Status(_))
+            matches!(h.what, What::Status(_) | What::TypeStatus(..))
                 && h.start <= hit.start
                 && h.end >= hit.end
                 && h.end - h.start > hit.end - hit.start

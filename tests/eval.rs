@@ -179,9 +179,10 @@ fn real_news_test_split_holds_its_floors() {
 
 // What the rules reach on the test split (below the targets, see README).
 // English rose from 0.80 to 0.82 in the eleventh pass (pronoun visitors, a second
-// attack developed in the body, fire traded), and to 0.83 in the fourteenth (an
-// attack the body dwells on yields to the lead's event of another type).
-const REACHED_EN_F1: f64 = 0.83;
+// attack developed in the body, fire traded), to 0.83 in the fourteenth (an attack
+// the body dwells on yields to the lead's event of another type), and to 0.85 in the
+// twentieth (a clause cue of time after a trigger dates the event it introduces).
+const REACHED_EN_F1: f64 = 0.85;
 // German fell from 0.73 to 0.69 with the dev-tuned visit and talks rules, and rose to
 // 0.76 with the party and business senses, agreements signed by unnamed parties
 // during a visit, and status cues (see README), and to 0.81 with passive visits and
@@ -195,10 +196,13 @@ const REACHED_EN_F1: f64 = 0.83;
 // 0.85 and the lowest Japanese at 0.84. Since the nineteenth (Japanese wire copy's
 // headline forms and multilateral trips, a trip for a summit of many no visit, parades'
 // hosts) every other language holds the floor: the lowest is German at 0.857.
-const REACHED_OTHER_F1: f64 = 0.85;
+// Since the twentieth (salience in nine languages, missed events, signings) the lowest
+// is Japanese at 0.873.
+const REACHED_OTHER_F1: f64 = 0.87;
 // 0.848 after the twelfth pass (ministers' talks no summit, reaction verbs, senses),
-// 0.856 after the thirteenth, 0.864 after the fourteenth, 0.886 after the nineteenth.
-const REACHED_MICRO_F1: f64 = 0.88;
+// 0.856 after the thirteenth, 0.864 after the fourteenth, 0.886 after the nineteenth,
+// 0.903 after the twentieth.
+const REACHED_MICRO_F1: f64 = 0.90;
 // Status and roles are those of main events, each labelled event paired with the
 // predicted event of its salience (background ones are reported apart). Counted over
 // every labelled event, paired with whichever event agreed most, they were about 0.87

@@ -176,32 +176,25 @@ impl Tagger {
                     } else {
                         limit
                     };
-                    let background = background_cue(
-                        field,
-                        hits,
-                        span.start,
-                        sighting.trigger_start,
-                        limit,
-                        clause_end,
-                        published,
-                        &model.since_years,
-                    )
-                    .or_else(|| {
-                        // A headline's subordinate clause ("cuts short visit after
-                        // Russian strike"): its event is the main clause's background.
-                        (field.name == "title" || (model.subordinate_lead && in_lead.is_some()))
-                            .then(|| {
-                                subordinate(
-                                    model,
-                                    field,
-                                    span,
-                                    hits,
-                                    sighting.trigger_start,
-                                    event_id,
-                                )
-                            })
-                            .flatten()
-                    });
+                    let background =
+                        background_cue(&sentence, sighting.trigger_start, limit, clause_end)
+                            .or_else(|| {
+                                // A headline's subordinate clause ("cuts short visit after
+                                // Russian strike"): its event is the main clause's background.
+                                (field.name == "title"
+                                    || (model.subordinate_lead && in_lead.is_some()))
+                                .then(|| {
+                                    subordinate(
+                                        model,
+                                        field,
+                                        span,
+                                        hits,
+                                        sighting.trigger_start,
+                                        event_id,
+                                    )
+                                })
+                                .flatten()
+                            });
                     let occurred = sighting.status == EventStatus::Occurred;
                     // Speculation does not develop the event: a strike Washington
                     // may join is not the strikes the article reports, and two

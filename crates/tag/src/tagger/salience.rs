@@ -1,6 +1,7 @@
 //! Whether an occurrence is the article's story or its background: cues that displace
 //! or subordinate it, and the main events that frame it.
 
+use super::sighting::Sentence;
 use super::*;
 
 /// What decided an occurrence's salience; published, in words, as its `salience_cue`.
@@ -126,15 +127,20 @@ const FRONTED_CUE_WORDS: usize = 2;
 /// past date, or a year other than the article's among the cues or before `window_end`
 /// (the end of the cue window after the trigger).
 pub(super) fn background_cue(
-    field: &Field<'_>,
-    all_hits: &[Hit],
-    sentence_start: usize,
+    sentence: &Sentence<'_>,
     trigger_start: usize,
     window_end: usize,
     clause_end: usize,
-    published: Option<NaiveDate>,
-    since: &[(String, String)],
 ) -> Option<String> {
+    let Sentence {
+        model,
+        field,
+        span,
+        hits: all_hits,
+        published,
+        ..
+    } = *sentence;
+    let (sentence_start, since) = (span.start, &model.since_years);
     // Phrases count up to the window's end, dates up to the clause's.
     let hits = &all_hits[..all_hits.partition_point(|h| h.start < window_end)];
     let dated = &all_hits[..all_hits.partition_point(|h| h.start < clause_end)];

@@ -214,20 +214,7 @@ impl Tagger {
         if occasion.kind == "military_parade" {
             self.add_guests(occasion, &mut actors, &host);
         }
-        let implied = Event {
-            kind: visit.kind.clone(),
-            cameo: visit.cameo.clone(),
-            plover: visit.plover.clone(),
-            confidence: (occasion.confidence * 0.9 * 100.0).round() / 100.0,
-            status: occasion.status,
-            evidence: occasion.evidence.clone(),
-            actors,
-            location: occasion.location.clone(),
-            date: occasion.date.clone(),
-            salience: occasion.salience,
-            salience_cue: cue.into(),
-            rule: rule.into(),
-        };
+        let implied = implied_by(visit, occasion, actors, (cue, rule));
         if let Some(trace) = trace.as_deref_mut() {
             trace.lines.push(format!(
                 "implied: state_visit from a foreign leader at the {}",
@@ -292,20 +279,7 @@ impl Tagger {
             .iter()
             .map(|country| self.country_in_role(country, "participant"))
             .collect();
-        let implied = Event {
-            kind: summit.kind.clone(),
-            cameo: summit.cameo.clone(),
-            plover: summit.plover.clone(),
-            confidence: (visit.confidence * 0.9 * 100.0).round() / 100.0,
-            status: visit.status,
-            evidence: visit.evidence.clone(),
-            actors,
-            location: visit.location.clone(),
-            date: visit.date.clone(),
-            salience: visit.salience,
-            salience_cue: TALKS_AT_VISIT.0.into(),
-            rule: TALKS_AT_VISIT.1.into(),
-        };
+        let implied = implied_by(summit, visit, actors, TALKS_AT_VISIT);
         if let Some(trace) = trace.as_deref_mut() {
             trace.lines.push(format!(
                 "implied: summit of the leaders of {} at the visit",
@@ -350,6 +324,31 @@ const TALKS_AT_VISIT: (&str, &str) = (
     "implied by the leaders of both sides at the visit",
     "implied/summit:leaders_at_visit",
 );
+
+/// An event of type `event` that `source` implies, with `actors`: held as, when and
+/// where `source` is, on its evidence, a little less sure; its salience cue and rule
+/// name the implication.
+fn implied_by(
+    event: &crate::model::EventType,
+    source: &Event,
+    actors: Vec<Actor>,
+    (cue, rule): (&str, &str),
+) -> Event {
+    Event {
+        kind: event.kind.clone(),
+        cameo: event.cameo.clone(),
+        plover: event.plover.clone(),
+        confidence: (source.confidence * 0.9 * 100.0).round() / 100.0,
+        status: source.status,
+        evidence: source.evidence.clone(),
+        actors,
+        location: source.location.clone(),
+        date: source.date.clone(),
+        salience: source.salience,
+        salience_cue: cue.into(),
+        rule: rule.into(),
+    }
+}
 
 /// The countries of the heads of state or government among a visit's parties, the
 /// host's first, when a leader of its host and one of another country are there;

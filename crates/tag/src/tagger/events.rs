@@ -183,16 +183,7 @@ impl Tagger {
                                 // Russian strike"): its event is the main clause's background.
                                 (field.name == "title"
                                     || (model.subordinate_lead && in_lead.is_some()))
-                                .then(|| {
-                                    subordinate(
-                                        model,
-                                        field,
-                                        span,
-                                        hits,
-                                        sighting.trigger_start,
-                                        event_id,
-                                    )
-                                })
+                                .then(|| subordinate(&sentence, sighting.trigger_start, event_id))
                                 .flatten()
                             });
                     let occurred = sighting.status == EventStatus::Occurred;

@@ -86,13 +86,17 @@ pub(super) const LEAD_MARGIN: f64 = 0.2;
 /// event it introduces is that event's background ("Zelensky cuts short South Africa
 /// visit after deadly Russian strike on Kyiv").
 pub(super) fn subordinate(
-    model: &LangModel,
-    field: &Field<'_>,
-    span: &Span,
-    hits: &[Hit],
+    sentence: &Sentence<'_>,
     trigger_start: usize,
     event_id: u16,
 ) -> Option<String> {
+    let Sentence {
+        model,
+        field,
+        span,
+        hits,
+        ..
+    } = *sentence;
     // The sentence's first subordinating conjunction: the main clause ends there, and
     // another type's trigger before it tells the main event.
     let head = &field.lowered[span.start..trigger_start];

@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{article, event, kinds, plays, role, saliences, tag, tagger};
+use common::{
+    article, assert_all_background, assert_no_main, assert_saliences, event, kinds, plays, role,
+    tag, tagger,
+};
 use newsflow_record::Salience;
 
 #[test]
@@ -405,12 +408,7 @@ fn speculation_does_not_develop_an_event_into_the_main_one() {
          In Washington, Donald Trump said he would decide within two weeks whether the \
          United States would join the strikes.",
     );
-    let attacks = saliences(&tagging, "armed_attack");
-    assert!(!attacks.is_empty(), "{:?}", kinds(&tagging));
-    assert!(
-        attacks.iter().all(|s| *s == Salience::Background),
-        "{attacks:?}"
-    );
+    assert_all_background(&tagging, "armed_attack");
 }
 
 #[test]
@@ -508,11 +506,7 @@ fn sanctioned_countries_are_no_sanctions_and_no_talks_are_not_talks() {
          a state visit to Britain.\n\n\
          There are no talks in Downing Street because of the election campaign.",
     );
-    let summits = saliences(&tagging, "summit");
-    assert!(
-        summits.iter().all(|s| *s == Salience::Background),
-        "{summits:?}"
-    );
+    assert_no_main(&tagging, "summit");
 }
 
 #[test]
@@ -562,11 +556,7 @@ fn talks_before_a_visit_still_to_come_are_not_held_during_it() {
          Trump and Xi met at an air base in Busan on 30 July on the sidelines of the \
          Asia-Pacific Economic Cooperation forum.",
     );
-    let summits = saliences(&tagging, "summit");
-    assert!(
-        summits.iter().all(|s| *s == Salience::Background),
-        "{summits:?}"
-    );
+    assert_no_main(&tagging, "summit");
 }
 
 /// A meeting the article recalls ("last met in Osaka in 2019") does not give the
@@ -607,12 +597,7 @@ fn a_time_clause_closed_by_a_comma_does_not_displace_the_main_clause() {
         "Days after a planned summit between Trump and Putin was shelved, the United \
          States imposed sanctions on Russia's two largest oil companies.",
     );
-    assert_eq!(
-        saliences(&tagging, "summit"),
-        vec![Salience::Background],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "summit", &[Salience::Background]);
     assert_eq!(event(&tagging, "sanctions").salience, Salience::Main);
 }
 

@@ -29,12 +29,7 @@ fn an_event_told_before_a_clause_cue_is_not_displaced_by_it() {
 #[test]
 fn the_event_the_clause_cue_introduces_stays_background() {
     let tagging = tag("en", TITLE, BODY);
-    assert_eq!(
-        saliences(&tagging, "armed_attack"),
-        vec![Salience::Background],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "armed_attack", &[Salience::Background]);
 }
 
 #[test]
@@ -45,12 +40,7 @@ fn a_clause_cue_before_the_trigger_still_displaces_it() {
         "Olaf Scholz, Emmanuel Macron and Donald Tusk promised on Friday to buy more air \
          defence systems for Ukraine, two days after Russian missiles struck Odesa.",
     );
-    assert_eq!(
-        saliences(&tagging, "armed_attack"),
-        vec![Salience::Background],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "armed_attack", &[Salience::Background]);
 }
 
 #[test]
@@ -67,11 +57,5 @@ fn a_comma_inside_the_sentence_does_not_close_the_cue_clause() {
          Day parade on Red Square. Xi's four-day state visit around the parade was the \
          centrepiece of Moscow's effort to show that it is not isolated.",
     );
-    assert!(
-        saliences(&tagging, "military_parade")
-            .iter()
-            .all(|s| *s == Salience::Background),
-        "{:?}",
-        tagging.events
-    );
+    assert_no_main(&tagging, "military_parade");
 }

@@ -61,6 +61,27 @@ pub fn saliences(tagging: &Tagging, kind: &str) -> Vec<Salience> {
         .collect()
 }
 
+/// The events of `kind` have exactly these saliences, in the order tagged.
+pub fn assert_saliences(tagging: &Tagging, kind: &str, expected: &[Salience]) {
+    assert_eq!(saliences(tagging, kind), expected, "{:?}", tagging.events);
+}
+
+/// No event of `kind` is the article's own (there may be none at all).
+pub fn assert_no_main(tagging: &Tagging, kind: &str) {
+    let found = saliences(tagging, kind);
+    assert!(!found.contains(&Salience::Main), "{kind}: {found:?}");
+}
+
+/// The article mentions `kind`, and only as background.
+pub fn assert_all_background(tagging: &Tagging, kind: &str) {
+    assert!(
+        !saliences(tagging, kind).is_empty(),
+        "no {kind} in {:?}",
+        kinds(tagging)
+    );
+    assert_no_main(tagging, kind);
+}
+
 pub fn event<'a>(tagging: &'a Tagging, kind: &str) -> &'a Event {
     tagging
         .events

@@ -155,5 +155,5 @@ fn a_mention_placed_in_time_stays_a_background_event_without_a_main_one() {
          Trading was thin, days after the missile attack on Kyiv that rattled markets \
          across Asia.",
     );
-    assert_eq!(saliences(&tagging, "armed_attack"), [Salience::Background]);
+    assert_saliences(&tagging, "armed_attack", &[Salience::Background]);
 }

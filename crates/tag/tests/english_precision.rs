@@ -82,13 +82,7 @@ fn a_headline_after_clause_tells_the_background_event() {
         "{:?}",
         kinds(&tagging)
     );
-    assert!(
-        saliences(&tagging, "armed_attack")
-            .iter()
-            .all(|s| *s == Salience::Background),
-        "{:?}",
-        saliences(&tagging, "armed_attack")
-    );
+    assert_no_main(&tagging, "armed_attack");
 }
 
 #[test]
@@ -101,13 +95,7 @@ fn a_past_date_at_the_end_of_the_clause_dates_the_event() {
          Donald Trump and Vladimir Putin held a summit in Osaka in June 2019. Their only \
          full summit took place in Helsinki in July 2018.",
     );
-    assert!(
-        saliences(&tagging, "summit")
-            .iter()
-            .all(|s| *s == Salience::Background),
-        "{:?}",
-        saliences(&tagging, "summit")
-    );
+    assert_no_main(&tagging, "summit");
 }
 
 #[test]

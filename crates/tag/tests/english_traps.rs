@@ -15,7 +15,7 @@ fn a_walkout_in_the_headline_does_not_hide_the_general_strike() {
         "A 24-hour general strike brought Greece to a halt on Friday as hundreds of \
          thousands of people filled squares in Athens and Thessaloniki.",
     );
-    assert_eq!(saliences(&tagging, "protest"), vec![Salience::Main]);
+    assert_saliences(&tagging, "protest", &[Salience::Main]);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{event, involves, kinds, plays, saliences, status, tag};
+use common::{assert_saliences, event, involves, kinds, plays, saliences, status, tag};
 use newsflow_record::{EventStatus, Salience};
 
 #[test]
@@ -166,7 +166,7 @@ fn talks_told_once_in_an_article_about_a_signing_are_main_with_it() {
          put their names to the treaty at the town hall.",
     );
     assert_eq!(saliences(&tagging, "agreement_signing")[0], Salience::Main);
-    assert_eq!(saliences(&tagging, "summit"), vec![Salience::Main]);
+    assert_saliences(&tagging, "summit", &[Salience::Main]);
 }
 
 #[test]

@@ -96,10 +96,7 @@ fn a_second_attack_developed_in_the_body_is_reported_too() {
          Hezbollah fired rockets at northern Israel on Saturday.\n\n\
          Hezbollah rockets also struck near Safed, and Israel said most were intercepted.",
     );
-    assert_eq!(
-        saliences(&tagging, "armed_attack"),
-        vec![Salience::Main, Salience::Main]
-    );
+    assert_saliences(&tagging, "armed_attack", &[Salience::Main, Salience::Main]);
 }
 
 #[test]

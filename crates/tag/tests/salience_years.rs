@@ -16,12 +16,7 @@ fn a_year_in_the_next_sentence_does_not_displace_the_visit() {
         "Indiens Premierminister Narendra Modi ist am Montag in Moskau eingetroffen. \
          Der Handel beider Länder erreichte 2021 einen Rekord.",
     );
-    assert_eq!(
-        saliences(&tagging, "state_visit"),
-        vec![Salience::Main],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "state_visit", &[Salience::Main]);
 }
 
 #[test]
@@ -32,12 +27,7 @@ fn the_first_visit_since_a_year_is_the_story() {
         "Indiens Premierminister Narendra Modi ist am Montag zu seinem ersten Besuch in \
          Russland seit 2019 in Moskau eingetroffen.",
     );
-    assert_eq!(
-        saliences(&tagging, "state_visit"),
-        vec![Salience::Main],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "state_visit", &[Salience::Main]);
 }
 
 #[test]
@@ -48,12 +38,7 @@ fn a_year_after_it_tells_a_starting_point_in_japanese() {
         "インドとロシア、原油と武器",
         "金正恩総書記の訪中は2019年以来で、3日に北京入りした。",
     );
-    assert_eq!(
-        saliences(&tagging, "state_visit"),
-        vec![Salience::Main],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "state_visit", &[Salience::Main]);
 }
 
 #[test]
@@ -63,10 +48,5 @@ fn a_bare_past_year_still_displaces_the_visit() {
         "Indien und Russland: Öl, Waffen, Handel",
         "Indiens Premierminister Narendra Modi besuchte Moskau im Jahr 2019.",
     );
-    assert_eq!(
-        saliences(&tagging, "state_visit"),
-        vec![Salience::Background],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "state_visit", &[Salience::Background]);
 }

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{article, event, involves, kinds, plays, saliences, status, tag, tagger};
+use common::{
+    article, assert_no_main, assert_saliences, event, involves, kinds, plays, status, tag, tagger,
+};
 use newsflow_record::{EventStatus, Salience};
 
 #[test]
@@ -118,11 +120,7 @@ fn a_year_the_status_window_reaches_into_displaces_the_signing() {
          de dezenas de países.\n\n\
          O Acordo de Paris, assinado em 2015, completa dez anos.",
     );
-    assert!(
-        !saliences(&tagging, "agreement_signing").contains(&Salience::Main),
-        "{:?}",
-        tagging.events
-    );
+    assert_no_main(&tagging, "agreement_signing");
 }
 
 #[test]
@@ -163,12 +161,7 @@ fn a_signing_told_after_the_talks_is_held_at_them_and_main_with_them() {
         "After the talks, officials from the two governments signed a series of documents, \
          among them an agreement on deliveries of Russian petroleum products.",
     );
-    assert_eq!(
-        saliences(&tagging, "agreement_signing"),
-        vec![Salience::Main],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "agreement_signing", &[Salience::Main]);
 }
 
 #[test]
@@ -177,12 +170,7 @@ fn a_signing_told_without_the_cue_stays_in_passing() {
         "Officials from the two governments signed a series of documents, among them an \
          agreement on deliveries of Russian petroleum products.",
     );
-    assert_eq!(
-        saliences(&tagging, "agreement_signing"),
-        vec![Salience::Background],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "agreement_signing", &[Salience::Background]);
 }
 
 #[test]
@@ -191,12 +179,7 @@ fn a_signing_with_the_cue_after_its_verb_is_held_at_the_talks() {
         "Officials from the two governments signed a series of documents after the talks, \
          among them an agreement on deliveries of Russian petroleum products.",
     );
-    assert_eq!(
-        saliences(&tagging, "agreement_signing"),
-        vec![Salience::Main],
-        "{:?}",
-        tagging.events
-    );
+    assert_saliences(&tagging, "agreement_signing", &[Salience::Main]);
 }
 
 /// A deal reached (`planned` of the signing's own rules) is a signing still to come.

@@ -62,3 +62,31 @@ fn a_leader_meeting_an_opposition_leader_holds_no_summit() {
         kinds(&tagging)
     );
 }
+
+#[test]
+fn an_envoy_bringing_a_message_from_their_leader_holds_no_summit() {
+    // Putin is named after the meeting word, as the sender of the message: Lavrov
+    // meets Kim, and the two leaders do not meet.
+    let tagging = tag(
+        "ru",
+        "Ким Чен Ын принял Лаврова в Вонсане",
+        "Министр иностранных дел России Сергей Лавров в субботу встретился с руководителем \
+         КНДР Ким Чен Ыном в Вонсане и передал ему послание президента Владимира Путина.",
+    );
+    assert!(
+        !kinds(&tagging).contains(&"summit"),
+        "{:?}",
+        kinds(&tagging)
+    );
+}
+
+#[test]
+fn a_leader_named_before_the_meeting_word_with_their_minister_still_meets() {
+    let tagging = tag(
+        "en",
+        "Putin and Kim hold talks in Pyongyang",
+        "Vladimir Putin and Sergei Lavrov met Kim Jong Un in Pyongyang on Wednesday for talks \
+         on the war in Ukraine.",
+    );
+    assert!(kinds(&tagging).contains(&"summit"), "{:?}", kinds(&tagging));
+}

@@ -52,6 +52,14 @@ impl Tagger {
         } else {
             return None;
         };
+        // A verb opening its clause (`verb_first`) has its subject, the host, first after
+        // it ("استقبل ولي العهد الأمير محمد بن سلمان ... وزير الخارجية الإيراني"): the
+        // visitor's side starts past that subject, the leader named (or titled) first.
+        let start = if model.verb_first && start == trigger.end {
+            self.past_subject(sentence, trigger).unwrap_or(start)
+        } else {
+            start
+        };
         let side = &field.lowered[start..end];
         // Scripts without spaces have no word boundaries to check: an office word is
         // found inside its compound ("中国外相が来日").
@@ -81,12 +89,54 @@ impl Tagger {
         named_minister(field.text, field.lowered, span.start, &model.ministers)
     }
 
+    /// Where the subject of a verb opening its clause ends: past the first leader named
+    /// after the verb (in office on the publication date), else past the first leader's
+    /// title; `None` when a name or more than two words stand before the verb in its
+    /// sentence (the subject is there).
+    fn past_subject(&self, sentence: &Sentence<'_>, trigger: &Hit) -> Option<usize> {
+        let Sentence {
+            model,
+            field,
+            span,
+            mentions,
+            published,
+            ..
+        } = *sentence;
+        let before = &field.lowered[span.start..trigger.start];
+        if before.split_whitespace().count() > 2
+            || mentions
+                .iter()
+                .any(|m| m.start >= span.start && m.end <= trigger.start)
+        {
+            return None;
+        }
+        let leader = mentions.iter().find(|m| {
+            let entity = &self.gazetteer.entities[m.entity as usize];
+            m.start >= trigger.end
+                && m.end <= span.end
+                && entity.kind == EntityKind::Person
+                && self.gazetteer.led_on(&entity.name, published)
+        });
+        if let Some(m) = leader {
+            return Some(m.end);
+        }
+        let after = &field.lowered[trigger.end..span.end];
+        model
+            .leader_titles
+            .iter()
+            .filter_map(|w| word_at(after, w).map(|i| trigger.end + i + w.len()))
+            .min()
+    }
+
     /// The minister or envoy who meets at a meeting word: named right beside it
     /// (`ENVOY_REACH` characters between them: "Lavrov held talks with Araghchi", "received
     /// Akazawa and talked for fifty minutes"), in a sentence naming the leaders (in
     /// office on `published`) of fewer than two states. A minister named further off
     /// comes along or is told in another clause ("accompanied by his foreign minister,
-    /// Wang Yi, ... a private meeting with the head of state").
+    /// Wang Yi, ... a private meeting with the head of state"). The envoy's own leader
+    /// named only after the meeting word sent them, and meets no one there ("Lavrov met
+    /// Kim and handed him a message from Putin"); named before it, the leader may be the
+    /// one who meets ("Putin, with Lavrov beside him, met Kim").
     fn envoys_meeting(
         &self,
         text: &str,
@@ -94,16 +144,22 @@ impl Tagger {
         trigger: &Hit,
         published: Option<NaiveDate>,
     ) -> Option<&str> {
-        let mut envoy = None;
-        let mut leaders: Vec<&str> = Vec::new();
+        let mut envoy: Option<&crate::gazetteer::Entity> = None;
+        // Each leader's country, and whether the leader is named after the meeting word.
+        let mut leaders: Vec<(&str, bool)> = Vec::new();
         for m in mentions {
             let entity = &self.gazetteer.entities[m.entity as usize];
             if entity.kind != EntityKind::Person {
                 continue;
             }
             if self.gazetteer.led_on(&entity.name, published) {
-                if !leaders.contains(&entity.country.as_str()) {
-                    leaders.push(entity.country.as_str());
+                let after = m.start >= trigger.end;
+                match leaders
+                    .iter_mut()
+                    .find(|(c, _)| *c == entity.country.as_str())
+                {
+                    Some(seen) => seen.1 &= after,
+                    None => leaders.push((entity.country.as_str(), after)),
                 }
             } else if envoy.is_none() && self.gazetteer.envoys.contains(&entity.name) && {
                 let gap = match (
@@ -115,10 +171,15 @@ impl Tagger {
                 };
                 gap <= ENVOY_REACH
             } {
-                envoy = Some(entity.name.as_str());
+                envoy = Some(entity);
             }
         }
-        envoy.filter(|_| leaders.len() < 2)
+        let envoy = envoy?;
+        let meeting = leaders
+            .iter()
+            .filter(|&&(country, after)| !(after && country == envoy.country.as_str()))
+            .count();
+        (meeting < 2).then_some(envoy.name.as_str())
     }
 
     /// The heads of state and government in office on `published` a text names.

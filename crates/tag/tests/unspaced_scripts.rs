@@ -57,3 +57,22 @@ fn visiting_japan_names_no_china() {
         visit.actors
     );
 }
+
+#[test]
+fn a_trigger_across_the_end_of_a_persons_name_is_none() {
+    // "何立峰会见": the vice premier's name ends with 峰 and the meeting word starts with
+    // 会, so "峰会" (summit) stands across the two; a minister's meeting is no summit.
+    let tagging = tag(
+        "zh",
+        "何立峰会见美国客人",
+        "国务院副总理何立峰会见了来京的美国客人，双方就经贸问题交换了意见。",
+    );
+    assert!(!kinds(&tagging).contains(&"summit"), "{:?}", tagging.events);
+    // A summit word of its own still is one.
+    let tagging = tag(
+        "zh",
+        "中国—中亚峰会在阿斯塔纳举行",
+        "国家主席习近平6月17日在阿斯塔纳出席第二届中国—中亚峰会，同中亚五国元首举行会谈。",
+    );
+    assert!(kinds(&tagging).contains(&"summit"), "{:?}", tagging.events);
+}

@@ -202,6 +202,18 @@ impl Tagger {
             .collect()
     }
 
+    /// A trigger that begins inside a person's name and runs past its end: in scripts
+    /// without spaces a name's last character can open a trigger with the next word
+    /// ("何立峰会见" holds "峰会", a summit, across "何立峰" and "会见"). Not a trigger.
+    fn inside_a_name(&self, hit: &Hit, mentions: &[Mention]) -> bool {
+        mentions.iter().any(|m| {
+            m.start < hit.start
+                && hit.start < m.end
+                && hit.end > m.end
+                && self.gazetteer.entities[m.entity as usize].kind == EntityKind::Person
+        })
+    }
+
     /// The event in one sentence, if its rules fire there; otherwise why not. `already`:
     /// the article told an occurrence of the type before; `occasion`: it told an event
     /// the type is held during.
@@ -246,6 +258,8 @@ impl Tagger {
                 What::Sense(domain) if event.other_senses & (1 << domain) != 0 => {
                     senses |= 1 << domain
                 }
+                What::Trigger { event, .. }
+                    if event == event_id && self.inside_a_name(hit, mentions) => {}
                 What::Trigger { event, weak, .. } if event == event_id => {
                     // Prefer a strong trigger; among equals, the first.
                     let better = match trigger.map(|t| t.what) {

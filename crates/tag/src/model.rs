@@ -54,6 +54,8 @@ pub(crate) enum What {
     Status(EventStatus),
     /// A status cue of one event type only (`planned` in its `[[event]]`).
     TypeStatus(u16, EventStatus),
+    /// A background cue of one event type only (`background` in its `[[event]]`).
+    TypeBackground(u16),
     /// A verb of calling for an event (`status.calls`): planned, on its object's side.
     Call,
     /// A negating determiner (`status.negating_determiners`): negated, before the
@@ -165,6 +167,8 @@ pub(crate) struct EventType {
     pub leader_context: bool,
     /// A meeting word needs leaders: a minister's or an envoy's meeting is none.
     pub leaders_meet: bool,
+    /// See `CatalogueType::lasting`.
+    pub lasting: bool,
     /// See `CatalogueType::paragraph_own_sentences`.
     pub paragraph_own_sentences: bool,
     /// A demonym modifying the trigger names the agent; other countries before the
@@ -543,6 +547,7 @@ impl LangModel {
                 b.add_all(&rule.mutual, What::Mutual(event))?;
                 b.add_all(&rule.exclude, What::Exclude(event))?;
                 b.add_all(&rule.planned, What::TypeStatus(event, EventStatus::Planned))?;
+                b.add_all(&rule.background, What::TypeBackground(event))?;
                 let type_mask = |kinds: &[String], field: &str| {
                     kinds.iter().try_fold(0u64, |mask, kind| {
                         // Types the language has no rules for are never triggered.
@@ -591,6 +596,7 @@ impl LangModel {
                     unhappened_yields_to,
                     leader_context: entry.leader_context,
                     leaders_meet: entry.leaders_meet,
+                    lasting: entry.lasting,
                     paragraph_own_sentences: entry.paragraph_own_sentences,
                     agent_adjective: entry.agent_adjective,
                     lead_role: intern(&mut roles, &entry.lead_role),

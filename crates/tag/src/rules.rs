@@ -338,6 +338,11 @@ pub(crate) struct EventRule {
     /// nothing about the talks or the visit of its sentence.
     #[serde(default)]
     pub planned: Vec<String>,
+    /// Background cues of this type alone: an agreement told as ratified or as
+    /// entering into force was signed before the story ("the Duma ratified the
+    /// treaty"), though the same words do not date the vote or any other event.
+    #[serde(default)]
+    pub background: Vec<String>,
     /// Triggers that tell a fight both sides wage ("clashes", "combats", "交火"):
     /// each party named is attacker and target at once.
     #[serde(default)]
@@ -442,6 +447,13 @@ pub(crate) struct CatalogueType {
     /// Araghchi", "Trump received Akazawa"), not a summit.
     #[serde(default)]
     pub leaders_meet: bool,
+    /// The type's weak words name what the event leaves behind (an agreement, a
+    /// treaty), not the event itself: after occurrences told only as past ("signed in
+    /// Minsk last December"), one with nothing of its own to confirm it ("the treaty
+    /// binds Belarus") names that document again, and develops no occurrence in the
+    /// story's time.
+    #[serde(default)]
+    pub lasting: bool,
     /// The paragraphs that report the event add as parties only the countries named
     /// in sentences of its own: not one named where a sentence tells another event
     /// (another type's strong trigger: "Trump said the deal followed the strikes on

@@ -221,3 +221,60 @@ fn a_cue_of_the_signing_alone_leaves_the_talks_held() {
         tagging.events
     );
 }
+
+/// An agreement told as ratified (`background` of the signing's own rules) was signed
+/// before the story: its signing is background, and the vote is no signing.
+#[test]
+fn a_treaty_ratified_was_signed_before_the_story() {
+    let tagging = tag(
+        "en",
+        "Parliament votes on the security treaty",
+        "The Russian parliament on Tuesday ratified the treaty on security guarantees with \
+         Belarus, which Vladimir Putin and Alexander Lukashenko signed in Minsk.",
+    );
+    assert!(
+        saliences(&tagging, "agreement_signing")
+            .iter()
+            .all(|s| *s == Salience::Background),
+        "{:?}",
+        tagging.events
+    );
+}
+
+/// The same words date no other type: a cue of the signing alone.
+#[test]
+fn a_ratification_cue_leaves_other_types_in_the_story() {
+    let tagging = tag(
+        "en",
+        "Leaders meet in Manila",
+        "Ferdinand Marcos and Shigeru Ishiba held talks in Manila on Tuesday, after the \
+         defence pact between Japan and the Philippines entered into force.",
+    );
+    assert!(
+        saliences(&tagging, "summit").contains(&Salience::Main),
+        "{:?}",
+        tagging.events
+    );
+}
+
+/// Once the only signing told is displaced in time ("signed last December"), a weak
+/// word with nothing of its own to confirm it ("the treaty binds ...") names that
+/// signing again: it does not develop a signing in the story's time.
+#[test]
+fn the_treaty_named_again_after_a_past_signing_stays_background() {
+    let tagging = tag(
+        "ru",
+        "Депутаты обсудили договор с Белоруссией",
+        "Депутаты во вторник обсудили договор с Белоруссией.\n\n\
+         Владимир Путин и Александр Лукашенко подписали договор в Минске в декабре 2024 года.\n\n\
+         Договор обязывает Москву и Минск поддерживать друг друга.\n\n\
+         Оппозиция утверждает, что договор привязывает Белоруссию к России.",
+    );
+    assert!(
+        saliences(&tagging, "agreement_signing")
+            .iter()
+            .all(|s| *s == Salience::Background),
+        "{:?}",
+        tagging.events
+    );
+}

@@ -100,7 +100,30 @@ impl Tagger {
                     let already = found.iter().any(|f| f.event == event_id);
                     let occasions = model.events[event_index].occasions;
                     let occasion = found.iter().any(|f| occasions & (1 << f.event) != 0);
-                    let sighting = self.sighting(&sentence, event_id, already, occasion);
+                    // Every occurrence of a `lasting` type told so far is displaced in
+                    // time ("signed the treaty in Minsk last December"): a weak trigger
+                    // with nothing of its own to confirm it ("the treaty will enter
+                    // into force", "the treaty binds Belarus") names that earlier
+                    // event's document again, it does not develop one in the story's time.
+                    let displaced_only = already
+                        && model.events[event_index].lasting
+                        && found.iter().filter(|f| f.event == event_id).all(|f| {
+                            f.background_cue.is_some() && f.in_lead.is_none() && f.developed == 0
+                        });
+                    let mut refers_back = false;
+                    let sighting = match self.sighting(
+                        &sentence,
+                        event_id,
+                        already && !displaced_only,
+                        occasion,
+                    ) {
+                        Err(Miss::RuledOut(_)) if displaced_only => {
+                            let again = self.sighting(&sentence, event_id, true, occasion);
+                            refers_back = again.is_ok();
+                            again
+                        }
+                        sighting => sighting,
+                    };
                     // A definite weak meeting word ("the meeting", "the talks") after a
                     // sentence that told a meeting of another kind is that meeting.
                     let sighting = sighting.and_then(|s| {
@@ -176,16 +199,23 @@ impl Tagger {
                     } else {
                         limit
                     };
-                    let background =
-                        background_cue(&sentence, sighting.trigger_start, limit, clause_end)
-                            .or_else(|| {
-                                // A headline's subordinate clause ("cuts short visit after
-                                // Russian strike"): its event is the main clause's background.
-                                (field.name == "title"
-                                    || (model.subordinate_lead && in_lead.is_some()))
-                                .then(|| subordinate(&sentence, sighting.trigger_start, event_id))
-                                .flatten()
-                            });
+                    let background = background_cue(
+                        &sentence,
+                        event_id,
+                        sighting.trigger_start,
+                        limit,
+                        clause_end,
+                    )
+                    .or_else(|| {
+                        refers_back.then(|| "the earlier occurrence told before".to_string())
+                    })
+                    .or_else(|| {
+                        // A headline's subordinate clause ("cuts short visit after
+                        // Russian strike"): its event is the main clause's background.
+                        (field.name == "title" || (model.subordinate_lead && in_lead.is_some()))
+                            .then(|| subordinate(&sentence, sighting.trigger_start, event_id))
+                            .flatten()
+                    });
                     let occurred = sighting.status == EventStatus::Occurred;
                     // Speculation does not develop the event: a strike Washington
                     // may join is not the strikes the article reports, and two

@@ -127,11 +127,12 @@ const FRONTED_CUE_WORDS: usize = 2;
 /// What makes a mention background: a cue of the language near the trigger ("days
 /// after", "last year") or a year other than the publication's.
 ///
-/// The cue that displaces a sighting from the story's time: a background phrase, a
-/// past date, or a year other than the article's among the cues or before `window_end`
+/// The cue that displaces a sighting of `event_id` from the story's time: a background
+/// phrase (of every type, or of this one), a past date, or a year other than the article's among the cues or before `window_end`
 /// (the end of the cue window after the trigger).
 pub(super) fn background_cue(
     sentence: &Sentence<'_>,
+    event_id: u16,
     trigger_start: usize,
     window_end: usize,
     clause_end: usize,
@@ -165,6 +166,7 @@ pub(super) fn background_cue(
     };
     let displaces = |h: &&Hit| match h.what {
         What::Background { clause: false } => true,
+        What::TypeBackground(event) => event == event_id,
         What::Background { clause: true } => {
             h.end <= trigger_start
                 && (!field.lowered[h.end..trigger_start].contains(',') || !opens_sentence(h))

@@ -34,12 +34,7 @@ impl Tagger {
         event: &crate::model::EventType,
     ) -> Option<&'m str> {
         let Sentence {
-            model,
-            field,
-            span,
-            mentions,
-            published,
-            ..
+            model, field, span, ..
         } = *sentence;
         if model.ministers.is_empty() {
             return None;
@@ -70,13 +65,8 @@ impl Tagger {
                 side.contains(w.as_str())
             }
         };
-        let leader = mentions.iter().any(|m| {
-            let entity = &self.gazetteer.entities[m.entity as usize];
-            m.start >= start
-                && m.end <= end
-                && entity.kind == EntityKind::Person
-                && self.gazetteer.led_on(&entity.name, published)
-        }) || model.leader_titles.iter().any(office_at);
+        let leader = self.leaders_within(sentence, start..end).next().is_some()
+            || model.leader_titles.iter().any(office_at);
         if leader {
             return None;
         }
@@ -89,6 +79,22 @@ impl Tagger {
         named_minister(field.text, field.lowered, span.start, &model.ministers)
     }
 
+    /// The people named within `range` of the sentence who lead a state on its
+    /// publication date, in the order named.
+    fn leaders_within<'s>(
+        &'s self,
+        sentence: &'s Sentence<'_>,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = &'s Mention> + 's {
+        sentence.mentions.iter().filter(move |m| {
+            let entity = &self.gazetteer.entities[m.entity as usize];
+            m.start >= range.start
+                && m.end <= range.end
+                && entity.kind == EntityKind::Person
+                && self.gazetteer.led_on(&entity.name, sentence.published)
+        })
+    }
+
     /// Where the subject of a verb opening its clause ends: past the first leader named
     /// after the verb (in office on the publication date), else past the first leader's
     /// title; `None` when a name or more than two words stand before the verb in its
@@ -99,7 +105,6 @@ impl Tagger {
             field,
             span,
             mentions,
-            published,
             ..
         } = *sentence;
         let before = &field.lowered[span.start..trigger.start];
@@ -110,14 +115,7 @@ impl Tagger {
         {
             return None;
         }
-        let leader = mentions.iter().find(|m| {
-            let entity = &self.gazetteer.entities[m.entity as usize];
-            m.start >= trigger.end
-                && m.end <= span.end
-                && entity.kind == EntityKind::Person
-                && self.gazetteer.led_on(&entity.name, published)
-        });
-        if let Some(m) = leader {
+        if let Some(m) = self.leaders_within(sentence, trigger.end..span.end).next() {
             return Some(m.end);
         }
         let after = &field.lowered[trigger.end..span.end];

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    article, assert_all_background, assert_no_main, assert_saliences, event, kinds, plays, role,
-    tag, tagger,
+    article, assert_all_background, assert_no_main, assert_not_tagged, assert_saliences,
+    assert_tagged, event, kinds, plays, role, tag, tagger,
 };
 use newsflow_record::Salience;
 
@@ -108,18 +108,14 @@ fn a_minister_meeting_abroad_and_a_leader_at_home_are_no_state_visits() {
         "Chinese Foreign Minister Wang Yi held talks with French President Emmanuel \
          Macron in Paris on Thursday.",
     );
-    assert!(
-        !kinds(&minister).contains(&"state_visit"),
-        "{:?}",
-        kinds(&minister)
-    );
+    assert_not_tagged(&minister, "state_visit");
     let home = tag(
         "en",
         "Brazil holds Independence Day parade",
         "President Lula watched the Independence Day military parade in Brasilia \
          as thousands of troops marched past.",
     );
-    assert!(!kinds(&home).contains(&"state_visit"), "{:?}", kinds(&home));
+    assert_not_tagged(&home, "state_visit");
 }
 
 #[test]
@@ -334,11 +330,7 @@ fn a_german_noun_is_found_with_its_case_ending() {
         "Dresden ist die zweite Station des dreitägigen Staatsbesuchs des französischen \
          Präsidenten Emmanuel Macron in Deutschland.",
     );
-    assert!(
-        kinds(&tagging).contains(&"state_visit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_tagged(&tagging, "state_visit");
 }
 
 #[test]
@@ -358,11 +350,7 @@ fn leaders_talking_about_a_company_hold_a_summit() {
         "Chip talks",
         "Boeing held talks with China on Thursday about new orders.",
     );
-    assert!(
-        !kinds(&tagging).contains(&"summit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_not_tagged(&tagging, "summit");
 }
 
 #[test]
@@ -373,7 +361,7 @@ fn a_party_beside_leaders_of_two_countries_is_one_leaders_own() {
         "Emmanuel Macron held talks with To Lam, the general secretary of the Communist \
          Party, after a welcome ceremony at the presidential palace.",
     );
-    assert!(kinds(&tagging).contains(&"summit"), "{:?}", kinds(&tagging));
+    assert_tagged(&tagging, "summit");
 }
 
 #[test]
@@ -463,11 +451,7 @@ fn a_visit_of_the_articles_tour_is_reported_and_visiting_forces_are_no_visit() {
          The agreement sets out the legal status of visiting forces from Japan in the \
          Philippines.",
     );
-    assert!(
-        !kinds(&tagging).contains(&"state_visit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_not_tagged(&tagging, "state_visit");
 }
 
 #[test]
@@ -479,11 +463,7 @@ fn a_meeting_hosted_by_a_leader_is_the_summit_not_a_visit() {
          The heads of state and government adopted their declaration on the first full day \
          of the meeting, hosted by Joe Biden.",
     );
-    assert!(
-        !kinds(&tagging).contains(&"state_visit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_not_tagged(&tagging, "state_visit");
 }
 
 #[test]
@@ -494,11 +474,7 @@ fn sanctioned_countries_are_no_sanctions_and_no_talks_are_not_talks() {
         "Vladimir Putin and Masoud Pezeshkian signed a treaty in Moscow on Friday, binding \
          two of the most heavily sanctioned countries in the world more closely together.",
     );
-    assert!(
-        !kinds(&tagging).contains(&"sanctions"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_not_tagged(&tagging, "sanctions");
     let tagging = tag(
         "en",
         "King welcomes Emperor Naruhito on state visit",
@@ -609,15 +585,11 @@ fn a_leader_meeting_officials_of_their_own_country_holds_no_summit() {
         "Prime Minister Keir Starmer met officials in Edinburgh on Monday and held \
          talks with the emergency services at a crisis meeting.",
     );
-    assert!(!kinds(&home).contains(&"summit"), "{:?}", kinds(&home));
+    assert_not_tagged(&home, "summit");
     let host_alone = tag(
         "en",
         "G20 summit opens in Rio",
         "The G20 summit opened in Rio de Janeiro on Monday.",
     );
-    assert!(
-        kinds(&host_alone).contains(&"summit"),
-        "{:?}",
-        kinds(&host_alone)
-    );
+    assert_tagged(&host_alone, "summit");
 }

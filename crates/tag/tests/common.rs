@@ -61,6 +61,25 @@ pub fn saliences(tagging: &Tagging, kind: &str) -> Vec<Salience> {
         .collect()
 }
 
+/// The article got an event of `kind`.
+pub fn assert_tagged(tagging: &Tagging, kind: &str) {
+    assert!(kinds(tagging).contains(&kind), "{:?}", kinds(tagging));
+}
+
+/// The article got no event of `kind`.
+pub fn assert_not_tagged(tagging: &Tagging, kind: &str) {
+    assert!(!kinds(tagging).contains(&kind), "{:?}", kinds(tagging));
+}
+
+/// Some event of `kind` is the article's own.
+pub fn assert_some_main(tagging: &Tagging, kind: &str) {
+    assert!(
+        saliences(tagging, kind).contains(&Salience::Main),
+        "{:?}",
+        tagging.events
+    );
+}
+
 /// The events of `kind` have exactly these saliences, in the order tagged.
 pub fn assert_saliences(tagging: &Tagging, kind: &str, expected: &[Salience]) {
     assert_eq!(saliences(tagging, kind), expected, "{:?}", tagging.events);

@@ -137,11 +137,7 @@ fn minister_visiting_a_hospital_at_home_is_not_a_state_visit() {
         "Health minister visits hospital in Leeds",
         "The British health minister visited a hospital in Leeds on Monday to meet nurses.",
     );
-    assert!(
-        !kinds(&tagging).contains(&"state_visit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_not_tagged(&tagging, "state_visit");
 }
 
 #[test]
@@ -473,22 +469,14 @@ fn a_ministers_trip_is_no_state_visit_but_a_leaders_is() {
         "Wang Yi's trip to New Delhi began on Monday with talks with his Indian counterpart \
          on the disputed frontier.",
     );
-    assert!(
-        !kinds(&minister).contains(&"state_visit"),
-        "{:?}",
-        kinds(&minister)
-    );
+    assert_not_tagged(&minister, "state_visit");
     let leader = tag(
         "en",
         "Modi's trip to Buenos Aires opens a new chapter with Argentina",
         "Narendra Modi's trip to Buenos Aires began on Saturday with talks with Javier Milei \
          at the Casa Rosada.",
     );
-    assert!(
-        kinds(&leader).contains(&"state_visit"),
-        "{:?}",
-        kinds(&leader)
-    );
+    assert_tagged(&leader, "state_visit");
 }
 
 #[test]
@@ -515,11 +503,7 @@ fn an_attack_the_body_of_a_visit_article_develops_is_background() {
          Emmanuel Macron received Ahmed al-Sharaa at the Elysee Palace.\n\n\
          The strikes hit army positions near Damascus, officials said.",
     );
-    assert!(
-        saliences(&reported, "armed_attack").contains(&Salience::Main),
-        "{:?}",
-        kinds(&reported)
-    );
+    assert_some_main(&reported, "armed_attack");
 }
 
 #[test]
@@ -538,9 +522,5 @@ fn a_stabbing_rampage_is_a_crime_and_a_secretary_of_states_trip_no_visit() {
         "North Korea fired a ballistic missile into the sea on Monday while Antony Blinken \
          visited Seoul for talks with South Korea's foreign minister.",
     );
-    assert!(
-        !kinds(&envoy).contains(&"state_visit"),
-        "{:?}",
-        kinds(&envoy)
-    );
+    assert_not_tagged(&envoy, "state_visit");
 }

@@ -16,12 +16,8 @@ fn a_trip_for_a_summit_of_many_is_no_state_visit() {
          Asean group, where leaders from more than a dozen countries will discuss trade \
          and the South China Sea.",
     );
-    assert!(kinds(&tagging).contains(&"summit"), "{:?}", kinds(&tagging));
-    assert!(
-        !kinds(&tagging).contains(&"state_visit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_tagged(&tagging, "summit");
+    assert_not_tagged(&tagging, "state_visit");
 }
 
 #[test]
@@ -33,11 +29,7 @@ fn the_lead_tells_what_a_bare_trip_in_the_title_is_for() {
          trade, as the Turkish president made his first trip to Brazil in a decade for \
          the G20 summit in Rio de Janeiro.",
     );
-    assert!(
-        !kinds(&tagging).contains(&"state_visit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_not_tagged(&tagging, "state_visit");
 }
 
 #[test]
@@ -49,11 +41,7 @@ fn a_state_visit_told_beside_the_summit_stays_a_visit() {
          summit of the Shanghai Cooperation Organisation, and held talks with \
          Kassym-Jomart Tokayev.",
     );
-    assert!(
-        kinds(&tagging).contains(&"state_visit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_tagged(&tagging, "state_visit");
 }
 
 #[test]
@@ -64,9 +52,5 @@ fn the_host_receiving_the_leader_stays_a_visit() {
         "Luiz Inacio Lula da Silva received Narendra Modi at the Alvorada Palace on Tuesday, \
          a day after the Brics summit in Rio de Janeiro ended.",
     );
-    assert!(
-        kinds(&tagging).contains(&"state_visit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_tagged(&tagging, "state_visit");
 }

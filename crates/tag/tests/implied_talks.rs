@@ -40,14 +40,6 @@ fn a_welcome_without_a_signing_implies_no_talks() {
         "El presidente francés, Emmanuel Macron, llegó este lunes a Rabat para una visita de \
          Estado de tres días y fue recibido en el aeropuerto por el rey Mohammed VI.",
     );
-    assert!(
-        kinds(&tagging).contains(&"state_visit"),
-        "{:?}",
-        kinds(&tagging)
-    );
-    assert!(
-        !kinds(&tagging).contains(&"summit"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_tagged(&tagging, "state_visit");
+    assert_not_tagged(&tagging, "summit");
 }

@@ -3,8 +3,8 @@
 mod common;
 
 use common::{
-    article, assert_no_main, assert_saliences, event, involves, kinds, plays, saliences, status,
-    tag, tagger,
+    article, assert_no_main, assert_not_tagged, assert_saliences, assert_some_main, assert_tagged,
+    event, involves, kinds, plays, status, tag, tagger,
 };
 use newsflow_record::{EventStatus, Salience};
 
@@ -44,11 +44,7 @@ fn companies_signing_an_agreement_make_no_signing() {
         "Rheinmetall e il gruppo italiano hanno firmato martedì l'accordo che dà vita a \
          una joint venture per i mezzi corazzati, dopo il memorandum d'intesa di luglio.",
     );
-    assert!(
-        !kinds(&tagging).contains(&"agreement_signing"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_not_tagged(&tagging, "agreement_signing");
 }
 
 #[test]
@@ -71,11 +67,7 @@ fn a_company_in_another_clause_does_not_sign_for_the_governments() {
          The budget carrier VietJet agreed to buy 20 Airbus jets, and the two governments \
          signed a letter of intent on civil nuclear cooperation.",
     );
-    assert!(
-        kinds(&tagging).contains(&"agreement_signing"),
-        "{:?}",
-        kinds(&tagging)
-    );
+    assert_tagged(&tagging, "agreement_signing");
 }
 
 #[test]
@@ -245,11 +237,7 @@ fn a_ratification_cue_leaves_other_types_in_the_story() {
         "Ferdinand Marcos and Shigeru Ishiba held talks in Manila on Tuesday, after the \
          defence pact between Japan and the Philippines entered into force.",
     );
-    assert!(
-        saliences(&tagging, "summit").contains(&Salience::Main),
-        "{:?}",
-        tagging.events
-    );
+    assert_some_main(&tagging, "summit");
 }
 
 /// Once the only signing told is displaced in time ("signed last December"), a weak

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{article, kinds, tagger};
+use common::{article, assert_tagged, kinds, tagger};
 
 fn visits(published: &str) -> usize {
     let mut news = article(
@@ -16,7 +16,7 @@ fn visits(published: &str) -> usize {
     );
     news.published_at = Some(published.into());
     let tagging = tagger().tag(&news);
-    assert!(kinds(&tagging).contains(&"summit"), "{:?}", tagging.events);
+    assert_tagged(&tagging, "summit");
     kinds(&tagging)
         .iter()
         .filter(|kind| **kind == "state_visit")

@@ -128,8 +128,9 @@ const FRONTED_CUE_WORDS: usize = 2;
 /// after", "last year") or a year other than the publication's.
 ///
 /// The cue that displaces a sighting of `event_id` from the story's time: a background
-/// phrase (of every type, or of this one), a past date, or a year other than the article's among the cues or before `window_end`
-/// (the end of the cue window after the trigger).
+/// phrase (of every type, or of this one), a past date, or a year other than the
+/// article's among the cues or before `window_end` (the end of the cue window after the
+/// trigger).
 pub(super) fn background_cue(
     sentence: &Sentence<'_>,
     event_id: u16,

@@ -135,13 +135,14 @@ impl Tagger {
     /// named only after the meeting word sent them, and meets no one there ("Lavrov met
     /// Kim and handed him a message from Putin"); named before it, the leader may be the
     /// one who meets ("Putin, with Lavrov beside him, met Kim").
-    fn envoys_meeting(
-        &self,
-        text: &str,
-        mentions: &[Mention],
-        trigger: &Hit,
-        published: Option<NaiveDate>,
-    ) -> Option<&str> {
+    fn envoys_meeting(&self, sentence: &Sentence<'_>, trigger: &Hit) -> Option<&str> {
+        let Sentence {
+            field,
+            mentions,
+            published,
+            ..
+        } = *sentence;
+        let text = field.lowered;
         let mut envoy: Option<&crate::gazetteer::Entity> = None;
         // Each leader's country, and whether the leader is named after the meeting word.
         let mut leaders: Vec<(&str, bool)> = Vec::new();
@@ -324,7 +325,7 @@ impl Tagger {
         // fewer than two states named beside them: ministers' talks, a negotiators'
         // round, a minister received by a president; no summit of leaders.
         if minor && event.leaders_meet {
-            if let Some(envoy) = self.envoys_meeting(field.lowered, mentions, trigger, published) {
+            if let Some(envoy) = self.envoys_meeting(sentence, trigger) {
                 return Err(Miss::EnvoysMeeting(envoy.to_string()));
             }
         }

@@ -148,7 +148,7 @@ pub(crate) fn resolve(
                 };
                 match year {
                     Some(year) => NaiveDate::from_ymd_opt(year, month as u32, day),
-                    None => published.and_then(|p| nearest_year(p, month as u32, day)),
+                    None => published.and_then(|p| unwritten_year(lowered, hits, hit, p, day)),
                 }
             }
             // "officials said on Thursday": the day of the statement, not the event's.
@@ -201,11 +201,12 @@ pub(crate) fn mentions_future(lowered: &str, hits: &[Hit], published: Option<Nai
                 NaiveDate::from_ymd_opt(year, month as u32, day).is_some_and(|d| d > published)
             }
             Some((day, None)) => {
-                nearest_year(published, month as u32, day).is_some_and(|d| d > published)
+                unwritten_year(lowered, hits, hit, published, day).is_some_and(|d| d > published)
             }
             // "in September 2023" is that September, not the coming one.
             None => match month_year(lowered, hit) {
                 Some(year) => (year, month as u32) > (published.year(), published.month()),
+                None if told_last_year(lowered, hits, hit) => false,
                 None => {
                     let ahead = (month as i32 - published.month() as i32).rem_euclid(12);
                     (1..=4).contains(&ahead)
@@ -247,8 +248,9 @@ pub(crate) fn mentions_past(
                     NaiveDate::from_ymd_opt(year, month as u32, day).is_some_and(weeks_before)
                 }
                 Some((day, None)) => {
-                    nearest_year(published, month as u32, day).is_some_and(weeks_before)
+                    unwritten_year(lowered, hits, hit, published, day).is_some_and(weeks_before)
                 }
+                None if told_last_year(lowered, hits, hit) => true,
                 None => {
                     let behind = (published.month() as i32 - month as i32).rem_euclid(12);
                     (2..=6).contains(&behind)
@@ -310,6 +312,99 @@ fn shift(date: NaiveDate, days: i64) -> Option<NaiveDate> {
     } else {
         date.checked_sub_days(Days::new(days.unsigned_abs()))
     }
+}
+
+/// The date of a day and month written with no year: in the year before publication
+/// when the sentence says "last year" beside it, else the one nearest publication.
+fn unwritten_year(
+    lowered: &str,
+    hits: &[Hit],
+    hit: &Hit,
+    published: NaiveDate,
+    day: u32,
+) -> Option<NaiveDate> {
+    let What::Month(month) = hit.what else {
+        return None;
+    };
+    if told_last_year(lowered, hits, hit) {
+        NaiveDate::from_ymd_opt(published.year() - 1, month as u32, day)
+    } else {
+        nearest_year(published, month as u32, day)
+    }
+}
+
+/// Most bytes between a day and month and the "last year" after it: a day number and
+/// joiners ("December 6 last year", "18 de noviembre del año pasado").
+const LAST_YEAR_REACH: usize = 16;
+
+/// Whether "last year" (`dates.last_year`) stands right before the month `hit`
+/// ("昨年10月31日", "去年8月24日") or after it and its day with nothing but a day number
+/// and joiners between ("6 декабря прошлого года", "December 6 last year").
+fn told_last_year(lowered: &str, hits: &[Hit], hit: &Hit) -> bool {
+    hits.iter().any(|h| {
+        if !matches!(h.what, What::LastYear) {
+            return false;
+        }
+        if h.end <= hit.start {
+            let gap = &lowered[h.end..hit.start];
+            gap.len() <= 3 && gap.trim().is_empty()
+        } else if h.start >= hit.end {
+            let gap = &lowered[hit.end..h.start];
+            gap.len() <= LAST_YEAR_REACH
+                && gap
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, ' ' | ',' | '\'' | '’'))
+        } else {
+            false
+        }
+    })
+}
+
+/// The four-digit years (ASCII or full-width digits, "2024", "２０２４") in `text`
+/// that no other digit continues: their byte ranges and values.
+pub(crate) fn years_in(text: &str) -> Vec<(usize, usize, i32)> {
+    let mut years = Vec::new();
+    let mut run: Option<(usize, u32, usize)> = None;
+    let mut close = |run: Option<(usize, u32, usize)>, end: usize| {
+        if let Some((start, value, 4)) = run {
+            years.push((start, end, value as i32));
+        }
+    };
+    for (i, c) in text.char_indices() {
+        match (digit_value(c), run) {
+            (Some(d), Some((start, value, n))) => run = Some((start, value * 10 + d, n + 1)),
+            (Some(d), None) => run = Some((i, d, 1)),
+            (None, _) => {
+                close(run.take(), i);
+            }
+        }
+    }
+    close(run, text.len());
+    years
+}
+
+/// The digits (ASCII or full-width) that end at `end` of `text`, and those that start
+/// there: their byte lengths.
+pub(crate) fn digits_around(text: &str, end: usize) -> (usize, usize) {
+    let head = text[..end]
+        .chars()
+        .rev()
+        .take_while(|c| digit_value(*c).is_some())
+        .map(char::len_utf8)
+        .sum();
+    let tail = text[end..]
+        .chars()
+        .take_while(|c| digit_value(*c).is_some())
+        .map(char::len_utf8)
+        .sum();
+    (head, tail)
+}
+
+/// The value of a run of digits (ASCII or full-width), all of `text`.
+pub(crate) fn number(text: &str) -> Option<u32> {
+    number_after(text)
+        .filter(|(_, len)| *len == text.len())
+        .map(|(n, _)| n)
 }
 
 /// A day-month with no year: the year that puts it closest to publication.

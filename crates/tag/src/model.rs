@@ -78,6 +78,9 @@ pub(crate) enum What {
     Weekday(u8),
     Month(u8),
     Relative(i8),
+    /// "Last year" beside a day and month (`dates.last_year`): the date is in the year
+    /// before publication.
+    LastYear,
     Entity(u32),
     /// A demonym of a country ("Israeli", "israélienne").
     Demonym(u32),
@@ -675,6 +678,7 @@ impl LangModel {
             for (word, offset) in &dates.relative {
                 b.add(word, What::Relative(*offset))?;
             }
+            b.add_all(&dates.last_year, What::LastYear)?;
         }
         let names = gazetteer.names.iter().map(|n| (n, false));
         let demonyms = gazetteer.demonyms.iter().map(|n| (n, true));

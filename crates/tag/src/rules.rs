@@ -269,6 +269,10 @@ pub(crate) struct DateWords {
     /// Relative day words and their offset in days ("yesterday" = -1).
     #[serde(default)]
     pub relative: BTreeMap<String, i8>,
+    /// "Last year" told with a day and month ("6 December last year", "昨年10月31日"):
+    /// the date is in the year before publication, not the nearest one.
+    #[serde(default)]
+    pub last_year: Vec<String>,
 }
 
 /// A phrase that assigns a role to the nearest actor on one side of it.

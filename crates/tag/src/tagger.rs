@@ -146,6 +146,9 @@ struct Found<'g> {
     /// A sighting told a visit of its own: a standalone trigger ("state visit") or the
     /// host receiving the visitor ("received", "was welcomed by").
     bilateral: bool,
+    /// A sighting named the visit itself with a standalone trigger ("state visit",
+    /// "visita oficial", "国事访问"), not only an arrival or a welcome.
+    own_visit: bool,
     /// `in_lead`, `developed` and `developed_occurred` of the sightings from `part`
     /// triggers: they count only when the article reports no event they are part of.
     part_salience: (Option<&'static str>, u16, bool),

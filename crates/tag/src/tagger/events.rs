@@ -419,7 +419,8 @@ impl Tagger {
             .filter(|f| main_types & (1 << f.event) != 0 && f.primary)
             .map(|f| (f.event, f.actors.iter().map(|a| a.country).collect()))
             .collect();
-        let (mut events, cues): (Vec<Event>, Vec<SalienceCue>) = found
+        let own_visits: Vec<bool> = found.iter().map(|f| f.own_visit).collect();
+        let (mut events, mut cues): (Vec<Event>, Vec<SalienceCue>) = found
             .into_iter()
             .map(|f| {
                 let event = &model.events[f.event as usize];
@@ -616,6 +617,7 @@ impl Tagger {
                 (out, cue)
             })
             .unzip();
+        summit_guests(&mut events, &mut cues, &own_visits, trace.as_deref_mut());
         // Talks held during a visit take place where the visit does: a main event that
         // names no place of its own takes its main occasion's (`occasions`), and with it
         // its host (`home_role`: the talks in Jakarta are hosted by Indonesia).
@@ -697,5 +699,71 @@ impl Tagger {
             }
         }
         events
+    }
+}
+
+/// Drops the visits that are a summit's guests being received: the host of a main
+/// summit of many that happened (three countries or more) receiving leaders who came
+/// for it, none of them a state ("Rama received his guests one by one", "Ishiba
+/// received Costa and von der Leyen for the Japan-EU summit"), is no state visit. A
+/// visit named as such anywhere ("state visit", "visita oficial", "国事访问") stays, and
+/// so does one whose visitors are states (a leader's trip beside the summit).
+fn summit_guests(
+    events: &mut Vec<Event>,
+    cues: &mut Vec<SalienceCue>,
+    own_visits: &[bool],
+    mut trace: Option<&mut Explanation>,
+) {
+    let summits: Vec<(Vec<String>, Vec<String>)> = events
+        .iter()
+        .filter(|e| {
+            e.kind == "summit" && e.salience == Salience::Main && e.status == EventStatus::Occurred
+        })
+        .map(|e| {
+            let mut hosts: Vec<String> = countries_in_role(e, Some("host"))
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            hosts.extend(e.location.as_ref().and_then(|l| l.country.clone()));
+            let parties: Vec<String> = countries(e).into_iter().map(str::to_string).collect();
+            (parties, hosts)
+        })
+        .filter(|(parties, _)| parties.len() > 2)
+        .collect();
+    if summits.is_empty() {
+        return;
+    }
+    // `i` walks the events kept, `k` the events as built (`own_visits`).
+    let (mut i, mut k) = (0, 0);
+    while i < events.len() {
+        let own_visit = own_visits.get(k).copied().unwrap_or(true);
+        k += 1;
+        let event = &events[i];
+        let hosts = countries_in_role(event, Some("host"));
+        // States are written with three letters; the EU and the UN are no state.
+        // Leaders received one by one by a summit's host were tried too: with three
+        // named states or more it cost more true visits on dev than it removed.
+        let state_visitor = countries_in_role(event, Some("visitor"))
+            .iter()
+            .any(|c| c.len() == 3);
+        let received = event.kind == "state_visit"
+            && !own_visit
+            && !state_visitor
+            && !hosts.is_empty()
+            && summits
+                .iter()
+                .any(|(_, summit_hosts)| hosts.iter().all(|h| summit_hosts.iter().any(|s| s == h)));
+        if received {
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.lines.push(format!(
+                    "{} not an event: the host of a summit of many receiving its guests",
+                    event.kind
+                ));
+            }
+            events.remove(i);
+            cues.remove(i);
+        } else {
+            i += 1;
+        }
     }
 }

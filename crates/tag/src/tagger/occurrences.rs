@@ -28,6 +28,7 @@ pub(super) fn merge<'g>(
     existing.part_only &= sighting.part_only;
     existing.gathering |= sighting.gathering;
     existing.bilateral |= sighting.bilateral;
+    existing.own_visit |= sighting.own_visit;
     existing.mutual |= sighting.mutual;
     if existing.title_only && sighting.evidence.field != "title" {
         existing.title_only = false;
@@ -54,8 +55,10 @@ pub(super) fn merge<'g>(
         }
     } else {
         // A written date ("on September 3") beats a weekday from an earlier
-        // sentence, which is as often the day something was said.
+        // sentence, which is as often the day something was said; a displaced
+        // sentence's date ("on 18 November last year") is the earlier event's.
         if sighting.date.is_some()
+            && !displaced
             && (existing.date.is_none() || (sighting.written_date && !existing.written_date))
         {
             existing.date = sighting.date;

@@ -201,40 +201,24 @@ pub(super) fn background_cue(
     let this_year = chrono::Datelike::year(&published);
     // A past year the window reaches into counts whole ("assinado em 2015" with the
     // window ending inside the year); a later one ("by 2030") dates a plan, not it.
-    let bytes = field.lowered.as_bytes();
-    let tail = bytes[last..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    let head = bytes[..last]
-        .iter()
-        .rev()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
+    // Full-width digits ("２０２４年") are digits too.
+    let (head, tail) = dates::digits_around(field.lowered, last);
     if tail > 0 && head > 0 {
-        let year: i32 = field.lowered[last - head..last + tail].parse().unwrap_or(0);
+        let year = dates::number(&field.lowered[last - head..last + tail]).unwrap_or(0) as i32;
         if (1900..this_year).contains(&year) {
             last += tail;
         }
     }
     let text = &field.lowered[first..last];
     // Four-digit years in the sentence's phrase range, none of them this year's.
-    let bytes = text.as_bytes();
-    let mut years = Vec::new();
-    let mut i = 0;
-    while i + 4 <= bytes.len() {
-        let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if run == 4
-            && !bytes[..i].last().is_some_and(u8::is_ascii_digit)
-            && !since_year(field.lowered, first + i, first + i + 4, since)
-        {
-            let year: i32 = text[i..i + 4].parse().unwrap_or(0);
-            if (1900..=2100).contains(&year) {
-                years.push(year);
-            }
-        }
-        i += run.max(1);
-    }
+    let years: Vec<i32> = dates::years_in(text)
+        .into_iter()
+        .filter(|&(start, end, year)| {
+            (1900..=2100).contains(&year)
+                && !since_year(field.lowered, first + start, first + end, since)
+        })
+        .map(|(_, _, year)| year)
+        .collect();
     match years.iter().find(|&&y| y != this_year) {
         Some(year) if !years.contains(&this_year) => Some(year.to_string()),
         _ => None,

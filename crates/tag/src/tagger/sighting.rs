@@ -728,6 +728,7 @@ impl Tagger {
             part_only: part,
             gathering,
             bilateral,
+            own_visit: standalone,
             part_salience: (None, 0, false),
             primary: false,
             paragraphs: [(0, 0); MAX_PARAGRAPHS],

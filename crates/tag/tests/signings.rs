@@ -255,3 +255,62 @@ fn the_treaty_named_again_after_a_past_signing_stays_background() {
     );
     assert_no_main(&tagging, "agreement_signing");
 }
+
+#[test]
+fn a_ministry_signing_with_a_company_makes_no_signing_of_states() {
+    // The company named after the verb in its clause is who the ministry signs with:
+    // its country, named by a demonym, is no second state signing.
+    for (language, title, body) in [
+        (
+            "en",
+            "Poland signs tank deal with South Korea's Hyundai Rotem",
+            "Poland's defence ministry signed a contract with South Korea's Hyundai Rotem \
+             for 180 K2 tanks on Friday.",
+        ),
+        (
+            "it",
+            "La Polonia firma con la sudcoreana Hyundai Rotem per 180 carri armati",
+            "Il ministero della Difesa polacco ha firmato con la sudcoreana Hyundai Rotem \
+             un accordo per 180 carri armati K2.",
+        ),
+        (
+            "pt",
+            "Polônia assina com a sul-coreana Hyundai Rotem compra de 180 tanques",
+            "O Ministério da Defesa da Polônia assinou com a sul-coreana Hyundai Rotem um \
+             acordo para 180 tanques K2.",
+        ),
+    ] {
+        assert_not_tagged(&tag(language, title, body), "agreement_signing");
+    }
+}
+
+#[test]
+fn a_company_in_another_clause_leaves_the_states_signing() {
+    let tagging = tag(
+        "en",
+        "France and Morocco sign a strategic partnership",
+        "France and Morocco signed a strategic partnership in Rabat on Monday, while \
+         Alstom won an order for high-speed trains.",
+    );
+    assert_some_main(&tagging, "agreement_signing");
+}
+
+#[test]
+fn leaders_witnessing_in_a_clause_of_their_own_leave_the_deal_to_the_companies() {
+    for (language, title, body) in [
+        (
+            "en",
+            "Airbus and Vietjet sign order for 20 jets in Hanoi",
+            "In the presence of Emmanuel Macron and To Lam, Airbus and Vietjet signed an \
+             order for 20 A330neo aircraft in Hanoi on Monday.",
+        ),
+        (
+            "pt",
+            "Lula na China: Petrobras e Sinopec assinam memorando",
+            "Na presença de Lula e Xi Jinping, a Petrobras e a Sinopec assinaram em Pequim \
+             um memorando de entendimento.",
+        ),
+    ] {
+        assert_not_tagged(&tag(language, title, body), "agreement_signing");
+    }
+}

@@ -408,6 +408,13 @@ impl Tagger {
             // types whose companies act for themselves (`company_signs`), a company
             // named before the trigger in its clause, with no person before it, is
             // who signs: a company's deal, whatever the agreement words around it.
+            // Leaders named in a clause of their own before it ("In the presence of
+            // Macron and To Lam, Airbus and Vietjet signed") witness the company's deal.
+            let clause_start = field
+                .lowered
+                .get(span.start..mention.start)
+                .and_then(|before| before.rfind([',', ';', ':', '，', '；', '：']))
+                .map_or(span.start, |i| span.start + i);
             let signatory = event.company_signs
                 && mention.start < trigger.start
                 && field
@@ -415,11 +422,22 @@ impl Tagger {
                     .get(mention.end..trigger.start)
                     .is_none_or(|gap| !gap.contains([',', ';', '，', '；']))
                 && !mentions.iter().any(|m| {
-                    m.start < trigger.start
+                    m.start >= clause_start
+                        && m.start < trigger.start
                         && self.gazetteer.entities[m.entity as usize].kind == EntityKind::Person
                 });
+            // A company named after the trigger in its clause is who the deal is
+            // signed with ("the defence ministry signed with Hyundai Rotem a contract",
+            // "Polen unterzeichnet mit Hyundai Rotem einen Vertrag"): a ministry's or
+            // an agency's deal with a company, not states signing.
+            let counterpart = event.company_signs
+                && mention.start >= trigger.end
+                && field
+                    .lowered
+                    .get(trigger.end..mention.start)
+                    .is_none_or(|gap| !gap.contains([',', ';', '，', '；', '、']));
             let subject = match kind {
-                EntityKind::Company => (context || leader_countries) && !signatory,
+                EntityKind::Company => (context || leader_countries) && !signatory && !counterpart,
                 EntityKind::Party => leader_countries,
                 _ => false,
             };

@@ -372,7 +372,12 @@ pub(crate) fn years_in(text: &str) -> Vec<(usize, usize, i32)> {
     };
     for (i, c) in text.char_indices() {
         match (digit_value(c), run) {
-            (Some(d), Some((start, value, n))) => run = Some((start, value * 10 + d, n + 1)),
+            // Only a run of four digits is a year: longer ones keep no value, so a
+            // number of any length cannot overflow it.
+            (Some(d), Some((start, value, n))) => {
+                let value = if n < 4 { value * 10 + d } else { value };
+                run = Some((start, value, n.saturating_add(1)));
+            }
             (Some(d), None) => run = Some((i, d, 1)),
             (None, _) => {
                 close(run.take(), i);

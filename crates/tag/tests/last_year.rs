@@ -97,3 +97,20 @@ fn a_clause_opened_hours_after_places_the_other_event() {
     assert_some_main(&tagging, "summit");
     assert_saliences(&tagging, "armed_attack", &[Salience::Background]);
 }
+
+#[test]
+fn a_long_run_of_digits_beside_a_trigger_is_no_year_and_no_panic() {
+    // Only four digits make a year; a longer number (an order or a phone number), in
+    // ASCII or full-width digits, must be read without overflowing.
+    for number in [
+        "123456789012345678901234567890",
+        "１２３４５６７８９０１２３４５６７８９０",
+    ] {
+        let tagging = tag(
+            "ja",
+            "石破首相が訪米、トランプ大統領と首脳会談",
+            &format!("石破首相は{number}年に訪米し、トランプ大統領と首脳会談を行った。"),
+        );
+        assert_saliences(&tagging, "summit", &[Salience::Main]);
+    }
+}

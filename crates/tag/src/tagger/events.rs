@@ -733,37 +733,35 @@ fn summit_guests(
     if summits.is_empty() {
         return;
     }
-    // `i` walks the events kept, `k` the events as built (`own_visits`).
-    let (mut i, mut k) = (0, 0);
-    while i < events.len() {
-        let own_visit = own_visits.get(k).copied().unwrap_or(true);
-        k += 1;
-        let event = &events[i];
-        let hosts = countries_in_role(event, Some("host"));
-        // States are written with three letters; the EU and the UN are no state.
-        // Leaders received one by one by a summit's host were tried too: with three
-        // named states or more it cost more true visits on dev than it removed.
-        let state_visitor = countries_in_role(event, Some("visitor"))
-            .iter()
-            .any(|c| c.len() == 3);
-        let received = event.kind == "state_visit"
-            && !own_visit
-            && !state_visitor
-            && !hosts.is_empty()
-            && summits
+    let keep: Vec<bool> = events
+        .iter()
+        .zip(own_visits)
+        .map(|(event, &own_visit)| {
+            let hosts = countries_in_role(event, Some("host"));
+            // States are written with three letters; the EU and the UN are no state.
+            // Leaders received one by one by a summit's host were tried too: with three
+            // named states or more it cost more true visits on dev than it removed.
+            let state_visitor = countries_in_role(event, Some("visitor"))
                 .iter()
-                .any(|(_, summit_hosts)| hosts.iter().all(|h| summit_hosts.iter().any(|s| s == h)));
-        if received {
-            if let Some(trace) = trace.as_deref_mut() {
+                .any(|c| c.len() == 3);
+            let received = event.kind == "state_visit"
+                && !own_visit
+                && !state_visitor
+                && !hosts.is_empty()
+                && summits.iter().any(|(_, summit_hosts)| {
+                    hosts.iter().all(|h| summit_hosts.iter().any(|s| s == h))
+                });
+            if let (true, Some(trace)) = (received, trace.as_deref_mut()) {
                 trace.lines.push(format!(
                     "{} not an event: the host of a summit of many receiving its guests",
                     event.kind
                 ));
             }
-            events.remove(i);
-            cues.remove(i);
-        } else {
-            i += 1;
-        }
-    }
+            !received
+        })
+        .collect();
+    let mut kept = keep.iter();
+    events.retain(|_| kept.next().copied().unwrap_or(true));
+    let mut kept = keep.iter();
+    cues.retain(|_| kept.next().copied().unwrap_or(true));
 }

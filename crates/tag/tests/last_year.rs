@@ -8,6 +8,19 @@ mod common;
 
 use common::*;
 use newsflow_record::{EventStatus, Salience};
+use newsflow_tag::Tagging;
+
+/// No event of `tagging` is dated `date` (the nearest-year reading "last year" rules out).
+fn assert_none_dated(tagging: &Tagging, date: &str) {
+    assert!(
+        tagging
+            .events
+            .iter()
+            .all(|e| e.date.as_deref() != Some(date)),
+        "{:?}",
+        tagging.events
+    );
+}
 
 #[test]
 fn a_day_and_month_of_last_year_is_past() {
@@ -32,28 +45,14 @@ fn last_year_after_the_month_in_spanish_and_before_it_in_japanese() {
          impuesto mínimo a los súper ricos.\n\nAmbos coincidieron el 18 de noviembre del \
          año pasado en Río de Janeiro, en la cumbre del G20.",
     );
-    assert!(
-        tagging
-            .events
-            .iter()
-            .all(|e| e.date.as_deref() != Some("2025-11-18")),
-        "{:?}",
-        tagging.events
-    );
+    assert_none_dated(&tagging, "2025-11-18");
     let tagging = tag(
         "ja",
         "北朝鮮が弾道ミサイル発射",
         "北朝鮮は２８日、日本海に向けて弾道ミサイルを発射した。\n\n北朝鮮は昨年１０月３１日にも\
          大陸間弾道ミサイル「火星１９」を発射した。",
     );
-    assert!(
-        tagging
-            .events
-            .iter()
-            .all(|e| e.date.as_deref() != Some("2025-10-31")),
-        "{:?}",
-        tagging.events
-    );
+    assert_none_dated(&tagging, "2025-10-31");
 }
 
 #[test]
